@@ -1,0 +1,106 @@
+"""One exception family for everything a user can get wrong.
+
+Each error carries where it happened (file, line or row or index, offer, field) and a human
+sentence. Loaders raise them; the CLI turns them into one-line messages and exit codes in one
+place, so no layer below it ever prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in the inputs a problem sits; every part is optional."""
+
+    file: str | None = None
+    line: int | None = None  # a line of a Markdown, YAML or JSON file
+    row: int | None = None  # a CSV data row, 1-based, header not counted
+    index: int | None = None  # an offer's position in a YAML/JSON list, 1-based
+    candidate: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file or ""
+        if self.line is not None:
+            where += f":{self.line}"
+        parts = [where] if where else []
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.index is not None:
+            parts.append(f"offer {self.index}")
+        if self.candidate:
+            parts.append(f"candidate {self.candidate!r}")
+        if self.field:
+            parts.append(f"field {self.field!r}")
+        return ", ".join(parts)
+
+
+class SegxlsxError(Exception):
+    """A problem with the user's input or set-up, shown as one line, never a traceback."""
+
+    exit_code = 2  # nothing could run; per-offer problems lower this to 1
+
+    def __init__(self, message: str, location: Location | None = None, **where: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = replace(location or Location(), **where)  # type: ignore[arg-type]
+
+    def at(self, **where: object) -> SegxlsxError:
+        """Return a copy of this error with more of its location filled in.
+
+        Inner code knows the field, outer code knows the file and line; each adds what it knows.
+        Parts already set are kept, so the innermost (most precise) answer wins; a field path
+        grows outward instead ("base" inside "bands[2]" becomes "bands[2].base").
+        """
+        known = {k: v for k, v in where.items() if getattr(self.location, k) is None}
+        if where.get("field") and self.location.field:
+            known["field"] = f"{where['field']}.{self.location.field}"
+        return type(self)(self.message, replace(self.location, **known))  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class InvalidValue(SegxlsxError):
+    """A value that breaks a rule of the model or of money parsing; loaders add the location."""
+
+
+class GuideError(SegxlsxError):
+    """A guide the tool cannot read or that breaks the model's rules."""
+
+
+class OfferError(SegxlsxError):
+    """One offer that cannot be used; the rest of the batch goes on."""
+
+    exit_code = 1
+
+
+class RatesError(SegxlsxError):
+    """Exchange rates that cannot be had for the requested currencies or date."""
+
+
+def display_path(path: str | Path) -> str:
+    """A path as the user would recognise it: relative to the working directory when inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@contextmanager
+def located(kind: type[SegxlsxError] | None = None, **where: object) -> Iterator[None]:
+    """Re-raise any `SegxlsxError` from the block with `where` added (and as `kind`, if given)."""
+    try:
+        yield
+    except SegxlsxError as error:
+        error = error.at(**where)
+        if kind is not None and not isinstance(error, kind):
+            error = kind(error.message, error.location)
+        raise error from None

@@ -1,0 +1,202 @@
+"""The domain: guides, their bands and levers, and candidate offers.
+
+Frozen dataclasses that check their own rules and do no I/O. Loaders build them and add the
+file and line to any `InvalidValue` raised here; the band maths lives in `figures.py`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .errors import InvalidValue, Location, located
+from .money import check_currency
+
+
+@dataclass(frozen=True)
+class Range:
+    """A closed interval such as a band's base salary, min ≤ max."""
+
+    min: Decimal
+    max: Decimal
+
+    def __post_init__(self) -> None:
+        for name in ("min", "max"):
+            if not isinstance(getattr(self, name), Decimal):
+                raise InvalidValue(f"expected a number, got {getattr(self, name)!r}", field=name)
+        if self.min > self.max:
+            raise InvalidValue(f"min {self.min:,} is above max {self.max:,}")
+        if self.min < 0:
+            raise InvalidValue(f"min {self.min:,} is negative")
+
+
+@dataclass(frozen=True)
+class Band:
+    """One region's pay band, every amount in the band's own currency."""
+
+    region: str
+    currency: str
+    base: Range
+    stock: Range  # the whole RSU grant, vesting over `vesting_years`
+    vesting_years: int
+    bonus_pct: Range  # target bonus as a fraction of base: 0.10 is 10%
+    total_comp_stated: Range  # as the guide states it; figures.py computes its own
+
+    def __post_init__(self) -> None:
+        if not self.region.strip():
+            raise InvalidValue("a band needs a region name", field="region")
+        check_currency(self.currency, field="currency")
+        if not (isinstance(self.vesting_years, int) and 1 <= self.vesting_years <= 10):
+            raise InvalidValue(f"expected 1 to 10 years, got {self.vesting_years!r}", field="vesting_years")
+        check_fraction(self.bonus_pct.max, field="bonus_pct.max")
+
+
+@dataclass(frozen=True)
+class LeverSection:
+    """A narrative lever section of a guide: its heading and paragraphs."""
+
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lever:
+    """A numbered global lever: its name and the script the guide gives for it."""
+
+    number: int
+    name: str
+    script: str
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """The negotiate-up strategy: a script, its targets and the walk-away.
+
+    The targets belong to the reference region (the first band in the targets' currency);
+    asks for other regions are derived from them by range penetration in `figures.py`.
+    """
+
+    script: str
+    walk_away_line: str
+    reference_region: str
+    currency: str
+    target_base: Decimal
+    target_stock: Decimal
+    target_bonus_pct: Decimal
+    walk_away_stock: Decimal
+
+    def __post_init__(self) -> None:
+        check_currency(self.currency, field="currency")
+        check_fraction(self.target_bonus_pct, field="target_bonus_pct")
+        for name in ("target_base", "target_stock", "walk_away_stock"):
+            if not isinstance(getattr(self, name), Decimal) or getattr(self, name) <= 0:
+                raise InvalidValue(f"expected a positive amount, got {getattr(self, name)!r}", field=name)
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A negotiation guide for one role at one company, across regions."""
+
+    id: str  # the guide file's stem; offers name their guide by it
+    title: str
+    role: str
+    company: str
+    parent_company: str  # whose RSUs are granted (Twilio for Segment)
+    tagline: str
+    bands: tuple[Band, ...]
+    narrative: tuple[str, ...]
+    level_mapping: tuple[str, ...]  # equivalent levels, e.g. ("Segment DE", "Google L3-L4")
+    lever_sections: tuple[LeverSection, ...]
+    levers: tuple[Lever, ...]
+    strategy: Strategy
+    sources: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.bands:
+            raise InvalidValue("a guide needs at least one band", field="bands")
+        seen: set[str] = set()
+        for number, band in enumerate(self.bands):
+            key = band.region.casefold()
+            if key in seen:
+                raise InvalidValue(f"region {band.region!r} appears twice", field=f"bands[{number}].region")
+            seen.add(key)
+        with located(field="strategy.reference_region"):
+            reference = self.band(self.strategy.reference_region)
+        if reference.currency != self.strategy.currency:
+            raise InvalidValue(
+                f"the targets are in {self.strategy.currency} but {reference.region} is paid in "
+                f"{reference.currency}",
+                field="strategy.currency",
+            )
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return tuple(band.region for band in self.bands)
+
+    @property
+    def reference_band(self) -> Band:
+        return self.band(self.strategy.reference_region)
+
+    def band(self, region: str) -> Band:
+        """The band for `region`, matched case-insensitively; an unknown one lists the known."""
+        wanted = region.strip().casefold()
+        for band in self.bands:
+            if band.region.casefold() == wanted:
+                return band
+        raise InvalidValue(unknown_choice("region", region, self.regions))
+
+
+def unknown_choice(what: str, given: str, known: tuple[str, ...]) -> str:
+    """The sentence for a value not among `known`: lists them and suggests the closest."""
+    by_fold = {k.casefold(): k for k in known}
+    close = difflib.get_close_matches(given.casefold(), list(by_fold), n=1, cutoff=0.6)
+    hint = f" (did you mean {by_fold[close[0]]!r}?)" if close else ""
+    return f"unknown {what} {given!r}{hint}; known: {', '.join(known)}"
+
+
+def check_fraction(value: Decimal, field: str) -> Decimal:
+    """A bonus percentage as a fraction must lie in 0..1 (0% to 100%)."""
+    if not isinstance(value, Decimal) or not 0 <= value <= 1:
+        raise InvalidValue(f"expected a percentage between 0% and 100%, got {value!r}", field=field)
+    return value
+
+
+@dataclass(frozen=True)
+class CompetingOffer:
+    """Another company's offer the candidate holds, in its own currency."""
+
+    company: str
+    currency: str
+    base: Decimal
+    stock: Decimal  # whole grant over the guide's vesting years
+    bonus_pct: Decimal
+
+    def __post_init__(self) -> None:
+        check_currency(self.currency, field="currency")
+        check_fraction(self.bonus_pct, field="bonus")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One candidate's offer against one guide's band, amounts in `currency`."""
+
+    candidate: str
+    guide_id: str
+    region: str  # the band's own spelling, once matched
+    currency: str
+    base: Decimal
+    stock: Decimal  # whole grant over the band's vesting years
+    bonus_pct: Decimal
+    sign_on: Decimal = Decimal(0)
+    competing: tuple[CompetingOffer, ...] = ()
+    notes: str = ""
+    source: Location = field(default_factory=Location)  # file and row/index it came from
+
+    def __post_init__(self) -> None:
+        check_currency(self.currency, field="currency")
+        check_fraction(self.bonus_pct, field="bonus")
+        for name in ("base", "stock", "sign_on"):
+            value = getattr(self, name)
+            if not isinstance(value, Decimal) or value < 0:
+                raise InvalidValue(f"expected an amount of 0 or more, got {value!r}", field=name)
