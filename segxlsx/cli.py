@@ -38,8 +38,12 @@ def main() -> None:
 
 @main.command("import-guide")
 @click.argument("guide", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the YAML here instead of to standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the YAML here instead of to standard output.",
+)
 def import_guide(guide: Path, output: Path | None) -> None:
     """Convert a Markdown negotiation guide into YAML.
 
@@ -56,14 +60,20 @@ def import_guide(guide: Path, output: Path | None) -> None:
 
     loaded = read_guide(guide)
     for dropped in loaded.dropped:
-        click.echo(f"warning: {guide}:{dropped.line}: dropped {dropped.text!r}: its bytes were lost "
-                   "in a wrong encoding and cannot be restored without guessing", err=True)
+        click.echo(
+            f"warning: {guide}:{dropped.line}: dropped {dropped.text!r}: its bytes were lost "
+            "in a wrong encoding and cannot be restored without guessing",
+            err=True,
+        )
     for band in loaded.guide.bands:
         check = total_comp_check(band)
         if check.flagged:
             worst = max(abs(check.min_difference), abs(check.max_difference))
-            click.echo(f"note: {band.region}: stated total comp differs from base + stock/year + "
-                       f"bonus by up to {worst:.1%}", err=True)
+            click.echo(
+                f"note: {band.region}: stated total comp differs from base + stock/year + "
+                f"bonus by up to {worst:.1%}",
+                err=True,
+            )
     text = dump_guide(loaded.guide, source=guide.name)
     if output is None:
         sys.stdout.write(text)

@@ -25,7 +25,9 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InvalidValue(f"not UTF-8 text (byte {error.start:,} is {error.object[error.start]:#04x})") from None
+        raise InvalidValue(
+            f"not UTF-8 text (byte {error.start:,} is {error.object[error.start]:#04x})"
+        ) from None
 
 
 class _GuardedLoader(yaml.SafeLoader):

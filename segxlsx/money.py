@@ -91,10 +91,10 @@ def parse_amount(text: str | int | Decimal, currency: str | None = None) -> Mone
         amount = Decimal(text)
         return Money(amount, currency) if currency else amount
     if not isinstance(text, str):
-        raise InvalidValue(f"expected an amount such as 125000 or \"£125K\", got {text!r}")
+        raise InvalidValue(f'expected an amount such as 125000 or "£125K", got {text!r}')
     match = _AMOUNT.match(text)
     if not match:
-        raise InvalidValue(f"cannot read {text!r} as an amount (write e.g. 125000, \"£125K\", \"CHF 140,000\")")
+        raise InvalidValue(f'cannot read {text!r} as an amount (write e.g. 125000, "£125K", "CHF 140,000")')
     written = _written_currency(match, text)
     if written and currency and written != currency:
         raise InvalidValue(f"{text!r} is in {written} but the currency is {currency}")
@@ -146,7 +146,7 @@ def _as_money(value: Money | Decimal, code: str) -> Money:
 def _split_range(text: str) -> list[str]:
     ends = [end for end in _RANGE_SPLIT.split(text.strip()) if end]
     if len(ends) != 2:
-        raise InvalidValue(f"expected a range such as \"$168K–$202K\" or \"10–15%\", got {text!r}")
+        raise InvalidValue(f'expected a range such as "$168K–$202K" or "10–15%", got {text!r}')
     return ends
 
 
@@ -154,7 +154,7 @@ def parse_percent(text: str) -> Decimal:
     """Parse "12%" or "12.5 %" into a fraction (0.12)."""
     match = _PERCENT.match(text)
     if not match:
-        raise InvalidValue(f"expected a percentage such as \"12%\", got {text!r}")
+        raise InvalidValue(f'expected a percentage such as "12%", got {text!r}')
     return tidy(Decimal(match["number"]) / 100)
 
 
@@ -162,7 +162,7 @@ def parse_percent_range(text: str) -> tuple[Decimal, Decimal]:
     """Parse "10–15%" or "10% to 15%" into fractions; the % may be written once, at the end."""
     low, high = _split_range(text)
     if not high.rstrip().endswith("%"):
-        raise InvalidValue(f"expected a percentage range such as \"10–15%\", got {text!r}")
+        raise InvalidValue(f'expected a percentage range such as "10–15%", got {text!r}')
     return parse_percent(low if low.rstrip().endswith("%") else low + "%"), parse_percent(high)
 
 

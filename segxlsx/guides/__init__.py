@@ -48,7 +48,10 @@ def load_guides(paths: Iterable[str | Path]) -> dict[str, Guide]:
     for path in guide_files(paths):
         guide = load_guide(path)
         if guide.id in guides:
-            raise GuideError(f"a second guide with the id {guide.id!r}; guide ids are file stems and must differ", file=display_path(path))
+            raise GuideError(
+                f"a second guide with the id {guide.id!r}; guide ids are file stems and must differ",
+                file=display_path(path),
+            )
         guides[guide.id] = guide
     if not guides:
         raise GuideError("no guide files found (expected .md or .yaml files)")

@@ -117,7 +117,10 @@ class _Reader:
 
     def read(self, items: list[Block]) -> Guide:
         if not items or items[0].kind != "heading":
-            raise InvalidValue("expected the guide's title as its first line, e.g. '### Role | Company Global Negotiation Guide'", line=1)
+            raise InvalidValue(
+                "expected the guide's title as its first line, e.g. '### Role | Company Global Negotiation Guide'",
+                line=1,
+            )
         self._title(items[0])
         for block in items[1:]:
             with located(line=block.line):
@@ -129,7 +132,10 @@ class _Reader:
     def _title(self, block: Block) -> None:
         match = _TITLE.match(block.text)
         if not match:
-            raise InvalidValue(f"expected a title like 'Role | Company Global Negotiation Guide', got {block.text!r}", line=block.line)
+            raise InvalidValue(
+                f"expected a title like 'Role | Company Global Negotiation Guide', got {block.text!r}",
+                line=block.line,
+            )
         self.draft.title = block.text
         self.draft.role, self.draft.company = match["role"], match["company"]
 
@@ -147,14 +153,18 @@ class _Reader:
         elif isinstance(self.section, int):
             self._add_to_lever_section(block.text)
         else:
-            raise InvalidValue(f"a paragraph in the {self.section} section that the guide format has no place for: {block.text[:60]!r}")
+            raise InvalidValue(
+                f"a paragraph in the {self.section} section that the guide format has no place for: {block.text[:60]!r}"
+            )
 
     def _labelled(self, label: str, rest: str) -> bool:
         key = label.strip().casefold()
         if key == "negotiation dna" and not self.draft.tagline:
             self.draft.tagline = rest
         elif key == "level mapping":
-            self.draft.level_mapping = tuple(part.strip() for part in re.split(r"\s+=\s+", rest) if part.strip())
+            self.draft.level_mapping = tuple(
+                part.strip() for part in re.split(r"\s+=\s+", rest) if part.strip()
+            )
         else:
             return False
         return True
@@ -224,14 +234,20 @@ class _Reader:
         for column, words in self._COLUMNS.items():
             matches = [i for i, h in enumerate(header) if any(w in h for w in words)]
             if not matches:
-                raise InvalidValue(f"the band table has no {column} column (header: {' | '.join(self.table_header or [])})", line=self.draft.vesting_header_line)
+                raise InvalidValue(
+                    f"the band table has no {column} column (header: {' | '.join(self.table_header or [])})",
+                    line=self.draft.vesting_header_line,
+                )
             found[column] = matches[0]
         return found
 
     def _vesting_years(self, header: str) -> int:
         match = re.search(r"(\d+)\s*-?\s*(?:yr|year)", header, re.I)
         if not match:
-            raise InvalidValue(f"cannot tell the vesting years from the stock column {header!r}; write e.g. 'Stock (RSU/4yr)'", line=self.draft.vesting_header_line)
+            raise InvalidValue(
+                f"cannot tell the vesting years from the stock column {header!r}; write e.g. 'Stock (RSU/4yr)'",
+                line=self.draft.vesting_header_line,
+            )
         return int(match[1])
 
     def _band(self, cells: list[str]) -> Band:
@@ -255,11 +271,15 @@ class _Reader:
                 total_comp_stated=stated,
             )
 
-    def _money_cell(self, cells: list[str], columns: dict[str, int], column: str, currency: str | None) -> tuple[Range, str]:
+    def _money_cell(
+        self, cells: list[str], columns: dict[str, int], column: str, currency: str | None
+    ) -> tuple[Range, str]:
         with located(field=column):
             low, high = parse_money_range(cells[columns[column]], currency)
             if not isinstance(low, Money):
-                raise InvalidValue(f"{cells[columns[column]]!r} does not say its currency (write e.g. '$168K–$202K' or 'CHF 140K–180K')")
+                raise InvalidValue(
+                    f"{cells[columns[column]]!r} does not say its currency (write e.g. '$168K–$202K' or 'CHF 140K–180K')"
+                )
             return Range(low.amount, high.amount), low.currency
 
     # -- the strategy ------------------------------------------------------------------------
@@ -267,17 +287,31 @@ class _Reader:
     def _strategy(self, text: str) -> Strategy:
         quoted = _QUOTED.match(text)
         script, after = (quoted["script"], quoted["after"]) if quoted else (text, "")
-        base = _amount_near(script, rf"(?P<m>{_MONEY.pattern})\s+(?:annual\s+)?base\b|\bbase(?:\s+salary)?\s+of\s+(?P<m2>{_MONEY.pattern})", "target base")
-        stock = _amount_near(script, rf"(?P<m>{_MONEY.pattern}){_WORDS}\s+{_STOCK_WORDS}|{_STOCK_WORDS}{_WORDS}\s+of\s+(?P<m2>{_MONEY.pattern})", "target stock")
+        base = _amount_near(
+            script,
+            rf"(?P<m>{_MONEY.pattern})\s+(?:annual\s+)?base\b|\bbase(?:\s+salary)?\s+of\s+(?P<m2>{_MONEY.pattern})",
+            "target base",
+        )
+        stock = _amount_near(
+            script,
+            rf"(?P<m>{_MONEY.pattern}){_WORDS}\s+{_STOCK_WORDS}|{_STOCK_WORDS}{_WORDS}\s+of\s+(?P<m2>{_MONEY.pattern})",
+            "target stock",
+        )
         bonus = _percent_near(script)
         walk_away = _walk_away(after or script)
         currencies = {m.currency for m in (base, stock, walk_away)}
         if len(currencies) > 1:
-            raise InvalidValue(f"the targets and walk-away are in different currencies ({', '.join(sorted(currencies))})", field="strategy")
+            raise InvalidValue(
+                f"the targets and walk-away are in different currencies ({', '.join(sorted(currencies))})",
+                field="strategy",
+            )
         currency = currencies.pop()
         reference = next((b.region for b in self.draft.bands if b.currency == currency), None)
         if reference is None:
-            raise InvalidValue(f"the targets are in {currency} but no band is; cannot tell the reference region", field="strategy")
+            raise InvalidValue(
+                f"the targets are in {currency} but no band is; cannot tell the reference region",
+                field="strategy",
+            )
         return Strategy(
             script=script.strip(),
             walk_away_line=after.strip(),
@@ -340,7 +374,10 @@ def _amount_near(script: str, pattern: str, what: str) -> Money:
         text = match["m"] or match["m2"]
         if _written_code_is_currency(text):
             return _money(text)
-    raise InvalidValue(f"cannot find the {what} in the strategy script (expected e.g. '$198K base' or '$195K in RSUs')", field="strategy")
+    raise InvalidValue(
+        f"cannot find the {what} in the strategy script (expected e.g. '$198K base' or '$195K in RSUs')",
+        field="strategy",
+    )
 
 
 def _written_code_is_currency(text: str) -> bool:
@@ -349,17 +386,31 @@ def _written_code_is_currency(text: str) -> bool:
 
 
 def _percent_near(script: str) -> Decimal:
-    match = re.search(rf"(?P<p>{_PERCENT.pattern}){_WORDS}\s+bonus|bonus(?:\s+target)?\s+of\s+(?P<p2>{_PERCENT.pattern})", script, re.I)
+    match = re.search(
+        rf"(?P<p>{_PERCENT.pattern}){_WORDS}\s+bonus|bonus(?:\s+target)?\s+of\s+(?P<p2>{_PERCENT.pattern})",
+        script,
+        re.I,
+    )
     if not match:
-        raise InvalidValue("cannot find the target bonus in the strategy script (expected e.g. '12% bonus target')", field="strategy")
+        raise InvalidValue(
+            "cannot find the target bonus in the strategy script (expected e.g. '12% bonus target')",
+            field="strategy",
+        )
     return Decimal((match["p"] or match["p2"]).rstrip("% ")) / 100
 
 
 def _walk_away(text: str) -> Money:
     """The walk-away: "Accept if above $180K RSUs", "walk away below …", "minimum …"."""
-    match = re.search(rf"(?:accept|walk[- ]away|minimum|at least|no less than|floor)[^.]*?(?P<m>{_MONEY.pattern})", text, re.I)
+    match = re.search(
+        rf"(?:accept|walk[- ]away|minimum|at least|no less than|floor)[^.]*?(?P<m>{_MONEY.pattern})",
+        text,
+        re.I,
+    )
     if not match:
-        raise InvalidValue("cannot find the walk-away (expected e.g. 'Accept if above $180K RSUs.' after the script)", field="strategy")
+        raise InvalidValue(
+            "cannot find the walk-away (expected e.g. 'Accept if above $180K RSUs.' after the script)",
+            field="strategy",
+        )
     return _money(match["m"])
 
 
