@@ -19,11 +19,13 @@ MAX_YAML_ALIASES = 100  # real files use a handful; a "billion laughs" bomb need
 
 def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 file, refusing one over `limit` bytes before reading it."""
-    size = path.stat().st_size
-    if size > limit:
-        raise InvalidValue(f"the file is {size:,} bytes, over the {limit:,}-byte limit")
     try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InvalidValue(f"the file is {size:,} bytes, over the {limit:,}-byte limit")
         return path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise InvalidValue(f"cannot read the file: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
         raise InvalidValue(
             f"not UTF-8 text (byte {error.start:,} is {error.object[error.start]:#04x})"

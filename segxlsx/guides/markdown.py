@@ -91,6 +91,7 @@ class _Draft:
     tagline: str = ""
     vesting_header_line: int = 0
     bands: list[Band] = field(default_factory=list)
+    band_lines: list[int] = field(default_factory=list)
     narrative: list[str] = field(default_factory=list)
     level_mapping: tuple[str, ...] = ()
     lever_sections: list[LeverSection] = field(default_factory=list)
@@ -217,6 +218,7 @@ class _Reader:
             self.draft.vesting_header_line = block.line
             return
         self.draft.bands.append(self._band(cells))
+        self.draft.band_lines.append(block.line)
 
     # -- the band table ----------------------------------------------------------------------
 
@@ -339,7 +341,7 @@ class _Reader:
         ]
         if missing:
             raise InvalidValue(f"the guide ends without {', '.join(missing)}", line=last_line)
-        with located(line=draft.strategy_line):
+        try:
             return Guide(
                 id=draft.guide_id,
                 title=draft.title,
@@ -355,6 +357,13 @@ class _Reader:
                 strategy=draft.strategy,
                 sources=tuple(draft.sources),
             )
+        except InvalidValue as error:
+            raise error.at(line=self._line_of(error.location.field)) from None
+
+    def _line_of(self, field: str | None) -> int:
+        """The line a whole-guide rule points at: the band's row ("bands[2].region"), else the strategy."""
+        band = re.match(r"bands\[(\d+)\]", field or "")
+        return self.draft.band_lines[int(band[1])] if band else self.draft.strategy_line
 
 
 def _unquote(text: str) -> str:

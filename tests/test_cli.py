@@ -1,0 +1,85 @@
+"""The command line: help, version, import-guide, and how errors are shown."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from segxlsx import __version__
+from segxlsx.cli import main
+
+from .conftest import SEED, SEED_YAML
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_every_command_has_help_with_examples(run):
+    for name, command in main.commands.items():
+        assert command.help, f"{name} has no help"
+        result = run(name, "--help")
+        assert result.exit_code == 0 and "Examples:" in result.output, name
+
+
+def test_help_starts_without_the_heavy_libraries():
+    code = "import sys; from segxlsx.cli import main; print(sorted(m for m in ('openpyxl', 'ftfy', 'yaml', 'currency_converter', 'forex_python') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_pure_layers_import_no_io_library():
+    code = "import sys; import segxlsx.model, segxlsx.figures, segxlsx.money; print(sorted(m for m in ('click', 'openpyxl', 'yaml') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_import_guide_to_stdout_is_the_committed_yaml(run):
+    result = run("import-guide", SEED)
+    assert result.exit_code == 0
+    assert result.stdout == SEED_YAML.read_text(encoding="utf-8")
+    assert "dropped 'ðŸ—'" in result.stderr and ":19:" in result.stderr
+    assert "London: stated total comp differs from base + stock/year + bonus by up to 3.6%" in result.stderr
+
+
+def test_import_guide_to_a_file(run, tmp_path):
+    out = tmp_path / "deep" / "guide.yaml"
+    result = run("import-guide", SEED, "-o", out)
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8") == SEED_YAML.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("not a guide at all\n", "bad.md:1: expected the guide's title as its first line, e.g. '### Role | Company Global Negotiation Guide'"),
+        (SEED.read_text(encoding="utf-8").replace("$168K", "$999K", 1), "bad.md:7, field 'San Francisco.base': min 999,000 is above max 202,000"),
+    ],
+)
+def test_a_bad_guide_is_one_line_and_exit_2(run, in_tmp, content, message):
+    (in_tmp / "bad.md").write_text(content, encoding="utf-8")
+    result = run("import-guide", "bad.md")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"Error: {message}"
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_guide_is_exit_2(run, in_tmp):
+    result = run("import-guide", "nope.md")
+    assert result.exit_code == 2 and "nope.md" in result.stderr
+
+
+def test_a_guide_that_is_not_utf8_says_so(run, in_tmp):
+    (in_tmp / "latin1.md").write_bytes("### Café | X Global Negotiation Guide\n".encode("latin-1"))
+    result = run("import-guide", "latin1.md")
+    assert result.exit_code == 2 and "latin1.md: not UTF-8 text" in result.stderr
