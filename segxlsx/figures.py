@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from .model import Band, CompetingOffer, Guide, Offer, Range
-from .rates import RateTable
+
+if TYPE_CHECKING:  # rates.py reads files; the maths only needs the table's shape
+    from .rates import RateTable
 
 # A stated total comp further than this from base + stock/yr + bonus is flagged for review.
 DISCREPANCY_LIMIT = Decimal("0.02")

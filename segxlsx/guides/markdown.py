@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from ..errors import GuideError, InvalidValue, located
 from ..model import Band, Guide, Lever, LeverSection, Range, Strategy
-from ..money import ISO_CURRENCIES, Money, parse_amount, parse_money_range, parse_percent_range
+from ..money import Money, parse_money_range, parse_percent_range
+from ..scripts import strategy_targets, walk_away
 from .mojibake import Dropped, repair
 
 
@@ -72,12 +72,6 @@ _LABELLED = re.compile(r"\*\*(?P<label>[^*]+?):\*\*\s*(?P<rest>.*)$")
 _BOLD_ONLY = re.compile(r"\*\*(?P<label>[^*]+?)\*\*$")
 _LEVER = re.compile(r"\*\*(?P<name>[^*]+?):?\*\*:?\s*(?P<script>.*)$")
 _QUOTED = re.compile(r"^[\"“](?P<script>.*)[\"”]\s*(?P<after>.*)$")
-
-_SYMBOL_PREFIX = r"(?:CA\$|HK\$|NZ\$|US\$|A\$|S\$|\$|£|€|¥|₹|(?-i:\b[A-Z]{3}) ?)"
-_MONEY = re.compile(rf"{_SYMBOL_PREFIX}\d[\d,]*(?:\.\d+)?(?: ?[KkMm]\b)?")
-_PERCENT = re.compile(r"\d+(?:\.\d+)?\s*%")
-_WORDS = r"(?:\s+[\w/&'’.-]+){0,5}?"  # up to five words between an amount and what it is
-_STOCK_WORDS = r"(?:RSUs?|stock|equity|shares|grant)\b"
 
 
 @dataclass
@@ -289,19 +283,10 @@ class _Reader:
     def _strategy(self, text: str) -> Strategy:
         quoted = _QUOTED.match(text)
         script, after = (quoted["script"], quoted["after"]) if quoted else (text, "")
-        base = _amount_near(
-            script,
-            rf"(?P<m>{_MONEY.pattern})\s+(?:annual\s+)?base\b|\bbase(?:\s+salary)?\s+of\s+(?P<m2>{_MONEY.pattern})",
-            "target base",
-        )
-        stock = _amount_near(
-            script,
-            rf"(?P<m>{_MONEY.pattern}){_WORDS}\s+{_STOCK_WORDS}|{_STOCK_WORDS}{_WORDS}\s+of\s+(?P<m2>{_MONEY.pattern})",
-            "target stock",
-        )
-        bonus = _percent_near(script)
-        walk_away = _walk_away(after or script)
-        currencies = {m.currency for m in (base, stock, walk_away)}
+        targets = strategy_targets(script)
+        base, stock = targets["base"].value, targets["stock"].value
+        walk_away_stock = walk_away(after or script).value
+        currencies = {m.currency for m in (base, stock, walk_away_stock)}
         if len(currencies) > 1:
             raise InvalidValue(
                 f"the targets and walk-away are in different currencies ({', '.join(sorted(currencies))})",
@@ -321,8 +306,8 @@ class _Reader:
             currency=currency,
             target_base=base.amount,
             target_stock=stock.amount,
-            target_bonus_pct=bonus,
-            walk_away_stock=walk_away.amount,
+            target_bonus_pct=targets["bonus_pct"].value,
+            walk_away_stock=walk_away_stock.amount,
         )
 
     # -- the end -----------------------------------------------------------------------------
@@ -369,58 +354,6 @@ class _Reader:
 def _unquote(text: str) -> str:
     match = _QUOTED.match(text.strip())
     return match["script"] if match and not match["after"] else text.strip()
-
-
-def _money(text: str) -> Money:
-    value = parse_amount(text.replace(" K", "K").replace(" M", "M"))
-    if not isinstance(value, Money):
-        raise InvalidValue(f"{text!r} does not say its currency")
-    return value
-
-
-def _amount_near(script: str, pattern: str, what: str) -> Money:
-    for match in re.finditer(pattern, script, re.I):
-        text = match["m"] or match["m2"]
-        if _written_code_is_currency(text):
-            return _money(text)
-    raise InvalidValue(
-        f"cannot find the {what} in the strategy script (expected e.g. '$198K base' or '$195K in RSUs')",
-        field="strategy",
-    )
-
-
-def _written_code_is_currency(text: str) -> bool:
-    code = re.match(r"[A-Z]{3}", text)
-    return code is None or code[0] in ISO_CURRENCIES
-
-
-def _percent_near(script: str) -> Decimal:
-    match = re.search(
-        rf"(?P<p>{_PERCENT.pattern}){_WORDS}\s+bonus|bonus(?:\s+target)?\s+of\s+(?P<p2>{_PERCENT.pattern})",
-        script,
-        re.I,
-    )
-    if not match:
-        raise InvalidValue(
-            "cannot find the target bonus in the strategy script (expected e.g. '12% bonus target')",
-            field="strategy",
-        )
-    return Decimal((match["p"] or match["p2"]).rstrip("% ")) / 100
-
-
-def _walk_away(text: str) -> Money:
-    """The walk-away: "Accept if above $180K RSUs", "walk away below …", "minimum …"."""
-    match = re.search(
-        rf"(?:accept|walk[- ]away|minimum|at least|no less than|floor)[^.]*?(?P<m>{_MONEY.pattern})",
-        text,
-        re.I,
-    )
-    if not match:
-        raise InvalidValue(
-            "cannot find the walk-away (expected e.g. 'Accept if above $180K RSUs.' after the script)",
-            field="strategy",
-        )
-    return _money(match["m"])
 
 
 def _parent_company(tagline: str, script: str, company: str) -> str:
