@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import InvalidValue
 
@@ -173,6 +173,6 @@ def short_money(amount: Decimal, currency: str) -> str:
         number = f"{(amount / 1_000_000).normalize():f}M"
     elif abs(amount) >= 1000 and amount % 1000 == 0:
         number = f"{(amount / 1000).normalize():f}K"
-    else:
-        number = f"{amount:,f}"
+    else:  # as Excel's TEXT(x, "#,##0") shows it: whole units, half away from zero
+        number = f"{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,f}"
     return f"{symbol}{number}" if symbol else f"{currency} {number}"

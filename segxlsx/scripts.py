@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import InvalidValue
-from .money import ISO_CURRENCIES, Money, parse_amount
+from .money import ISO_CURRENCIES, Money, parse_amount, short_money
 
 _SYMBOL_PREFIX = r"(?:CA\$|HK\$|NZ\$|US\$|A\$|S\$|\$|£|€|¥|₹|(?-i:\b[A-Z]{3}) ?)"
 MONEY_IN_PROSE = re.compile(rf"{_SYMBOL_PREFIX}\d[\d,]*(?:\.\d+)?(?: ?[KkMm]\b)?")
@@ -45,9 +45,17 @@ class Found:
 
 @dataclass(frozen=True)
 class Placeholder:
-    """A slot in a script for a figure of the candidate's, e.g. "ask_base"."""
+    """A slot in a script for a figure of the candidate's, e.g. "ask_base".
+
+    `index` picks one competing offer for the figures that have one per competitor.
+    """
 
     name: str
+    index: int | None = None
+
+    @property
+    def key(self) -> str:
+        return self.name if self.index is None else f"{self.name}[{self.index}]"
 
 
 Piece = str | Placeholder
@@ -137,3 +145,71 @@ def _money(text: str) -> Money:
     if not isinstance(value, Money):
         raise InvalidValue(f"{text!r} does not say its currency")
     return value
+
+
+# -- what a placeholder stands for -------------------------------------------------------------
+
+MONEY_FIELDS = frozenset(
+    {
+        "offer_base",
+        "offer_stock",
+        "offer_stock_annual",
+        "offer_bonus",
+        "offer_sign_on",
+        "offer_total_comp",
+        "ask_base",
+        "ask_stock",
+        "walk_away_stock",
+        "total_comp",  # a competing offer's, in competitor.txt
+    }
+)
+PERCENT_FIELDS = frozenset({"offer_bonus_pct", "ask_bonus_pct"})
+TEXT_FIELDS = frozenset({"company", "parent_company", "role", "region", "competitors"})
+KNOWN_FIELDS = MONEY_FIELDS | PERCENT_FIELDS | TEXT_FIELDS
+
+
+def short_percent(fraction: Decimal) -> str:
+    """ "12%" or "12.5%": what the workbook's ROUND(x*100,2)&"%" gives."""
+    percent = (fraction * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    return f"{percent:f}%"
+
+
+def render(pieces: list[Piece], currency: str, values: dict[str, object]) -> str:
+    """The text a script's formula shows, computed in Python (what the tests compare with)."""
+    out = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+        elif piece.name in MONEY_FIELDS:
+            out.append(short_money(values[piece.key], currency))
+        elif piece.name in PERCENT_FIELDS:
+            out.append(short_percent(values[piece.key]))
+        else:
+            out.append(str(values[piece.key]))
+    return "".join(out)
+
+
+def with_competitors(counter: list[Piece], competitor: list[Piece], companies: list[str]) -> list[Piece]:
+    """The counter lever with {competitors} spelled out: "A at $X a year, B at … and C at …"."""
+    items = [_one_competitor(competitor, index, company) for index, company in enumerate(companies)]
+    listed: list[Piece] = []
+    for position, item in enumerate(items):
+        if position:
+            listed.append(" and " if position == len(items) - 1 else ", ")
+        listed += item
+    out: list[Piece] = []
+    for piece in counter:
+        out += listed if isinstance(piece, Placeholder) and piece.name == "competitors" else [piece]
+    return out
+
+
+def _one_competitor(template: list[Piece], index: int, company: str) -> list[Piece]:
+    out: list[Piece] = []
+    for piece in template:
+        if isinstance(piece, Placeholder) and piece.name == "company":
+            out.append(company)
+        elif isinstance(piece, Placeholder) and piece.name == "total_comp":
+            out.append(Placeholder("total_comp", index))
+        else:
+            out.append(piece)
+    return out

@@ -1,0 +1,78 @@
+"""The script wording users may edit, read from `templates/`.
+
+Each file is short text with `{placeholders}`; an unknown placeholder is an error naming the
+file, found when the wording is loaded, before any workbook is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SegxlsxError, display_path, located
+from .inputs import read_text
+from .model import Guide, Offer
+from .scripts import (
+    KNOWN_FIELDS,
+    Piece,
+    negotiate_up_pieces,
+    template_pieces,
+    walk_away_pieces,
+    with_competitors,
+)
+
+DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE_NAMES = ("walk_away_met", "walk_away_missed", "counter", "competitor")
+
+
+class TemplateError(SegxlsxError):
+    """Script wording that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Wording:
+    walk_away_met: list[Piece]
+    walk_away_missed: list[Piece]
+    counter: list[Piece]
+    competitor: list[Piece]
+
+
+def load_wording(folder: Path | None = None) -> Wording:
+    """Read every template of `folder` (default: the project's `templates/`)."""
+    folder = folder or DEFAULT_FOLDER
+    pieces = {}
+    for name in TEMPLATE_NAMES:
+        path = folder / f"{name}.txt"
+        with located(TemplateError, file=display_path(path)):
+            pieces[name] = template_pieces(" ".join(read_text(path).split()), KNOWN_FIELDS | {"total_comp"})
+    return Wording(**pieces)
+
+
+@dataclass(frozen=True)
+class OfferScripts:
+    """The scripts of one offer's workbook, as pieces of text and placeholders."""
+
+    negotiate_up: list[Piece]
+    walk_away_line: list[Piece]  # the guide's own, with the candidate's walk-away
+    walk_away_met: list[Piece]
+    walk_away_missed: list[Piece]
+    counter: list[Piece]  # empty when the offer lists no competing offers
+    text: dict[str, str]  # what the text placeholders stand for
+
+
+def offer_scripts(offer: Offer, guide: Guide, wording: Wording) -> OfferScripts:
+    companies = [other.company for other in offer.competing]
+    counter = with_competitors(wording.counter, wording.competitor, companies) if companies else []
+    return OfferScripts(
+        negotiate_up=negotiate_up_pieces(guide.strategy.script),
+        walk_away_line=walk_away_pieces(guide.strategy.walk_away_line),
+        walk_away_met=wording.walk_away_met,
+        walk_away_missed=wording.walk_away_missed,
+        counter=counter,
+        text={
+            "company": guide.company,
+            "parent_company": guide.parent_company,
+            "role": guide.role,
+            "region": offer.region,
+        },
+    )

@@ -1,0 +1,172 @@
+"""The `Bands` sheet: every region in its own currency and converted, plus the guide's targets.
+
+The Offer sheet reads its band and the reference band from here, so a user who corrects a
+band figure sees the offer's comparison and asks follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl.workbook.workbook import Workbook
+
+from ..figures import DISCREPANCY_LIMIT
+from ..model import Guide
+from . import formulas as f
+from .styles import (
+    LABEL,
+    MUTED,
+    PERCENT,
+    SECTION,
+    SUBTITLE,
+    TITLE,
+    WRAP,
+    header_row,
+    money_format,
+    print_setup,
+    put,
+    put_input,
+    put_text,
+    widths,
+)
+
+TITLE_ROW, HEADER_ROW = 1, 4
+FIRST_BAND_ROW = HEADER_ROW + 1
+
+# Columns of the band table, in its own currency, then converted to the offer's currency.
+REGION, CURRENCY = "A", "B"
+BASE_MIN, BASE_MAX, STOCK_MIN, STOCK_MAX, YEARS = "C", "D", "E", "F", "G"
+BONUS_MIN, BONUS_MAX, STATED_MIN, STATED_MAX = "H", "I", "J", "K"
+COMPUTED_MIN, COMPUTED_MAX, DIFF_MIN, DIFF_MAX, CHECK = "L", "M", "N", "O", "P"
+CONV_BASE_MIN, CONV_BASE_MAX, CONV_STOCK_MIN, CONV_STOCK_MAX = "Q", "R", "S", "T"
+CONV_TOTAL_MIN, CONV_TOTAL_MAX = "U", "V"
+
+HEADERS = [
+    "Region", "Currency", "Base min", "Base max", "Stock grant min", "Stock grant max", "Vesting years",
+    "Bonus min", "Bonus max", "Stated total comp min", "Stated total comp max",
+    "Computed total comp min", "Computed total comp max", "Stated vs computed (min)",
+    "Stated vs computed (max)", "Over 2%?",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BandsSheet:
+    """Where the Offer sheet finds what it needs on the Bands sheet."""
+
+    title: str
+    band_rows: dict[str, int]  # region → row
+    target_base: str  # absolute references, e.g. "Bands!$B$12"
+    target_stock: str
+    target_bonus_pct: str
+    walk_away_stock: str
+    limit: str
+
+    def cell(self, region: str, column: str) -> str:
+        return f"{self.title}!${column}${self.band_rows[region]}"
+
+
+def write_bands(workbook: Workbook, guide: Guide, offer_currency: str, title: str = "Bands") -> BandsSheet:
+    sheet = workbook[title]
+    put_text(sheet, "A1", f"Bands: {guide.title}", TITLE)
+    put_text(
+        sheet,
+        "A2",
+        f"Each region in its own currency, then converted to {offer_currency} through the Rates sheet. Computed total comp = base + stock grant / vesting years + base × bonus.",
+        SUBTITLE,
+    )
+    converted_headers = [
+        f"{h} ({offer_currency})"
+        for h in (
+            "Base min",
+            "Base max",
+            "Stock grant min",
+            "Stock grant max",
+            "Total comp min",
+            "Total comp max",
+        )
+    ]
+    header_row(sheet, HEADER_ROW, HEADERS + converted_headers)
+    rows = {}
+    for row, band in enumerate(guide.bands, start=FIRST_BAND_ROW):
+        rows[band.region] = row
+        _band_row(sheet, row, band, offer_currency)
+    after = FIRST_BAND_ROW + len(guide.bands) + 1
+    limit_row = after
+    put_text(sheet, f"A{limit_row}", "Flag when stated and computed differ by more than", LABEL)
+    put_input(sheet, f"D{limit_row}", DISCREPANCY_LIMIT, PERCENT)
+    for row in rows.values():
+        put(sheet, f"{CHECK}{row}", f.flag_over(f"$D${limit_row}", f"{DIFF_MIN}{row}", f"{DIFF_MAX}{row}"))
+    targets = _targets(sheet, guide, limit_row + 2)
+    _level_mapping(sheet, guide, limit_row + 9)
+    sheet.freeze_panes = f"B{FIRST_BAND_ROW}"
+    widths(sheet, {"A": 24, "B": 10} | {c: 14 for c in "CDEFGHIJKLMNOPQRSTUV"})
+    sheet.row_dimensions[HEADER_ROW].height = 45
+    print_setup(sheet)
+    return BandsSheet(title, rows, *targets, limit=f"{title}!$D${limit_row}")
+
+
+def _band_row(sheet, row: int, band, offer_currency: str) -> None:
+    own, offer_money = money_format(band.currency), money_format(offer_currency)
+    put_text(sheet, f"{REGION}{row}", band.region, LABEL)
+    put_text(sheet, f"{CURRENCY}{row}", band.currency)
+    for column, value in ((BASE_MIN, band.base.min), (BASE_MAX, band.base.max), (STOCK_MIN, band.stock.min),
+                          (STOCK_MAX, band.stock.max), (STATED_MIN, band.total_comp_stated.min),
+                          (STATED_MAX, band.total_comp_stated.max)):  # fmt: skip
+        put_input(sheet, f"{column}{row}", value, own)
+    put_input(sheet, f"{YEARS}{row}", band.vesting_years)
+    put_input(sheet, f"{BONUS_MIN}{row}", band.bonus_pct.min, PERCENT)
+    put_input(sheet, f"{BONUS_MAX}{row}", band.bonus_pct.max, PERCENT)
+    r = str(row)
+    put(
+        sheet,
+        f"{COMPUTED_MIN}{r}",
+        f.annual_total_comp(BASE_MIN + r, STOCK_MIN + r, YEARS + r, BONUS_MIN + r),
+        own,
+    )
+    put(
+        sheet,
+        f"{COMPUTED_MAX}{r}",
+        f.annual_total_comp(BASE_MAX + r, STOCK_MAX + r, YEARS + r, BONUS_MAX + r),
+        own,
+    )
+    put(sheet, f"{DIFF_MIN}{r}", f.relative_difference(STATED_MIN + r, COMPUTED_MIN + r), PERCENT)
+    put(sheet, f"{DIFF_MAX}{r}", f.relative_difference(STATED_MAX + r, COMPUTED_MAX + r), PERCENT)
+    for target, source in ((CONV_BASE_MIN, BASE_MIN), (CONV_BASE_MAX, BASE_MAX), (CONV_STOCK_MIN, STOCK_MIN),
+                           (CONV_STOCK_MAX, STOCK_MAX), (CONV_TOTAL_MIN, COMPUTED_MIN),
+                           (CONV_TOTAL_MAX, COMPUTED_MAX)):  # fmt: skip
+        put(sheet, f"{target}{r}", f.converted(source + r, band.currency), offer_money)
+
+
+def _targets(sheet, guide: Guide, top: int) -> tuple[str, str, str, str]:
+    strategy = guide.strategy
+    money = money_format(strategy.currency)
+    put_text(
+        sheet,
+        f"A{top}",
+        f"Negotiate-up targets ({strategy.reference_region}, {strategy.currency}: the reference band)",
+        SECTION,
+    )
+    rows = (
+        ("Target base", strategy.target_base, money),
+        ("Target stock grant", strategy.target_stock, money),
+        ("Target bonus", strategy.target_bonus_pct, PERCENT),
+        ("Walk-away stock grant", strategy.walk_away_stock, money),
+    )
+    refs = []
+    for offset, (label, value, number_format) in enumerate(rows, start=1):
+        put_text(sheet, f"A{top + offset}", label, LABEL)
+        put_input(sheet, f"B{top + offset}", value, number_format)
+        refs.append(f"{sheet.title}!$B${top + offset}")
+    put_text(
+        sheet,
+        f"A{top + 5}",
+        "Asks keep the target's range penetration in the reference band, applied to the offer's band.",
+        MUTED,
+    )
+    return tuple(refs)
+
+
+def _level_mapping(sheet, guide: Guide, top: int) -> None:
+    put_text(sheet, f"A{top}", "Level mapping", SECTION)
+    for offset, level in enumerate(guide.level_mapping, start=1):
+        put_text(sheet, f"A{top + offset}", level).alignment = WRAP

@@ -1,0 +1,362 @@
+"""The `Offer` sheet: the offer's inputs, its band comparison, the asks and a chart.
+
+Every derived cell is a formula over the input cells on this sheet, the Bands sheet and the
+Rates sheet; the defined names of the SPEC point here.
+"""
+
+from __future__ import annotations
+
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.workbook.workbook import Workbook
+
+from ..model import Guide, Offer
+from . import bands as b
+from . import formulas as f
+from .bands import BandsSheet
+from .names import define
+from .styles import (
+    LABEL,
+    MUTED,
+    PERCENT,
+    RATIO,
+    SECTION,
+    STATUS_FILLS,
+    SUBTITLE,
+    TITLE,
+    WRAP,
+    header_row,
+    money_format,
+    print_setup,
+    put,
+    put_input,
+    put_text,
+    widths,
+)
+
+TITLE_SHEET = "Offer"
+# Inputs, one per row in column B.
+CANDIDATE, GUIDE, REGION, CURRENCY, BASE, STOCK, YEARS, BONUS_PCT, SIGN_ON, NOTES = range(5, 15)
+STOCK_ANNUAL, BONUS, TOTAL = 17, 18, 19
+COMPARE_HEADER = 22
+COMPARE_ROWS = {"base": 23, "stock": 24, "bonus_pct": 25, "total_comp": 26}
+ASK_HEADER = 29
+ASK_BASE, ASK_STOCK, ASK_BONUS, WALK_AWAY, WALK_AWAY_MET = 30, 31, 32, 33, 34
+COMPETING_TOP = 37
+CHART_DATA_COLUMN = "K"
+
+
+def write_offer(workbook: Workbook, offer: Offer, guide: Guide, bands: BandsSheet) -> None:
+    sheet = workbook[TITLE_SHEET]
+    money = money_format(offer.currency)
+    band = guide.band(offer.region)
+    put_text(sheet, "A1", f"Offer review: {offer.candidate}", TITLE)
+    put_text(
+        sheet,
+        "A2",
+        f"{guide.title}. Blue cells on yellow are inputs; everything else follows them.",
+        SUBTITLE,
+    )
+    _inputs(workbook, sheet, offer, guide, money)
+    _annual(workbook, sheet, money)
+    _comparison(workbook, sheet, offer, bands, money)
+    _asks(workbook, sheet, guide, bands, money)
+    if offer.competing:
+        _competing(sheet, offer, band.vesting_years, money)
+    _chart(sheet, offer)
+    sheet.freeze_panes = "A4"
+    widths(
+        sheet,
+        {
+            "A": 26,
+            "B": 22,
+            "C": 16,
+            "D": 16,
+            "E": 16,
+            "F": 16,
+            "G": 14,
+            "H": 12,
+            "K": 16,
+            "L": 12,
+            "M": 12,
+            "N": 12,
+        },
+    )
+    print_setup(sheet)
+
+
+def _label(sheet, row: int, text: str) -> None:
+    put_text(sheet, f"A{row}", text, LABEL)
+
+
+def _inputs(workbook, sheet, offer: Offer, guide: Guide, money: str) -> None:
+    put_text(sheet, "A4", "The offer", SECTION)
+    band = guide.band(offer.region)
+    for row, label, text in (
+        (CANDIDATE, "Candidate", offer.candidate),
+        (GUIDE, "Guide", guide.id),
+        (REGION, "Region", band.region),
+        (NOTES, "Notes", offer.notes),
+    ):
+        _label(sheet, row, label)
+        put_text(sheet, f"B{row}", text).alignment = WRAP
+    _label(sheet, CURRENCY, "Currency")
+    put_text(sheet, f"B{CURRENCY}", offer.currency)
+    define(workbook, "offer_currency", sheet.title, f"B{CURRENCY}")
+    for row, label, name, value, number_format in (
+        (BASE, "Base salary", "offer_base", offer.base, money),
+        (STOCK, "Stock grant (whole grant)", "offer_stock", offer.stock, money),
+        (BONUS_PCT, "Target bonus", "offer_bonus_pct", offer.bonus_pct, PERCENT),
+        (SIGN_ON, "Sign-on bonus (one-time)", "offer_sign_on", offer.sign_on, money),
+    ):
+        _label(sheet, row, label)
+        put_input(sheet, f"B{row}", value, number_format)
+        define(workbook, name, sheet.title, f"B{row}")
+    _label(sheet, YEARS, "Vesting years")
+    put_input(sheet, f"B{YEARS}", band.vesting_years)
+
+
+def _annual(workbook, sheet, money: str) -> None:
+    put_text(sheet, f"A{STOCK_ANNUAL - 1}", "A year of it", SECTION)
+    years = f"$B${YEARS}"
+    for row, label, name, formula in (
+        (STOCK_ANNUAL, "Stock per year", "offer_stock_annual", f.per_year("offer_stock", years)),
+        (BONUS, "Bonus at target", "offer_bonus", f.bonus("offer_base", "offer_bonus_pct")),
+        (
+            TOTAL,
+            "Annual total comp",
+            "offer_total_comp",
+            f.annual_total_comp("offer_base", "offer_stock", years, "offer_bonus_pct"),
+        ),
+    ):
+        _label(sheet, row, label)
+        put(sheet, f"B{row}", formula, money, LABEL if row == TOTAL else None)
+        define(workbook, name, sheet.title, f"B{row}")
+
+
+def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str) -> None:
+    region = offer.region
+    put_text(
+        sheet, f"A{COMPARE_HEADER - 1}", f"Against the {region} band (converted to {offer.currency})", SECTION
+    )
+    header_row(
+        sheet,
+        COMPARE_HEADER,
+        [
+            "Component",
+            "Offer",
+            "Band min",
+            "Midpoint",
+            "Band max",
+            "Range penetration",
+            "Compa-ratio",
+            "Status",
+        ],
+    )
+    years = f"$B${YEARS}"
+    rows = COMPARE_ROWS
+    base_min, base_max = bands.cell(region, b.CONV_BASE_MIN), bands.cell(region, b.CONV_BASE_MAX)
+    stock_min, stock_max = bands.cell(region, b.CONV_STOCK_MIN), bands.cell(region, b.CONV_STOCK_MAX)
+    bonus_min, bonus_max = bands.cell(region, b.BONUS_MIN), bands.cell(region, b.BONUS_MAX)
+    spec = {
+        "base": (
+            "Base salary",
+            "offer_base",
+            f.reference(base_min),
+            f.reference(base_max),
+            money,
+            "band_base",
+        ),
+        "stock": (
+            "Stock grant",
+            "offer_stock",
+            f.reference(stock_min),
+            f.reference(stock_max),
+            money,
+            "band_stock",
+        ),
+        "bonus_pct": (
+            "Target bonus",
+            "offer_bonus_pct",
+            f.reference(bonus_min),
+            f.reference(bonus_max),
+            PERCENT,
+            "band_bonus_pct",
+        ),
+        "total_comp": (
+            "Annual total comp",
+            "offer_total_comp",
+            f.annual_total_comp("band_base_min", "band_stock_min", years, "band_bonus_pct_min"),
+            f.annual_total_comp("band_base_max", "band_stock_max", years, "band_bonus_pct_max"),
+            money,
+            "band_total_comp",
+        ),
+    }
+    for component, (label, value, low, high, number_format, prefix) in spec.items():
+        row = rows[component]
+        _label(sheet, row, label)
+        put(sheet, f"B{row}", f.reference(value), number_format)
+        put(sheet, f"C{row}", low, number_format)
+        put(sheet, f"D{row}", f.midpoint(f"C{row}", f"E{row}"), number_format)
+        put(sheet, f"E{row}", high, number_format)
+        put(sheet, f"F{row}", f.range_penetration(f"B{row}", f"C{row}", f"E{row}"), PERCENT)
+        put(sheet, f"H{row}", f.status(f"B{row}", f"C{row}", f"E{row}"))
+        define(workbook, f"{prefix}_min", sheet.title, f"C{row}")
+        define(workbook, f"{prefix}_max", sheet.title, f"E{row}")
+        define(workbook, f"pen_{component}", sheet.title, f"F{row}")
+        if component in ("base", "stock"):
+            define(workbook, f"{prefix}_mid", sheet.title, f"D{row}")
+    put(sheet, f"G{rows['base']}", f.compa_ratio("offer_base", "band_base_mid"), RATIO)
+    define(workbook, "compa_base", sheet.title, f"G{rows['base']}")
+    status_range = f"H{rows['base']}:H{rows['total_comp']}"
+    for word, fill in STATUS_FILLS.items():
+        sheet.conditional_formatting.add(
+            status_range, FormulaRule(formula=[f'$H{rows["base"]}="{word}"'], fill=fill)
+        )
+
+
+def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str) -> None:
+    reference = guide.strategy.reference_region
+    put_text(sheet, f"A{ASK_HEADER - 1}", "What to ask for", SECTION)
+    header_row(
+        sheet,
+        ASK_HEADER,
+        [
+            "Ask",
+            f"Guide target ({reference})",
+            "Target's penetration",
+            "Ask (this band)",
+            "Offer",
+            "Gap to ask",
+        ],
+    )
+    for row, label, target, low, high, offer_name, name, band_prefix in (
+        (
+            ASK_BASE,
+            "Base salary",
+            bands.target_base,
+            b.BASE_MIN,
+            b.BASE_MAX,
+            "offer_base",
+            "ask_base",
+            "band_base",
+        ),
+        (
+            ASK_STOCK,
+            "Stock grant",
+            bands.target_stock,
+            b.STOCK_MIN,
+            b.STOCK_MAX,
+            "offer_stock",
+            "ask_stock",
+            "band_stock",
+        ),
+        (
+            WALK_AWAY,
+            "Walk-away stock grant",
+            bands.walk_away_stock,
+            b.STOCK_MIN,
+            b.STOCK_MAX,
+            "offer_stock",
+            "walk_away_stock",
+            "band_stock",
+        ),
+    ):
+        _label(sheet, row, label)
+        put(sheet, f"B{row}", f.reference(target), money_format(guide.strategy.currency))
+        put(
+            sheet,
+            f"C{row}",
+            f.range_penetration(f"B{row}", bands.cell(reference, low), bands.cell(reference, high)),
+            PERCENT,
+        )
+        put(sheet, f"D{row}", f.ask_at(f"C{row}", f"{band_prefix}_min", f"{band_prefix}_max"), money, LABEL)
+        put(sheet, f"E{row}", f.reference(offer_name), money)
+        put(sheet, f"F{row}", f.difference(f"D{row}", f"E{row}"), money)
+        define(workbook, name, sheet.title, f"D{row}")
+    _label(sheet, ASK_BONUS, "Target bonus")
+    put(sheet, f"B{ASK_BONUS}", f.reference(bands.target_bonus_pct), PERCENT)
+    put(sheet, f"D{ASK_BONUS}", f.reference(f"B{ASK_BONUS}"), PERCENT, LABEL)
+    put(sheet, f"E{ASK_BONUS}", f.reference("offer_bonus_pct"), PERCENT)
+    put(sheet, f"F{ASK_BONUS}", f.difference(f"D{ASK_BONUS}", f"E{ASK_BONUS}"), PERCENT)
+    define(workbook, "ask_bonus_pct", sheet.title, f"D{ASK_BONUS}")
+    put(sheet, f"F{WALK_AWAY}", f.difference(f"E{WALK_AWAY}", f"D{WALK_AWAY}"), money)
+    put_text(sheet, f"G{WALK_AWAY}", "← offer minus walk-away", MUTED)
+    _label(sheet, WALK_AWAY_MET, "Walk-away met?")
+    put(sheet, f"B{WALK_AWAY_MET}", f.at_least("offer_stock", "walk_away_stock"), None, LABEL)
+    define(workbook, "walk_away_met", sheet.title, f"B{WALK_AWAY_MET}")
+    sheet.conditional_formatting.add(
+        f"B{WALK_AWAY_MET}", FormulaRule(formula=[f"$B${WALK_AWAY_MET}=TRUE"], fill=STATUS_FILLS["within"])
+    )
+    sheet.conditional_formatting.add(
+        f"B{WALK_AWAY_MET}", FormulaRule(formula=[f"$B${WALK_AWAY_MET}=FALSE"], fill=STATUS_FILLS["below"])
+    )
+
+
+def competing_total_cell(index: int) -> str:
+    """The cell holding competing offer `index`'s annual total comp in the offer's currency."""
+    return f"{TITLE_SHEET}!$G${COMPETING_TOP + 2 + index}"
+
+
+def _competing(sheet, offer: Offer, years: int, money: str) -> None:
+    put_text(sheet, f"A{COMPETING_TOP}", "Competing offers", SECTION)
+    header_row(
+        sheet,
+        COMPETING_TOP + 1,
+        [
+            "Company",
+            "Currency",
+            "Base",
+            "Stock grant",
+            "Target bonus",
+            "Total comp (own currency)",
+            f"Total comp ({offer.currency})",
+        ],
+    )
+    for index, other in enumerate(offer.competing):
+        row = COMPETING_TOP + 2 + index
+        own = money_format(other.currency)
+        put_text(sheet, f"A{row}", other.company, LABEL)
+        put_text(sheet, f"B{row}", other.currency)
+        put_input(sheet, f"C{row}", other.base, own)
+        put_input(sheet, f"D{row}", other.stock, own)
+        put_input(sheet, f"E{row}", other.bonus_pct, PERCENT)
+        put(sheet, f"F{row}", f.annual_total_comp(f"C{row}", f"D{row}", f"$B${YEARS}", f"E{row}"), own)
+        put(sheet, f"G{row}", f.converted(f"F{row}", other.currency), money)
+
+
+def _chart(sheet, offer: Offer) -> None:
+    """A floating bar per component (band min to max) with a marker at the offer."""
+    col = CHART_DATA_COLUMN
+    top = COMPARE_HEADER
+    header_row(sheet, top, ["Chart data", "Band min", "Band range", "Offer"], first_column=11)
+    for index, component in enumerate(("base", "stock", "total_comp")):
+        row, source = top + 1 + index, COMPARE_ROWS[component]
+        put(sheet, f"{col}{row}", f.reference(f"A{source}"))
+        put(sheet, f"L{row}", f.reference(f"C{source}"), money_format(offer.currency))
+        put(sheet, f"M{row}", f.difference(f"E{source}", f"C{source}"), money_format(offer.currency))
+        put(sheet, f"N{row}", f.reference(f"B{source}"), money_format(offer.currency))
+    categories = Reference(sheet, min_col=11, min_row=top + 1, max_row=top + 3)
+    bars = BarChart()
+    bars.type, bars.grouping, bars.overlap = "col", "stacked", 100
+    bars.add_data(
+        Reference(sheet, min_col=12, max_col=13, min_row=top, max_row=top + 3), titles_from_data=True
+    )
+    bars.set_categories(categories)
+    bars.series[0].graphicalProperties.noFill = True  # the invisible base that lifts the band
+    bars.series[0].graphicalProperties.line.noFill = True
+    bars.series[1].graphicalProperties.solidFill = "9DC3E6"
+    offer_marks = LineChart()
+    offer_marks.add_data(Reference(sheet, min_col=14, min_row=top, max_row=top + 3), titles_from_data=True)
+    offer_marks.set_categories(categories)
+    mark = offer_marks.series[0]
+    mark.marker.symbol, mark.marker.size = "diamond", 10
+    mark.marker.graphicalProperties.solidFill = "C00000"
+    mark.graphicalProperties.line.noFill = True
+    bars.title = f"Offer against the {offer.region} band ({offer.currency})"
+    bars.y_axis.title = offer.currency
+    bars.y_axis.numFmt = "#,##0"
+    bars.legend.position = "b"
+    bars += offer_marks
+    bars.height, bars.width = 7.5, 17
+    sheet.add_chart(bars, "D4")  # beside the inputs, which leave columns D to H free

@@ -1,0 +1,76 @@
+"""The `Rates` sheet: one editable rate per currency, and where every number came from."""
+
+from __future__ import annotations
+
+from openpyxl.workbook.workbook import Workbook
+
+from .. import __version__
+from ..model import Guide
+from ..rates import RateTable
+from .names import define, rate_name
+from .styles import (
+    DATE,
+    LABEL,
+    MUTED,
+    RATE,
+    SECTION,
+    SUBTITLE,
+    TITLE,
+    WRAP,
+    header_row,
+    print_setup,
+    put,
+    put_input,
+    put_text,
+    widths,
+)
+
+FIRST_RATE_ROW = 5
+
+
+def write_rates(
+    workbook: Workbook, offer_currency: str, rates: dict[str, object], table: RateTable, guide: Guide
+) -> None:
+    """`rates` maps each currency used to its value in the offer's currency."""
+    sheet = workbook["Rates"]
+    put_text(sheet, "A1", "Exchange rates", TITLE)
+    put_text(
+        sheet,
+        "A2",
+        f"Value of one unit of each currency in {offer_currency}. Edit a rate and every converted figure follows.",
+        SUBTITLE,
+    )
+    header_row(sheet, 4, ["Currency", f"Value of 1 unit in {offer_currency}", "Rate date", "Source"])
+    row = FIRST_RATE_ROW
+    for code, value in rates.items():
+        put_text(sheet, f"A{row}", code, LABEL)
+        put_input(sheet, f"B{row}", value, RATE)
+        define(workbook, rate_name(code), sheet.title, f"B{row}")
+        put(sheet, f"C{row}", table.as_of, DATE)
+        put_text(
+            sheet, f"D{row}", "fixed: the offer's own currency" if code == offer_currency else table.source
+        )
+        row += 1
+    _sources(sheet, row + 1, table, guide)
+    widths(sheet, {"A": 26, "B": 22, "C": 14, "D": 90})
+    print_setup(sheet)
+
+
+def _sources(sheet, row: int, table: RateTable, guide: Guide) -> None:
+    put_text(sheet, f"A{row}", "Where the numbers come from", SECTION)
+    facts = [
+        ("Guide", guide.title),
+        ("Guide id", guide.id),
+        ("Rates", f"{table.source}, {table.as_of.isoformat()} (quoted against {table.base})"),
+        ("Made by", f"segxlsx {__version__}"),
+    ] + [("Guide source", source) for source in guide.sources]
+    for offset, (label, text) in enumerate(facts, start=1):
+        put_text(sheet, f"A{row + offset}", label, LABEL)
+        put_text(sheet, f"B{row + offset}", text).alignment = WRAP
+        sheet.merge_cells(f"B{row + offset}:D{row + offset}")
+    put_text(
+        sheet,
+        f"A{row + len(facts) + 2}",
+        "Money is computed exactly; rates are shown to six decimal places but stored in full.",
+        MUTED,
+    )

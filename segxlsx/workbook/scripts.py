@@ -1,0 +1,94 @@
+"""The `Scripts` sheet: what to say, with this candidate's numbers, and the guide's levers.
+
+The candidate's scripts are formulas that spell out the asks ("£152K") from the Offer sheet,
+so they follow any edit; the guide's own levers are shown as the guide wrote them.
+"""
+
+from __future__ import annotations
+
+from openpyxl.workbook.workbook import Workbook
+
+from ..model import Guide
+from ..scripts import MONEY_FIELDS, PERCENT_FIELDS, Piece, Placeholder
+from ..wording import OfferScripts
+from . import formulas as f
+from .offer import competing_total_cell
+from .styles import LABEL, SECTION, SUBTITLE, TITLE, WRAP, header_row, print_setup, put, put_text, widths
+
+# Where the candidate's own scripts are; the tests read these cells back.
+NEGOTIATE_UP_CELL, WALK_AWAY_CELL, COUNTER_CELL = "B5", "B6", "B7"
+
+
+def write_scripts(
+    workbook: Workbook, guide: Guide, candidate: str, currency: str, scripts: OfferScripts
+) -> None:
+    sheet = workbook["Scripts"]
+    put_text(sheet, "A1", f"Scripts for {candidate}", TITLE)
+    put_text(
+        sheet, "A2", f"Amounts are this offer's asks in {currency}; they follow the Offer sheet.", SUBTITLE
+    )
+    header_row(sheet, 4, ["Lever", "What to say"])
+    _candidate_row(sheet, 5, "Negotiate up", scripts.negotiate_up, scripts, currency)
+    walk_away = [*scripts.walk_away_line, " "] if scripts.walk_away_line else []
+    met = pieces_expression(walk_away + scripts.walk_away_met, scripts.text, currency)
+    missed = pieces_expression(walk_away + scripts.walk_away_missed, scripts.text, currency)
+    put_text(sheet, "A6", "Walk-away", LABEL).alignment = WRAP
+    put(sheet, WALK_AWAY_CELL, f"=IF(walk_away_met,{met},{missed})").alignment = WRAP
+    row = 7
+    if scripts.counter:
+        _candidate_row(sheet, row, "Counter with competing offers", scripts.counter, scripts, currency)
+        row += 1
+    row = _guide_levers(sheet, guide, row + 1)
+    sheet.freeze_panes = "A5"
+    widths(sheet, {"A": 34, "B": 110})
+    print_setup(sheet)
+
+
+def _candidate_row(
+    sheet, row: int, label: str, pieces: list[Piece], scripts: OfferScripts, currency: str
+) -> None:
+    put_text(sheet, f"A{row}", label, LABEL).alignment = WRAP
+    put(sheet, f"B{row}", "=" + pieces_expression(pieces, scripts.text, currency)).alignment = WRAP
+
+
+def pieces_expression(pieces: list[Piece], text: dict[str, str], currency: str) -> str:
+    """A string expression for pieces of wording: literals joined with formatted figures."""
+    parts = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            parts.append(f.literal(piece))
+        else:
+            parts.append(_placeholder(piece, text, currency))
+    return "&".join(parts) or '""'
+
+
+def _placeholder(piece: Placeholder, text: dict[str, str], currency: str) -> str:
+    if piece.name == "total_comp":
+        return f.money_text(competing_total_cell(piece.index), currency)
+    if piece.name in MONEY_FIELDS:
+        return f.money_text(piece.name, currency)
+    if piece.name in PERCENT_FIELDS:
+        return f.percent_text(piece.name)
+    return f.literal(text[piece.name])
+
+
+def _guide_levers(sheet, guide: Guide, row: int) -> int:
+    put_text(sheet, f"A{row}", f"The guide's levers ({guide.company})", SECTION)
+    row += 1
+    for lever in guide.levers:
+        put_text(sheet, f"A{row}", f"{lever.number}. {lever.name}", LABEL).alignment = WRAP
+        put_text(sheet, f"B{row}", lever.script).alignment = WRAP
+        row += 1
+    for section in guide.lever_sections:
+        put_text(sheet, f"A{row}", section.heading, LABEL).alignment = WRAP
+        put_text(sheet, f"B{row}", "\n\n".join(section.paragraphs)).alignment = WRAP
+        row += 1
+    if guide.narrative:
+        put_text(sheet, f"A{row}", "Negotiation DNA", LABEL).alignment = WRAP
+        put_text(sheet, f"B{row}", "\n\n".join(guide.narrative)).alignment = WRAP
+        row += 1
+    put_text(sheet, f"A{row}", "The guide's strategy, as written", LABEL).alignment = WRAP
+    put_text(
+        sheet, f"B{row}", f"{guide.strategy.script} {guide.strategy.walk_away_line}".strip()
+    ).alignment = WRAP
+    return row + 1
