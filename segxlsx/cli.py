@@ -7,11 +7,20 @@ modules are imported inside the commands so that `segxlsx --help` stays fast.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from .errors import SegxlsxError
+
+if TYPE_CHECKING:
+    from .rates import RateTable
+
+_Command = TypeVar("_Command", bound=Callable[..., object])
 
 
 class _Cli(click.Group):
@@ -33,7 +42,59 @@ def main() -> None:
     \b
     Examples:
       segxlsx import-guide guide.md -o data/guides/guide.yaml
+      segxlsx validate data/offers/
+      segxlsx rates --currency GBP --currency EUR --as-of 2025-06-30
     """
+
+
+def _as_date(ctx: click.Context, param: click.Parameter, value: datetime | None) -> date | None:
+    return None if value is None else value.date()
+
+
+def _upper_codes(ctx: click.Context, param: click.Parameter, value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(code.strip().upper() for code in value)
+
+
+def rates_options(command: _Command) -> _Command:
+    """Add --rates, --as-of and --strict-rates, the same for every command that converts money."""
+    options = [
+        click.option(
+            "--rates",
+            "rates_spec",
+            default="offline",
+            show_default=True,
+            metavar="offline|live|FILE",
+            help="Where exchange rates come from: the ECB reference rates shipped with the tool "
+            "(offline), forex-python over the network (live), or a YAML rate file such as "
+            "{as_of: 2026-11-27, base: USD, rates: {GBP: 0.79, EUR: 0.92}}.",
+        ),
+        click.option(
+            "--as-of",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            callback=_as_date,
+            metavar="DATE",
+            help="Use the rates of this date (YYYY-MM-DD), or of the business day before it when it "
+            "has none. Default: the latest available.",
+        ),
+        click.option(
+            "--strict-rates",
+            is_flag=True,
+            help="Stop (exit 2) when live rates cannot be had, instead of falling back to offline.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _load_rates(spec: str, currencies: Iterable[str] | None, as_of: date | None, strict: bool) -> RateTable:
+    """The rates a command uses, with any note about them (e.g. live fell back) shown as a warning."""
+    from .rates import load_rates
+
+    table = load_rates(spec, currencies, as_of, strict=strict)
+    for note in table.notes:
+        click.echo(f"warning: {note}", err=True)
+    return table
 
 
 @main.command("import-guide")
@@ -81,3 +142,98 @@ def import_guide(guide: Path, output: Path | None) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
+
+
+@main.command("validate")
+@click.argument("offers", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--guide",
+    "guides",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A guide file (.md or .yaml) or a folder of them; repeat for more. Default: data/guides/.",
+)
+@click.pass_context
+def validate(ctx: click.Context, offers: tuple[Path, ...], guides: tuple[Path, ...]) -> None:
+    """Check offer files against their guides without writing anything.
+
+    OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: data/offers/).
+    Prints one line per problem, naming the file, the row or offer number, the candidate and
+    the field, then a count. Exits 0 when every offer is good, 1 when any is not, and 2 when
+    nothing could be checked (a bad guide, a missing path).
+
+    \b
+    Examples:
+      segxlsx validate
+      segxlsx validate data/offers/ --guide data/guides/segment-data-engineer.yaml
+      segxlsx validate new-offers.csv priya-raman.yaml
+    """
+    from .guides import load_guides
+    from .offers import load_offers
+
+    loaded_guides = load_guides(guides or [Path("data/guides")])
+    loaded = load_offers(offers or [Path("data/offers")], loaded_guides)
+    for failure in loaded.failures:
+        click.echo(str(failure))
+    count = len(loaded.offers)
+    click.echo(f"{count} offer{'' if count == 1 else 's'} OK, {len(loaded.failures)} with problems")
+    if loaded.failures:
+        ctx.exit(1)
+
+
+@main.command("rates")
+@rates_options
+@click.option(
+    "-c",
+    "--currency",
+    "currencies",
+    multiple=True,
+    callback=_upper_codes,
+    metavar="CODE",
+    help="A currency to show (repeatable). Default: every currency the source has.",
+)
+@click.option(
+    "--in",
+    "target",
+    callback=lambda ctx, param, value: value and value.strip().upper(),
+    metavar="CODE",
+    help="Show the value of 1 unit in this currency. Default: USD, or the source's base without USD.",
+)
+def rates(
+    rates_spec: str, as_of: date | None, strict_rates: bool, currencies: tuple[str, ...], target: str | None
+) -> None:
+    """Show the exchange rates a build would use, one line per currency.
+
+    Each line: the code, the value of 1 unit in USD (or --in), the source's own quote (units per
+    1 unit of its base currency), the date of the rates and where they come from.
+
+    \b
+    Examples:
+      segxlsx rates
+      segxlsx rates --currency GBP --currency EUR --as-of 2025-06-30
+      segxlsx rates --rates live --strict-rates -c GBP
+      segxlsx rates --rates q4-rates.yaml --in GBP
+    """
+    table = _load_rates(rates_spec, [*currencies, *([target] if target else [])], as_of, strict_rates)
+    target = target or ("USD" if "USD" in table.currencies else table.base)
+    lines = [
+        (
+            code,
+            f"1 {code} = {_significant(table.value_in(code, target))} {target}",
+            f"{table.per_base.get(code, Decimal(1))} per 1 {table.base}",
+        )
+        for code in dict.fromkeys(currencies or table.currencies)  # each once, in the order asked
+    ]
+    code_width, value_width, quote_width = (max(len(line[i]) for line in lines) for i in range(3))
+    for code, value, quote in lines:
+        click.echo(
+            f"{code:<{code_width}}  {value:<{value_width}}  {quote:<{quote_width}}  {table.as_of}  {table.source}"
+        )
+
+
+def _significant(value: Decimal, digits: int = 6) -> str:
+    """A rate for reading: `digits` significant digits, no exponent (1 JPY = 0.00636535 USD)."""
+    if value == 0:
+        return "0"
+    rounded = value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1))
+    return f"{rounded.normalize():f}"

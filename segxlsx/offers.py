@@ -1,0 +1,514 @@
+"""Offers as recruiters write them: YAML, JSON or CSV files in, `Offer` objects out.
+
+A batch is worth only what its worst file lets through, so nothing here stops at the first bad
+offer: each offer that cannot be used becomes one `OfferError` naming its file, its row (CSV) or
+index (YAML/JSON list), its candidate and its field, and the others load. Only an unusable list
+of paths (a missing file, a folder with no offers) stops the run, since then nothing can be done.
+
+File formats (fields as in SPEC.md, "Offers"):
+- `.yaml`/`.yml`/`.json`: one offer (a mapping) or a list of them; `competing` is a list of
+  mappings (one mapping alone is taken as a list of one).
+- `.csv`: a header row naming the fields, then one offer per row; empty cells mean "not given".
+  Header names ignore case, spaces and hyphens ("Sign on"). A `competing` cell holds the same
+  list in YAML flow form or JSON, e.g. `[{company: Snowflake, base: $215K, stock: $240K,
+  bonus: 15%}]`. A header with more semicolons than commas makes `;` the delimiter.
+- A competing offer is paid in the offer's currency unless it gives its own `currency`.
+
+Every file is untrusted: it is read through `inputs` (size cap, safe YAML with an alias guard),
+nested values are never printed whole, and text that Excel would refuse is refused here, with a
+message, before it can break a workbook later.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .errors import InvalidValue, Location, OfferError, SegxlsxError, display_path, located
+from .inputs import MAX_FILE_BYTES, load_json, load_yaml, read_text
+from .model import Band, CompetingOffer, Guide, Offer, unknown_choice
+from .money import check_currency, parse_amount, parse_percent, tidy
+
+OFFER_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+FIELDS = (
+    "candidate",
+    "guide",
+    "region",
+    "currency",
+    "base",
+    "stock",
+    "bonus",
+    "sign_on",
+    "competing",
+    "notes",
+)
+COMPETING_FIELDS = ("company", "currency", "base", "stock", "bonus")
+
+MAX_NAME_CHARS = 200  # a name, region or company; anything longer is a pasting accident
+MAX_NOTES_CHARS = 32_767  # Excel's limit for one cell: longer notes could not be written
+MAX_AMOUNT_CHARS = 40  # "CHF 1,250,000.00" is 16; longer text is not an amount
+_DOT_THOUSANDS = re.compile(r"^\D*[1-9]\d{0,2}(?:\.\d{3})+(?:\s*[A-Z]{3})?\s*$")  # "131.500", "€1.250.000"
+
+
+@dataclass(frozen=True)
+class LoadedOffers:
+    """What a load produced: the offers that can be used and one error per offer that cannot."""
+
+    offers: tuple[Offer, ...] = ()
+    failures: tuple[OfferError, ...] = ()
+
+    def __add__(self, other: LoadedOffers) -> LoadedOffers:
+        return LoadedOffers(self.offers + other.offers, self.failures + other.failures)
+
+
+def load_offers(
+    paths: Iterable[str | Path], guides: Mapping[str, Guide], max_bytes: int = MAX_FILE_BYTES
+) -> LoadedOffers:
+    """Load offer files and folders of them, in input order (a folder's files sorted by name).
+
+    A bad offer or file is reported in `failures` and the rest load; a path that does not exist,
+    or no offer file at all, raises `SegxlsxError` (nothing could run).
+    """
+    loaded = LoadedOffers()
+    for path in offer_files(paths):
+        loaded += read_offer_file(path, guides, max_bytes)
+    return loaded
+
+
+def offer_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The offer files named, with folders expanded to the offer files inside them (sorted).
+
+    In a folder, other files are skipped silently (a README, a spreadsheet beside its CSV), and
+    so are hidden ones: editors and macOS leave `.~lock.offers.csv#` and `._offers.csv` there.
+    """
+    paths = [Path(path) for path in paths]
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if _is_offer_file(p))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise SegxlsxError("no such file or folder", file=display_path(path))
+    if not files:
+        where = ", ".join(display_path(path) for path in paths) or "the paths given"
+        raise SegxlsxError(f"no offer files ({', '.join(OFFER_SUFFIXES)}) in {where}")
+    return files
+
+
+def _is_offer_file(path: Path) -> bool:
+    return path.suffix.lower() in OFFER_SUFFIXES and not path.name.startswith(".") and path.is_file()
+
+
+def read_offer_file(
+    path: str | Path, guides: Mapping[str, Guide], max_bytes: int = MAX_FILE_BYTES
+) -> LoadedOffers:
+    """Load every offer in one file; a file that cannot be read at all is one failure."""
+    path = Path(path)
+    file = display_path(path)
+    try:
+        with located(OfferError, file=file):
+            records = _read_records(path, max_bytes)
+    except OfferError as error:
+        return LoadedOffers(failures=(error,))
+    offers: list[Offer] = []
+    failures: list[OfferError] = []
+    for record in records:
+        if record.problem:
+            failures.append(_as_offer_error(record.problem.at(file=file)))
+            continue
+        try:
+            offers.append(offer_from_fields(record.fields, guides, replace(record.source, file=file)))
+        except OfferError as error:
+            failures.append(error)
+    return LoadedOffers(tuple(offers), tuple(failures))
+
+
+def offer_from_fields(fields: Any, guides: Mapping[str, Guide], source: Location | None = None) -> Offer:
+    """Build one `Offer` from its fields as read from a file (a mapping of field name to value).
+
+    Raises `OfferError` whose location is `source` plus the candidate (when known) and the field.
+    """
+    source = source or Location()
+    where = {"file": source.file, "row": source.row, "index": source.index}
+    with located(OfferError, **where, candidate=_candidate_hint(fields)):
+        return _build_offer(_Fields(fields, FIELDS, "an offer"), guides, source)
+
+
+def _as_offer_error(error: SegxlsxError) -> OfferError:
+    return error if isinstance(error, OfferError) else OfferError(error.message, error.location)
+
+
+# --- from fields to the model ------------------------------------------------------------------
+
+
+def _build_offer(fields: _Fields, guides: Mapping[str, Guide], source: Location) -> Offer:
+    candidate = fields.name("candidate")
+    guide = _guide(fields.name("guide", required=False), guides)
+    band = _band(guide, fields.name("region"))
+    currency = fields.currency(default=band.currency)
+    return Offer(
+        candidate=candidate,
+        guide_id=guide.id,
+        region=band.region,
+        currency=currency,
+        base=fields.amount("base", currency),
+        stock=fields.amount("stock", currency),
+        bonus_pct=fields.bonus(),
+        sign_on=fields.amount("sign_on", currency, required=False),
+        competing=_competing(fields.get("competing", required=False), currency),
+        notes=fields.notes(),
+        source=Location(file=source.file, row=source.row, index=source.index),
+    )
+
+
+def _guide(given: str, guides: Mapping[str, Guide]) -> Guide:
+    """The guide an offer names; with a single guide loaded the offer need not name it."""
+    if given:
+        for guide_id, guide in guides.items():
+            if guide_id.casefold() == given.casefold():
+                return guide
+        raise InvalidValue(unknown_choice("guide", given, tuple(guides)), field="guide")
+    if len(guides) == 1:
+        return next(iter(guides.values()))
+    if not guides:
+        raise InvalidValue("no guide is loaded to check this offer against", field="guide")
+    raise InvalidValue(
+        f"missing: {len(guides)} guides are loaded, name one of {', '.join(guides)}", field="guide"
+    )
+
+
+def _band(guide: Guide, region: str) -> Band:
+    with located(field="region"):
+        return guide.band(region)
+
+
+def _competing(value: Any, currency: str) -> tuple[CompetingOffer, ...]:
+    """Competing offers: a list of mappings (a CSV cell holds the same list in YAML/JSON flow form).
+
+    A competing offer is paid in the candidate's own offer currency unless it says otherwise.
+    """
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = _cell_structure(value)
+    if isinstance(value, dict):  # one competing offer written without the list around it
+        value = [value]
+    if not isinstance(value, list):
+        raise InvalidValue(
+            f"expected a list of competing offers (company, base, stock, bonus), got {_kind(value)}",
+            field="competing",
+        )
+    built = []
+    for number, item in enumerate(value, start=1):
+        with located(field=f"competing[{number}]"):
+            built.append(_competing_offer(_Fields(item, COMPETING_FIELDS, "a competing offer"), currency))
+    return tuple(built)
+
+
+def _competing_offer(fields: _Fields, offer_currency: str) -> CompetingOffer:
+    currency = fields.currency(default=offer_currency)
+    return CompetingOffer(
+        company=fields.name("company"),
+        currency=currency,
+        base=fields.amount("base", currency),
+        stock=fields.amount("stock", currency),
+        bonus_pct=fields.bonus(),
+    )
+
+
+def _cell_structure(text: str) -> Any:
+    """A CSV cell holding structure, e.g. `[{company: Snowflake, base: 215000, ...}]` (JSON also reads).
+
+    The line number a parse error carries is the cell's own, not the file's, so it is dropped.
+    """
+    try:
+        return load_yaml(text)
+    except InvalidValue as error:
+        raise InvalidValue(error.message, field="competing") from None
+
+
+# --- one offer's fields, typed -----------------------------------------------------------------
+
+
+class _Fields:
+    """The fields of one offer (or competing offer); each getter names its field on error.
+
+    Field names are matched the way people write column headers: case, spaces and hyphens do
+    not matter ("Sign on", "sign-on", "SIGN_ON"). An unknown name is an error, to catch typos.
+    """
+
+    def __init__(self, data: Any, known: tuple[str, ...], what: str) -> None:
+        if not isinstance(data, dict):
+            raise InvalidValue(f"expected {what} (a mapping of field names to values), got {_kind(data)}")
+        self.values: dict[str, Any] = {}
+        for key, value in data.items():
+            written = _shown(str(key), 40)
+            name = _field_name(key)
+            if name not in known:
+                raise InvalidValue(unknown_choice("field", written, known), field=written)
+            if name in self.values:
+                raise InvalidValue("given twice", field=name)
+            self.values[name] = None if _blank(value) else value
+
+    def get(self, name: str, required: bool = True) -> Any:
+        value = self.values.get(name)
+        if value is None and required:
+            raise InvalidValue("missing", field=name)
+        return value
+
+    def name(self, name: str, required: bool = True) -> str:
+        """A one-line name (candidate, region, company): no control characters at all."""
+        text = self._text(name, required, MAX_NAME_CHARS).strip()
+        if _control_characters(text):
+            raise InvalidValue(f"contains a control character ({_control_characters(text)[0]!r})", field=name)
+        return text
+
+    def notes(self) -> str:
+        """Free text over several lines; tabs and line breaks are fine, other control characters not."""
+        text = self._text("notes", False, MAX_NOTES_CHARS).strip()
+        bad = [c for c in _control_characters(text) if c not in "\t\n\r"]
+        if bad:
+            raise InvalidValue(f"contains a control character ({bad[0]!r})", field="notes")
+        return text
+
+    def _text(self, name: str, required: bool, limit: int) -> str:
+        value = self.get(name, required)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise InvalidValue(f"expected text, got {_kind(value)}", field=name)
+        text = str(value)
+        if len(text) > limit:
+            raise InvalidValue(f"is {len(text):,} characters long, over the limit of {limit:,}", field=name)
+        return text
+
+    def currency(self, default: str) -> str:
+        code = self.name("currency", required=False).upper()
+        return check_currency(code, field="currency") if code else default
+
+    def amount(self, name: str, currency: str, required: bool = True) -> Decimal:
+        """Money in `currency`: 125000, "125,000", "£125K"; a different currency written is an error."""
+        value = self.get(name, required)
+        if value is None:
+            return Decimal(0)
+        with located(field=name):
+            _refuse_dot_thousands(value)
+            amount = parse_amount(_amount_text(value), currency).amount  # type: ignore[union-attr]
+            if amount < 0:
+                raise InvalidValue(f"expected an amount of 0 or more, got {amount:,}")
+            return tidy(amount)  # 120000.00 from JSON is 120000, as in a string
+
+    def bonus(self) -> Decimal:
+        """A target bonus as a fraction of base, written "12%" or 0.12."""
+        value = self.get("bonus")
+        with located(field="bonus"):
+            if isinstance(value, str) and value.strip().endswith("%"):
+                return parse_percent(value)
+            number = _plain_number(value)
+            if number is None or number < 0:
+                raise InvalidValue(f'expected a percentage such as "12%" or 0.12, got {_kind(value)}')
+            if number > 1:
+                # 12 almost always means 12%, but guessing would turn a typo of 0.12 into 1200%.
+                raise InvalidValue(
+                    f'{number} is more than 100% of base; write a {number}% bonus as "{number}%" or {number / 100}'
+                )
+            return number
+
+
+def _plain_number(value: Any) -> Decimal | None:
+    """A number with no currency (0.12, "0.12"), or None when `value` is anything else."""
+    try:
+        number = parse_amount(_amount_text(value))
+    except InvalidValue:
+        return None
+    return tidy(number) if isinstance(number, Decimal) else None
+
+
+def _amount_text(value: Any) -> str | int | Decimal:
+    """An amount as `parse_amount` takes it; what cannot be one is refused without echoing it whole."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise InvalidValue(f'expected an amount such as 125000 or "£125K", got {_kind(value)}')
+    if isinstance(value, float):
+        return str(value)  # a YAML float, read back through the shortest text that gives it
+    if isinstance(value, str) and len(value) > MAX_AMOUNT_CHARS:
+        raise InvalidValue(f'expected an amount such as 125000 or "£125K", got {_shown(value)!r}')
+    return value
+
+
+def _refuse_dot_thousands(value: Any) -> None:
+    # Excel in a European locale writes 131.500 for 131500; read with a decimal point it would
+    # quietly turn a salary into 131.50, so it is refused rather than guessed.
+    if isinstance(value, str) and _DOT_THOUSANDS.match(value):
+        whole = int("".join(c for c in value if c.isdigit()))
+        raise InvalidValue(
+            f"{value!r} is ambiguous: write {whole} or {whole:,} (a dot is a decimal point here)"
+        )
+
+
+def _field_name(key: Any) -> str:
+    return str(key).strip().casefold().replace(" ", "_").replace("-", "_")
+
+
+def _blank(value: Any) -> bool:
+    """An empty CSV cell or a YAML `~` means "not given", so a default applies."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _control_characters(text: str) -> list[str]:
+    # Excel refuses these in a cell (openpyxl raises), and they can hide text in a terminal.
+    return [c for c in text if unicodedata.category(c) == "Cc"]
+
+
+def _candidate_hint(fields: Any) -> str | None:
+    """The candidate's name for error messages, even when the offer is broken elsewhere."""
+    if not isinstance(fields, dict):
+        return None
+    for key, value in fields.items():
+        if _field_name(key) == "candidate" and isinstance(value, str) and value.strip():
+            return _shown(value.strip())
+    return None
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """Untrusted text cut short for a one-line message."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _kind(value: Any) -> str:
+    """What a value is, in words, without printing it (a nested value may be an alias bomb)."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, (int, float, Decimal)):
+        return "a number"
+    if isinstance(value, str):
+        return f"the text {_shown(value)!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "nothing" if value is None else type(value).__name__
+
+
+# --- files to records --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Record:
+    """One offer's raw fields and where they came from, or why that offer cannot be read."""
+
+    source: Location
+    fields: Any = None
+    problem: OfferError | None = None
+
+
+def _read_records(path: Path, max_bytes: int) -> list[_Record]:
+    suffix = path.suffix.lower()
+    if suffix not in OFFER_SUFFIXES:
+        raise InvalidValue(
+            f"expected an offer file ending in {', '.join(OFFER_SUFFIXES)}, not {suffix or 'no suffix'!r}"
+        )
+    try:
+        text = read_text(path, max_bytes)
+    except OSError as error:
+        raise InvalidValue(f"cannot read the file: {error.strerror}") from None
+    except InvalidValue as error:
+        if suffix == ".csv" and error.message.startswith("not UTF-8"):
+            # Excel's plain "CSV" is Windows-1252; its "CSV UTF-8" choice is the one that reads.
+            raise InvalidValue(f'{error.message}; in Excel, save it as "CSV UTF-8"') from None
+        raise
+    if not text.strip():
+        raise InvalidValue("the file is empty; expected one offer or a list of them")
+    if suffix == ".csv":
+        return _csv_records(text)
+    return _document_records(load_json(text) if suffix == ".json" else load_yaml(text))
+
+
+def _document_records(data: Any) -> list[_Record]:
+    """A YAML/JSON document: one offer (a mapping) or a list of them, numbered from 1."""
+    if isinstance(data, list):
+        if not data:
+            raise InvalidValue("the file holds an empty list; expected at least one offer")
+        return [_Record(Location(index=number), item) for number, item in enumerate(data, start=1)]
+    if isinstance(data, dict):
+        return [_Record(Location(), data)]
+    if data is None:
+        raise InvalidValue("the file holds no offer (only comments?)")
+    raise InvalidValue(f"expected an offer (a mapping of fields) or a list of offers, got {_kind(data)}")
+
+
+def _csv_records(text: str) -> list[_Record]:
+    """One offer per row under a header row; rows are numbered from 1 below the header.
+
+    Excel set to a European locale saves CSV with semicolons, so a header with more semicolons
+    than commas is read that way. A broken row (an unclosed quote) is named by the line its
+    record starts on; the rows before it still load.
+    """
+    first_line = text.lstrip("\ufeff").partition("\n")[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header = _csv_header(reader)
+    records: list[_Record] = []
+    row = 0
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader, None)
+        except csv.Error as error:
+            records.append(_Record(Location(), problem=OfferError(_csv_problem(error), line=start)))
+            break
+        if cells is None:
+            break
+        row += 1
+        if any(cell.strip() for cell in cells):  # blank lines are skipped but still counted
+            records.append(_csv_record(header, cells, Location(row=row)))
+    if not records:
+        raise InvalidValue("the file has a header row but no offers below it", line=reader.line_num)
+    return records
+
+
+def _csv_problem(error: csv.Error) -> str:
+    if "unexpected end of data" in str(error):
+        # The reader only notices an unclosed quote at the end of the file; the record's first
+        # line, which the caller reports, is where the quote was opened.
+        return "invalid CSV: a quoted cell in the row starting here is never closed"
+    return f"invalid CSV: {error}"
+
+
+def _csv_header(reader: Any) -> list[str]:
+    try:
+        header = next(reader, None) or []
+    except csv.Error as error:
+        raise InvalidValue(_csv_problem(error), line=1) from None
+    seen: set[str] = set()
+    for cell in header:
+        name = _field_name(cell)
+        if name and name in seen:
+            raise InvalidValue(f"the header names {cell.strip()!r} twice", line=reader.line_num)
+        seen.add(name)
+    if not seen - {""}:
+        raise InvalidValue("the header row names no fields", line=reader.line_num)
+    return header
+
+
+def _csv_record(header: list[str], cells: list[str], source: Location) -> _Record:
+    """A row as a mapping of header to cell; a value in a column without a header is an error.
+
+    Spreadsheets often add empty trailing cells or an unnamed empty column; those are harmless.
+    """
+    named = [(header[i].strip() if i < len(header) else "", cell) for i, cell in enumerate(cells)]
+    fields = {name: cell for name, cell in named if name}
+    for column, (name, cell) in enumerate(named, start=1):
+        if not name and cell.strip():
+            problem = (
+                f"column {column} holds {_shown(cell.strip(), 30)!r} but the header names no field for it"
+            )
+            return _Record(source, problem=OfferError(problem, source, candidate=_candidate_hint(fields)))
+    return _Record(source, fields)
