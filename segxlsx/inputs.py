@@ -6,6 +6,7 @@ Guides, offers and rate files all come through here, so the same limits hold for
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -74,14 +75,14 @@ def load_yaml(text: str) -> Any:
         raise InvalidValue(f"invalid YAML: {problem}", line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as error:
         raise InvalidValue(f"invalid YAML: {error}") from None
+    except RecursionError:  # PyYAML composes nested values recursively: "[[[[…" exhausts the stack
+        raise InvalidValue("invalid YAML: nested too deeply") from None
     finally:
         loader.dispose()
 
 
 def load_json(text: str) -> Any:
     """Parse JSON; a syntax error names its line. Numbers with a fraction stay exact."""
-    from decimal import Decimal
-
     try:
         return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as error:
