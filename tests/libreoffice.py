@@ -35,6 +35,6 @@ def named_values(path: Path) -> dict[str, object]:
     workbook = load_workbook(path, data_only=True)
     values = {}
     for name, definition in workbook.defined_names.items():
-        (sheet, ref), = list(definition.destinations)
+        ((sheet, ref),) = list(definition.destinations)
         values[name] = workbook[sheet][ref.replace("$", "")].value
     return values

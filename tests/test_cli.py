@@ -62,8 +62,14 @@ def test_import_guide_to_a_file(run, tmp_path):
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("not a guide at all\n", "bad.md:1: expected the guide's title as its first line, e.g. '### Role | Company Global Negotiation Guide'"),
-        (SEED.read_text(encoding="utf-8").replace("$168K", "$999K", 1), "bad.md:7, field 'San Francisco.base': min 999,000 is above max 202,000"),
+        (
+            "not a guide at all\n",
+            "bad.md:1: expected the guide's title as its first line, e.g. '### Role | Company Global Negotiation Guide'",
+        ),
+        (
+            SEED.read_text(encoding="utf-8").replace("$168K", "$999K", 1),
+            "bad.md:7, field 'San Francisco.base': min 999,000 is above max 202,000",
+        ),
     ],
 )
 def test_a_bad_guide_is_one_line_and_exit_2(run, in_tmp, content, message):

@@ -73,7 +73,13 @@ def test_seed_levers_mapping_and_sections(seed):
     ]
     assert guide.levers[1].script.startswith("I have offers from Snowflake and Databricks")
     assert guide.levers[0].script.endswith("My equity should reflect the AI transformation value.")
-    assert guide.level_mapping == ("Segment DE", "Google L3-L4", "Snowflake DE", "Databricks DE", "mParticle Senior DE")
+    assert guide.level_mapping == (
+        "Segment DE",
+        "Google L3-L4",
+        "Snowflake DE",
+        "Databricks DE",
+        "mParticle Senior DE",
+    )
     assert [s.heading for s in guide.lever_sections] == ["AI-Powered CDP Infrastructure Lever"]
     assert len(guide.lever_sections[0].paragraphs) == 2
     assert len(guide.narrative) == 2 and guide.narrative[0].startswith("Segment Data Engineers build")
@@ -138,10 +144,18 @@ def test_a_guide_with_six_regions_and_every_notation():
     assert guide.band("Zurich").bonus_pct == Range(D("0.08"), D("0.12"))  # em dash
     assert guide.band("Bangalore").base == Range(D(4500000), D(6000000))  # M suffix
     assert guide.band("Tokyo").total_comp_stated == Range(D(18000000), D(26000000))
-    assert [s.heading for s in guide.lever_sections] == ["🌍 Global Reliability Lever", "💰 Equity Refresh Lever"]
+    assert [s.heading for s in guide.lever_sections] == [
+        "🌍 Global Reliability Lever",
+        "💰 Equity Refresh Lever",
+    ]
     s = guide.strategy
     assert (s.reference_region, s.currency) == ("Dublin", "EUR")
-    assert (s.target_base, s.target_stock, s.target_bonus_pct, s.walk_away_stock) == (135000, 150000, D("0.14"), 120000)
+    assert (s.target_base, s.target_stock, s.target_bonus_pct, s.walk_away_stock) == (
+        135000,
+        150000,
+        D("0.14"),
+        120000,
+    )
 
 
 def test_a_guide_with_other_headers_phrasing_and_iso_codes():
@@ -152,7 +166,12 @@ def test_a_guide_with_other_headers_phrasing_and_iso_codes():
     assert guide.band("London").base == Range(D(120000), D(150000))  # "120,000 GBP"
     s = guide.strategy
     assert (s.reference_region, s.currency) == ("Sydney", "AUD")
-    assert (s.target_base, s.target_stock, s.target_bonus_pct, s.walk_away_stock) == (220000, 280000, D("0.15"), 200000)
+    assert (s.target_base, s.target_stock, s.target_bonus_pct, s.walk_away_stock) == (
+        220000,
+        280000,
+        D("0.15"),
+        200000,
+    )
     assert s.walk_away_line == "Walk away below A$200K in equity."
 
 
@@ -173,7 +192,10 @@ def test_a_mojibake_guide_reads_like_the_clean_one(tmp_path):
     assert broken.guide.levers == clean.levers
     assert broken.guide.narrative == clean.narrative  # “five nines” kept, its ” restored
     # 🌍 lost its last byte (8D) and cannot be told from other emoji: dropped, and said so.
-    assert [s.heading for s in broken.guide.lever_sections] == ["Global Reliability Lever", "💰 Equity Refresh Lever"]
+    assert [s.heading for s in broken.guide.lever_sections] == [
+        "Global Reliability Lever",
+        "💰 Equity Refresh Lever",
+    ]
     assert [d.text for d in broken.dropped] == ["ðŸŒ"]
     assert find_mojibake(dump_guide(broken.guide)) == []
 
@@ -233,11 +255,23 @@ def _seed_yaml():
 @pytest.mark.parametrize(
     "change, field, message",
     [
-        (lambda d: d["bands"][1]["base"].update(min=300000), "bands[1].base", "min 300,000 is above max 195,000"),
+        (
+            lambda d: d["bands"][1]["base"].update(min=300000),
+            "bands[1].base",
+            "min 300,000 is above max 195,000",
+        ),
         (lambda d: d["bands"][2].update(currency="GBX"), "bands[2].currency", "not an ISO 4217"),
-        (lambda d: d["bands"][0]["bonus_pct"].update(max=1.5), "bands[0].bonus_pct.max", "between 0% and 100%"),
+        (
+            lambda d: d["bands"][0]["bonus_pct"].update(max=1.5),
+            "bands[0].bonus_pct.max",
+            "between 0% and 100%",
+        ),
         (lambda d: d["negotiate_up"].pop("target_stock"), "negotiate_up.target_stock", "missing"),
-        (lambda d: d["negotiate_up"].update(reference_region="Paris"), "strategy.reference_region", "unknown region 'Paris'"),
+        (
+            lambda d: d["negotiate_up"].update(reference_region="Paris"),
+            "strategy.reference_region",
+            "unknown region 'Paris'",
+        ),
         (lambda d: d["bands"][0]["stock"].update(max="lots"), "bands[0].stock.max", "cannot read 'lots'"),
         (lambda d: d.update(bands="none"), "bands", "expected a list"),
     ],

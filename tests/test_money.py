@@ -102,7 +102,12 @@ def test_percent():
 
 @pytest.mark.parametrize(
     "amount, currency, text",
-    [(195000, "USD", "$195K"), (1200000, "GBP", "£1.2M"), (140000, "CHF", "CHF 140K"), (1234, "EUR", "€1,234")],
+    [
+        (195000, "USD", "$195K"),
+        (1200000, "GBP", "£1.2M"),
+        (140000, "CHF", "CHF 140K"),
+        (1234, "EUR", "€1,234"),
+    ],
 )
 def test_short_money_writes_like_the_guides(amount, currency, text):
     assert short_money(Decimal(amount), currency) == text

@@ -32,7 +32,7 @@ RATES = RateTable(
 )  # fmt: skip
 SEGMENT = load_guide(SEED_YAML)
 STRIPE = load_guide(FIXTURES / "guides" / "stripe-software-engineer.md")
-HOSTILE = ["=HYPERLINK(\"http://evil\",\"click\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3"]
+HOSTILE = ['=HYPERLINK("http://evil","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3"]
 
 
 def offer(name, guide, region, currency, base, stock, bonus, **more) -> Offer:
@@ -47,13 +47,25 @@ CASES = {
     "sf-competing": (
         SEGMENT,
         offer(
-            "Eve", SEGMENT, "San Francisco", "USD", 190000, 185000, "0.1", sign_on=D(25000),
-            competing=(CompetingOffer("Snowflake", "USD", D(200000), D(320000), D("0.1")),
-                       CompetingOffer("Databricks", "GBP", D(150000), D(200000), D("0.12")),
-                       CompetingOffer("Monzo", "EUR", D(140000), D(40000), D("0.05"))),
+            "Eve",
+            SEGMENT,
+            "San Francisco",
+            "USD",
+            190000,
+            185000,
+            "0.1",
+            sign_on=D(25000),
+            competing=(
+                CompetingOffer("Snowflake", "USD", D(200000), D(320000), D("0.1")),
+                CompetingOffer("Databricks", "GBP", D(150000), D(200000), D("0.12")),
+                CompetingOffer("Monzo", "EUR", D(140000), D(40000), D("0.05")),
+            ),
         ),  # fmt: skip
     ),
-    "hostile": (SEGMENT, offer(HOSTILE[0], SEGMENT, "London", "GBP", 130000, 100000, "0.1", notes=" ".join(HOSTILE))),
+    "hostile": (
+        SEGMENT,
+        offer(HOSTILE[0], SEGMENT, "London", "GBP", 130000, 100000, "0.1", notes=" ".join(HOSTILE)),
+    ),
     "tokyo-jpy": (STRIPE, offer("Fumi", STRIPE, "Tokyo", "JPY", 15500000, 12000000, "0.12")),
     "zurich-paid-in-usd": (STRIPE, offer("Gio", STRIPE, "Zurich", "USD", 170000, 110000, "0.1")),
 }
@@ -116,13 +128,17 @@ def test_statuses_and_scripts_read_as_the_model_says(case, built, recalculated):
     assert status_cells == [figures.statuses[c] for c in ("base", "stock", "bonus_pct", "total_comp")]
     guide = SEGMENT if offer_.guide_id == SEGMENT.id else STRIPE
     scripts = offer_scripts(offer_, guide, load_wording())
-    values = figures.named() | scripts.text | {
-        f"total_comp[{i}]": c.total_comp_in_offer_currency for i, c in enumerate(figures.competing)
-    }
+    values = (
+        figures.named()
+        | scripts.text
+        | {f"total_comp[{i}]": c.total_comp_in_offer_currency for i, c in enumerate(figures.competing)}
+    )
     sheet = workbook["Scripts"]
     assert sheet[NEGOTIATE_UP_CELL].value == render(scripts.negotiate_up, offer_.currency, values)
     walk = scripts.walk_away_met if figures.walk_away_met else scripts.walk_away_missed
-    assert sheet[WALK_AWAY_CELL].value == render([*scripts.walk_away_line, " ", *walk], offer_.currency, values)
+    assert sheet[WALK_AWAY_CELL].value == render(
+        [*scripts.walk_away_line, " ", *walk], offer_.currency, values
+    )
     if offer_.competing:
         assert sheet[COUNTER_CELL].value == render(scripts.counter, offer_.currency, values)
 
@@ -136,7 +152,9 @@ def test_a_london_offer_in_pounds_never_reads_dollars(recalculated):
 def test_the_competing_offers_are_named_with_their_total_comp(recalculated):
     counter = load_workbook(recalculated["sf-competing"], data_only=True)["Scripts"][COUNTER_CELL].value
     # Snowflake: 200K + 320K/4 + 20K = $300K; Databricks: (150K + 50K + 18K) × 1/0.79 in dollars
-    assert counter.startswith("I have competing offers from Snowflake at $300K a year, Databricks at $275,949 a year and Monzo at ")
+    assert counter.startswith(
+        "I have competing offers from Snowflake at $300K a year, Databricks at $275,949 a year and Monzo at "
+    )
 
 
 def test_hostile_text_stays_text(built, recalculated):
@@ -151,7 +169,7 @@ def test_hostile_text_stays_text(built, recalculated):
 def test_editing_a_rate_moves_every_converted_figure(built, tmp_path):
     path, figures, _ = built["london-paid-in-eur"]
     workbook = load_workbook(path)
-    (sheet, ref), = list(workbook.defined_names["rate_GBP"].destinations)
+    ((sheet, ref),) = list(workbook.defined_names["rate_GBP"].destinations)
     old = figures.rates["GBP"]
     new = old * D("1.25")
     workbook[sheet][ref.replace("$", "")].value = new

@@ -38,8 +38,9 @@ REGION, CURRENCY = "A", "B"
 BASE_MIN, BASE_MAX, STOCK_MIN, STOCK_MAX, YEARS = "C", "D", "E", "F", "G"
 BONUS_MIN, BONUS_MAX, STATED_MIN, STATED_MAX = "H", "I", "J", "K"
 COMPUTED_MIN, COMPUTED_MAX, DIFF_MIN, DIFF_MAX, CHECK = "L", "M", "N", "O", "P"
-CONV_BASE_MIN, CONV_BASE_MAX, CONV_STOCK_MIN, CONV_STOCK_MAX = "Q", "R", "S", "T"
-CONV_TOTAL_MIN, CONV_TOTAL_MAX = "U", "V"
+# The converted table sits below the first one, one row per region again.
+CONV_BASE_MIN, CONV_BASE_MAX, CONV_STOCK_MIN, CONV_STOCK_MAX = "C", "D", "E", "F"
+CONV_TOTAL_MIN, CONV_TOTAL_MAX = "G", "H"
 
 HEADERS = [
     "Region", "Currency", "Base min", "Base max", "Stock grant min", "Stock grant max", "Vesting years",
@@ -54,7 +55,8 @@ class BandsSheet:
     """Where the Offer sheet finds what it needs on the Bands sheet."""
 
     title: str
-    band_rows: dict[str, int]  # region → row
+    band_rows: dict[str, int]  # region → row, in its own currency
+    converted_rows: dict[str, int]  # region → row, in the offer's currency
     target_base: str  # absolute references, e.g. "Bands!$B$12"
     target_stock: str
     target_bonus_pct: str
@@ -62,7 +64,12 @@ class BandsSheet:
     limit: str
 
     def cell(self, region: str, column: str) -> str:
+        """A cell of the region's band in its own currency."""
         return f"{self.title}!${column}${self.band_rows[region]}"
+
+    def converted(self, region: str, column: str) -> str:
+        """A cell of the region's band converted to the offer's currency."""
+        return f"{self.title}!${column}${self.converted_rows[region]}"
 
 
 def write_bands(workbook: Workbook, guide: Guide, offer_currency: str, title: str = "Bands") -> BandsSheet:
@@ -71,42 +78,31 @@ def write_bands(workbook: Workbook, guide: Guide, offer_currency: str, title: st
     put_text(
         sheet,
         "A2",
-        f"Each region in its own currency, then converted to {offer_currency} through the Rates sheet. Computed total comp = base + stock grant / vesting years + base × bonus.",
+        "Each region in its own currency. Computed total comp = base + stock grant / vesting years + base × bonus.",
         SUBTITLE,
     )
-    converted_headers = [
-        f"{h} ({offer_currency})"
-        for h in (
-            "Base min",
-            "Base max",
-            "Stock grant min",
-            "Stock grant max",
-            "Total comp min",
-            "Total comp max",
-        )
-    ]
-    header_row(sheet, HEADER_ROW, HEADERS + converted_headers)
-    rows = {}
-    for row, band in enumerate(guide.bands, start=FIRST_BAND_ROW):
-        rows[band.region] = row
-        _band_row(sheet, row, band, offer_currency)
-    after = FIRST_BAND_ROW + len(guide.bands) + 1
-    limit_row = after
-    put_text(sheet, f"A{limit_row}", "Flag when stated and computed differ by more than", LABEL)
-    put_input(sheet, f"D{limit_row}", DISCREPANCY_LIMIT, PERCENT)
-    for row in rows.values():
-        put(sheet, f"{CHECK}{row}", f.flag_over(f"$D${limit_row}", f"{DIFF_MIN}{row}", f"{DIFF_MAX}{row}"))
-    targets = _targets(sheet, guide, limit_row + 2)
-    _level_mapping(sheet, guide, limit_row + 9)
-    sheet.freeze_panes = f"B{FIRST_BAND_ROW}"
-    widths(sheet, {"A": 24, "B": 10} | {c: 14 for c in "CDEFGHIJKLMNOPQRSTUV"})
+    header_row(sheet, HEADER_ROW, HEADERS)
     sheet.row_dimensions[HEADER_ROW].height = 45
+    rows = {band.region: row for row, band in enumerate(guide.bands, start=FIRST_BAND_ROW)}
+    for band in guide.bands:
+        _band_row(sheet, rows[band.region], band)
+    limit_row = FIRST_BAND_ROW + len(guide.bands) + 1
+    put_text(sheet, f"A{limit_row}", "Flag when stated and computed differ by more than", LABEL)
+    put_input(sheet, f"E{limit_row}", DISCREPANCY_LIMIT, PERCENT)
+    for row in rows.values():
+        put(sheet, f"{CHECK}{row}", f.flag_over(f"$E${limit_row}", f"{DIFF_MIN}{row}", f"{DIFF_MAX}{row}"))
+    converted_rows = _converted_table(sheet, guide, rows, offer_currency, limit_row + 2)
+    targets_row = max(converted_rows.values()) + 2
+    targets = _targets(sheet, guide, targets_row)
+    _level_mapping(sheet, guide, targets_row + 7)
+    sheet.freeze_panes = f"B{FIRST_BAND_ROW}"
+    widths(sheet, {"A": 24, "B": 10} | {c: 14 for c in "CDEFGHIJKLMNOP"})
     print_setup(sheet)
-    return BandsSheet(title, rows, *targets, limit=f"{title}!$D${limit_row}")
+    return BandsSheet(title, rows, converted_rows, *targets, limit=f"{title}!$E${limit_row}")
 
 
-def _band_row(sheet, row: int, band, offer_currency: str) -> None:
-    own, offer_money = money_format(band.currency), money_format(offer_currency)
+def _band_row(sheet, row: int, band) -> None:
+    own = money_format(band.currency)
     put_text(sheet, f"{REGION}{row}", band.region, LABEL)
     put_text(sheet, f"{CURRENCY}{row}", band.currency)
     for column, value in ((BASE_MIN, band.base.min), (BASE_MAX, band.base.max), (STOCK_MIN, band.stock.min),
@@ -131,10 +127,28 @@ def _band_row(sheet, row: int, band, offer_currency: str) -> None:
     )
     put(sheet, f"{DIFF_MIN}{r}", f.relative_difference(STATED_MIN + r, COMPUTED_MIN + r), PERCENT)
     put(sheet, f"{DIFF_MAX}{r}", f.relative_difference(STATED_MAX + r, COMPUTED_MAX + r), PERCENT)
-    for target, source in ((CONV_BASE_MIN, BASE_MIN), (CONV_BASE_MAX, BASE_MAX), (CONV_STOCK_MIN, STOCK_MIN),
-                           (CONV_STOCK_MAX, STOCK_MAX), (CONV_TOTAL_MIN, COMPUTED_MIN),
-                           (CONV_TOTAL_MAX, COMPUTED_MAX)):  # fmt: skip
-        put(sheet, f"{target}{r}", f.converted(source + r, band.currency), offer_money)
+
+
+def _converted_table(
+    sheet, guide: Guide, rows: dict[str, int], offer_currency: str, top: int
+) -> dict[str, int]:
+    """Every band converted to the offer's currency by formulas over the first table and Rates."""
+    put_text(sheet, f"A{top}", f"Converted to {offer_currency} (through the Rates sheet)", SECTION)
+    header_row(sheet, top + 1, ["Region", "Currency", "Base min", "Base max", "Stock grant min", "Stock grant max",
+                                "Computed total comp min", "Computed total comp max"])  # fmt: skip
+    sheet.row_dimensions[top + 1].height = 30
+    money = money_format(offer_currency)
+    converted_rows = {}
+    for row, band in enumerate(guide.bands, start=top + 2):
+        converted_rows[band.region] = row
+        source = rows[band.region]
+        put_text(sheet, f"A{row}", band.region, LABEL)
+        put_text(sheet, f"B{row}", f"{band.currency} → {offer_currency}")
+        for target, column in ((CONV_BASE_MIN, BASE_MIN), (CONV_BASE_MAX, BASE_MAX), (CONV_STOCK_MIN, STOCK_MIN),
+                               (CONV_STOCK_MAX, STOCK_MAX), (CONV_TOTAL_MIN, COMPUTED_MIN),
+                               (CONV_TOTAL_MAX, COMPUTED_MAX)):  # fmt: skip
+            put(sheet, f"{target}{row}", f.converted(f"{column}{source}", band.currency), money)
+    return converted_rows
 
 
 def _targets(sheet, guide: Guide, top: int) -> tuple[str, str, str, str]:

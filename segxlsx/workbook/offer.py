@@ -155,8 +155,11 @@ def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str) ->
     )
     years = f"$B${YEARS}"
     rows = COMPARE_ROWS
-    base_min, base_max = bands.cell(region, b.CONV_BASE_MIN), bands.cell(region, b.CONV_BASE_MAX)
-    stock_min, stock_max = bands.cell(region, b.CONV_STOCK_MIN), bands.cell(region, b.CONV_STOCK_MAX)
+    base_min, base_max = bands.converted(region, b.CONV_BASE_MIN), bands.converted(region, b.CONV_BASE_MAX)
+    stock_min, stock_max = (
+        bands.converted(region, b.CONV_STOCK_MIN),
+        bands.converted(region, b.CONV_STOCK_MAX),
+    )
     bonus_min, bonus_max = bands.cell(region, b.BONUS_MIN), bands.cell(region, b.BONUS_MAX)
     spec = {
         "base": (

@@ -13,10 +13,23 @@ from ..scripts import MONEY_FIELDS, PERCENT_FIELDS, Piece, Placeholder
 from ..wording import OfferScripts
 from . import formulas as f
 from .offer import competing_total_cell
-from .styles import LABEL, SECTION, SUBTITLE, TITLE, WRAP, header_row, print_setup, put, put_text, widths
+from .styles import (
+    LABEL,
+    SECTION,
+    SUBTITLE,
+    TITLE,
+    WRAP,
+    fit_rows,
+    header_row,
+    print_setup,
+    put,
+    put_text,
+    widths,
+)
 
 # Where the candidate's own scripts are; the tests read these cells back.
 NEGOTIATE_UP_CELL, WALK_AWAY_CELL, COUNTER_CELL = "B5", "B6", "B7"
+TEXT_WIDTH = 110  # column B, in characters
 
 
 def write_scripts(
@@ -34,13 +47,23 @@ def write_scripts(
     missed = pieces_expression(walk_away + scripts.walk_away_missed, scripts.text, currency)
     put_text(sheet, "A6", "Walk-away", LABEL).alignment = WRAP
     put(sheet, WALK_AWAY_CELL, f"=IF(walk_away_met,{met},{missed})").alignment = WRAP
+    fit_rows(
+        sheet,
+        6,
+        max(
+            _approximate(walk_away + scripts.walk_away_met),
+            _approximate(walk_away + scripts.walk_away_missed),
+            key=len,
+        ),
+        TEXT_WIDTH,
+    )
     row = 7
     if scripts.counter:
         _candidate_row(sheet, row, "Counter with competing offers", scripts.counter, scripts, currency)
         row += 1
     row = _guide_levers(sheet, guide, row + 1)
     sheet.freeze_panes = "A5"
-    widths(sheet, {"A": 34, "B": 110})
+    widths(sheet, {"A": 34, "B": TEXT_WIDTH})
     print_setup(sheet)
 
 
@@ -49,6 +72,12 @@ def _candidate_row(
 ) -> None:
     put_text(sheet, f"A{row}", label, LABEL).alignment = WRAP
     put(sheet, f"B{row}", "=" + pieces_expression(pieces, scripts.text, currency)).alignment = WRAP
+    fit_rows(sheet, row, _approximate(pieces), TEXT_WIDTH)
+
+
+def _approximate(pieces: list[Piece]) -> str:
+    """The text as long as it will about be once figures such as "£152K" are in."""
+    return "".join(p if isinstance(p, str) else "£000,000" for p in pieces)
 
 
 def pieces_expression(pieces: list[Piece], text: dict[str, str], currency: str) -> str:

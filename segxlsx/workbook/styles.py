@@ -100,3 +100,13 @@ def print_setup(sheet: Worksheet) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def fit_rows(sheet: Worksheet, row: int, text: str, width_chars: float) -> None:
+    """Give a wrapped cell's row room for its text.
+
+    Neither openpyxl nor LibreOffice sizes rows for wrapped text when opening a file, so
+    estimate the lines (about one character per unit of column width) and set the height.
+    """
+    lines = sum(max(1, -(-len(paragraph) // int(width_chars))) for paragraph in text.split("\n"))
+    sheet.row_dimensions[row].height = max(15, 15 * lines)
