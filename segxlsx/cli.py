@@ -237,3 +237,138 @@ def _significant(value: Decimal, digits: int = 6) -> str:
         return "0"
     rounded = value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1))
     return f"{rounded.normalize():f}"
+
+
+@main.command("build")
+@click.argument("offers", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--guide",
+    "guides",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A guide file (.md or .yaml) or a folder of them; repeat for more. Default: data/guides/.",
+)
+@click.option(
+    "-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True,
+    help="Folder for the workbooks and summary.xlsx (created when missing).",
+)  # fmt: skip
+@rates_options
+@click.option(
+    "-w", "--workers", type=click.IntRange(min=1), default=None,
+    help="Processes building workbooks in parallel. Default: the machine's cores.",
+)  # fmt: skip
+@click.option(
+    "--force", is_flag=True, help="Replace workbooks that were edited by hand since segxlsx wrote them."
+)
+@click.option("--fail-fast", is_flag=True, help="Stop at the first bad offer.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only problems and the last line.")
+@click.option(
+    "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A folder of script wording to use instead of templates/.",
+)  # fmt: skip
+@click.pass_context
+def build(
+    ctx: click.Context,
+    offers: tuple[Path, ...],
+    guides: tuple[Path, ...],
+    out: Path,
+    rates_spec: str,
+    as_of: date | None,
+    strict_rates: bool,
+    workers: int | None,
+    force: bool,
+    fail_fast: bool,
+    quiet: bool,
+    templates: Path | None,
+) -> None:
+    """Build one Excel workbook per offer, plus summary.xlsx.
+
+    OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: data/offers/).
+    Each workbook compares the offer with its band, says what to ask for and gives the scripts,
+    all as live formulas. Exits 0 when every offer was built, 1 when some failed (the rest are
+    built and each failure is listed), 2 when nothing could run.
+
+    A workbook edited by hand since segxlsx wrote it is kept unless --force; an offer whose
+    workbook would come out the same is not rewritten.
+
+    \b
+    Examples:
+      segxlsx build
+      segxlsx build offers/ --guide guides/segment-data-engineer.md --out reviews/
+      segxlsx build new.csv --rates live --as-of 2026-11-27 --workers 2
+      segxlsx build --rates q4-rates.yaml --force --quiet
+    """
+    import os
+
+    from .batch import build as build_offers
+
+    show_progress = not quiet and sys.stderr.isatty()
+    bar = _ProgressBar() if show_progress else None
+    try:
+        report = build_offers(
+            offers or [Path("data/offers")],
+            guides or [Path("data/guides")],
+            out,
+            rates=rates_spec,
+            as_of=as_of,
+            strict_rates=strict_rates,
+            workers=workers or os.cpu_count() or 1,
+            force=force,
+            fail_fast=fail_fast,
+            templates=templates,
+            progress=bar.update if bar else None,
+        )
+    finally:
+        if bar:
+            bar.close()
+    _report(report, quiet)
+    ctx.exit(report.exit_code)
+
+
+class _ProgressBar:
+    """click's progress bar, opened when the library first says how many offers there are."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Building", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+    """One screen: what was built, kept, skipped and failed, and where it all is."""
+    from .errors import display_path
+
+    for note in report.notes:
+        click.echo(f"warning: {note}", err=True)
+    kept, unchanged = report.with_action("kept"), report.with_action("unchanged")
+    if kept:
+        click.echo(f"Kept {len(kept)} workbook(s) edited by hand (use --force to replace them):", err=True)
+        for outcome in kept:
+            click.echo(f"  {display_path(report.out / outcome.file)}", err=True)
+    if report.failures:
+        click.echo(f"Failed {len(report.failures)} offer(s):", err=True)
+        for failure in report.failures:
+            click.echo(f"  {failure}", err=True)
+    if report.stopped_early:
+        click.echo("Stopped at the first bad offer (--fail-fast).", err=True)
+    written = len(report.with_action("written"))
+    where = display_path(report.summary) if report.summary else display_path(report.out)
+    line = (
+        f"{written} written, {len(unchanged)} unchanged, {len(kept)} kept, {len(report.failures)} failed"
+        f" -> {where}"
+    )
+    click.echo(line)
+    if not quiet and unchanged:
+        click.echo("(unchanged: same inputs and rates as the last build, so not rewritten)")
+
+
+if __name__ == "__main__":  # python -m segxlsx.cli
+    main()
