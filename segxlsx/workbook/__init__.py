@@ -1,17 +1,17 @@
 """Turn one offer, its guide and the rates into an Excel workbook.
 
 `render_offer` builds the workbook in memory; `workbook_bytes` serialises it so that the same
-inputs give the same bytes (openpyxl stamps the save time; we stamp the rates' date instead).
+inputs give the same bytes.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 from ..figures import OfferFigures, offer_figures
 from ..model import Guide, Offer
@@ -45,29 +45,36 @@ def render_offer(
 
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip whose every entry carries one fixed time, so equal content gives equal bytes.
+
+    openpyxl stamps entries with the current time (and worksheets with their temporary file's);
+    its writer only ever calls `writestr` and `write`, so these two are all that need fixing.
+    """
+
+    def writestr(self, name, data, compress_type=None, compresslevel=None):  # type: ignore[no-untyped-def]
+        if isinstance(name, str):
+            name = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
+            name.compress_type = zipfile.ZIP_DEFLATED
+            name.external_attr = 0o600 << 16
+        super().writestr(name, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[no-untyped-def]
+        with open(filename, "rb") as handle:
+            self.writestr(arcname or str(filename), handle.read())
 
 
 def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
     """The .xlsx file's bytes, identical for identical content.
 
     The document's created and modified times become `stamp` (the rates' date: the day the
-    numbers are true for) and every zip entry gets one fixed time.
+    numbers are true for); openpyxl's own `save` would stamp the clock time instead.
     """
     moment = datetime(stamp.year, stamp.month, stamp.day)
     workbook.properties.created = moment
     workbook.properties.modified = moment
-    raw = io.BytesIO()
-    workbook.save(raw)
-    iso = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "docProps/core.xml":  # openpyxl sets modified to now on save
-                data = _MODIFIED.sub(rb"\g<1>" + iso + rb"\g<2>", data)
-            entry = zipfile.ZipInfo(item.filename, date_time=_ZIP_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, data)
+    ExcelWriter(workbook, _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
     return out.getvalue()

@@ -183,4 +183,4 @@ def _targets(sheet, guide: Guide, top: int) -> tuple[str, str, str, str]:
 def _level_mapping(sheet, guide: Guide, top: int) -> None:
     put_text(sheet, f"A{top}", "Level mapping", SECTION)
     for offset, level in enumerate(guide.level_mapping, start=1):
-        put_text(sheet, f"A{top + offset}", level).alignment = WRAP
+        put_text(sheet, f"A{top + offset}", level, alignment=WRAP)

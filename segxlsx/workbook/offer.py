@@ -99,7 +99,7 @@ def _inputs(workbook, sheet, offer: Offer, guide: Guide, money: str) -> None:
         (NOTES, "Notes", offer.notes),
     ):
         _label(sheet, row, label)
-        put_text(sheet, f"B{row}", text).alignment = WRAP
+        put_text(sheet, f"B{row}", text, alignment=WRAP)
     _label(sheet, CURRENCY, "Currency")
     put_text(sheet, f"B{CURRENCY}", offer.currency)
     define(workbook, "offer_currency", sheet.title, f"B{CURRENCY}")

@@ -16,7 +16,6 @@ from .styles import (
     SECTION,
     SUBTITLE,
     TITLE,
-    WRAP,
     header_row,
     print_setup,
     put,
@@ -66,8 +65,7 @@ def _sources(sheet, row: int, table: RateTable, guide: Guide) -> None:
     ] + [("Guide source", source) for source in guide.sources]
     for offset, (label, text) in enumerate(facts, start=1):
         put_text(sheet, f"A{row + offset}", label, LABEL)
-        put_text(sheet, f"B{row + offset}", text).alignment = WRAP
-        sheet.merge_cells(f"B{row + offset}:D{row + offset}")
+        put_text(sheet, f"B{row + offset}", text)  # long text runs on over the empty C and D
     put_text(
         sheet,
         f"A{row + len(facts) + 2}",

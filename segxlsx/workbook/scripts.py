@@ -45,8 +45,8 @@ def write_scripts(
     walk_away = [*scripts.walk_away_line, " "] if scripts.walk_away_line else []
     met = pieces_expression(walk_away + scripts.walk_away_met, scripts.text, currency)
     missed = pieces_expression(walk_away + scripts.walk_away_missed, scripts.text, currency)
-    put_text(sheet, "A6", "Walk-away", LABEL).alignment = WRAP
-    put(sheet, WALK_AWAY_CELL, f"=IF(walk_away_met,{met},{missed})").alignment = WRAP
+    put_text(sheet, "A6", "Walk-away", LABEL, alignment=WRAP)
+    put(sheet, WALK_AWAY_CELL, f"=IF(walk_away_met,{met},{missed})", alignment=WRAP)
     fit_rows(
         sheet,
         6,
@@ -70,8 +70,8 @@ def write_scripts(
 def _candidate_row(
     sheet, row: int, label: str, pieces: list[Piece], scripts: OfferScripts, currency: str
 ) -> None:
-    put_text(sheet, f"A{row}", label, LABEL).alignment = WRAP
-    put(sheet, f"B{row}", "=" + pieces_expression(pieces, scripts.text, currency)).alignment = WRAP
+    put_text(sheet, f"A{row}", label, LABEL, alignment=WRAP)
+    put(sheet, f"B{row}", "=" + pieces_expression(pieces, scripts.text, currency), alignment=WRAP)
     fit_rows(sheet, row, _approximate(pieces), TEXT_WIDTH)
 
 
@@ -101,23 +101,18 @@ def _placeholder(piece: Placeholder, text: dict[str, str], currency: str) -> str
     return f.literal(text[piece.name])
 
 
-def _guide_levers(sheet, guide: Guide, row: int) -> int:
-    put_text(sheet, f"A{row}", f"The guide's levers ({guide.company})", SECTION)
-    row += 1
-    for lever in guide.levers:
-        put_text(sheet, f"A{row}", f"{lever.number}. {lever.name}", LABEL).alignment = WRAP
-        put_text(sheet, f"B{row}", lever.script).alignment = WRAP
-        row += 1
-    for section in guide.lever_sections:
-        put_text(sheet, f"A{row}", section.heading, LABEL).alignment = WRAP
-        put_text(sheet, f"B{row}", "\n\n".join(section.paragraphs)).alignment = WRAP
-        row += 1
+def _guide_levers(sheet, guide: Guide, top: int) -> int:
+    put_text(sheet, f"A{top}", f"The guide's levers ({guide.company})", SECTION)
+    entries = [(f"{lever.number}. {lever.name}", lever.script) for lever in guide.levers]
+    entries += [(section.heading, "\n\n".join(section.paragraphs)) for section in guide.lever_sections]
     if guide.narrative:
-        put_text(sheet, f"A{row}", "Negotiation DNA", LABEL).alignment = WRAP
-        put_text(sheet, f"B{row}", "\n\n".join(guide.narrative)).alignment = WRAP
-        row += 1
-    put_text(sheet, f"A{row}", "The guide's strategy, as written", LABEL).alignment = WRAP
-    put_text(
-        sheet, f"B{row}", f"{guide.strategy.script} {guide.strategy.walk_away_line}".strip()
-    ).alignment = WRAP
-    return row + 1
+        entries.append(("Negotiation DNA", "\n\n".join(guide.narrative)))
+    strategy = guide.strategy
+    entries.append(
+        ("The guide's strategy, as written", f"{strategy.script} {strategy.walk_away_line}".strip())
+    )
+    for row, (label, text) in enumerate(entries, start=top + 1):
+        put_text(sheet, f"A{row}", label, LABEL, alignment=WRAP)
+        put_text(sheet, f"B{row}", text, alignment=WRAP)
+        fit_rows(sheet, row, text, TEXT_WIDTH)
+    return top + len(entries) + 1

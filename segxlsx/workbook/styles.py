@@ -5,8 +5,13 @@ Style objects are built once per process and shared; openpyxl stores each distin
 
 from __future__ import annotations
 
+from copy import copy
+from functools import lru_cache
+from weakref import WeakKeyDictionary
+
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..money import SYMBOL_FOR
@@ -24,6 +29,7 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 TOP = Alignment(vertical="top")
 
 PERCENT = "0.0%"
@@ -47,46 +53,90 @@ def money_format(currency: str) -> str:
     return f"{quoted}#,##0;-{quoted}#,##0"
 
 
-def put_text(sheet: Worksheet, ref: str, text: str, font: Font | None = None) -> Cell:
+def put_text(
+    sheet: Worksheet, ref: str, text: str, font: Font | None = None, alignment: Alignment | None = None
+) -> Cell:
     """Write untrusted text as text, never a formula, within Excel's limits.
 
     openpyxl turns any string starting with "=" into a formula; forcing the type keeps
     "=HYPERLINK(…)" from a candidate's name inert. Characters XML cannot hold are dropped.
     """
-    cell = sheet[ref]
+    cell = _cell(sheet, ref)
     cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(text))[:MAX_CELL_TEXT]
     cell.data_type = "s"
-    if font is not None:
-        cell.font = font
+    look(cell, font=font, alignment=alignment)
     return cell
 
 
 def put(
-    sheet: Worksheet, ref: str, value: object, number_format: str | None = None, font: Font | None = None
+    sheet: Worksheet,
+    ref: str,
+    value: object,
+    number_format: str | None = None,
+    font: Font | None = None,
+    alignment: Alignment | None = None,
 ) -> Cell:
     """Write a number, a boolean or one of our own formulas."""
-    cell = sheet[ref]
+    cell = _cell(sheet, ref)
     cell.value = value
-    if number_format:
-        cell.number_format = number_format
-    if font is not None:
-        cell.font = font
+    look(cell, number_format, font, alignment=alignment)
     return cell
 
 
 def put_input(sheet: Worksheet, ref: str, value: object, number_format: str | None = None) -> Cell:
     """An input cell: a value the user may change, styled so they can see which cells those are."""
-    cell = put(sheet, ref, value, number_format, INPUT_FONT)
-    cell.fill = INPUT_FILL
-    cell.border = BOX
+    cell = _cell(sheet, ref)
+    cell.value = value
+    look(cell, number_format, INPUT_FONT, INPUT_FILL, BOX)
     return cell
 
 
 def header_row(sheet: Worksheet, row: int, titles: list[str], first_column: int = 1) -> None:
     for offset, title in enumerate(titles):
         cell = sheet.cell(row=row, column=first_column + offset, value=title)
-        cell.font, cell.fill = HEADER, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        look(cell, font=HEADER, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
+
+
+def _cell(sheet: Worksheet, ref: str) -> Cell:
+    row, column = _coordinates(ref)
+    return sheet.cell(row=row, column=column)
+
+
+@lru_cache(maxsize=4096)
+def _coordinates(ref: str) -> tuple[int, int]:
+    """ "B5" → (5, 2); every workbook uses the same few hundred references, so parse each once."""
+    return coordinate_to_tuple(ref)
+
+
+_LOOKS: WeakKeyDictionary = WeakKeyDictionary()  # workbook → {look's key: its StyleArray}
+
+
+def look(
+    cell: Cell,
+    number_format: str | None = None,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+    border: Border | None = None,
+    alignment: Alignment | None = None,
+) -> None:
+    """Give `cell` a look, reusing the style a cell of this workbook already has for it.
+
+    Setting a font or fill in openpyxl hashes the style object to find it in the workbook's
+    list; that was most of the time spent building a workbook. A look is always built from the
+    constants above, so their ids identify it, and its style array can be copied.
+    """
+    key = (number_format, id(font), id(fill), id(border), id(alignment))
+    looks = _LOOKS.setdefault(cell.parent.parent, {})
+    known = looks.get(key)
+    if known is not None:
+        cell._style = copy(known)
+        return
+    if number_format:
+        cell.number_format = number_format
+    for name, value in (("font", font), ("fill", fill), ("border", border), ("alignment", alignment)):
+        if value is not None:
+            setattr(cell, name, value)
+    looks[key] = copy(cell._style)
 
 
 def widths(sheet: Worksheet, by_column: dict[str, float]) -> None:

@@ -1,0 +1,142 @@
+"""Time `segxlsx build` on N synthetic offers, against bare openpyxl writing as many cells.
+
+    python bench/bench_build.py [--offers 200] [--workers N]
+
+Prints ms per offer on one worker and on all, the speed-up, and the ratio of the tool's cost
+per cell to bare openpyxl's (same number of cells, same kinds: text, numbers, formulas).
+Targets (2-core machine): <= 40 ms/offer on one worker, >= 1.7x on two, <= 1.3x bare openpyxl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from segxlsx.batch import build  # noqa: E402
+
+GUIDE = ROOT / "data" / "guides" / "segment-data-engineer.yaml"
+REGIONS = [("San Francisco", "USD"), ("New York", "USD"), ("London", "GBP"), ("London", "EUR")]
+
+
+def synthetic_offers(folder: Path, count: int) -> Path:
+    """`count` offers across the guide's regions, some paid in another currency, some competing."""
+    rng = random.Random(42)
+    lines = ["candidate,region,currency,base,stock,bonus,sign_on,competing"]
+    for number in range(count):
+        region, currency = REGIONS[number % len(REGIONS)]
+        competing = (
+            '"[{company: Snowflake, base: 200000, stock: 300000, bonus: 10%, currency: USD}]"'
+            if number % 5 == 0
+            else ""
+        )
+        lines.append(
+            f"Candidate {number:05d},{region},{currency},{rng.randrange(110, 210) * 1000},"
+            f"{rng.randrange(70, 220) * 1000},{rng.choice([8, 10, 12, 15])}%,{rng.choice([0, 10000, 25000])},{competing}"
+        )
+    path = folder / "offers.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def timed_build(offers: Path, out: Path, workers: int) -> float:
+    start = time.perf_counter()
+    report = build([offers], [GUIDE], out, workers=workers)
+    elapsed = time.perf_counter() - start
+    assert report.exit_code == 0, report.failures[:3]
+    return elapsed
+
+
+def cell_mix(path: Path) -> list[tuple[str, int]]:
+    """The sheets of a built workbook and how many cells each holds."""
+    workbook = load_workbook(path)
+    return [
+        (sheet.title, sum(1 for row in sheet.iter_rows() for c in row if c.value is not None))
+        for sheet in workbook
+    ]
+
+
+def bare_openpyxl(count: int, mix: list[tuple[str, int]], out: Path) -> float:
+    """Write `count` workbooks with the same sheets and cell counts, a third each text, number, formula."""
+    start = time.perf_counter()
+    for number in range(count):
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        for title, cells in mix:
+            sheet = workbook.create_sheet(title)
+            for index in range(cells):
+                row, column = divmod(index, 8)
+                kind = index % 3
+                value = f"label {index}" if kind == 0 else index * 1.5 if kind == 1 else f"=A{row + 1}*2"
+                sheet.cell(row=row + 1, column=column + 1, value=value)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        (out / f"bare-{number}.xlsx").write_bytes(buffer.getvalue())
+    return time.perf_counter() - start
+
+
+def split(count: int) -> tuple[float, float]:
+    """Seconds per offer spent building the workbook in memory, and in openpyxl writing it."""
+    from decimal import Decimal
+
+    from segxlsx.guides import load_guide
+    from segxlsx.model import Offer
+    from segxlsx.rates import load_rates
+    from segxlsx.wording import load_wording
+    from segxlsx.workbook import render_offer, workbook_bytes
+
+    guide, table, wording = load_guide(GUIDE), load_rates(), load_wording()
+    offer = Offer("Candidate", guide.id, "London", "EUR", Decimal(125000), Decimal(100000), Decimal("0.12"))
+    start = time.perf_counter()
+    workbooks = [render_offer(offer, guide, table, wording)[0] for _ in range(count)]
+    rendered = time.perf_counter()
+    for workbook in workbooks:
+        workbook_bytes(workbook, table.as_of)
+    return (rendered - start) / count, (time.perf_counter() - rendered) / count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--offers", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        offers = synthetic_offers(folder, args.offers)
+        build([offers], [GUIDE], folder / "warm-up", workers=1)  # imports and the ECB table, once
+        one = timed_build(offers, folder / "one", 1)
+        many = timed_build(offers, folder / "many", args.workers)
+        mix = cell_mix(next((folder / "one").glob("candidate-*.xlsx")))
+        (folder / "bare").mkdir()
+        bare = bare_openpyxl(args.offers, mix, folder / "bare")
+    cells = sum(count for _, count in mix)
+    per_offer = 1000 * one / args.offers
+    print(f"offers: {args.offers}, cells per workbook: {cells} ({', '.join(f'{t} {c}' for t, c in mix)})")
+    print(f"1 worker:  {per_offer:6.1f} ms/offer   (target <= 40)")
+    print(
+        f"{args.workers} workers: {1000 * many / args.offers:6.1f} ms/offer   speed-up {one / many:.2f}x (target >= 1.7x)"
+    )
+    print(
+        f"bare openpyxl, same cells: {1000 * bare / args.offers:6.1f} ms/offer   tool / bare = {one / bare:.2f}x (target <= 1.3x)"
+    )
+    render, save = split(min(args.offers, 100))
+    print(
+        f"where one offer's time goes: building sheets {1000 * render:.1f} ms, openpyxl writing them "
+        f"{1000 * save:.1f} ms, the rest (loading, figures, hashing, renaming) {per_offer - 1000 * (render + save):.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
