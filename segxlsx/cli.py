@@ -55,6 +55,15 @@ def _upper_codes(ctx: click.Context, param: click.Parameter, value: Iterable[str
     return tuple(code.strip().upper() for code in value)
 
 
+guides_option = click.option(
+    "--guide",
+    "guides",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A guide file (.md or .yaml) or a folder of them; repeat for more. Default: data/guides/.",
+)
+
+
 def rates_options(command: _Command) -> _Command:
     """Add --rates, --as-of and --strict-rates, the same for every command that converts money."""
     options = [
@@ -146,13 +155,7 @@ def import_guide(guide: Path, output: Path | None) -> None:
 
 @main.command("validate")
 @click.argument("offers", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--guide",
-    "guides",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A guide file (.md or .yaml) or a folder of them; repeat for more. Default: data/guides/.",
-)
+@guides_option
 @click.pass_context
 def validate(ctx: click.Context, offers: tuple[Path, ...], guides: tuple[Path, ...]) -> None:
     """Check offer files against their guides without writing anything.
@@ -241,13 +244,7 @@ def _significant(value: Decimal, digits: int = 6) -> str:
 
 @main.command("build")
 @click.argument("offers", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--guide",
-    "guides",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A guide file (.md or .yaml) or a folder of them; repeat for more. Default: data/guides/.",
-)
+@guides_option
 @click.option(
     "-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True,
     help="Folder for the workbooks and summary.xlsx (created when missing).",
