@@ -7,16 +7,18 @@ and compare it with the functions here. Pure: no I/O, no click, no openpyxl.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import TYPE_CHECKING
 
-from .model import Band, CompetingOffer, Guide, Offer, Range
+from .model import Band, CompetingOffer, Guide, Offer, Range, Vesting, check_sign_on_years
 
 if TYPE_CHECKING:  # rates.py reads files; the maths only needs the table's shape
     from .rates import RateTable
 
 # A stated total comp further than this from base + stock/yr + bonus is flagged for review.
 DISCREPANCY_LIMIT = Decimal("0.02")
+# The share-price changes the Years sheet starts with (its input cells): a fall, flat, a rise.
+STOCK_SCENARIOS = (Decimal("-0.3"), Decimal(0), Decimal("0.3"))
 
 
 def annual_total_comp(base: Decimal, stock: Decimal, vesting_years: int, bonus_pct: Decimal) -> Decimal:
@@ -109,12 +111,190 @@ def scaled(band_range: Range, rate: Decimal) -> Range:
     return Range(band_range.min * rate, band_range.max * rate)
 
 
+# -- year by year --------------------------------------------------------------------------------
+
+CENT = Decimal("0.01")
+
+
+def vesting_of(offer: Offer, band: Band) -> Vesting:
+    """The offer's vesting or, when it does not say, the guide's: even over the band's years."""
+    return offer.vesting or Vesting.even(band.vesting_years)
+
+
+def vested_share(vesting: Vesting, month: int) -> Decimal:
+    """The share of the grant (0 to 1) vested by the end of `month`, counted from the start date.
+
+    The rule, written once more as `workbook.formulas.vested_share`:
+    - year y is months 12y−11 to 12y; its percent vests in equal tranches on the months of that
+      year that are multiples of the frequency (every 1, 3 or 12 months);
+    - nothing vests before the cliff; on the cliff, every tranche dated before it vests at once;
+    - by the end of the last year the whole grant has vested. Shares are taken over the
+      schedule's own total, so even over 3 years (33.33…% each, adding up to 99.99…%) still vests
+      the whole grant.
+    Every frequency has vested the same at a year end, so the frequency decides when within a
+    year the stock arrives, and how much a cliff that is not on a year end releases; the cliff
+    is what moves stock from one year to the next.
+    """
+    if month <= 0 or month < vesting.cliff_months:
+        return Decimal(0)
+    if month >= 12 * vesting.years:
+        return Decimal(1)
+    year = (month + 11) // 12
+    period = vesting.months_between_vests
+    tranches = (month - 12 * (year - 1)) // period  # vest dates of `year` passed by `month`
+    passed = Decimal(tranches * period) / 12  # of the year's percent: exactly 1 at a year end
+    percents = vesting.percents
+    scheduled = sum(percents[: year - 1], Decimal(0)) + percents[year - 1] * passed
+    return scheduled / sum(percents)
+
+
+def stock_by_year(stock: Decimal, vesting: Vesting) -> tuple[Decimal, ...]:
+    """What vests in each 12-month year: the grant vested by the year's end minus by its start.
+
+    Taken as differences of running totals, so the years always add up to the whole grant.
+    """
+    vested = [stock * vested_share(vesting, 12 * year) for year in range(vesting.years + 1)]
+    return tuple(vested[year] - vested[year - 1] for year in range(1, vesting.years + 1))
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """One row of the Years sheet, in the offer's currency."""
+
+    year: int
+    vesting_pct: Decimal  # the schedule's percent for the year, as written (25 is 25%)
+    vested_share: Decimal  # of the whole grant, by the end of the year
+    stock: Decimal  # vesting in the year
+    base: Decimal
+    bonus: Decimal  # at target
+    sign_on: Decimal  # paid in the year
+    total_comp: Decimal
+    cumulative: Decimal
+
+
+def year_by_year(offer: Offer, vesting: Vesting) -> tuple[YearFigures, ...]:
+    """Each year's pay: base, the stock vesting that year, target bonus and that year's sign-on."""
+    check_sign_on_years(offer.sign_on, vesting.years)
+    sign_on = offer.sign_on + (Decimal(0),) * (vesting.years - len(offer.sign_on))
+    bonus = offer.base * offer.bonus_pct
+    rows: list[YearFigures] = []
+    cumulative = Decimal(0)
+    for year, stock in enumerate(stock_by_year(offer.stock, vesting), start=1):
+        total = offer.base + stock + bonus + sign_on[year - 1]
+        cumulative += total
+        rows.append(
+            YearFigures(
+                year=year,
+                vesting_pct=vesting.percents[year - 1],
+                vested_share=vested_share(vesting, 12 * year),
+                stock=stock,
+                base=offer.base,
+                bonus=bonus,
+                sign_on=sign_on[year - 1],
+                total_comp=total,
+                cumulative=cumulative,
+            )
+        )
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class ScenarioFigures:
+    """The grant and each year's total comp if the share price moved by `change` (0.3 is +30%)."""
+
+    change: Decimal
+    grant_value: Decimal
+    by_year: tuple[Decimal, ...]
+    average: Decimal
+
+
+def stock_scenario(change: Decimal, stock: Decimal, years: tuple[YearFigures, ...]) -> ScenarioFigures:
+    """Only the stock moves with the share price; base, bonus and sign-on are cash."""
+    by_year = tuple(row.total_comp + row.stock * change for row in years)
+    return ScenarioFigures(change, stock * (1 + change), by_year, sum(by_year) / len(by_year))
+
+
+def round_up_to_thousand(amount: Decimal) -> Decimal:
+    """Excel's ROUNDUP(ROUND(amount, 2), -3): to the next 1,000, away from zero.
+
+    Up, not to the nearest, so that the amount said does close the gap. Rounding to cents
+    first keeps a float's last-digit noise in the workbook (23000.000000001) from lifting an
+    exact 23,000 to 24,000.
+    """
+    cents = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return cents.quantize(THOUSAND, rounding=ROUND_UP).quantize(Decimal(1))
+
+
+def sign_on_to_ask(year1_at_ask: Decimal, year1: Decimal) -> Decimal:
+    """The extra year-one sign-on that lifts year one to its value at the asks; 0 when there."""
+    return round_up_to_thousand(max(Decimal(0), year1_at_ask - year1))
+
+
+def base_to_reach(total_comp: Decimal, stock_annual: Decimal, bonus_pct: Decimal, base: Decimal) -> Decimal:
+    """The base whose annual total comp, with this stock per year and bonus %, reaches `total_comp`.
+
+    Never below the offer's own base: a package already there needs no raise.
+    """
+    return max(base, round_up_to_thousand((total_comp - stock_annual) / (1 + bonus_pct)))
+
+
+# -- competing offers -----------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class CompetingFigures:
     company: str
     currency: str
     total_comp: Decimal  # annual, in its own currency
     total_comp_in_offer_currency: Decimal
+    # As the Compare sheet shows them, in the offer's currency:
+    base: Decimal
+    stock_annual: Decimal  # the grant vests evenly over the guide's vesting years
+    bonus: Decimal
+    by_year: tuple[Decimal, ...]  # total comp in each year of this offer's schedule
+    ahead_by: tuple[Decimal, ...]  # this offer's total comp minus the competitor's, per year
+    lead_changes_in: int | None  # the first year whose leader differs from the year before
+
+
+def leader(ahead_by: Decimal) -> int:
+    """1 when this offer is ahead, −1 behind, 0 level: to the cent, as the workbook's ROUND(…,2)."""
+    cents = ahead_by.quantize(CENT, rounding=ROUND_HALF_UP)
+    return (cents > 0) - (cents < 0)
+
+
+def lead_change_year(ahead_by: tuple[Decimal, ...]) -> int | None:
+    """The first year whose leader (this offer, the other, or level) differs from the year before."""
+    leaders = [leader(difference) for difference in ahead_by]
+    for year in range(2, len(leaders) + 1):
+        if leaders[year - 1] != leaders[year - 2]:
+            return year
+    return None
+
+
+def competing_figures(
+    other: CompetingOffer, years: int, rate: Decimal, ours: tuple[YearFigures, ...]
+) -> CompetingFigures:
+    """A competing offer beside this one; its grant vests evenly over `years` (the guide's)."""
+    total = annual_total_comp(other.base, other.stock, years, other.bonus_pct)
+    base, stock_annual = other.base * rate, other.stock / years * rate
+    bonus = other.base * other.bonus_pct * rate
+    by_year = tuple(base + bonus + (stock_annual if row.year <= years else 0) for row in ours)
+    ahead_by = tuple(row.total_comp - theirs for row, theirs in zip(ours, by_year, strict=True))
+    return CompetingFigures(
+        company=other.company,
+        currency=other.currency,
+        total_comp=total,
+        total_comp_in_offer_currency=total * rate,
+        base=base,
+        stock_annual=stock_annual,
+        bonus=bonus,
+        by_year=by_year,
+        ahead_by=ahead_by,
+        lead_changes_in=lead_change_year(ahead_by),
+    )
+
+
+# -- every figure of one offer's workbook --------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -127,7 +307,7 @@ class OfferFigures:
     offer_stock_annual: Decimal
     offer_bonus_pct: Decimal
     offer_bonus: Decimal
-    offer_sign_on: Decimal
+    offer_sign_on: Decimal  # the total over every year it is paid in
     offer_total_comp: Decimal
     band_base_min: Decimal
     band_base_mid: Decimal
@@ -149,18 +329,29 @@ class OfferFigures:
     ask_bonus_pct: Decimal
     walk_away_stock: Decimal
     walk_away_met: bool
+    vesting_years: int  # the offer's own schedule: its annual figures spread the grant over these
+    cliff_months: int
+    vest_every: str
+    months_between_vests: int
+    stock_vested_at_cliff: Decimal  # what vests at once on the cliff date
+    year1_total_comp: Decimal  # months 1–12: base + stock vested + bonus + year-one sign-on
+    avg_total_comp: Decimal  # the years' total comp averaged over the vesting years
+    year1_total_comp_at_ask: Decimal  # year one at ask base, ask stock, ask bonus %, same sign-on
+    sign_on_to_ask: Decimal  # extra year-one sign-on to reach it, rounded up to 1,000; 0 when there
+    walk_away_total_comp: Decimal  # annual total comp with the walk-away grant instead of the offer's
+    base_to_walk_away: Decimal  # the base that reaches it with the offer's own grant
     rates: dict[str, Decimal]  # rate_<CODE>: value of one CODE in the offer's currency
     statuses: dict[str, str]  # base, stock, bonus_pct, total_comp → below / within / above
     competing: tuple[CompetingFigures, ...]
+    years: tuple[YearFigures, ...]  # the Years sheet's table
+    scenarios: tuple[ScenarioFigures, ...]  # stock_scenario_<n> is scenario n's change
 
     def named(self) -> dict[str, object]:
-        """Every defined name and its value, the rates as rate_<CODE>."""
-        values = {
-            f: getattr(self, f)
-            for f in self.__dataclass_fields__
-            if f not in ("rates", "statuses", "competing")
-        }
+        """Every defined name and its value: rates as rate_<CODE>, scenarios as stock_scenario_<n>."""
+        tables = ("rates", "statuses", "competing", "years", "scenarios")
+        values = {f: getattr(self, f) for f in self.__dataclass_fields__ if f not in tables}
         values.update({f"rate_{code}": rate for code, rate in self.rates.items()})
+        values.update({f"stock_scenario_{n}": s.change for n, s in enumerate(self.scenarios, start=1)})
         return values
 
 
@@ -176,16 +367,28 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
     band = guide.band(offer.region)
     rate = values_in_offer[band.currency]
     base, stock = scaled(band.base, rate), scaled(band.stock, rate)
-    years = band.vesting_years
+    band_years = band.vesting_years
     total = Range(
-        annual_total_comp(base.min, stock.min, years, band.bonus_pct.min),
-        annual_total_comp(base.max, stock.max, years, band.bonus_pct.max),
+        annual_total_comp(base.min, stock.min, band_years, band.bonus_pct.min),
+        annual_total_comp(base.max, stock.max, band_years, band.bonus_pct.max),
     )
+    vesting = vesting_of(offer, band)
+    years = vesting.years
     offer_total = annual_total_comp(offer.base, offer.stock, years, offer.bonus_pct)
     reference, strategy = guide.reference_band, guide.strategy
     walk_away = ask_at(
         range_penetration(strategy.walk_away_stock, reference.stock.min, reference.stock.max), stock
     )
+    ask_base = ask_at(range_penetration(strategy.target_base, reference.base.min, reference.base.max), base)
+    ask_stock = ask_at(
+        range_penetration(strategy.target_stock, reference.stock.min, reference.stock.max), stock
+    )
+    table = year_by_year(offer, vesting)
+    year1 = table[0].total_comp
+    year1_at_ask = (
+        ask_base + ask_stock * table[0].vested_share + ask_base * strategy.target_bonus_pct + table[0].sign_on
+    )
+    walk_away_total = annual_total_comp(offer.base, walk_away, years, offer.bonus_pct)
     return OfferFigures(
         offer_currency=offer.currency,
         offer_base=offer.base,
@@ -193,7 +396,7 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         offer_stock_annual=offer.stock / years,
         offer_bonus_pct=offer.bonus_pct,
         offer_bonus=offer.base * offer.bonus_pct,
-        offer_sign_on=offer.sign_on,
+        offer_sign_on=offer.sign_on_total,
         offer_total_comp=offer_total,
         band_base_min=base.min,
         band_base_mid=midpoint(base),
@@ -210,15 +413,22 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         pen_bonus_pct=range_penetration(offer.bonus_pct, band.bonus_pct.min, band.bonus_pct.max),
         pen_total_comp=range_penetration(offer_total, total.min, total.max),
         compa_base=compa_ratio(offer.base, midpoint(base)),
-        ask_base=ask_at(
-            range_penetration(strategy.target_base, reference.base.min, reference.base.max), base
-        ),
-        ask_stock=ask_at(
-            range_penetration(strategy.target_stock, reference.stock.min, reference.stock.max), stock
-        ),
+        ask_base=ask_base,
+        ask_stock=ask_stock,
         ask_bonus_pct=strategy.target_bonus_pct,
         walk_away_stock=walk_away,
         walk_away_met=offer.stock >= walk_away,
+        vesting_years=years,
+        cliff_months=vesting.cliff_months,
+        vest_every=vesting.every,
+        months_between_vests=vesting.months_between_vests,
+        stock_vested_at_cliff=offer.stock * vested_share(vesting, vesting.cliff_months),
+        year1_total_comp=year1,
+        avg_total_comp=sum(row.total_comp for row in table) / years,
+        year1_total_comp_at_ask=year1_at_ask,
+        sign_on_to_ask=sign_on_to_ask(year1_at_ask, year1),
+        walk_away_total_comp=walk_away_total,
+        base_to_walk_away=base_to_reach(walk_away_total, offer.stock / years, offer.bonus_pct, offer.base),
         rates=values_in_offer,
         statuses={
             "base": status(offer.base, base.min, base.max),
@@ -226,10 +436,9 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
             "bonus_pct": status(offer.bonus_pct, band.bonus_pct.min, band.bonus_pct.max),
             "total_comp": status(offer_total, total.min, total.max),
         },
-        competing=tuple(_competing(c, years, values_in_offer[c.currency]) for c in offer.competing),
+        competing=tuple(
+            competing_figures(c, band_years, values_in_offer[c.currency], table) for c in offer.competing
+        ),
+        years=table,
+        scenarios=tuple(stock_scenario(change, offer.stock, table) for change in STOCK_SCENARIOS),
     )
-
-
-def _competing(other: CompetingOffer, years: int, rate: Decimal) -> CompetingFigures:
-    total = annual_total_comp(other.base, other.stock, years, other.bonus_pct)
-    return CompetingFigures(other.company, other.currency, total, total * rate)

@@ -169,12 +169,81 @@ class CompetingOffer:
     company: str
     currency: str
     base: Decimal
-    stock: Decimal  # whole grant over the guide's vesting years
+    stock: Decimal  # whole grant, vesting evenly over the guide's vesting years
     bonus_pct: Decimal
 
     def __post_init__(self) -> None:
         check_currency(self.currency, field="currency")
         check_fraction(self.bonus_pct, field="bonus")
+
+
+# How often a grant vests, as months between vest dates. Tranches fall on whole multiples of
+# this from the start date, so every frequency has vested the same amount at each year end.
+VEST_EVERY = {"monthly": 1, "quarterly": 3, "yearly": 12}
+DEFAULT_CLIFF_MONTHS = 12
+MAX_VESTING_YEARS = 10
+# Even over three years is 33.33…% a year, which no decimal writes exactly; a schedule this
+# close to 100% is accepted, and `figures.vested_share` divides by its own total anyway.
+PERCENT_TOLERANCE = Decimal("1e-6")
+
+
+@dataclass(frozen=True)
+class Vesting:
+    """How a stock grant vests: a percent of the whole grant per year, a cliff, how often.
+
+    What this means month by month is `figures.vested_share`, written once there and once as
+    a formula in `workbook/formulas.py`.
+    """
+
+    percents: tuple[Decimal, ...]  # of the whole grant, per 12-month year: (25, 25, 25, 25)
+    cliff_months: int = DEFAULT_CLIFF_MONTHS  # nothing vests before; what was due vests then
+    every: str = "yearly"  # a key of VEST_EVERY
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.percents) <= MAX_VESTING_YEARS:
+            raise InvalidValue(
+                f"expected a percent for each of 1 to {MAX_VESTING_YEARS} years, got {len(self.percents)}",
+                field="vesting",
+            )
+        for number, percent in enumerate(self.percents, start=1):
+            if not isinstance(percent, Decimal) or percent < 0:
+                raise InvalidValue(
+                    f"expected a percent of 0 or more, got {percent}", field=f"vesting[{number}]"
+                )
+        total = sum(self.percents)
+        if abs(total - 100) > PERCENT_TOLERANCE:
+            # A schedule written as fractions (0.25 a year) adds up to 1: say how to write it.
+            hint = "; write percents, e.g. 25 for 25%" if total == 1 else ""
+            raise InvalidValue(
+                f"the percents per year add up to {total.normalize():f}%, not 100%{hint}", field="vesting"
+            )
+        if self.every not in VEST_EVERY:
+            raise InvalidValue(
+                unknown_choice("vesting frequency", self.every, tuple(VEST_EVERY)), field="vest_every"
+            )
+        cliff = self.cliff_months
+        if isinstance(cliff, bool) or not isinstance(cliff, int) or cliff < 0:
+            raise InvalidValue(
+                f"expected a whole number of months, 0 or more, got {cliff!r}", field="cliff_months"
+            )
+        if cliff > 12 * self.years:
+            raise InvalidValue(
+                f"a {cliff}-month cliff falls after the grant has finished vesting ({12 * self.years} months)",
+                field="cliff_months",
+            )
+
+    @classmethod
+    def even(cls, years: int, cliff_months: int = DEFAULT_CLIFF_MONTHS, every: str = "yearly") -> Vesting:
+        """The same percent every year: the guide's assumption when an offer does not say."""
+        return cls(tuple(Decimal(100) / years for _ in range(years)), cliff_months, every)
+
+    @property
+    def years(self) -> int:
+        return len(self.percents)
+
+    @property
+    def months_between_vests(self) -> int:
+        return VEST_EVERY[self.every]
 
 
 @dataclass(frozen=True)
@@ -186,17 +255,44 @@ class Offer:
     region: str  # the band's own spelling, once matched
     currency: str
     base: Decimal
-    stock: Decimal  # whole grant over the band's vesting years
+    stock: Decimal  # whole grant over the vesting years
     bonus_pct: Decimal
-    sign_on: Decimal = Decimal(0)
+    # Sign-on paid in year 1, 2, …; one amount given alone is paid in year 1.
+    sign_on: tuple[Decimal, ...] = ()
     competing: tuple[CompetingOffer, ...] = ()
     notes: str = ""
     source: Location = field(default_factory=Location)  # file and row/index it came from
+    vesting: Vesting | None = None  # None: even over the band's vesting years, as the guide assumes
 
     def __post_init__(self) -> None:
+        if not isinstance(self.sign_on, tuple):  # Decimal(25000) or a list: the frozen way to normalise
+            amounts = self.sign_on if isinstance(self.sign_on, list) else [self.sign_on]
+            object.__setattr__(self, "sign_on", tuple(amounts))
         check_currency(self.currency, field="currency")
         check_fraction(self.bonus_pct, field="bonus")
-        for name in ("base", "stock", "sign_on"):
-            value = getattr(self, name)
-            if not isinstance(value, Decimal) or value < 0:
-                raise InvalidValue(f"expected an amount of 0 or more, got {value!r}", field=name)
+        for name in ("base", "stock"):
+            check_amount(getattr(self, name), field=name)
+        for number, amount in enumerate(self.sign_on, start=1):
+            check_amount(amount, field="sign_on" if len(self.sign_on) == 1 else f"sign_on[{number}]")
+        if self.vesting is not None:
+            check_sign_on_years(self.sign_on, self.vesting.years)
+
+    @property
+    def sign_on_total(self) -> Decimal:
+        return sum(self.sign_on, Decimal(0))
+
+
+def check_sign_on_years(sign_on: tuple[Decimal, ...], years: int) -> None:
+    """A sign-on paid after the stock has vested would fall outside the year-by-year table."""
+    if len(sign_on) > years:
+        raise InvalidValue(
+            f"is paid over {len(sign_on)} years but the stock vests over {years}; "
+            "the year-by-year table covers the vesting years",
+            field="sign_on",
+        )
+
+
+def check_amount(value: Decimal, field: str) -> Decimal:
+    if not isinstance(value, Decimal) or value < 0:
+        raise InvalidValue(f"expected an amount of 0 or more, got {value!r}", field=field)
+    return value

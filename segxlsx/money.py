@@ -167,7 +167,11 @@ def parse_percent_range(text: str) -> tuple[Decimal, Decimal]:
 
 
 def short_money(amount: Decimal, currency: str) -> str:
-    """Write an amount the way guides do: "$195K", "£1.2M", "CHF 140K"."""
+    """Write an amount the way guides do: "$195K", "£1.2M", "CHF 140K".
+
+    Judged to the cent, as the workbook's `formulas.money_text` does.
+    """
+    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     symbol = SYMBOL_FOR.get(currency)
     if abs(amount) >= 1_000_000 and amount % 10_000 == 0:
         number = f"{(amount / 1_000_000).normalize():f}M"

@@ -13,6 +13,10 @@ File formats (fields as in SPEC.md, "Offers"):
   list in YAML flow form or JSON, e.g. `[{company: Snowflake, base: $215K, stock: $240K,
   bonus: 15%}]`. A header with more semicolons than commas makes `;` the delimiter.
 - A competing offer is paid in the offer's currency unless it gives its own `currency`.
+- `vesting` is a list of percents per year (`[5, 15, 40, 40]`, `"25%"` items too), a preset
+  name (`even`) or the same written with slashes (`5/15/40/40`); in a CSV cell, either form.
+  Without it the grant vests evenly over the band's vesting years. `cliff_months` defaults to
+  12, `vest_every` to `yearly`. `sign_on` is one amount (paid in year 1) or a list by year.
 
 Every file is untrusted: it is read through `inputs` (size cap, safe YAML with an alias guard),
 nested values are never printed whole, and text that Excel would refuse is refused here, with a
@@ -33,7 +37,7 @@ from typing import Any
 
 from .errors import InvalidValue, Location, OfferError, SegxlsxError, display_path, located
 from .inputs import MAX_FILE_BYTES, load_json, load_yaml, read_text
-from .model import Band, CompetingOffer, Guide, Offer, unknown_choice
+from .model import DEFAULT_CLIFF_MONTHS, Band, CompetingOffer, Guide, Offer, Vesting, unknown_choice
 from .money import check_currency, parse_amount, parse_percent, tidy
 
 OFFER_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
@@ -46,6 +50,9 @@ FIELDS = (
     "stock",
     "bonus",
     "sign_on",
+    "vesting",
+    "cliff_months",
+    "vest_every",
     "competing",
     "notes",
 )
@@ -55,6 +62,13 @@ MAX_NAME_CHARS = 200  # a name, region or company; anything longer is a pasting 
 MAX_NOTES_CHARS = 32_767  # Excel's limit for one cell: longer notes could not be written
 MAX_AMOUNT_CHARS = 40  # "CHF 1,250,000.00" is 16; longer text is not an amount
 _DOT_THOUSANDS = re.compile(r"^\D*[1-9]\d{0,2}(?:\.\d{3})+(?:\s*[A-Z]{3})?\s*$")  # "131.500", "€1.250.000"
+_PERCENT_NUMBER = re.compile(r"^\s*(?P<number>-?\d+(?:\.\d+)?)\s*%?\s*$")  # 25, "25", "25%", "-5"
+# Vesting schedules known by name; `even` spreads the grant over the band's vesting years.
+VESTING_PRESETS: dict[str, tuple[int, ...] | None] = {
+    "even": None,
+    "5/15/40/40": (5, 15, 40, 40),  # back-loaded, as Amazon grants vest
+    "10/20/30/40": (10, 20, 30, 40),
+}
 
 
 @dataclass(frozen=True)
@@ -162,11 +176,73 @@ def _build_offer(fields: _Fields, guides: Mapping[str, Guide], source: Location)
         base=fields.amount("base", currency),
         stock=fields.amount("stock", currency),
         bonus_pct=fields.bonus(),
-        sign_on=fields.amount("sign_on", currency, required=False),
+        sign_on=fields.amounts_by_year("sign_on", currency),
         competing=_competing(fields.get("competing", required=False), currency),
         notes=fields.notes(),
         source=Location(file=source.file, row=source.row, index=source.index),
+        vesting=_vesting(fields, band),
     )
+
+
+def _vesting(fields: _Fields, band: Band) -> Vesting:
+    """The offer's vesting, every part defaulted: even over the band's years, 12-month cliff, yearly."""
+    percents = _vesting_percents(fields.get("vesting", required=False), band.vesting_years)
+    cliff = fields.whole_number("cliff_months", default=DEFAULT_CLIFF_MONTHS)
+    every = fields.name("vest_every", required=False).casefold() or "yearly"  # the model checks it
+    return Vesting(percents, cliff, every)
+
+
+def _vesting_percents(value: Any, band_years: int) -> tuple[Decimal, ...]:
+    """Percents per year from a list, a preset name or "5/15/40/40"; the model checks the total."""
+    if value is None:
+        return Vesting.even(band_years).percents
+    if isinstance(value, str) and value.strip().startswith("["):
+        value = _cell_structure(value, "vesting")
+    if isinstance(value, str):
+        return _vesting_preset(value.strip(), band_years)
+    if not isinstance(value, list):
+        raise InvalidValue(
+            f"expected percents per year such as [25, 25, 25, 25] or a preset such as even, got {_kind(value)}",
+            field="vesting",
+        )
+    percents = []
+    for number, item in enumerate(value, start=1):
+        with located(field=f"vesting[{number}]"):
+            percents.append(_percent(item))
+    return tuple(percents)
+
+
+def _vesting_preset(text: str, band_years: int) -> tuple[Decimal, ...]:
+    key = text.casefold().replace(" ", "")
+    if key in VESTING_PRESETS:
+        preset = VESTING_PRESETS[key]
+        return Vesting.even(band_years).percents if preset is None else tuple(map(Decimal, preset))
+    if "/" in key:  # a schedule spelled the way people say it: "5/15/40/40"
+        percents = []
+        for number, part in enumerate(key.split("/"), start=1):
+            with located(field=f"vesting[{number}]"):
+                percents.append(_percent(part))
+        return tuple(percents)
+    known = tuple(VESTING_PRESETS)
+    raise InvalidValue(
+        f"{unknown_choice('vesting preset', _shown(text, 40), known)} (or percents per year, e.g. [25, 25, 25, 25])",
+        field="vesting",
+    )
+
+
+def _percent(value: Any) -> Decimal:
+    """One year's percent of the grant: 25, 25.5, "25" or "25%" (all 25%, not a fraction)."""
+    match = None
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        match = _PERCENT_NUMBER.match(str(value))
+    elif isinstance(value, str) and len(value) <= MAX_AMOUNT_CHARS:
+        match = _PERCENT_NUMBER.match(value)
+    if match is None:
+        raise InvalidValue(f'expected a percent such as 25 or "25%", got {_kind(value)}')
+    percent = tidy(Decimal(match["number"]))
+    if percent < 0:
+        raise InvalidValue(f"expected a percent of 0 or more, got {percent}")
+    return percent
 
 
 def _guide(given: str, guides: Mapping[str, Guide]) -> Guide:
@@ -224,7 +300,7 @@ def _competing_offer(fields: _Fields, offer_currency: str) -> CompetingOffer:
     )
 
 
-def _cell_structure(text: str) -> Any:
+def _cell_structure(text: str, field: str = "competing") -> Any:
     """A CSV cell holding structure, e.g. `[{company: Snowflake, base: 215000, ...}]` (JSON also reads).
 
     The line number a parse error carries is the cell's own, not the file's, so it is dropped.
@@ -232,7 +308,7 @@ def _cell_structure(text: str) -> Any:
     try:
         return load_yaml(text)
     except InvalidValue as error:
-        raise InvalidValue(error.message, field="competing") from None
+        raise InvalidValue(error.message, field=field) from None
 
 
 # --- one offer's fields, typed -----------------------------------------------------------------
@@ -300,11 +376,32 @@ class _Fields:
         if value is None:
             return Decimal(0)
         with located(field=name):
-            _refuse_dot_thousands(value)
-            amount = parse_amount(_amount_text(value), currency).amount  # type: ignore[union-attr]
-            if amount < 0:
-                raise InvalidValue(f"expected an amount of 0 or more, got {amount:,}")
-            return tidy(amount)  # 120000.00 from JSON is 120000, as in a string
+            return _amount(value, currency)
+
+    def amounts_by_year(self, name: str, currency: str) -> tuple[Decimal, ...]:
+        """One amount (paid in year 1) or a list of them, one per year; not given is none."""
+        value = self.get(name, required=False)
+        if isinstance(value, str) and value.strip().startswith("["):  # a CSV cell: "[20000, 10000]"
+            value = _cell_structure(value, name)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            return (self.amount(name, currency),)
+        amounts = []
+        for number, item in enumerate(value, start=1):
+            with located(field=f"{name}[{number}]"):
+                amounts.append(_amount(item, currency))
+        return tuple(amounts)
+
+    def whole_number(self, name: str, default: int) -> int:
+        """A count such as months: 12 or "12"; not given is `default`."""
+        value = self.get(name, required=False)
+        if value is None:
+            return default
+        number = _plain_number(value) if not isinstance(value, bool) else None
+        if number is None or number != number.to_integral_value() or number < 0:
+            raise InvalidValue(f"expected a whole number, 0 or more, got {_kind(value)}", field=name)
+        return int(number)
 
     def bonus(self) -> Decimal:
         """A target bonus as a fraction of base, written "12%" or 0.12."""
@@ -321,6 +418,15 @@ class _Fields:
                     f'{number} is more than 100% of base; write a {number}% bonus as "{number}%" or {number / 100}'
                 )
             return number
+
+
+def _amount(value: Any, currency: str) -> Decimal:
+    """Money in `currency`: 125000, "125,000", "£125K"; a different currency written is an error."""
+    _refuse_dot_thousands(value)
+    amount = parse_amount(_amount_text(value), currency).amount  # type: ignore[union-attr]
+    if amount < 0:
+        raise InvalidValue(f"expected an amount of 0 or more, got {amount:,}")
+    return tidy(amount)  # 120000.00 from JSON is 120000, as in a string
 
 
 def _plain_number(value: Any) -> Decimal | None:

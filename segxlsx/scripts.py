@@ -160,6 +160,12 @@ MONEY_FIELDS = frozenset(
         "ask_base",
         "ask_stock",
         "walk_away_stock",
+        "year1_total_comp",
+        "avg_total_comp",
+        "year1_total_comp_at_ask",
+        "sign_on_to_ask",
+        "walk_away_total_comp",
+        "base_to_walk_away",
         "total_comp",  # a competing offer's, in competitor.txt
     }
 )

@@ -22,7 +22,14 @@ from .scripts import (
 )
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "templates"
-TEMPLATE_NAMES = ("walk_away_met", "walk_away_missed", "counter", "competitor")
+TEMPLATE_NAMES = (
+    "walk_away_met",
+    "walk_away_missed",
+    "counter",
+    "competitor",
+    "first_year_gap",
+    "first_year_met",
+)
 
 
 class TemplateError(SegxlsxError):
@@ -35,6 +42,8 @@ class Wording:
     walk_away_missed: list[Piece]
     counter: list[Piece]
     competitor: list[Piece]
+    first_year_gap: list[Piece]  # when a sign-on is needed to bring year one up to the asks
+    first_year_met: list[Piece]  # when year one already reaches them
 
 
 def load_wording(folder: Path | None = None) -> Wording:
@@ -57,6 +66,8 @@ class OfferScripts:
     walk_away_met: list[Piece]
     walk_away_missed: list[Piece]
     counter: list[Piece]  # empty when the offer lists no competing offers
+    first_year_gap: list[Piece]
+    first_year_met: list[Piece]
     text: dict[str, str]  # what the text placeholders stand for
 
 
@@ -69,6 +80,8 @@ def offer_scripts(offer: Offer, guide: Guide, wording: Wording) -> OfferScripts:
         walk_away_met=wording.walk_away_met,
         walk_away_missed=wording.walk_away_missed,
         counter=counter,
+        first_year_gap=wording.first_year_gap,
+        first_year_met=wording.first_year_met,
         text={
             "company": guide.company,
             "parent_company": guide.parent_company,

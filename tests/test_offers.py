@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from segxlsx.cli import main
 from segxlsx.errors import Location, OfferError, SegxlsxError, display_path
 from segxlsx.guides import load_guides
-from segxlsx.model import CompetingOffer
+from segxlsx.model import CompetingOffer, Vesting
 from segxlsx.offers import load_offers, offer_files, offer_from_fields, read_offer_file
 
 from .conftest import FIXTURES, ROOT, SEED_YAML
@@ -49,7 +49,7 @@ def test_a_yaml_file_with_one_offer(guides):
         190000,
         175000,
         Decimal("0.13"),
-        15000,
+        (15000,),  # one sign-on amount is paid in year 1
     )
     assert offer.notes == "Ex-Stripe data platform; strong on dbt and Airflow."
     assert offer.source == Location(file=display_path(GOOD / "aisha-okafor.yaml"))
@@ -78,7 +78,7 @@ def test_a_json_offer_paid_in_another_currency_than_its_band(guides):
         150000,
         120000,
         Decimal("0.125"),
-        12500,
+        (12500,),
     )
     assert str(offer.stock) == "120000"  # JSON's 120000.00, tidied like a string amount
 
@@ -96,7 +96,7 @@ def test_a_json_list_defaults_currency_to_the_band_and_reads_iso_prefixes(guides
 def test_a_csv_file_one_offer_per_row(guides):
     grace, hiro, isabel = read_offer_file(GOOD / "referrals.csv", guides).offers
     assert (grace.candidate, grace.currency, grace.base, grace.stock) == ("Grace Kim", "USD", 172000, 130000)
-    assert (hiro.sign_on, hiro.notes) == (5000, "Multi-line note:\nwants Fridays remote.")
+    assert (hiro.sign_on, hiro.notes) == ((5000,), "Multi-line note:\nwants Fridays remote.")
     assert hiro.competing == (
         CompetingOffer("Snowflake", "GBP", Decimal(128000), Decimal(100000), Decimal("0.12")),
     )
@@ -151,6 +151,12 @@ def test_the_shipped_examples_load_cleanly():
     assert [c.company for c in by_name["Priya Raman"].competing] == ["Snowflake", "Databricks"]
     assert by_name["Marcus Chen"].base < 168000  # below the San Francisco band
     assert by_name["Dana Whitfield"].base > 195000  # above the New York band
+    # the year-by-year fields, in each form: a slash schedule, a list of sign-on, a CSV row
+    jordan, dana, oliver = by_name["Jordan Lee"], by_name["Dana Whitfield"], by_name["Oliver Bennett"]
+    assert jordan.vesting == Vesting((Decimal(5), Decimal(15), Decimal(40), Decimal(40)), 12, "monthly")
+    assert jordan.competing[0].currency == "CAD"
+    assert (dana.sign_on, dana.vesting.every) == ((20000, 10000), "quarterly")
+    assert (oliver.vesting.cliff_months, oliver.vesting.every) == (6, "quarterly")
 
 
 # --- guides ----------------------------------------------------------------------------------------
@@ -195,7 +201,7 @@ BAD_OFFERS = [
      '15 is more than 100% of base; write a 15% bonus as "15%" or 0.15', 1),
     ("misspelt-field.yaml", None, None, "Quentin Moreau", "bonsu",
      "unknown field 'bonsu' (did you mean 'bonus'?); known: candidate, guide, region, currency, base, "
-     "stock, bonus, sign_on, competing, notes", 0),
+     "stock, bonus, sign_on, vesting, cliff_months, vest_every, competing, notes", 0),
     ("currency-clash.csv", 2, None, "Samir Haddad", "base", "'€140K' is in EUR but the currency is GBP", 1),
     ("not-a-currency.csv", 1, None, "Tara Nolan", "currency",
      "'EURO' is not an ISO 4217 currency code (e.g. USD, GBP, EUR)", 0),
@@ -218,6 +224,13 @@ BAD_OFFERS = [
      "column 7 holds 'see notes' but the header names no field for it", 1),
     ("list-of-names.yaml", None, 1, None, None,
      "expected an offer (a mapping of field names to values), got the text 'Priya Raman'", 0),
+    ("vesting-not-100.yaml", None, None, "Rafael Ortiz", "vesting",
+     "the percents per year add up to 95%, not 100%", 0),
+    ("negative-vesting-percent.json", None, 2, "Tomas Berg", "vesting[2]",
+     "expected a percent of 0 or more, got -5", 1),
+    ("unknown-vesting-preset.csv", 1, None, "Uma Reyes", "vesting",
+     "unknown vesting preset 'backloaded'; known: even, 5/15/40/40, 10/20/30/40 "
+     "(or percents per year, e.g. [25, 25, 25, 25])", 0),
 ]  # fmt: skip
 
 
@@ -430,6 +443,75 @@ def test_notes_keep_their_line_breaks_and_tabs(guides):
     assert offer_from_fields({**KIM, "notes": "line one\n\tline two"}, guides).notes == "line one\n\tline two"
 
 
+# --- vesting and sign-on by year ------------------------------------------------------------------
+
+D = Decimal
+EVEN_4 = (D(25), D(25), D(25), D(25))
+
+
+@pytest.mark.parametrize(
+    ("fields", "percents", "cliff", "every", "sign_on"),
+    [
+        ({}, EVEN_4, 12, "yearly", ()),  # the guide's vesting years, even
+        ({"vesting": "even", "vest_every": "Monthly"}, EVEN_4, 12, "monthly", ()),
+        ({"vesting": "5/15/40/40"}, (D(5), D(15), D(40), D(40)), 12, "yearly", ()),
+        ({"vesting": " 10 / 20 / 30 / 40 "}, (D(10), D(20), D(30), D(40)), 12, "yearly", ()),
+        ({"vesting": [5, "15%", 40.0, "40"], "cliff_months": "6"}, (D(5), D(15), D(40), D(40)), 6, "yearly", ()),
+        ({"vesting": "[50, 50]", "cliff_months": 0, "vest_every": "quarterly"}, (D(50), D(50)), 0, "quarterly", ()),
+        ({"vesting": [33.4, 33.3, 33.3]}, (D("33.4"), D("33.3"), D("33.3")), 12, "yearly", ()),
+        ({"sign_on": ["£20K", 10000]}, EVEN_4, 12, "yearly", (D(20000), D(10000))),
+        ({"sign_on": "[20000, 10000, 5000]"}, EVEN_4, 12, "yearly", (D(20000), D(10000), D(5000))),  # a CSV cell
+        ({"sign_on": "£15K"}, EVEN_4, 12, "yearly", (D(15000),)),
+        ({"sign_on": []}, EVEN_4, 12, "yearly", ()),
+    ],
+)  # fmt: skip
+def test_vesting_and_sign_on_as_recruiters_write_them(guides, fields, percents, cliff, every, sign_on):
+    offer = offer_from_fields({**KIM, **fields}, guides)
+    assert offer.vesting == Vesting(percents, cliff, every)
+    assert offer.sign_on == sign_on
+
+
+def test_even_follows_the_guides_vesting_years(guides):
+    three_years = {GUIDE_ID: dataclasses.replace(
+        guides[GUIDE_ID],
+        bands=tuple(dataclasses.replace(band, vesting_years=3) for band in guides[GUIDE_ID].bands),
+    )}  # fmt: skip
+    offer = offer_from_fields({**KIM, "vesting": "even"}, three_years)
+    assert offer.vesting.years == 3 and sum(offer.vesting.percents) == pytest.approx(100)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"vesting": [0.25, 0.25, 0.25, 0.25]}, "vesting",
+         "the percents per year add up to 1%, not 100%; write percents, e.g. 25 for 25%"),
+        ({"vesting": "5/15/40/x"}, "vesting[4]", "expected a percent such as 25 or \"25%\", got the text 'x'"),
+        ({"vesting": ["-5%", 55, 50]}, "vesting[1]", "expected a percent of 0 or more, got -5"),
+        ({"vesting": [9] * 11 + [1]}, "vesting", "expected a percent for each of 1 to 10 years, got 12"),
+        ({"vesting": {"year1": 25}}, "vesting",
+         "expected percents per year such as [25, 25, 25, 25] or a preset such as even, got a mapping"),
+        ({"vesting": "evn"}, "vesting", "unknown vesting preset 'evn' (did you mean 'even'?); known: even, "
+         "5/15/40/40, 10/20/30/40 (or percents per year, e.g. [25, 25, 25, 25])"),
+        ({"vest_every": "fortnightly"}, "vest_every",
+         "unknown vesting frequency 'fortnightly'; known: monthly, quarterly, yearly"),
+        ({"cliff_months": "a year"}, "cliff_months", "expected a whole number, 0 or more, got the text 'a year'"),
+        ({"cliff_months": 6.5}, "cliff_months", "expected a whole number, 0 or more, got a number"),
+        ({"cliff_months": 60}, "cliff_months",
+         "a 60-month cliff falls after the grant has finished vesting (48 months)"),
+        ({"sign_on": [10000, 10000, 5000, 5000, 5000]}, "sign_on",
+         "is paid over 5 years but the stock vests over 4; the year-by-year table covers the vesting years"),
+        ({"sign_on": [10000, "lots"]}, "sign_on[2]",
+         "cannot read 'lots' as an amount (write e.g. 125000, \"£125K\", \"CHF 140,000\")"),
+        ({"sign_on": [10000, -5]}, "sign_on[2]", "expected an amount of 0 or more, got -5"),
+    ],
+)  # fmt: skip
+def test_a_bad_schedule_names_its_field(guides, fields, field, message):
+    with pytest.raises(OfferError) as caught:
+        offer_from_fields({**KIM, **fields}, guides, Location(file="kim.yaml"))
+    assert (caught.value.location.field, caught.value.message) == (field, message)
+    assert str(caught.value).startswith(f"kim.yaml, candidate 'Kim Lee', field '{field}': ")
+
+
 # --- money, as people write it: property tests -----------------------------------------------------
 
 FORMATS = {
@@ -461,7 +543,7 @@ def written_amounts(draw):
 def test_any_written_amount_reads_back_exactly(guides, written):
     amount, text = written
     offer = offer_from_fields({**KIM, "base": text, "stock": text, "sign_on": text}, guides)
-    assert offer.base == offer.stock == offer.sign_on == amount
+    assert offer.base == offer.stock == offer.sign_on_total == amount
 
 
 @given(st.integers(0, 10**12))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -9,15 +10,18 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from segxlsx.figures import OfferFigures
+from segxlsx.figures import OfferFigures, offer_figures
 from segxlsx.guides import load_guide
-from segxlsx.model import CompetingOffer, Offer
+from segxlsx.model import CompetingOffer, Offer, Vesting
 from segxlsx.rates import RateTable
 from segxlsx.scripts import render
 from segxlsx.wording import load_wording, offer_scripts
 from segxlsx.workbook import SHEETS, render_offer, workbook_bytes
+from segxlsx.workbook import compare as c
+from segxlsx.workbook import years as y
+from segxlsx.workbook.formulas import NO_LEAD_CHANGE
 from segxlsx.workbook.names import SPEC_NAMES
-from segxlsx.workbook.scripts import COUNTER_CELL, NEGOTIATE_UP_CELL, WALK_AWAY_CELL
+from segxlsx.workbook.scripts import COUNTER_CELL, FIRST_YEAR_CELL, NEGOTIATE_UP_CELL, WALK_AWAY_CELL
 
 from .conftest import FIXTURES, SEED_YAML
 from .libreoffice import convert, named_values
@@ -64,11 +68,72 @@ CASES = {
     ),
     "hostile": (
         SEGMENT,
-        offer(HOSTILE[0], SEGMENT, "London", "GBP", 130000, 100000, "0.1", notes=" ".join(HOSTILE)),
-    ),
+        offer(HOSTILE[0], SEGMENT, "London", "GBP", 130000, 100000, "0.1", notes=" ".join(HOSTILE),
+              competing=(CompetingOffer(HOSTILE[1], "GBP", D(120000), D(150000), D("0.1")),)),
+    ),  # fmt: skip
     "tokyo-jpy": (STRIPE, offer("Fumi", STRIPE, "Tokyo", "JPY", 15500000, 12000000, "0.12")),
     "zurich-paid-in-usd": (STRIPE, offer("Gio", STRIPE, "Zurich", "USD", 170000, 110000, "0.1")),
-}
+    # Year by year: schedules, cliffs, frequencies, split sign-on, competing offers converted.
+    "sf-back-loaded-monthly": (
+        SEGMENT,
+        offer("Hal", SEGMENT, "San Francisco", "USD", 185000, 200000, "0.12",
+              sign_on=(D(20000), D(10000)),
+              vesting=Vesting((D(5), D(15), D(40), D(40)), 12, "monthly"),
+              competing=(CompetingOffer("Snowflake", "USD", D(195000), D(200000), D("0.1")),
+                         CompetingOffer("Monzo", "GBP", D(150000), D(100000), D("0.1")))),
+    ),
+    "ny-monthly-after-18-month-cliff": (
+        SEGMENT,
+        offer("Ida", SEGMENT, "New York", "USD", 170000, 120000, "0.1",
+              vesting=Vesting.even(4, cliff_months=18, every="monthly")),
+    ),
+    "sf-yearly-after-18-month-cliff": (
+        SEGMENT,
+        offer("Jon", SEGMENT, "San Francisco", "USD", 180000, 150000, "0.1",
+              vesting=Vesting.even(4, cliff_months=18, every="yearly")),
+    ),
+    "london-quarterly-after-7-month-cliff": (
+        SEGMENT,
+        offer("Kay", SEGMENT, "London", "GBP", 135000, 110000, "0.12", sign_on=D(15000),
+              vesting=Vesting((D(10), D(20), D(30), D(40)), 7, "quarterly"),
+              competing=(CompetingOffer("Stripe", "EUR", D(150000), D(90000), D("0.1")),)),
+    ),
+    "zurich-even-over-3-years": (
+        STRIPE,
+        offer("Lea", STRIPE, "Zurich", "CHF", 160000, 90000, "0.1", sign_on=(D(10000), D(5000), D(5000)),
+              vesting=Vesting.even(3, cliff_months=0, every="quarterly"),
+              competing=(CompetingOffer("Google", "USD", D(150000), D(120000), D("0.15")),)),
+    ),
+    "sf-above-the-asks": (
+        SEGMENT,
+        offer("Mo", SEGMENT, "San Francisco", "USD", 215000, 320000, "0.15", sign_on=D(40000)),
+    ),
+}  # fmt: skip
+
+
+def edit_back_loaded(workbook) -> None:
+    """A user who retypes the schedule, the cliff, the frequency, the sign-on and the base."""
+    years = workbook["Years"]
+    for year in range(1, 5):
+        years[f"{y.PCT_COL}{y.year_row(year)}"].value = D("0.25")
+    years[f"B{y.CLIFF_ROW}"].value = 18
+    years[f"B{y.VEST_EVERY_ROW}"].value = "quarterly"
+    years[f"{y.SIGN_ON_COL}{y.year_row(1)}"].value = D(5000)
+    years[f"{y.SIGN_ON_COL}{y.year_row(2)}"].value = D(0)
+    years[f"{y.SIGN_ON_COL}{y.year_row(4)}"].value = D(7000)
+    workbook["Offer"]["B9"].value = D(200000)  # offer_base
+
+
+# A case built, then edited as a user would, then recalculated with the others: the model of
+# the offer as edited is what the recalculated workbook must show.
+EDITED = {
+    "edited-schedule": (
+        "sf-back-loaded-monthly",
+        edit_back_loaded,
+        lambda o: replace(o, base=D(200000), sign_on=(D(5000), D(0), D(0), D(7000)),
+                          vesting=Vesting.even(4, cliff_months=18, every="quarterly")),
+    ),
+}  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +146,13 @@ def built(tmp_path_factory) -> dict[str, tuple[Path, OfferFigures, Offer]]:
         path = folder / f"{name}.xlsx"
         path.write_bytes(workbook_bytes(workbook, RATES.as_of))
         built[name] = (path, figures, case)
+    for name, (source, edit, edited) in EDITED.items():
+        guide, case = CASES[source]
+        workbook = load_workbook(built[source][0])
+        edit(workbook)
+        path = folder / f"{name}.xlsx"
+        workbook.save(path)
+        built[name] = (path, offer_figures(edited(case), guide, RATES), edited(case))
     return built
 
 
@@ -102,7 +174,7 @@ def assert_same(name: str, shown: object, expected: object) -> None:
         assert shown == expected, name
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", [*CASES, *EDITED])
 def test_every_defined_name_equals_the_model(case, built, recalculated):
     _, figures, _ = built[case]
     shown = named_values(recalculated[case])
@@ -123,7 +195,7 @@ def test_the_cases_cover_below_within_and_above(built):
 def test_statuses_and_scripts_read_as_the_model_says(case, built, recalculated):
     _, figures, offer_ = built[case]
     workbook = load_workbook(recalculated[case], data_only=True)
-    assert workbook.sheetnames[:4] == list(SHEETS)
+    assert workbook.sheetnames == list(SHEETS)  # Offer, Bands, Scripts, Rates, Years, Compare
     status_cells = [workbook["Offer"][f"H{row}"].value for row in (23, 24, 25, 26)]
     assert status_cells == [figures.statuses[c] for c in ("base", "stock", "bonus_pct", "total_comp")]
     guide = SEGMENT if offer_.guide_id == SEGMENT.id else STRIPE
@@ -139,6 +211,8 @@ def test_statuses_and_scripts_read_as_the_model_says(case, built, recalculated):
     assert sheet[WALK_AWAY_CELL].value == render(
         [*scripts.walk_away_line, " ", *walk], offer_.currency, values
     )
+    first_year = scripts.first_year_gap if figures.sign_on_to_ask > 0 else scripts.first_year_met
+    assert sheet[FIRST_YEAR_CELL].value == render(first_year, offer_.currency, values)
     if offer_.competing:
         assert sheet[COUNTER_CELL].value == render(scripts.counter, offer_.currency, values)
 
@@ -164,6 +238,10 @@ def test_hostile_text_stays_text(built, recalculated):
         assert sheet["B5"].value == HOSTILE[0] and sheet["B5"].data_type == "s"
         assert sheet["B14"].value == " ".join(HOSTILE) and sheet["B14"].data_type == "s"
         assert sheet["A1"].value == f"Offer review: {HOSTILE[0]}"
+        compare = load_workbook(source)["Compare"]
+        header = compare[f"{c.competitor_column(0)}{c.HEADER_ROW}"]
+        assert header.value == HOSTILE[1] and header.data_type == "s"
+        assert load_workbook(source)["Years"]["A1"].value == f"Year by year: {HOSTILE[0]}"
 
 
 def test_editing_a_rate_moves_every_converted_figure(built, tmp_path):
@@ -196,3 +274,141 @@ def test_sheet_titles_and_names_respect_excels_limits(built):
     assert all(len(title) <= 31 and not set(title) & set("[]:*?/\\") for title in workbook.sheetnames)
     for name in workbook.defined_names:
         assert name.replace("_", "").isalnum() and len(name) <= 255
+
+
+# --- Years and Compare: every table cell against the model ------------------------------------
+
+
+def sheet_of(recalculated, case: str, title: str):
+    return load_workbook(recalculated[case], data_only=True)[title]
+
+
+@pytest.mark.parametrize("case", [*CASES, *EDITED])
+def test_the_year_by_year_table_equals_the_model(case, built, recalculated):
+    _, figures, _ = built[case]
+    sheet = sheet_of(recalculated, case, "Years")
+    for row in figures.years:
+        r = y.year_row(row.year)
+        assert sheet[f"{y.YEAR_COL}{r}"].value == row.year
+        for column, expected in (
+            (y.PCT_COL, row.vesting_pct / 100),
+            (y.MONTH_COL, D(12 * row.year)),
+            (y.SHARE_COL, row.vested_share),
+            (y.STOCK_COL, row.stock),
+            (y.BASE_COL, row.base),
+            (y.BONUS_COL, row.bonus),
+            (y.SIGN_ON_COL, row.sign_on),
+            (y.TOTAL_COL, row.total_comp),
+            (y.CUMULATIVE_COL, row.cumulative),
+        ):
+            assert_same(f"Years!{column}{r} (year {row.year})", sheet[f"{column}{r}"].value, expected)
+    totals = y.totals_row(len(figures.years))
+    assert_same("stock over the years", sheet[f"{y.STOCK_COL}{totals}"].value, figures.offer_stock)
+    assert_same("percents over the years", sheet[f"{y.PCT_COL}{totals}"].value, D(1))
+    assert_same("months between vests", sheet[f"B{y.PERIOD_ROW}"].value, D(figures.months_between_vests))
+
+
+@pytest.mark.parametrize("case", [*CASES, *EDITED])
+def test_each_stock_scenario_equals_the_model(case, built, recalculated):
+    _, figures, _ = built[case]
+    sheet = sheet_of(recalculated, case, "Years")
+    years = len(figures.years)
+    for number, scenario in enumerate(figures.scenarios, start=1):
+        row = y.scenario_row(years, number)
+        assert_same(f"scenario {number} change", sheet[f"B{row}"].value, scenario.change)
+        assert_same(f"scenario {number} grant", sheet[f"C{row}"].value, scenario.grant_value)
+        for year, expected in enumerate(scenario.by_year, start=1):
+            assert_same(
+                f"scenario {number} year {year}",
+                sheet[f"{y.scenario_year_column(year)}{row}"].value,
+                expected,
+            )
+        assert_same(
+            f"scenario {number} average",
+            sheet[f"{y.scenario_year_column(years + 1)}{row}"].value,
+            scenario.average,
+        )
+    labels = [sheet[f"A{y.scenario_row(years, n)}"].value for n in (1, 2, 3)]
+    assert labels == ["Share price falls", "Share price flat", "Share price rises"]
+
+
+COMPETING_CASES = [name for name, (_, case) in CASES.items() if case.competing] + list(EDITED)
+
+
+@pytest.mark.parametrize("case", COMPETING_CASES)
+def test_competing_offers_side_by_side_equal_the_model(case, built, recalculated):
+    _, figures, offer_ = built[case]
+    sheet = sheet_of(recalculated, case, "Compare")
+    rows = c.CompareRows(len(figures.years))
+    this = {c.BASE_ROW: figures.offer_base, c.STOCK_ROW: figures.offer_stock_annual,
+            c.BONUS_ROW: figures.offer_bonus, c.TOTAL_ROW: figures.offer_total_comp}  # fmt: skip
+    for source, expected in this.items():
+        assert_same(f"this offer, row {source}", sheet[f"{c.THIS_OFFER}{source}"].value, expected)
+    for year, row in enumerate(figures.years, start=1):
+        assert_same(
+            f"this offer, year {year}", sheet[f"{c.THIS_OFFER}{rows.year(year)}"].value, row.total_comp
+        )
+    for index, other in enumerate(figures.competing):
+        col = c.competitor_column(index)
+        assert sheet[f"{col}{c.HEADER_ROW}"].value == other.company
+        assert sheet[f"{col}{c.CURRENCY_ROW}"].value == other.currency
+        theirs = {c.BASE_ROW: other.base, c.STOCK_ROW: other.stock_annual, c.BONUS_ROW: other.bonus,
+                  c.TOTAL_ROW: other.total_comp_in_offer_currency}  # fmt: skip
+        for source, expected in theirs.items():
+            assert_same(f"{other.company} row {source}", sheet[f"{col}{source}"].value, expected)
+            assert_same(
+                f"{other.company} difference row {source}",
+                sheet[f"{col}{rows.difference(source)}"].value,
+                this[source] - expected,
+            )
+        for year in range(1, len(figures.years) + 1):
+            assert_same(f"{other.company} year {year}", sheet[f"{col}{rows.year(year)}"].value,
+                        other.by_year[year - 1])  # fmt: skip
+            assert_same(f"{other.company} ahead by, year {year}",
+                        sheet[f"{col}{rows.difference(rows.year(year))}"].value, other.ahead_by[year - 1])  # fmt: skip
+        lead = sheet[f"{col}{rows.lead_change}"].value
+        assert lead == (other.lead_changes_in or NO_LEAD_CHANGE), other.company
+    assert offer_.competing
+
+
+def test_the_cases_cover_lead_changes_cliffs_and_both_first_year_scripts(built):
+    figures = [f for _, f, _ in built.values()]
+    leads = {other.lead_changes_in for f in figures for other in f.competing}
+    assert None in leads and len(leads - {None}) >= 2  # no change, and changes in different years
+    assert {f.sign_on_to_ask > 0 for f in figures} == {True, False}
+    assert {f.base_to_walk_away > f.offer_base for f in figures} == {True, False}
+    assert {f.vest_every for f in figures} == {"monthly", "quarterly", "yearly"}
+    assert any(f.years[0].stock == 0 for f in figures)  # a cliff past the first year
+    assert len({f.vesting_years for f in figures}) > 1
+    # monthly and yearly vesting after the same 18-month cliff differ only in what the cliff releases
+    monthly, yearly = built["ny-monthly-after-18-month-cliff"][1], built["sf-yearly-after-18-month-cliff"][1]
+    assert monthly.stock_vested_at_cliff / monthly.offer_stock == D("0.375")
+    assert yearly.stock_vested_at_cliff / yearly.offer_stock == D("0.25")
+    assert [r.vested_share for r in monthly.years] == [r.vested_share for r in yearly.years]
+
+
+def test_year_one_and_the_average_stand_side_by_side_at_the_top(built, recalculated):
+    path, figures, _ = built["sf-back-loaded-monthly"]
+    workbook = load_workbook(path)
+    names = {name: list(workbook.defined_names[name].destinations)[0] for name in
+             ("year1_total_comp", "avg_total_comp")}  # fmt: skip
+    (_, year_one), (_, average) = names["year1_total_comp"], names["avg_total_comp"]
+    assert year_one.replace("$", "") == "A5" and average.replace("$", "") == "E5"  # same row, near the top
+    sheet = workbook["Years"]
+    for ref in ("A5", "E5"):
+        assert sheet[ref].font.sz >= 20 and sheet[ref].font.b
+    assert sheet["A5"].fill.fgColor.rgb != sheet["E5"].fill.fgColor.rgb
+    shown = sheet_of(recalculated, "sf-back-loaded-monthly", "Years")
+    assert shown["I6"].value == "Year one pays 10% less than the average year"
+    assert figures.year1_total_comp < figures.avg_total_comp
+
+
+def test_a_back_loaded_grant_makes_year_one_smaller_than_the_average(built):
+    figures = built["sf-back-loaded-monthly"][1]
+    assert [row.stock for row in figures.years] == [10000, 30000, 80000, 80000]
+    assert [row.sign_on for row in figures.years] == [20000, 10000, 0, 0]
+    # year one: 185K base + 10K stock + 22.2K bonus + 20K sign-on; average adds 50K stock, 7.5K sign-on
+    assert figures.year1_total_comp == D("237200.00")
+    assert figures.avg_total_comp == D("264700.00")
+    assert figures.offer_sign_on == 30000
+    assert [other.lead_changes_in for other in figures.competing] == [3, 2]

@@ -13,17 +13,20 @@ from datetime import date, datetime
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from ..figures import OfferFigures, offer_figures
+from ..figures import OfferFigures, offer_figures, vesting_of
 from ..model import Guide, Offer
 from ..rates import RateTable
 from ..wording import Wording, offer_scripts
+from . import bands as b
 from .bands import write_bands
+from .compare import write_compare
 from .names import check_all_defined
 from .offer import write_offer
 from .rates import write_rates
 from .scripts import write_scripts
+from .years import write_years
 
-SHEETS = ("Offer", "Bands", "Scripts", "Rates")
+SHEETS = ("Offer", "Bands", "Scripts", "Rates", "Years", "Compare")
 
 
 def render_offer(
@@ -35,10 +38,14 @@ def render_offer(
     workbook.active.title = SHEETS[0]
     for title in SHEETS[1:]:
         workbook.create_sheet(title)
+    band = guide.band(offer.region)
+    vesting = vesting_of(offer, band)
     write_rates(workbook, offer.currency, figures.rates, rates, guide)
     bands = write_bands(workbook, guide, offer.currency)
-    write_offer(workbook, offer, guide, bands)
+    write_offer(workbook, offer, guide, bands, vesting.years)
     write_scripts(workbook, guide, offer.candidate, offer.currency, offer_scripts(offer, guide, wording))
+    write_years(workbook, offer, guide, vesting)
+    write_compare(workbook, offer, vesting.years, bands.cell(band.region, b.YEARS))
     check_all_defined(workbook, list(figures.rates))
     workbook.calculation.fullCalcOnLoad = True  # no cached values: make every reader calculate
     return workbook, figures

@@ -6,6 +6,7 @@ once here; the LibreOffice tests prove the two agree. Arguments are cell referen
 
 from __future__ import annotations
 
+from ..model import VEST_EVERY
 from ..money import SYMBOL_FOR
 from .names import rate_name
 
@@ -77,6 +78,9 @@ def reference(value: str) -> str:
 
 def money_text(value: str, currency: str) -> str:
     """An expression giving "$195K", "£1.2M", "CHF 140K" or "€1,234" for `value`."""
+    # To the cent first: a computed figure such as year one's total can land a float's last
+    # digit off a round thousand, and would then read "$238,000" instead of "$238K".
+    value = f"ROUND({value},2)"
     symbol = SYMBOL_FOR.get(currency)
     prefix = literal(symbol if symbol else f"{currency} ")
     millions = f'{value}/1000000&"M"'
@@ -104,3 +108,107 @@ def literal(text: str) -> str:
 def concatenation(parts: list[str]) -> str:
     """A formula joining string expressions."""
     return "=" + "&".join(parts) if parts else '=""'
+
+
+# -- year by year: the rules of `figures.vested_share` and the Years sheet ---------------------
+
+
+def months_between_vests(every: str) -> str:
+    """1, 3 or 12 from the frequency's word; any other word shows #N/A rather than a guess."""
+    formula = "NA()"
+    for word, months in reversed(VEST_EVERY.items()):
+        formula = f'IF({every}="{word}",{months},{formula})'
+    return "=" + formula
+
+
+def vested_share(month: str, cliff: str, period: str, years: str, percents: str) -> str:
+    """The share of the grant vested by the end of `month` (see `figures.vested_share`).
+
+    `years` and `percents` are the schedule's year numbers and percents, `period` the months
+    between vests. The month falls in year y = ROUNDUP(month/12); the years before it count in
+    full, and y's own percent for the part of its vest dates already passed.
+    """
+    year = f"ROUNDUP({month}/12,0)"
+    passed = f"(INT(({month}-12*({year}-1))/{period})*{period}/12)"
+    scheduled = f'SUMIF({years},"<"&{year},{percents})+INDEX({percents},{year})*{passed}'
+    return (
+        f"=IF(OR({month}<=0,{month}<{cliff}),0,"
+        f"IF({month}>=12*ROWS({percents}),1,({scheduled})/SUM({percents})))"
+    )
+
+
+def vesting_in_year(stock: str, share_by_end: str, share_by_start: str | None) -> str:
+    """The grant vested by the year's end minus by its start."""
+    return (
+        f"={stock}*{share_by_end}"
+        if share_by_start is None
+        else f"={stock}*({share_by_end}-{share_by_start})"
+    )
+
+
+def total(cells: str) -> str:
+    return f"=SUM({cells})"
+
+
+def average(cells: str) -> str:
+    return f"=AVERAGE({cells})"
+
+
+def with_share_price_change(total_comp: str, stock: str, change: str) -> str:
+    """Total comp when only the stock moves with the share price."""
+    return f"={total_comp}+{stock}*{change}"
+
+
+def grant_worth(stock: str, change: str) -> str:
+    return f"={stock}*(1+{change})"
+
+
+def year1_total_comp_at(base: str, stock: str, share_year1: str, bonus_pct: str, sign_on_year1: str) -> str:
+    return f"={base}+{stock}*{share_year1}+{base}*{bonus_pct}+{sign_on_year1}"
+
+
+def round_up_to_thousand(amount: str) -> str:
+    # Up, so the amount said does close the gap; to cents first, so float noise (23000.000001)
+    # cannot lift an exact 23,000 to 24,000.
+    return f"ROUNDUP(ROUND({amount},2),-3)"
+
+
+def sign_on_to_ask(at_ask: str, year1: str) -> str:
+    return "=" + round_up_to_thousand(f"MAX(0,{at_ask}-{year1})")
+
+
+def base_to_reach(total_comp: str, stock_annual: str, bonus_pct: str, base: str) -> str:
+    return f"=MAX({base},{round_up_to_thousand(f'({total_comp}-{stock_annual})/(1+{bonus_pct})')})"
+
+
+def year_one_against_average(difference: str, avg: str) -> str:
+    """A sentence such as "Year one pays 12% less than the average year"."""
+    share = f'TEXT(ABS({difference})/{avg},"0%")'
+    return (
+        f'=IF(OR({avg}=0,ROUND({difference},2)=0),"Year one pays the average year",'
+        f'"Year one pays "&{share}&IF({difference}<0," less"," more")&" than the average year")'
+    )
+
+
+# -- competing offers ---------------------------------------------------------------------------
+
+
+def competing_in_year(year: str, base: str, bonus: str, stock_annual: str, vesting_years: str) -> str:
+    """A competing offer's total comp in a year: its grant vests evenly, then stops."""
+    return f"={base}+{bonus}+IF({year}<={vesting_years},{stock_annual},0)"
+
+
+def leader(ahead_by: str, them: str) -> str:
+    # To the cent: float noise must not make two equal offers look one ahead of the other.
+    return f'=IF(ROUND({ahead_by},2)>0,"this offer",IF(ROUND({ahead_by},2)<0,{them},"level"))'
+
+
+NO_LEAD_CHANGE = "no change"
+
+
+def first_change(leaders: list[str], years: list[int]) -> str:
+    """The first year whose leader differs from the year before's, or "no change"."""
+    formula = f'"{NO_LEAD_CHANGE}"'
+    for index in range(len(leaders) - 1, 0, -1):
+        formula = f"IF({leaders[index]}<>{leaders[index - 1]},{years[index]},{formula})"
+    return "=" + formula

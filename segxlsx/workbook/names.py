@@ -12,6 +12,8 @@ from openpyxl.utils import quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
+from ..figures import STOCK_SCENARIOS
+
 OFFER_NAMES = (
     "offer_currency",
     "offer_base",
@@ -36,7 +38,25 @@ BAND_NAMES = (
 )
 PENETRATION_NAMES = ("pen_base", "pen_stock", "pen_bonus_pct", "pen_total_comp", "compa_base")
 ASK_NAMES = ("ask_base", "ask_stock", "ask_bonus_pct", "walk_away_stock", "walk_away_met")
-SPEC_NAMES = OFFER_NAMES + BAND_NAMES + PENETRATION_NAMES + ASK_NAMES
+YEAR_NAMES = ("year1_total_comp", "avg_total_comp", "sign_on_to_ask")
+
+
+def scenario_name(number: int) -> str:
+    """The defined name of a share-price change input: stock_scenario_1 (numbered from 1)."""
+    return f"stock_scenario_{number}"
+
+
+SCENARIO_NAMES = tuple(scenario_name(n) for n in range(1, len(STOCK_SCENARIOS) + 1))
+SPEC_NAMES = OFFER_NAMES + BAND_NAMES + PENETRATION_NAMES + ASK_NAMES + YEAR_NAMES + SCENARIO_NAMES
+# Names the SPEC does not ask for, kept for readable formulas and for the tests.
+SCHEDULE_NAMES = (
+    "vesting_years",
+    "vest_every",
+    "cliff_months",
+    "months_between_vests",
+    "stock_vested_at_cliff",
+)
+ASK_SOLVED_NAMES = ("year1_total_comp_at_ask", "walk_away_total_comp", "base_to_walk_away")
 
 _VALID = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,254}")
 
@@ -58,7 +78,7 @@ def define(workbook: Workbook, name: str, sheet_title: str, cell: str) -> str:
 
 def check_all_defined(workbook: Workbook, currencies: list[str]) -> None:
     """Every name of the SPEC, and a rate name per currency, must exist before saving."""
-    wanted = set(SPEC_NAMES) | {rate_name(code) for code in currencies}
+    wanted = set(SPEC_NAMES + SCHEDULE_NAMES + ASK_SOLVED_NAMES) | {rate_name(code) for code in currencies}
     missing = wanted - set(workbook.defined_names)
     if missing:
         raise AssertionError(f"workbook lacks defined names: {sorted(missing)}")

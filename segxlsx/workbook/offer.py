@@ -33,6 +33,7 @@ from .styles import (
     put_text,
     widths,
 )
+from .years import PCT_COL, SIGN_ON_COL, schedule_range
 
 TITLE_SHEET = "Offer"
 # Inputs, one per row in column B.
@@ -46,7 +47,10 @@ COMPETING_TOP = 37
 CHART_DATA_COLUMN = "K"
 
 
-def write_offer(workbook: Workbook, offer: Offer, guide: Guide, bands: BandsSheet) -> None:
+def write_offer(
+    workbook: Workbook, offer: Offer, guide: Guide, bands: BandsSheet, vesting_years: int
+) -> None:
+    """`vesting_years` is the offer's own schedule's length: the rows of the Years sheet."""
     sheet = workbook[TITLE_SHEET]
     money = money_format(offer.currency)
     band = guide.band(offer.region)
@@ -57,12 +61,12 @@ def write_offer(workbook: Workbook, offer: Offer, guide: Guide, bands: BandsShee
         f"{guide.title}. Blue cells on yellow are inputs; everything else follows them.",
         SUBTITLE,
     )
-    _inputs(workbook, sheet, offer, guide, money)
+    _inputs(workbook, sheet, offer, guide, money, vesting_years)
     _annual(workbook, sheet, money)
     _comparison(workbook, sheet, offer, bands, money)
     _asks(workbook, sheet, guide, bands, money)
     if offer.competing:
-        _competing(sheet, offer, band.vesting_years, money)
+        _competing(sheet, offer, bands.cell(band.region, b.YEARS), money)
     _chart(sheet, offer)
     sheet.freeze_panes = "A4"
     widths(
@@ -89,7 +93,7 @@ def _label(sheet, row: int, text: str) -> None:
     put_text(sheet, f"A{row}", text, LABEL)
 
 
-def _inputs(workbook, sheet, offer: Offer, guide: Guide, money: str) -> None:
+def _inputs(workbook, sheet, offer: Offer, guide: Guide, money: str, vesting_years: int) -> None:
     put_text(sheet, "A4", "The offer", SECTION)
     band = guide.band(offer.region)
     for row, label, text in (
@@ -107,13 +111,20 @@ def _inputs(workbook, sheet, offer: Offer, guide: Guide, money: str) -> None:
         (BASE, "Base salary", "offer_base", offer.base, money),
         (STOCK, "Stock grant (whole grant)", "offer_stock", offer.stock, money),
         (BONUS_PCT, "Target bonus", "offer_bonus_pct", offer.bonus_pct, PERCENT),
-        (SIGN_ON, "Sign-on bonus (one-time)", "offer_sign_on", offer.sign_on, money),
     ):
         _label(sheet, row, label)
         put_input(sheet, f"B{row}", value, number_format)
         define(workbook, name, sheet.title, f"B{row}")
+    # The schedule (a percent per year, sign-on by year) is input on the Years sheet, which
+    # shows how they fall year by year; these two follow it.
     _label(sheet, YEARS, "Vesting years")
-    put_input(sheet, f"B{YEARS}", band.vesting_years)
+    put(sheet, f"B{YEARS}", f"=ROWS({schedule_range(PCT_COL, vesting_years)})")
+    put_text(sheet, f"C{YEARS}", "← the schedule on Years", MUTED)
+    define(workbook, "vesting_years", sheet.title, f"B{YEARS}")
+    _label(sheet, SIGN_ON, "Sign-on bonus (total)")
+    put(sheet, f"B{SIGN_ON}", f.total(schedule_range(SIGN_ON_COL, vesting_years)), money)
+    put_text(sheet, f"C{SIGN_ON}", "← by year on Years", MUTED)
+    define(workbook, "offer_sign_on", sheet.title, f"B{SIGN_ON}")
 
 
 def _annual(workbook, sheet, money: str) -> None:
@@ -153,7 +164,8 @@ def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str) ->
             "Status",
         ],
     )
-    years = f"$B${YEARS}"
+    # The band's own vesting years, as figures.band_total_comp spreads its grant.
+    years = bands.cell(region, b.YEARS)
     rows = COMPARE_ROWS
     base_min, base_max = bands.converted(region, b.CONV_BASE_MIN), bands.converted(region, b.CONV_BASE_MAX)
     stock_min, stock_max = (
@@ -298,10 +310,16 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str) -> None:
 
 def competing_total_cell(index: int) -> str:
     """The cell holding competing offer `index`'s annual total comp in the offer's currency."""
-    return f"{TITLE_SHEET}!$G${COMPETING_TOP + 2 + index}"
+    return competing_cell(index, "G")
 
 
-def _competing(sheet, offer: Offer, years: int, money: str) -> None:
+def competing_cell(index: int, column: str) -> str:
+    """A cell of competing offer `index`'s row: C base, D stock grant, E bonus % (own currency)."""
+    return f"{TITLE_SHEET}!${column}${COMPETING_TOP + 2 + index}"
+
+
+def _competing(sheet, offer: Offer, years: str, money: str) -> None:
+    """`years` is the cell of the guide's vesting years, over which competing grants vest."""
     put_text(sheet, f"A{COMPETING_TOP}", "Competing offers", SECTION)
     header_row(
         sheet,
@@ -324,7 +342,7 @@ def _competing(sheet, offer: Offer, years: int, money: str) -> None:
         put_input(sheet, f"C{row}", other.base, own)
         put_input(sheet, f"D{row}", other.stock, own)
         put_input(sheet, f"E{row}", other.bonus_pct, PERCENT)
-        put(sheet, f"F{row}", f.annual_total_comp(f"C{row}", f"D{row}", f"$B${YEARS}", f"E{row}"), own)
+        put(sheet, f"F{row}", f.annual_total_comp(f"C{row}", f"D{row}", years, f"E{row}"), own)
         put(sheet, f"G{row}", f.converted(f"F{row}", other.currency), money)
 
 

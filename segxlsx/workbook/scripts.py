@@ -28,7 +28,7 @@ from .styles import (
 )
 
 # Where the candidate's own scripts are; the tests read these cells back.
-NEGOTIATE_UP_CELL, WALK_AWAY_CELL, COUNTER_CELL = "B5", "B6", "B7"
+NEGOTIATE_UP_CELL, WALK_AWAY_CELL, FIRST_YEAR_CELL, COUNTER_CELL = "B5", "B6", "B7", "B8"
 TEXT_WIDTH = 110  # column B, in characters
 
 
@@ -57,7 +57,8 @@ def write_scripts(
         ),
         TEXT_WIDTH,
     )
-    row = 7
+    _first_year_row(sheet, 7, scripts, currency)
+    row = 8
     if scripts.counter:
         _candidate_row(sheet, row, "Counter with competing offers", scripts.counter, scripts, currency)
         row += 1
@@ -65,6 +66,16 @@ def write_scripts(
     sheet.freeze_panes = "A5"
     widths(sheet, {"A": 34, "B": TEXT_WIDTH})
     print_setup(sheet)
+
+
+def _first_year_row(sheet, row: int, scripts: OfferScripts, currency: str) -> None:
+    """The sign-on (and base) that close the gaps the Years sheet solves for."""
+    gap = pieces_expression(scripts.first_year_gap, scripts.text, currency)
+    met = pieces_expression(scripts.first_year_met, scripts.text, currency)
+    put_text(sheet, f"A{row}", "Close the first-year gap", LABEL, alignment=WRAP)
+    put(sheet, FIRST_YEAR_CELL, f"=IF(sign_on_to_ask>0,{gap},{met})", alignment=WRAP)
+    longest = max(_approximate(scripts.first_year_gap), _approximate(scripts.first_year_met), key=len)
+    fit_rows(sheet, row, longest, TEXT_WIDTH)
 
 
 def _candidate_row(

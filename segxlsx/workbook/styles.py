@@ -160,3 +160,23 @@ def fit_rows(sheet: Worksheet, row: int, text: str, width_chars: float) -> None:
     """
     lines = sum(max(1, -(-len(paragraph) // int(width_chars))) for paragraph in text.split("\n"))
     sheet.row_dimensions[row].height = max(15, 15 * lines)
+
+
+# The Years sheet's headline figures: big, side by side, each on its own tint, so year one and
+# the average are never read as the same number.
+HEADLINE = Font(size=22, bold=True, color="1F3864")
+HEADLINE_LABEL = Font(size=11, bold=True, color="595959")
+HEADLINE_NOTE = Font(italic=True, size=9, color="595959")
+YEAR_ONE_FILL = PatternFill("solid", fgColor="FCE4D6")
+AVERAGE_FILL = PatternFill("solid", fgColor="DDEBF7")
+DIFFERENCE_FILL = PatternFill("solid", fgColor="F2F2F2")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left")
+YEAR_NUMBER = '"Year "0'  # a year's number, still a number for formulas to compare
+
+
+def signed_money_format(currency: str) -> str:
+    """A difference: "+£2,000" or, in red, "-£2,000"."""
+    prefix = SYMBOL_FOR.get(currency) or f"{currency} "
+    quoted = '"' + prefix.replace('"', "") + '"'
+    return f"+{quoted}#,##0;[Red]-{quoted}#,##0;{quoted}0"

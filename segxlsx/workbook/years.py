@@ -1,0 +1,344 @@
+"""The `Years` sheet: pay year by year, how the grant vests, stock scenarios, the ask solved.
+
+The schedule is input here (a percent of the grant per year, the cliff, how often stock vests,
+the sign-on paid each year); every other cell is a formula over it and the Offer sheet, so the
+table follows any edit. The headline sets year one beside the average year, big and apart,
+because the two are easily confused: a cliff or a back-loaded grant makes year one much
+smaller than the average the offer letter implies.
+"""
+
+from __future__ import annotations
+
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..figures import STOCK_SCENARIOS
+from ..model import VEST_EVERY, Guide, Offer, Vesting
+from . import formulas as f
+from .names import define, scenario_name
+from .styles import (
+    AVERAGE_FILL,
+    CENTER,
+    DIFFERENCE_FILL,
+    HEADLINE,
+    HEADLINE_LABEL,
+    HEADLINE_NOTE,
+    LABEL,
+    LEFT,
+    MUTED,
+    PERCENT,
+    SECTION,
+    STATUS_FILLS,
+    SUBTITLE,
+    TITLE,
+    WRAP,
+    YEAR_NUMBER,
+    YEAR_ONE_FILL,
+    header_row,
+    look,
+    money_format,
+    print_setup,
+    put,
+    put_input,
+    put_text,
+    signed_money_format,
+    widths,
+)
+
+TITLE_SHEET = "Years"
+# The headline: three boxes side by side, label above, figure, a note below.
+HEADLINE_ROW = 5
+YEAR_ONE_BOX, AVERAGE_BOX, DIFFERENCE_BOX = ("A", "C"), ("E", "G"), ("I", "J")
+# How the grant vests: inputs in column B.
+VEST_EVERY_ROW, CLIFF_ROW, PERIOD_ROW, AT_CLIFF_ROW = 9, 10, 11, 12
+# The year table: one row per vesting year from FIRST_YEAR_ROW.
+TABLE_HEADER_ROW = 15
+FIRST_YEAR_ROW = 16
+YEAR_COL, PCT_COL, MONTH_COL, SHARE_COL, STOCK_COL = "A", "B", "C", "D", "E"
+BASE_COL, BONUS_COL, SIGN_ON_COL, TOTAL_COL, CUMULATIVE_COL = "F", "G", "H", "I", "J"
+TABLE_HEADERS = [
+    "Year", "Vesting % of grant", "Months from start", "Share vested by then", "Stock vesting",
+    "Base", "Target bonus", "Sign-on", "Total comp", "Cumulative",
+]  # fmt: skip
+FIRST_SCENARIO_YEAR_COL = 4  # D: scenario rows run the years across, after change and grant
+
+
+def year_row(year: int) -> int:
+    return FIRST_YEAR_ROW + year - 1
+
+
+def totals_row(years: int) -> int:
+    return FIRST_YEAR_ROW + years
+
+
+def scenario_row(years: int, number: int) -> int:
+    """The row of scenario `number` (from 1): below the table, its section title and header."""
+    return totals_row(years) + 4 + number
+
+
+def solve_row(years: int) -> int:
+    """The first row of "Solving for the ask"."""
+    return scenario_row(years, len(STOCK_SCENARIOS)) + 3
+
+
+def scenario_year_column(year: int) -> str:
+    return get_column_letter(FIRST_SCENARIO_YEAR_COL + year - 1)
+
+
+def schedule_range(column: str, years: int, sheet: bool = True) -> str:
+    """A column of the year table, absolute: "Years!$B$16:$B$19"."""
+    cells = f"${column}${FIRST_YEAR_ROW}:${column}${year_row(years)}"
+    return f"{TITLE_SHEET}!{cells}" if sheet else cells
+
+
+def total_comp_cell(year: int) -> str:
+    """The cell holding this offer's total comp in `year`, for other sheets."""
+    return f"{TITLE_SHEET}!${TOTAL_COL}${year_row(year)}"
+
+
+def write_years(workbook: Workbook, offer: Offer, guide: Guide, vesting: Vesting) -> None:
+    sheet = workbook[TITLE_SHEET]
+    money = money_format(offer.currency)
+    put_text(sheet, "A1", f"Year by year: {offer.candidate}", TITLE)
+    put_text(
+        sheet,
+        "A2",
+        "Blue cells on yellow are inputs (the vesting schedule, sign-on by year, share-price changes); "
+        "everything else follows them and the Offer sheet.",
+        SUBTITLE,
+    )
+    _headline(workbook, sheet, vesting.years, offer.currency)
+    _how_the_grant_vests(workbook, sheet, vesting, money)
+    _table(sheet, offer, vesting, money)
+    _scenarios(workbook, sheet, guide, vesting.years, money)
+    _solve_for_the_ask(workbook, sheet, vesting.years, money)
+    widths(sheet, {"A": 36} | {get_column_letter(c): 15 for c in range(2, 15)})
+    print_setup(sheet)
+
+
+def _box(sheet, row: int, box: tuple[str, str], value: object, **looks: object) -> None:
+    """One merged cell across a headline box, styled once."""
+    first, last = box
+    cell = sheet[f"{first}{row}"]
+    cell.value = value
+    look(cell, **looks)
+    sheet.merge_cells(f"{first}{row}:{last}{row}")
+
+
+def _headline(workbook, sheet, years: int, currency: str) -> None:
+    money = money_format(currency)
+    label_row, note_row = HEADLINE_ROW - 1, HEADLINE_ROW + 1
+    year_one = f"{YEAR_ONE_BOX[0]}{HEADLINE_ROW}"
+    average = f"{AVERAGE_BOX[0]}{HEADLINE_ROW}"
+    difference = f"{DIFFERENCE_BOX[0]}{HEADLINE_ROW}"
+    for box, fill, label, figure, note in (
+        (
+            YEAR_ONE_BOX,
+            YEAR_ONE_FILL,
+            "First-year total comp (months 1–12)",
+            f.reference(f"{TOTAL_COL}{FIRST_YEAR_ROW}"),
+            "base + stock vested by month 12 + bonus + year-one sign-on",
+        ),
+        (
+            AVERAGE_BOX,
+            AVERAGE_FILL,
+            f"Average year over the {years} vesting years",
+            f.average(schedule_range(TOTAL_COL, years, sheet=False)),
+            "the whole grant and every sign-on, spread over the years",
+        ),
+    ):
+        _box(sheet, label_row, box, label, font=HEADLINE_LABEL, fill=fill, alignment=CENTER)
+        _box(
+            sheet, HEADLINE_ROW, box, figure, number_format=money, font=HEADLINE, fill=fill, alignment=CENTER
+        )
+        _box(sheet, note_row, box, note, font=HEADLINE_NOTE, fill=fill, alignment=CENTER)
+    _box(sheet, label_row, DIFFERENCE_BOX, "Year one minus the average", font=HEADLINE_LABEL,
+         fill=DIFFERENCE_FILL, alignment=CENTER)  # fmt: skip
+    _box(sheet, HEADLINE_ROW, DIFFERENCE_BOX, f.difference(year_one, average),
+         number_format=signed_money_format(currency), font=HEADLINE, fill=DIFFERENCE_FILL,
+         alignment=CENTER)  # fmt: skip
+    _box(sheet, note_row, DIFFERENCE_BOX, f.year_one_against_average(difference, average),
+         font=HEADLINE_NOTE, fill=DIFFERENCE_FILL, alignment=CENTER)  # fmt: skip
+    define(workbook, "year1_total_comp", sheet.title, year_one)
+    define(workbook, "avg_total_comp", sheet.title, average)
+    sheet.row_dimensions[label_row].height = 30
+    sheet.row_dimensions[HEADLINE_ROW].height = 36
+    sheet.row_dimensions[note_row].height = 26
+
+
+def _how_the_grant_vests(workbook, sheet, vesting: Vesting, money: str) -> None:
+    put_text(sheet, f"A{VEST_EVERY_ROW - 1}", "How the grant vests", SECTION)
+    years = vesting.years
+    rows = (
+        (VEST_EVERY_ROW, "Vests every", "monthly, quarterly or yearly: each year's percent vests in "
+         "equal parts on those dates, counted from the start date"),
+        (CLIFF_ROW, "Cliff (months)", "nothing vests before the cliff; what was due by then vests on the day"),
+        (PERIOD_ROW, "Months between vests", ""),
+        (AT_CLIFF_ROW, "Vests on the cliff date", "share of the grant and its value, at once"),
+    )  # fmt: skip
+    for row, label, note in rows:
+        put_text(sheet, f"A{row}", label, LABEL)
+        if note:
+            put_text(sheet, f"D{row}", note, MUTED)
+    put_input(sheet, f"B{VEST_EVERY_ROW}", vesting.every)
+    choices = DataValidation(type="list", formula1='"' + ",".join(VEST_EVERY) + '"', allow_blank=False)
+    sheet.add_data_validation(choices)
+    choices.add(f"B{VEST_EVERY_ROW}")
+    put_input(sheet, f"B{CLIFF_ROW}", vesting.cliff_months)
+    put(sheet, f"B{PERIOD_ROW}", f.months_between_vests("vest_every"))
+    put(
+        sheet,
+        f"B{AT_CLIFF_ROW}",
+        f.vested_share(
+            "cliff_months",
+            "cliff_months",
+            "months_between_vests",
+            schedule_range(YEAR_COL, years, sheet=False),
+            schedule_range(PCT_COL, years, sheet=False),
+        ),
+        PERCENT,
+    )
+    put(sheet, f"C{AT_CLIFF_ROW}", f"=offer_stock*B{AT_CLIFF_ROW}", money)
+    for name, cell in (
+        ("vest_every", f"B{VEST_EVERY_ROW}"),
+        ("cliff_months", f"B{CLIFF_ROW}"),
+        ("months_between_vests", f"B{PERIOD_ROW}"),
+        ("stock_vested_at_cliff", f"C{AT_CLIFF_ROW}"),
+    ):
+        define(workbook, name, sheet.title, cell)
+
+
+def _table(sheet, offer: Offer, vesting: Vesting, money: str) -> None:
+    years = vesting.years
+    put_text(sheet, f"A{TABLE_HEADER_ROW - 1}", f"Year by year ({offer.currency})", SECTION)
+    header_row(sheet, TABLE_HEADER_ROW, TABLE_HEADERS)
+    sheet.row_dimensions[TABLE_HEADER_ROW].height = 30
+    year_numbers = schedule_range(YEAR_COL, years, sheet=False)
+    percents = schedule_range(PCT_COL, years, sheet=False)
+    sign_on = offer.sign_on + (0,) * (years - len(offer.sign_on))
+    for year in range(1, years + 1):
+        row = year_row(year)
+        put(sheet, f"{YEAR_COL}{row}", year, YEAR_NUMBER, LABEL, LEFT)
+        put_input(sheet, f"{PCT_COL}{row}", vesting.percents[year - 1] / 100, PERCENT)
+        put(sheet, f"{MONTH_COL}{row}", f"=12*{YEAR_COL}{row}")
+        put(
+            sheet,
+            f"{SHARE_COL}{row}",
+            f.vested_share(
+                f"{MONTH_COL}{row}", "cliff_months", "months_between_vests", year_numbers, percents
+            ),
+            PERCENT,
+        )
+        before = f"{SHARE_COL}{row - 1}" if year > 1 else None
+        put(sheet, f"{STOCK_COL}{row}", f.vesting_in_year("offer_stock", f"{SHARE_COL}{row}", before), money)
+        put(sheet, f"{BASE_COL}{row}", f.reference("offer_base"), money)
+        put(sheet, f"{BONUS_COL}{row}", f.reference("offer_bonus"), money)
+        put_input(sheet, f"{SIGN_ON_COL}{row}", sign_on[year - 1], money)
+        put(sheet, f"{TOTAL_COL}{row}", f.total(f"{STOCK_COL}{row}:{SIGN_ON_COL}{row}"), money, LABEL)
+        put(
+            sheet, f"{CUMULATIVE_COL}{row}", f.total(f"${TOTAL_COL}${FIRST_YEAR_ROW}:{TOTAL_COL}{row}"), money
+        )
+    _totals(sheet, years, money)
+
+
+def _totals(sheet, years: int, money: str) -> None:
+    row = totals_row(years)
+    put_text(sheet, f"A{row}", "Over the vesting years", LABEL)
+    put(sheet, f"{PCT_COL}{row}", f.total(schedule_range(PCT_COL, years, sheet=False)), PERCENT, LABEL)
+    for column in (STOCK_COL, BASE_COL, BONUS_COL, SIGN_ON_COL, TOTAL_COL):
+        put(sheet, f"{column}{row}", f.total(schedule_range(column, years, sheet=False)), money, LABEL)
+    # Each year's share is over the schedule's own total, so an edit that breaks 100% still
+    # vests the whole grant; say so rather than let it pass unseen.
+    put(
+        sheet,
+        f"{MONTH_COL}{row}",
+        f'=IF(ABS({PCT_COL}{row}-1)>0.000001,"← not 100%: each year is scaled to the whole grant","")',
+        font=MUTED,
+    )
+    sheet.conditional_formatting.add(
+        f"{PCT_COL}{row}",
+        FormulaRule(formula=[f"ABS(${PCT_COL}${row}-1)>0.000001"], fill=STATUS_FILLS["below"]),
+    )
+
+
+def _scenarios(workbook, sheet, guide: Guide, years: int, money: str) -> None:
+    top = scenario_row(years, 1) - 3
+    put_text(sheet, f"A{top}", "Stock scenarios: the stock is not guaranteed", SECTION)
+    put_text(
+        sheet,
+        f"A{top + 1}",
+        f"{guide.parent_company} RSUs are worth what its shares trade at when they vest, more or less "
+        "than the grant's value today. Edit a share-price change (blue) to see the grant and each "
+        "year's total comp move; base, bonus and sign-on are cash and stay put.",
+        MUTED,
+        alignment=WRAP,
+    )
+    sheet.merge_cells(f"A{top + 1}:J{top + 1}")
+    sheet.row_dimensions[top + 1].height = 26
+    header_row(
+        sheet,
+        top + 2,
+        ["Scenario", "Share price change", "Grant worth"]
+        + [f"Year {year}" for year in range(1, years + 1)]
+        + ["Average year"],
+    )
+    sheet.row_dimensions[top + 2].height = 30
+    for number, change in enumerate(STOCK_SCENARIOS, start=1):
+        row = scenario_row(years, number)
+        put(sheet, f"A{row}", f'=IF(B{row}<0,"Share price falls",IF(B{row}>0,"Share price rises","Share price flat"))', font=LABEL)  # fmt: skip
+        put_input(sheet, f"B{row}", change, PERCENT)
+        define(workbook, scenario_name(number), sheet.title, f"B{row}")
+        put(sheet, f"C{row}", f.grant_worth("offer_stock", f"$B{row}"), money)
+        for year in range(1, years + 1):
+            source = year_row(year)
+            put(
+                sheet,
+                f"{scenario_year_column(year)}{row}",
+                f.with_share_price_change(f"${TOTAL_COL}${source}", f"${STOCK_COL}${source}", f"$B{row}"),
+                money,
+            )
+        cells = f"{scenario_year_column(1)}{row}:{scenario_year_column(years)}{row}"
+        put(sheet, f"{scenario_year_column(years + 1)}{row}", f.average(cells), money, LABEL)
+
+
+def _solve_for_the_ask(workbook, sheet, years: int, money: str) -> None:
+    top = solve_row(years)
+    put_text(sheet, f"A{top}", "Solving for the ask", SECTION)
+    first = FIRST_YEAR_ROW
+    rows = (
+        (
+            "year1_total_comp_at_ask",
+            "Year one at the asks",
+            f.year1_total_comp_at("ask_base", "ask_stock", f"${SHARE_COL}${first}", "ask_bonus_pct",
+                                  f"${SIGN_ON_COL}${first}"),
+            "ask base + ask stock vesting in year one (same schedule) + bonus at the ask % + year-one sign-on",
+        ),
+        (
+            "sign_on_to_ask",
+            "Sign-on that closes the year-one gap",
+            f.sign_on_to_ask("year1_total_comp_at_ask", "year1_total_comp"),
+            "year one at the asks minus year one as offered, on top of any sign-on offered; "
+            "rounded up to 1,000; 0 when year one is already there",
+        ),
+        (
+            "walk_away_total_comp",
+            "Total comp at the walk-away grant",
+            f.annual_total_comp("offer_base", "walk_away_stock", "vesting_years", "offer_bonus_pct"),
+            "this offer with the walk-away stock grant in place of its own",
+        ),
+        (
+            "base_to_walk_away",
+            "Base that reaches it with this grant",
+            f.base_to_reach("walk_away_total_comp", "offer_stock_annual", "offer_bonus_pct", "offer_base"),
+            "with the offer's own grant and bonus %; rounded up to 1,000; the offer's base when the "
+            "grant already meets the walk-away",
+        ),
+    )  # fmt: skip
+    for offset, (name, label, formula, note) in enumerate(rows, start=1):
+        row = top + offset
+        put_text(sheet, f"A{row}", label, LABEL)
+        put(sheet, f"B{row}", formula, money, LABEL)
+        put_text(sheet, f"C{row}", note, MUTED)
+        define(workbook, name, sheet.title, f"B{row}")
