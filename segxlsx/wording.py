@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SegxlsxError, display_path, located
+from .figures import OfferFigures
 from .inputs import read_text
 from .model import Guide, Offer
 from .scripts import (
     KNOWN_FIELDS,
     Piece,
     negotiate_up_pieces,
+    render,
     template_pieces,
     walk_away_pieces,
     with_competitors,
@@ -69,6 +71,28 @@ class OfferScripts:
     first_year_gap: list[Piece]
     first_year_met: list[Piece]
     text: dict[str, str]  # what the text placeholders stand for
+
+    def walk_away(self, met: bool) -> list[Piece]:
+        """The guide's walk-away line, then our sentence for an offer that meets it or not."""
+        lead = [*self.walk_away_line, " "] if self.walk_away_line else []
+        return lead + (self.walk_away_met if met else self.walk_away_missed)
+
+    def first_year(self, gap: bool) -> list[Piece]:
+        return self.first_year_gap if gap else self.first_year_met
+
+    def texts(self, figures: OfferFigures, currency: str) -> dict[str, str]:
+        """What each of the candidate's scripts reads, computed in Python from the figures."""
+        values = figures.named() | self.text
+        values |= {
+            f"total_comp[{i}]": c.total_comp_in_offer_currency for i, c in enumerate(figures.competing)
+        }
+        pieces = {
+            "negotiate_up": self.negotiate_up,
+            "walk_away": self.walk_away(figures.walk_away_met),
+            "first_year": self.first_year(figures.sign_on_to_ask > 0),
+            "counter": self.counter,
+        }
+        return {name: render(p, currency, values) for name, p in pieces.items()}
 
 
 def offer_scripts(offer: Offer, guide: Guide, wording: Wording) -> OfferScripts:

@@ -14,7 +14,6 @@ from segxlsx.figures import OfferFigures, offer_figures
 from segxlsx.guides import load_guide
 from segxlsx.model import CompetingOffer, Offer, Vesting
 from segxlsx.rates import RateTable
-from segxlsx.scripts import render
 from segxlsx.wording import load_wording, offer_scripts
 from segxlsx.workbook import SHEETS, render_offer, workbook_bytes
 from segxlsx.workbook import compare as c
@@ -199,22 +198,13 @@ def test_statuses_and_scripts_read_as_the_model_says(case, built, recalculated):
     status_cells = [workbook["Offer"][f"H{row}"].value for row in (23, 24, 25, 26)]
     assert status_cells == [figures.statuses[c] for c in ("base", "stock", "bonus_pct", "total_comp")]
     guide = SEGMENT if offer_.guide_id == SEGMENT.id else STRIPE
-    scripts = offer_scripts(offer_, guide, load_wording())
-    values = (
-        figures.named()
-        | scripts.text
-        | {f"total_comp[{i}]": c.total_comp_in_offer_currency for i, c in enumerate(figures.competing)}
-    )
+    texts = offer_scripts(offer_, guide, load_wording()).texts(figures, offer_.currency)
     sheet = workbook["Scripts"]
-    assert sheet[NEGOTIATE_UP_CELL].value == render(scripts.negotiate_up, offer_.currency, values)
-    walk = scripts.walk_away_met if figures.walk_away_met else scripts.walk_away_missed
-    assert sheet[WALK_AWAY_CELL].value == render(
-        [*scripts.walk_away_line, " ", *walk], offer_.currency, values
-    )
-    first_year = scripts.first_year_gap if figures.sign_on_to_ask > 0 else scripts.first_year_met
-    assert sheet[FIRST_YEAR_CELL].value == render(first_year, offer_.currency, values)
+    assert sheet[NEGOTIATE_UP_CELL].value == texts["negotiate_up"]
+    assert sheet[WALK_AWAY_CELL].value == texts["walk_away"]
+    assert sheet[FIRST_YEAR_CELL].value == texts["first_year"]
     if offer_.competing:
-        assert sheet[COUNTER_CELL].value == render(scripts.counter, offer_.currency, values)
+        assert sheet[COUNTER_CELL].value == texts["counter"]
 
 
 def test_a_london_offer_in_pounds_never_reads_dollars(recalculated):
@@ -412,3 +402,17 @@ def test_a_back_loaded_grant_makes_year_one_smaller_than_the_average(built):
     assert figures.avg_total_comp == D("264700.00")
     assert figures.offer_sign_on == 30000
     assert [other.lead_changes_in for other in figures.competing] == [3, 2]
+
+
+def test_a_script_too_long_for_an_excel_formula_is_written_as_its_text(tmp_path):
+    long_script = SEGMENT.strategy.script + " " + "We should talk about the roadmap. " * 300
+    guide = replace(SEGMENT, strategy=replace(SEGMENT.strategy, script=long_script))
+    case = offer("Hal", guide, "London", "GBP", 130000, 100000, "0.1")
+    workbook, figures = render_offer(case, guide, RATES, load_wording())
+    path = tmp_path / "long.xlsx"
+    path.write_bytes(workbook_bytes(workbook, RATES.as_of))
+    cell = load_workbook(path)["Scripts"][NEGOTIATE_UP_CELL]
+    texts = offer_scripts(case, guide, load_wording()).texts(figures, "GBP")
+    assert cell.data_type == "s" and cell.value == texts["negotiate_up"]
+    assert cell.value.startswith(f"I'd like £{figures.ask_stock / 1000:.0f}K in Twilio RSUs")
+    assert load_workbook(path)["Scripts"][WALK_AWAY_CELL].data_type == "f"  # the others stay live

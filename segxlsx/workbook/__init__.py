@@ -43,7 +43,10 @@ def render_offer(
     write_rates(workbook, offer.currency, figures.rates, rates, guide)
     bands = write_bands(workbook, guide, offer.currency)
     write_offer(workbook, offer, guide, bands, vesting.years)
-    write_scripts(workbook, guide, offer.candidate, offer.currency, offer_scripts(offer, guide, wording))
+    scripts = offer_scripts(offer, guide, wording)
+    write_scripts(
+        workbook, guide, offer.candidate, offer.currency, scripts, scripts.texts(figures, offer.currency)
+    )
     write_years(workbook, offer, guide, vesting)
     write_compare(workbook, offer, vesting.years, bands.cell(band.region, b.YEARS))
     check_all_defined(workbook, list(figures.rates))

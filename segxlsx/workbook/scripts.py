@@ -32,35 +32,36 @@ NEGOTIATE_UP_CELL, WALK_AWAY_CELL, FIRST_YEAR_CELL, COUNTER_CELL = "B5", "B6", "
 TEXT_WIDTH = 110  # column B, in characters
 
 
+# Excel refuses a formula longer than this; a script past it is written as the text it would show.
+MAX_FORMULA = 8192
+
+
 def write_scripts(
-    workbook: Workbook, guide: Guide, candidate: str, currency: str, scripts: OfferScripts
+    workbook: Workbook,
+    guide: Guide,
+    candidate: str,
+    currency: str,
+    scripts: OfferScripts,
+    texts: dict[str, str],
 ) -> None:
+    """`texts` are the scripts as the model reads them (`OfferScripts.texts`): the fallback for a
+    script whose formula would be too long for Excel."""
     sheet = workbook["Scripts"]
     put_text(sheet, "A1", f"Scripts for {candidate}", TITLE)
     put_text(
         sheet, "A2", f"Amounts are this offer's asks in {currency}; they follow the Offer sheet.", SUBTITLE
     )
     header_row(sheet, 4, ["Lever", "What to say"])
-    _candidate_row(sheet, 5, "Negotiate up", scripts.negotiate_up, scripts, currency)
-    walk_away = [*scripts.walk_away_line, " "] if scripts.walk_away_line else []
-    met = pieces_expression(walk_away + scripts.walk_away_met, scripts.text, currency)
-    missed = pieces_expression(walk_away + scripts.walk_away_missed, scripts.text, currency)
-    put_text(sheet, "A6", "Walk-away", LABEL, alignment=WRAP)
-    put(sheet, WALK_AWAY_CELL, f"=IF(walk_away_met,{met},{missed})", alignment=WRAP)
-    fit_rows(
-        sheet,
-        6,
-        max(
-            _approximate(walk_away + scripts.walk_away_met),
-            _approximate(walk_away + scripts.walk_away_missed),
-            key=len,
-        ),
-        TEXT_WIDTH,
-    )
-    _first_year_row(sheet, 7, scripts, currency)
+    _candidate_row(sheet, 5, "Negotiate up", scripts.negotiate_up, scripts, currency, texts["negotiate_up"])
+    _choice_row(sheet, 6, "Walk-away", "walk_away_met", scripts.walk_away(True), scripts.walk_away(False),
+                scripts, currency, texts["walk_away"])  # fmt: skip
+    _choice_row(sheet, 7, "Close the first-year gap", "sign_on_to_ask>0", scripts.first_year(True),
+                scripts.first_year(False), scripts, currency, texts["first_year"])  # fmt: skip
     row = 8
     if scripts.counter:
-        _candidate_row(sheet, row, "Counter with competing offers", scripts.counter, scripts, currency)
+        _candidate_row(
+            sheet, row, "Counter with competing offers", scripts.counter, scripts, currency, texts["counter"]
+        )
         row += 1
     row = _guide_levers(sheet, guide, row + 1)
     sheet.freeze_panes = "A5"
@@ -68,22 +69,34 @@ def write_scripts(
     print_setup(sheet)
 
 
-def _first_year_row(sheet, row: int, scripts: OfferScripts, currency: str) -> None:
-    """The sign-on (and base) that close the gaps the Years sheet solves for."""
-    gap = pieces_expression(scripts.first_year_gap, scripts.text, currency)
-    met = pieces_expression(scripts.first_year_met, scripts.text, currency)
-    put_text(sheet, f"A{row}", "Close the first-year gap", LABEL, alignment=WRAP)
-    put(sheet, FIRST_YEAR_CELL, f"=IF(sign_on_to_ask>0,{gap},{met})", alignment=WRAP)
-    longest = max(_approximate(scripts.first_year_gap), _approximate(scripts.first_year_met), key=len)
-    fit_rows(sheet, row, longest, TEXT_WIDTH)
+def _choice_row(sheet, row: int, label: str, condition: str, when_true: list[Piece], when_false: list[Piece],
+                scripts: OfferScripts, currency: str, text: str) -> None:  # fmt: skip
+    """A script that reads one way or the other, e.g. whether the offer meets the walk-away."""
+    yes = pieces_expression(when_true, scripts.text, currency)
+    no = pieces_expression(when_false, scripts.text, currency)
+    put_text(sheet, f"A{row}", label, LABEL, alignment=WRAP)
+    _script_cell(sheet, f"B{row}", f"=IF({condition},{yes},{no})", text)
+    fit_rows(sheet, row, max(_approximate(when_true), _approximate(when_false), key=len), TEXT_WIDTH)
 
 
 def _candidate_row(
-    sheet, row: int, label: str, pieces: list[Piece], scripts: OfferScripts, currency: str
+    sheet, row: int, label: str, pieces: list[Piece], scripts: OfferScripts, currency: str, text: str
 ) -> None:
     put_text(sheet, f"A{row}", label, LABEL, alignment=WRAP)
-    put(sheet, f"B{row}", "=" + pieces_expression(pieces, scripts.text, currency), alignment=WRAP)
+    _script_cell(sheet, f"B{row}", "=" + pieces_expression(pieces, scripts.text, currency), text)
     fit_rows(sheet, row, _approximate(pieces), TEXT_WIDTH)
+
+
+def _script_cell(sheet, ref: str, formula: str, text: str) -> None:
+    """The live formula, or the text it would show when Excel would refuse the formula's length.
+
+    A very long guide script or a long list of competitors can pass Excel's limit; the text is
+    then fixed rather than live, which beats a file Excel has to repair.
+    """
+    if len(formula) <= MAX_FORMULA:
+        put(sheet, ref, formula, alignment=WRAP)
+    else:
+        put_text(sheet, ref, text, alignment=WRAP)
 
 
 def _approximate(pieces: list[Piece]) -> str:
