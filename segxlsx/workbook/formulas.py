@@ -105,11 +105,6 @@ def literal(text: str) -> str:
     return "&".join('"' + chunk.replace('"', '""') + '"' for chunk in chunks)
 
 
-def concatenation(parts: list[str]) -> str:
-    """A formula joining string expressions."""
-    return "=" + "&".join(parts) if parts else '=""'
-
-
 # -- year by year: the rules of `figures.vested_share` and the Years sheet ---------------------
 
 
