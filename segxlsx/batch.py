@@ -246,8 +246,9 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def _remove_stale_temporaries(out: Path) -> None:
     """Temporary files left by a run that was killed are never complete: remove them."""
-    for leftover in out.glob(".*.tmp"):
-        leftover.unlink(missing_ok=True)
+    for pattern in (".*.xlsx.*.tmp", f".{MANIFEST}.*.tmp"):  # only names write_atomically makes
+        for leftover in out.glob(pattern):
+            leftover.unlink(missing_ok=True)
 
 
 # -- one offer, in a worker ------------------------------------------------------------------------
