@@ -1,6 +1,6 @@
 """Time `segxlsx build` on N synthetic offers, against bare openpyxl writing as many cells.
 
-    python bench/bench_build.py [--offers 200] [--workers N]
+    python bench/bench_build.py [--offers 400] [--workers N]
 
 Prints ms per offer on one worker and on all, the speed-up, and the ratio of the tool's cost
 per cell to bare openpyxl's (same number of cells, same kinds: text, numbers, formulas).
@@ -85,6 +85,28 @@ def bare_openpyxl(count: int, mix: list[tuple[str, int]], out: Path) -> float:
     return time.perf_counter() - start
 
 
+_PEAK_RSS = """
+import resource, sys, tempfile
+from pathlib import Path
+sys.path.insert(0, {bench!r})
+from bench_build import GUIDE, synthetic_offers
+from segxlsx.batch import build
+folder = Path(tempfile.mkdtemp())
+build([synthetic_offers(folder, {count})], [GUIDE], folder / "out", workers=1)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def peak_memory_mb(count: int) -> int:
+    """Peak resident memory of a fresh process building `count` offers on one worker."""
+    import subprocess
+
+    code = _PEAK_RSS.format(bench=str(Path(__file__).parent), count=count)
+    return int(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    )
+
+
 def split(count: int) -> tuple[float, float]:
     """Seconds per offer spent building the workbook in memory, and in openpyxl writing it."""
     from decimal import Decimal
@@ -109,7 +131,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--offers", type=int, default=200)
+    parser.add_argument("--offers", type=int, default=400)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -135,6 +157,10 @@ def main() -> None:
     print(
         f"where one offer's time goes: building sheets {1000 * render:.1f} ms, openpyxl writing them "
         f"{1000 * save:.1f} ms, the rest (loading, figures, hashing, renaming) {per_offer - 1000 * (render + save):.1f} ms"
+    )
+    small = min(args.offers, 100)
+    print(
+        f"peak memory, one worker: {peak_memory_mb(small)} MB for {small} offers, {peak_memory_mb(4 * small)} MB for {4 * small}"
     )
 
 

@@ -29,7 +29,7 @@ from .errors import OfferError, SegxlsxError, display_path
 from .figures import OfferFigures, offer_figures
 from .guides import load_guides
 from .model import Guide, Offer
-from .offers import load_offers
+from .offers import load_offers, offer_files
 from .rates import RateTable, load_rates
 from .wording import Wording, load_wording
 
@@ -142,6 +142,7 @@ def build(
     Problems that stop everything (a bad guide, rates that cannot be had, a missing path) raise
     `SegxlsxError`; a bad offer is a failure in the report and the rest are built.
     """
+    offers = list(offers)  # read twice: to load, and to order the failures as the input
     guide_map = load_guides(guides)
     wording = load_wording(templates)
     loaded = load_offers(offers, guide_map)
@@ -166,9 +167,24 @@ def build(
                 result.at(file=source.file, row=source.row, index=source.index, candidate=job.offer.candidate)
             )
     report.stopped_early = fail_fast and len(report.failures) > len(loaded.failures)
+    report.failures.sort(key=_input_order(offers))
     report.summary = _write_summary(report, manifest, table, force)
     manifest.write(report.out)
     return report
+
+
+def _input_order(paths: Iterable[str | Path]) -> Callable[[SegxlsxError], tuple[int, int]]:
+    """Sort failures as their offers stand in the input: by file, then row or position.
+
+    Loading finds some problems and building others; the report lists them in one order.
+    """
+    files = {display_path(path): number for number, path in enumerate(offer_files(paths))}
+
+    def key(error: SegxlsxError) -> tuple[int, int]:
+        where = error.location
+        return files.get(where.file or "", len(files)), where.row or where.index or 0
+
+    return key
 
 
 # -- file names ------------------------------------------------------------------------------
