@@ -151,8 +151,13 @@ def build(
     if fail_fast and report.failures:
         report.stopped_early = True
         return report
-    report.out.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(report.out)
+    try:
+        report.out.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temporaries(report.out)
+    except OSError as error:
+        raise SegxlsxError(
+            f"cannot write to the output folder: {error.strerror or error}", file=display_path(report.out)
+        ) from None
     manifest = Manifest.read(report.out)
     jobs = plan_jobs(loaded.offers, report.out, manifest, force)
     results = _run(jobs, guide_map, table, wording, workers, fail_fast, progress)
@@ -168,8 +173,13 @@ def build(
             )
     report.stopped_early = fail_fast and len(report.failures) > len(loaded.failures)
     report.failures.sort(key=_input_order(offers))
-    report.summary = _write_summary(report, manifest, table, force)
-    manifest.write(report.out)
+    try:
+        report.summary = _write_summary(report, manifest, table, force)
+        manifest.write(report.out)
+    except OSError as error:
+        raise SegxlsxError(
+            f"cannot write the summary: {error.strerror or error}", file=display_path(report.out)
+        ) from None
     return report
 
 
@@ -307,14 +317,18 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
             return Outcome(job.path.name, "kept", None, SummaryRow.of(job.offer, figures, job.path.name))
         workbook, figures = render_offer(job.offer, guide, table, _context["wording"])
         data = workbook_bytes(workbook, table.as_of)
+        digest = hashlib.sha256(data).hexdigest()
+        if job.state == "ours" and file_hash(job.path) == digest:
+            action = "unchanged"
+        else:
+            write_atomically(job.path, data)
+            action = "written"
     except SegxlsxError as error:
         return OfferError(error.message, error.location)
-    digest = hashlib.sha256(data).hexdigest()
-    if job.state == "ours" and file_hash(job.path) == digest:
-        action = "unchanged"
-    else:
-        write_atomically(job.path, data)
-        action = "written"
+    except OSError as error:
+        return OfferError(f"cannot write {job.path.name}: {error.strerror or error}")
+    except Exception as error:  # a bug of ours must not cost the rest of the batch
+        return OfferError(f"could not build this offer ({type(error).__name__}: {error}); please report it")
     return Outcome(job.path.name, action, digest, SummaryRow.of(job.offer, figures, job.path.name))
 
 

@@ -207,3 +207,9 @@ def test_a_killed_build_leaves_only_complete_workbooks(tmp_path):
     rerun = build([offers], GUIDES, out, workers=2)
     assert rerun.exit_code == 0 and not list(out.glob(".*.tmp"))
     assert len(list(out.glob("*.xlsx"))) == 401
+
+
+def test_an_output_folder_that_cannot_be_made_is_exit_2(tmp_path):
+    blocker = write(tmp_path / "file", "not a folder")
+    result = run("build", GOOD_OFFERS, "--guide", SEED_YAML, "--out", blocker / "out")
+    assert result.exit_code == 2 and "cannot write to the output folder" in result.stderr
