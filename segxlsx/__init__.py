@@ -12,3 +12,27 @@ try:
     __version__ = version("segxlsx")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0+unknown"
+
+# The library's front door, imported on first use so that `import segxlsx` stays light:
+#   import segxlsx
+#   report = segxlsx.build(["data/offers"], ["data/guides"], "output", workers=2)
+_PUBLIC = {
+    "build": "segxlsx.batch",
+    "load_guide": "segxlsx.guides",
+    "load_guides": "segxlsx.guides",
+    "load_offers": "segxlsx.offers",
+    "load_rates": "segxlsx.rates",
+    "offer_figures": "segxlsx.figures",
+    "render_offer": "segxlsx.workbook",
+    "workbook_bytes": "segxlsx.workbook",
+    "SegxlsxError": "segxlsx.errors",
+}
+__all__ = ["__version__", *_PUBLIC]
+
+
+def __getattr__(name: str) -> object:
+    if name in _PUBLIC:
+        from importlib import import_module
+
+        return getattr(import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'segxlsx' has no attribute {name!r}")

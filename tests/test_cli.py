@@ -89,3 +89,13 @@ def test_a_guide_that_is_not_utf8_says_so(run, in_tmp):
     (in_tmp / "latin1.md").write_bytes("### Café | X Global Negotiation Guide\n".encode("latin-1"))
     result = run("import-guide", "latin1.md")
     assert result.exit_code == 2 and "latin1.md: not UTF-8 text" in result.stderr
+
+
+def test_the_library_is_callable_without_click(tmp_path):
+    code = (
+        "import sys, segxlsx; "
+        f"report = segxlsx.build([{str(SEED_YAML.parent.parent / 'offers')!r}], [{str(SEED_YAML)!r}], {str(tmp_path)!r}); "
+        "print(report.exit_code, len(report.outcomes), 'click' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["0", "7", "False"]
