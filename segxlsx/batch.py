@@ -161,16 +161,7 @@ def build(
     manifest = Manifest.read(report.out)
     jobs = plan_jobs(loaded.offers, report.out, manifest, force)
     results = _run(jobs, guide_map, table, wording, workers, fail_fast, progress)
-    for job, result in zip(jobs, results, strict=False):
-        if isinstance(result, Outcome):
-            report.outcomes.append(result)
-            if result.action != "kept":
-                manifest.files[result.file] = result.sha256
-        elif result is not None:
-            source = job.offer.source
-            report.failures.append(
-                result.at(file=source.file, row=source.row, index=source.index, candidate=job.offer.candidate)
-            )
+    _record(report, manifest, jobs, results)
     report.stopped_early = fail_fast and len(report.failures) > len(loaded.failures)
     report.failures.sort(key=_input_order(offers))
     try:
@@ -181,6 +172,20 @@ def build(
             f"cannot write the summary: {error.strerror or error}", file=display_path(report.out)
         ) from None
     return report
+
+
+def _record(report: BuildReport, manifest: Manifest, jobs: list[Job], results: list) -> None:
+    """Each job's outcome into the report (and the manifest), or its failure with its place."""
+    for job, result in zip(jobs, results, strict=True):
+        if isinstance(result, Outcome):
+            report.outcomes.append(result)
+            if result.action != "kept":
+                manifest.files[result.file] = result.sha256
+        elif result is not None:  # None: not run, --fail-fast stopped first
+            source = job.offer.source
+            report.failures.append(
+                result.at(file=source.file, row=source.row, index=source.index, candidate=job.offer.candidate)
+            )
 
 
 def _input_order(paths: Iterable[str | Path]) -> Callable[[SegxlsxError], tuple[int, int]]:
