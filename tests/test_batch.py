@@ -213,3 +213,17 @@ def test_an_output_folder_that_cannot_be_made_is_exit_2(tmp_path):
     blocker = write(tmp_path / "file", "not a folder")
     result = run("build", GOOD_OFFERS, "--guide", SEED_YAML, "--out", blocker / "out")
     assert result.exit_code == 2 and "cannot write to the output folder" in result.stderr
+
+
+def test_fail_fast_stops_at_an_offer_that_fails_while_building(tmp_path):
+    offers = write(
+        tmp_path / "offers.csv",
+        "candidate,region,currency,base,stock,bonus\n"
+        "Ann,London,GBP,120000,90000,10%\nBo,London,JPY,20000000,9000000,10%\nCy,London,GBP,125000,90000,10%\n",
+    )
+    rates = write(tmp_path / "rates.yaml", "as_of: 2026-11-27\nbase: USD\nrates: {GBP: 0.79}\n")
+    report = build([offers], GUIDES, tmp_path / "out", rates=str(rates), fail_fast=True)
+    assert report.stopped_early and [o.file for o in report.outcomes] == ["ann.xlsx"]
+    assert [(f.location.row, f.location.candidate) for f in report.failures] == [(2, "Bo")]
+    assert "no JPY rate" in report.failures[0].message
+    assert not (tmp_path / "out" / "cy.xlsx").exists()
