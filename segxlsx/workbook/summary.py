@@ -13,6 +13,8 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from ..errors import SegxlsxError
 from .styles import PERCENT, RATIO, STATUS_FILLS, header_row, print_setup, put, put_text, widths
 
+# Excel shows a boolean as TRUE/FALSE whatever its format; LibreOffice shows 1/0 without this.
+BOOLEAN = '"TRUE";"TRUE";"FALSE"'
 COLUMNS = (
     # header, attribute of SummaryRow, number format (None: text), width
     ("Candidate", "candidate", None, 28),
@@ -30,7 +32,7 @@ COLUMNS = (
     ("Compa-ratio base", "compa_base", RATIO, 11),
     ("Ask base", "ask_base", "#,##0", 12),
     ("Ask stock", "ask_stock", "#,##0", 12),
-    ("Walk-away met", "walk_away_met", None, 12),
+    ("Walk-away met", "walk_away_met", BOOLEAN, 12),
     ("Status", "status", None, 10),
     ("Workbook", "file", None, 30),
 )
