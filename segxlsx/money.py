@@ -57,6 +57,8 @@ _AMOUNT = re.compile(
 )
 # A range's two ends: en dash, em dash, hyphen or the word "to".
 _RANGE_SPLIT = re.compile(r"\s*(?:[\u2013\u2014-]|\bto\b)\s*")
+# "131.500" or "€1.250.000": thousands written with dots, as Excel does in a European locale.
+_DOT_THOUSANDS = re.compile(r"^\D*[1-9]\d{0,2}(?:\.\d{3})+(?:\s*[A-Z]{3})?\s*$")
 _PERCENT = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*%\s*$")
 
 
@@ -92,6 +94,12 @@ def parse_amount(text: str | int | Decimal, currency: str | None = None) -> Mone
         return Money(amount, currency) if currency else amount
     if not isinstance(text, str):
         raise InvalidValue(f'expected an amount such as 125000 or "£125K", got {text!r}')
+    if _DOT_THOUSANDS.match(text):
+        # Read with a decimal point it would quietly turn a salary into 131.50: refuse, never guess.
+        whole = int("".join(c for c in text if c.isdigit()))
+        raise InvalidValue(
+            f"{text!r} is ambiguous: write {whole} or {whole:,} (a dot is a decimal point here)"
+        )
     match = _AMOUNT.match(text)
     if not match:
         raise InvalidValue(f'cannot read {text!r} as an amount (write e.g. 125000, "£125K", "CHF 140,000")')

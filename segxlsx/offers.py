@@ -61,7 +61,6 @@ COMPETING_FIELDS = ("company", "currency", "base", "stock", "bonus")
 MAX_NAME_CHARS = 200  # a name, region or company; anything longer is a pasting accident
 MAX_NOTES_CHARS = 32_767  # Excel's limit for one cell: longer notes could not be written
 MAX_AMOUNT_CHARS = 40  # "CHF 1,250,000.00" is 16; longer text is not an amount
-_DOT_THOUSANDS = re.compile(r"^\D*[1-9]\d{0,2}(?:\.\d{3})+(?:\s*[A-Z]{3})?\s*$")  # "131.500", "€1.250.000"
 _PERCENT_NUMBER = re.compile(r"^\s*(?P<number>-?\d+(?:\.\d+)?)\s*%?\s*$")  # 25, "25", "25%", "-5"
 # Vesting schedules known by name; `even` spreads the grant over the band's vesting years.
 VESTING_PRESETS: dict[str, tuple[int, ...] | None] = {
@@ -422,7 +421,6 @@ class _Fields:
 
 def _amount(value: Any, currency: str) -> Decimal:
     """Money in `currency`: 125000, "125,000", "£125K"; a different currency written is an error."""
-    _refuse_dot_thousands(value)
     amount = parse_amount(_amount_text(value), currency).amount  # type: ignore[union-attr]
     if amount < 0:
         raise InvalidValue(f"expected an amount of 0 or more, got {amount:,}")
@@ -447,16 +445,6 @@ def _amount_text(value: Any) -> str | int | Decimal:
     if isinstance(value, str) and len(value) > MAX_AMOUNT_CHARS:
         raise InvalidValue(f'expected an amount such as 125000 or "£125K", got {_shown(value)!r}')
     return value
-
-
-def _refuse_dot_thousands(value: Any) -> None:
-    # Excel in a European locale writes 131.500 for 131500; read with a decimal point it would
-    # quietly turn a salary into 131.50, so it is refused rather than guessed.
-    if isinstance(value, str) and _DOT_THOUSANDS.match(value):
-        whole = int("".join(c for c in value if c.isdigit()))
-        raise InvalidValue(
-            f"{value!r} is ambiguous: write {whole} or {whole:,} (a dot is a decimal point here)"
-        )
 
 
 def _field_name(key: Any) -> str:

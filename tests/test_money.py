@@ -127,3 +127,14 @@ def test_short_money_round_trips(amount_in_thousands, symbol):
     currency = CURRENCY_SYMBOLS[symbol]
     amount = Decimal(amount_in_thousands) * 1000
     assert parse_amount(short_money(amount, currency)) == Money(amount, currency)
+
+
+@pytest.mark.parametrize("text", ["131.500", "€1.250.000", "131.500 EUR"])
+def test_thousands_written_with_dots_are_refused_not_guessed(text):
+    with pytest.raises(InvalidValue, match="is ambiguous: write"):
+        parse_amount(text)
+
+
+def test_a_guide_band_with_dot_thousands_is_refused_too():
+    with pytest.raises(InvalidValue, match="ambiguous"):
+        parse_money_range("€131.500–€150.000")
