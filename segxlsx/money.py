@@ -45,10 +45,11 @@ SYMBOL_FOR["USD"] = "$"
 
 SUFFIXES = {"": Decimal(1), "K": Decimal(1000), "M": Decimal(1_000_000)}
 
-_SYMBOL = "|".join(re.escape(s) for s in CURRENCY_SYMBOLS)
+# Any currency symbol, longest first; prose finders in scripts.py use it too.
+SYMBOL_PATTERN = "|".join(re.escape(s) for s in CURRENCY_SYMBOLS)
 _AMOUNT = re.compile(
     rf"""^\s*
-    (?:(?P<symbol>{_SYMBOL})|(?P<code>[A-Z]{{3}}))?\s*
+    (?:(?P<symbol>{SYMBOL_PATTERN})|(?P<code>[A-Z]{{3}}))?\s*
     (?P<number>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
     \s*(?P<suffix>[kKmM]?)
     (?:\s*(?P<code_after>[A-Z]{{3}}))?

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import InvalidValue
-from .money import ISO_CURRENCIES, Money, parse_amount, short_money
+from .money import ISO_CURRENCIES, SYMBOL_PATTERN, Money, parse_amount, short_money
 
-_SYMBOL_PREFIX = r"(?:CA\$|HK\$|NZ\$|US\$|A\$|S\$|\$|£|€|¥|₹|(?-i:\b[A-Z]{3}) ?)"
+_SYMBOL_PREFIX = rf"(?:{SYMBOL_PATTERN}|(?-i:\b[A-Z]{{3}}) ?)"  # "$", "CA$", "CHF "…
 MONEY_IN_PROSE = re.compile(rf"{_SYMBOL_PREFIX}\d[\d,]*(?:\.\d+)?(?: ?[KkMm]\b)?")
 _M = MONEY_IN_PROSE.pattern
 _PERCENT = r"\d+(?:\.\d+)?\s*%"
