@@ -48,9 +48,14 @@ MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
 
 def money_format(currency: str) -> str:
     """ "£"#,##0 for currencies with a symbol, "CHF "#,##0 for the rest; negatives keep the sign."""
-    prefix = SYMBOL_FOR.get(currency) or f"{currency} "
-    quoted = '"' + prefix.replace('"', "") + '"'
+    quoted = _quoted_prefix(currency)
     return f"{quoted}#,##0;-{quoted}#,##0"
+
+
+def _quoted_prefix(currency: str) -> str:
+    """The symbol ("£") or code ("CHF ") as a quoted literal of a number format."""
+    prefix = SYMBOL_FOR.get(currency) or f"{currency} "
+    return '"' + prefix.replace('"', "") + '"'
 
 
 def put_text(
@@ -177,6 +182,5 @@ YEAR_NUMBER = '"Year "0'  # a year's number, still a number for formulas to comp
 
 def signed_money_format(currency: str) -> str:
     """A difference: "+£2,000" or, in red, "-£2,000"."""
-    prefix = SYMBOL_FOR.get(currency) or f"{currency} "
-    quoted = '"' + prefix.replace('"', "") + '"'
+    quoted = _quoted_prefix(currency)
     return f"+{quoted}#,##0;[Red]-{quoted}#,##0;{quoted}0"
