@@ -17,10 +17,23 @@ def soffice() -> str:
     return path
 
 
+# LibreOffice's own default is to trust an .xlsx file's cached values and never recalculate on
+# load; our files carry cached values, so the profile must say "always", or a test would compare
+# our cached values with themselves.
+ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
 def convert(files: list[Path], out: Path, to: str = "xlsx") -> list[Path]:
-    """Open each file in LibreOffice, which recalculates every formula, and save it as `to`."""
+    """Open each file in LibreOffice, recalculate every formula, and save it as `to`."""
     out.mkdir(parents=True, exist_ok=True)
     profile = out / ".profile"  # its own profile: no clash with a desktop LibreOffice or a parallel run
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE)
     command = [soffice(), "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
                "--convert-to", to, "--outdir", str(out), *map(str, files)]  # fmt: skip
     subprocess.run(command, check=True, capture_output=True, timeout=300)
