@@ -52,6 +52,11 @@ class TotalCompCheck:
     def flagged(self) -> bool:
         return max(abs(self.min_difference), abs(self.max_difference)) > DISCREPANCY_LIMIT
 
+    @property
+    def flag(self) -> str:
+        """What the Bands sheet's flag column reads."""
+        return "check" if self.flagged else "ok"
+
 
 def total_comp_check(band: Band) -> TotalCompCheck:
     computed = band_total_comp(band)
@@ -109,6 +114,70 @@ def ask_at(penetration: Decimal, band_range: Range) -> Decimal:
 def scaled(band_range: Range, rate: Decimal) -> Range:
     """A band range converted by a rate (value of one band-currency unit in the offer's)."""
     return Range(band_range.min * rate, band_range.max * rate)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One figure of the offer against its band: a row of the Offer sheet's comparison."""
+
+    offered: Decimal
+    band: Range
+    midpoint: Decimal
+    penetration: Decimal
+    status: str  # below / within / above
+
+    @property
+    def band_width(self) -> Decimal:
+        """Max minus min: the floating bar the chart draws from the band's min."""
+        return self.band.max - self.band.min
+
+
+def comparison(offered: Decimal, band_range: Range) -> Comparison:
+    return Comparison(
+        offered,
+        band_range,
+        midpoint(band_range),
+        range_penetration(offered, band_range.min, band_range.max),
+        status(offered, band_range.min, band_range.max),
+    )
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One row of "What to ask for": the guide's target, where it sits, and this band's ask."""
+
+    target: Decimal  # as the guide states it, in the reference band's currency
+    target_penetration: Decimal | None  # in the reference band; None for the bonus %, asked as given
+    ask: Decimal  # in the offer's currency
+    offered: Decimal
+
+    @property
+    def gap(self) -> Decimal:
+        return self.ask - self.offered
+
+
+def mapped_ask(target: Decimal, reference: Range, band_range: Range, offered: Decimal) -> Ask:
+    """A target keeps its range penetration in the reference band, applied to the offer's band."""
+    penetration = range_penetration(target, reference.min, reference.max)
+    return Ask(target, penetration, ask_at(penetration, band_range), offered)
+
+
+@dataclass(frozen=True)
+class BandFigures:
+    """A band as the Bands sheet shows it: stated beside computed, and in the offer's currency."""
+
+    region: str
+    check: TotalCompCheck  # in the band's own currency
+    base: Range  # converted to the offer's currency, like the two below
+    stock: Range
+    total_comp: Range
+
+
+def band_figures(band: Band, rate: Decimal) -> BandFigures:
+    check = total_comp_check(band)
+    return BandFigures(
+        band.region, check, scaled(band.base, rate), scaled(band.stock, rate), scaled(check.computed, rate)
+    )
 
 
 # -- year by year --------------------------------------------------------------------------------
@@ -207,11 +276,70 @@ class ScenarioFigures:
     by_year: tuple[Decimal, ...]
     average: Decimal
 
+    @property
+    def label(self) -> str:
+        falls, flat, rises = SCENARIO_LABELS
+        return falls if self.change < 0 else rises if self.change > 0 else flat
+
+
+SCENARIO_LABELS = ("Share price falls", "Share price flat", "Share price rises")
+
 
 def stock_scenario(change: Decimal, stock: Decimal, years: tuple[YearFigures, ...]) -> ScenarioFigures:
     """Only the stock moves with the share price; base, bonus and sign-on are cash."""
     by_year = tuple(row.total_comp + row.stock * change for row in years)
     return ScenarioFigures(change, stock * (1 + change), by_year, sum(by_year) / len(by_year))
+
+
+@dataclass(frozen=True)
+class YearTotals:
+    """The Years table's bottom row: each column over the vesting years."""
+
+    vesting_share: Decimal  # the schedule's percents over 100: 1 when they add up to 100%
+    stock: Decimal
+    base: Decimal
+    bonus: Decimal
+    sign_on: Decimal
+    total_comp: Decimal
+
+    @property
+    def schedule_note(self) -> str:
+        """Beside the schedule's total: whether it adds up to 100%, which an edit can break."""
+        ok, not_100 = SCHEDULE_NOTES
+        return not_100 if abs(self.vesting_share - 1) > SCHEDULE_TOLERANCE else ok
+
+
+# A schedule's percents may add up to 99.99…% (three even years); further off is an edit's slip.
+SCHEDULE_TOLERANCE = Decimal("0.000001")
+SCHEDULE_NOTES = ("← adds up to 100%", "← not 100%: each year is scaled to the whole grant")
+
+
+def year_totals(years: tuple[YearFigures, ...]) -> YearTotals:
+    def total(column: str) -> Decimal:
+        return sum((getattr(row, column) for row in years), Decimal(0))
+
+    return YearTotals(
+        total("vesting_pct") / 100,
+        total("stock"),
+        total("base"),
+        total("bonus"),
+        total("sign_on"),
+        total("total_comp"),
+    )
+
+
+def whole_percent(fraction: Decimal) -> str:
+    """Excel's TEXT(fraction, "0%"): a whole percent, half away from zero."""
+    return f"{(fraction * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+
+
+def year_one_against_average(year1: Decimal, average: Decimal) -> str:
+    """A sentence such as "Year one pays 12% less than the average year"."""
+    difference = year1 - average
+    if average == 0 or difference.quantize(CENT, rounding=ROUND_HALF_UP) == 0:
+        return "Year one pays the average year"
+    side = "less" if difference < 0 else "more"
+    return f"Year one pays {whole_percent(abs(difference) / average)} {side} than the average year"
 
 
 def round_up_to_thousand(amount: Decimal) -> Decimal:
@@ -241,10 +369,14 @@ def base_to_reach(total_comp: Decimal, stock_annual: Decimal, bonus_pct: Decimal
 # -- competing offers -----------------------------------------------------------------------------
 
 
+NO_LEAD_CHANGE = "no change"
+
+
 @dataclass(frozen=True)
 class CompetingFigures:
     company: str
     currency: str
+    rate: Decimal  # value of one unit of its currency in the offer's
     total_comp: Decimal  # annual, in its own currency
     total_comp_in_offer_currency: Decimal
     # As the Compare sheet shows them, in the offer's currency:
@@ -254,6 +386,19 @@ class CompetingFigures:
     by_year: tuple[Decimal, ...]  # total comp in each year of this offer's schedule
     ahead_by: tuple[Decimal, ...]  # this offer's total comp minus the competitor's, per year
     lead_changes_in: int | None  # the first year whose leader differs from the year before
+    # This offer minus the competitor, per component: base, stock_annual, bonus, total_comp.
+    ahead_on: dict[str, Decimal]
+
+    @property
+    def leaders(self) -> tuple[str, ...]:
+        """Who is ahead each year: "this offer", the company, or "level"."""
+        names = {1: "this offer", -1: self.company, 0: "level"}
+        return tuple(names[leader(difference)] for difference in self.ahead_by)
+
+    @property
+    def lead_change(self) -> int | str:
+        """The year the lead changes, or "no change", as the Compare sheet says it."""
+        return self.lead_changes_in or NO_LEAD_CHANGE
 
 
 def leader(ahead_by: Decimal) -> int:
@@ -272,17 +417,22 @@ def lead_change_year(ahead_by: tuple[Decimal, ...]) -> int | None:
 
 
 def competing_figures(
-    other: CompetingOffer, years: int, rate: Decimal, ours: tuple[YearFigures, ...]
+    other: CompetingOffer, years: int, rate: Decimal, ours: tuple[YearFigures, ...], this: dict[str, Decimal]
 ) -> CompetingFigures:
-    """A competing offer beside this one; its grant vests evenly over `years` (the guide's)."""
+    """A competing offer beside this one; its grant vests evenly over `years` (the guide's).
+
+    `this` is this offer's base, stock_annual, bonus and total_comp, to set the other beside.
+    """
     total = annual_total_comp(other.base, other.stock, years, other.bonus_pct)
     base, stock_annual = other.base * rate, other.stock / years * rate
     bonus = other.base * other.bonus_pct * rate
     by_year = tuple(base + bonus + (stock_annual if row.year <= years else 0) for row in ours)
     ahead_by = tuple(row.total_comp - theirs for row, theirs in zip(ours, by_year, strict=True))
+    theirs = {"base": base, "stock_annual": stock_annual, "bonus": bonus, "total_comp": total * rate}
     return CompetingFigures(
         company=other.company,
         currency=other.currency,
+        rate=rate,
         total_comp=total,
         total_comp_in_offer_currency=total * rate,
         base=base,
@@ -291,6 +441,7 @@ def competing_figures(
         by_year=by_year,
         ahead_by=ahead_by,
         lead_changes_in=lead_change_year(ahead_by),
+        ahead_on={part: this[part] - theirs[part] for part in theirs},
     )
 
 
@@ -299,7 +450,12 @@ def competing_figures(
 
 @dataclass(frozen=True)
 class OfferFigures:
-    """Every figure an offer's workbook shows, named as its workbook-scope defined names."""
+    """Every figure an offer's workbook shows.
+
+    The scalar fields are named as the workbook's defined names; the tables after them hold
+    the other cells' figures (comparison rows, asks, bands, years, competitors), so that every
+    formula cell of the workbook shows a figure computed here.
+    """
 
     offer_currency: str
     offer_base: Decimal
@@ -340,19 +496,38 @@ class OfferFigures:
     sign_on_to_ask: Decimal  # extra year-one sign-on to reach it, rounded up to 1,000; 0 when there
     walk_away_total_comp: Decimal  # annual total comp with the walk-away grant instead of the offer's
     base_to_walk_away: Decimal  # the base that reaches it with the offer's own grant
+    # -- tables: not defined names -------------------------------------------------------------
     rates: dict[str, Decimal]  # rate_<CODE>: value of one CODE in the offer's currency
-    statuses: dict[str, str]  # base, stock, bonus_pct, total_comp → below / within / above
+    comparison: dict[str, Comparison]  # base, stock, bonus_pct, total_comp against the band
+    asks: dict[str, Ask]  # base, stock, bonus_pct, walk_away
+    bands: tuple[BandFigures, ...]  # every band of the guide, in its order
+    share_vested_at_cliff: Decimal
     competing: tuple[CompetingFigures, ...]
     years: tuple[YearFigures, ...]  # the Years sheet's table
+    year_totals: YearTotals
     scenarios: tuple[ScenarioFigures, ...]  # stock_scenario_<n> is scenario n's change
+
+    @property
+    def statuses(self) -> dict[str, str]:
+        """base, stock, bonus_pct, total_comp → below / within / above."""
+        return {component: row.status for component, row in self.comparison.items()}
+
+    @property
+    def year_one_against_average(self) -> str:
+        return year_one_against_average(self.year1_total_comp, self.avg_total_comp)
 
     def named(self) -> dict[str, object]:
         """Every defined name and its value: rates as rate_<CODE>, scenarios as stock_scenario_<n>."""
-        tables = ("rates", "statuses", "competing", "years", "scenarios")
-        values = {f: getattr(self, f) for f in self.__dataclass_fields__ if f not in tables}
+        values = {f: getattr(self, f) for f in self.__dataclass_fields__ if f not in _TABLES}
         values.update({f"rate_{code}": rate for code, rate in self.rates.items()})
         values.update({f"stock_scenario_{n}": s.change for n, s in enumerate(self.scenarios, start=1)})
         return values
+
+
+_TABLES = frozenset(
+    ("rates", "comparison", "asks", "bands", "share_vested_at_cliff", "competing", "years", "year_totals",
+     "scenarios")
+)  # fmt: skip
 
 
 def currencies_used(offer: Offer, guide: Guide) -> list[str]:
@@ -375,54 +550,67 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
     vesting = vesting_of(offer, band)
     years = vesting.years
     offer_total = annual_total_comp(offer.base, offer.stock, years, offer.bonus_pct)
+    against = {
+        "base": comparison(offer.base, base),
+        "stock": comparison(offer.stock, stock),
+        "bonus_pct": comparison(offer.bonus_pct, band.bonus_pct),
+        "total_comp": comparison(offer_total, total),
+    }
     reference, strategy = guide.reference_band, guide.strategy
-    walk_away = ask_at(
-        range_penetration(strategy.walk_away_stock, reference.stock.min, reference.stock.max), stock
-    )
-    ask_base = ask_at(range_penetration(strategy.target_base, reference.base.min, reference.base.max), base)
-    ask_stock = ask_at(
-        range_penetration(strategy.target_stock, reference.stock.min, reference.stock.max), stock
-    )
+    asks = {
+        "base": mapped_ask(strategy.target_base, reference.base, base, offer.base),
+        "stock": mapped_ask(strategy.target_stock, reference.stock, stock, offer.stock),
+        "bonus_pct": Ask(strategy.target_bonus_pct, None, strategy.target_bonus_pct, offer.bonus_pct),
+        "walk_away": mapped_ask(strategy.walk_away_stock, reference.stock, stock, offer.stock),
+    }
+    ask_base, ask_stock, walk_away = asks["base"].ask, asks["stock"].ask, asks["walk_away"].ask
     table = year_by_year(offer, vesting)
     year1 = table[0].total_comp
     year1_at_ask = (
         ask_base + ask_stock * table[0].vested_share + ask_base * strategy.target_bonus_pct + table[0].sign_on
     )
     walk_away_total = annual_total_comp(offer.base, walk_away, years, offer.bonus_pct)
+    this = {
+        "base": offer.base,
+        "stock_annual": offer.stock / years,
+        "bonus": offer.base * offer.bonus_pct,
+        "total_comp": offer_total,
+    }
+    at_cliff = vested_share(vesting, vesting.cliff_months)
     return OfferFigures(
         offer_currency=offer.currency,
         offer_base=offer.base,
         offer_stock=offer.stock,
-        offer_stock_annual=offer.stock / years,
+        offer_stock_annual=this["stock_annual"],
         offer_bonus_pct=offer.bonus_pct,
-        offer_bonus=offer.base * offer.bonus_pct,
+        offer_bonus=this["bonus"],
         offer_sign_on=offer.sign_on_total,
         offer_total_comp=offer_total,
         band_base_min=base.min,
-        band_base_mid=midpoint(base),
+        band_base_mid=against["base"].midpoint,
         band_base_max=base.max,
         band_stock_min=stock.min,
-        band_stock_mid=midpoint(stock),
+        band_stock_mid=against["stock"].midpoint,
         band_stock_max=stock.max,
         band_bonus_pct_min=band.bonus_pct.min,
         band_bonus_pct_max=band.bonus_pct.max,
         band_total_comp_min=total.min,
         band_total_comp_max=total.max,
-        pen_base=range_penetration(offer.base, base.min, base.max),
-        pen_stock=range_penetration(offer.stock, stock.min, stock.max),
-        pen_bonus_pct=range_penetration(offer.bonus_pct, band.bonus_pct.min, band.bonus_pct.max),
-        pen_total_comp=range_penetration(offer_total, total.min, total.max),
-        compa_base=compa_ratio(offer.base, midpoint(base)),
+        pen_base=against["base"].penetration,
+        pen_stock=against["stock"].penetration,
+        pen_bonus_pct=against["bonus_pct"].penetration,
+        pen_total_comp=against["total_comp"].penetration,
+        compa_base=compa_ratio(offer.base, against["base"].midpoint),
         ask_base=ask_base,
         ask_stock=ask_stock,
-        ask_bonus_pct=strategy.target_bonus_pct,
+        ask_bonus_pct=asks["bonus_pct"].ask,
         walk_away_stock=walk_away,
         walk_away_met=offer.stock >= walk_away,
         vesting_years=years,
         cliff_months=vesting.cliff_months,
         vest_every=vesting.every,
         months_between_vests=vesting.months_between_vests,
-        stock_vested_at_cliff=offer.stock * vested_share(vesting, vesting.cliff_months),
+        stock_vested_at_cliff=offer.stock * at_cliff,
         year1_total_comp=year1,
         avg_total_comp=sum(row.total_comp for row in table) / years,
         year1_total_comp_at_ask=year1_at_ask,
@@ -430,15 +618,15 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         walk_away_total_comp=walk_away_total,
         base_to_walk_away=base_to_reach(walk_away_total, offer.stock / years, offer.bonus_pct, offer.base),
         rates=values_in_offer,
-        statuses={
-            "base": status(offer.base, base.min, base.max),
-            "stock": status(offer.stock, stock.min, stock.max),
-            "bonus_pct": status(offer.bonus_pct, band.bonus_pct.min, band.bonus_pct.max),
-            "total_comp": status(offer_total, total.min, total.max),
-        },
+        comparison=against,
+        asks=asks,
+        bands=tuple(band_figures(b, values_in_offer[b.currency]) for b in guide.bands),
+        share_vested_at_cliff=at_cliff,
         competing=tuple(
-            competing_figures(c, band_years, values_in_offer[c.currency], table) for c in offer.competing
+            competing_figures(c, band_years, values_in_offer[c.currency], table, this)
+            for c in offer.competing
         ),
         years=table,
+        year_totals=year_totals(table),
         scenarios=tuple(stock_scenario(change, offer.stock, table) for change in STOCK_SCENARIOS),
     )

@@ -1,7 +1,8 @@
 """Turn one offer, its guide and the rates into an Excel workbook.
 
-`render_offer` builds the workbook in memory; `workbook_bytes` serialises it so that the same
-inputs give the same bytes.
+`render_offer` builds the workbook in memory, every formula with the value the model computes
+for it; `workbook_bytes` serialises it, cached values filled in, so that the same inputs give
+the same bytes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..model import Guide, Offer
 from ..rates import RateTable
 from ..wording import Wording, offer_scripts
 from . import bands as b
+from . import cached
 from .bands import write_bands
 from .compare import write_compare
 from .names import check_all_defined
@@ -39,18 +41,19 @@ def render_offer(
     for title in SHEETS[1:]:
         workbook.create_sheet(title)
     band = guide.band(offer.region)
-    vesting = vesting_of(offer, band)
     write_rates(workbook, offer.currency, figures.rates, rates, guide)
-    bands = write_bands(workbook, guide, offer.currency)
-    write_offer(workbook, offer, guide, bands, vesting.years)
+    bands = write_bands(workbook, guide, figures)
+    write_offer(workbook, offer, guide, bands, figures)
     scripts = offer_scripts(offer, guide, wording)
     write_scripts(
         workbook, guide, offer.candidate, offer.currency, scripts, scripts.texts(figures, offer.currency)
     )
-    write_years(workbook, offer, guide, vesting)
-    write_compare(workbook, offer, vesting.years, bands.cell(band.region, b.YEARS))
+    write_years(workbook, offer, guide, vesting_of(offer, band), figures)
+    write_compare(workbook, offer, figures, bands.cell(band.region, b.YEARS))
     check_all_defined(workbook, list(figures.rates))
-    workbook.calculation.fullCalcOnLoad = True  # no cached values: make every reader calculate
+    # Cached values serve readers that do not calculate; Excel and LibreOffice still recalculate
+    # on open, so an edit made elsewhere (or a rate typed in) is never shown stale.
+    workbook.calculation.fullCalcOnLoad = True
     return workbook, figures
 
 
@@ -62,10 +65,17 @@ class _FixedTimeZip(zipfile.ZipFile):
 
     openpyxl stamps entries with the current time (and worksheets with their temporary file's);
     its writer only ever calls `writestr` and `write`, so these two are all that need fixing.
+    Worksheet parts get their formulas' cached values on the way in (`cached.fill`).
     """
+
+    def __init__(self, file, mode, compression, allowZip64, cached_values=None):  # type: ignore[no-untyped-def]
+        super().__init__(file, mode, compression, allowZip64=allowZip64)
+        self.cached_values = cached_values or {}  # part name → {cell: value}
 
     def writestr(self, name, data, compress_type=None, compresslevel=None):  # type: ignore[no-untyped-def]
         if isinstance(name, str):
+            if name in self.cached_values:
+                data = cached.fill(_as_bytes(data), self.cached_values[name], name)
             name = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
             name.compress_type = zipfile.ZIP_DEFLATED
             name.external_attr = 0o600 << 16
@@ -85,6 +95,14 @@ def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
     moment = datetime(stamp.year, stamp.month, stamp.day)
     workbook.properties.created = moment
     workbook.properties.modified = moment
+    values = {
+        f"xl/worksheets/sheet{number}.xml": cached.values_of(sheet)
+        for number, sheet in enumerate(workbook.worksheets, start=1)  # openpyxl's part names
+    }
     out = io.BytesIO()
-    ExcelWriter(workbook, _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    ExcelWriter(workbook, _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED, True, values)).save()
     return out.getvalue()
+
+
+def _as_bytes(data: bytes | str) -> bytes:
+    return data.encode() if isinstance(data, str) else data

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from openpyxl.workbook.workbook import Workbook
 
-from ..figures import DISCREPANCY_LIMIT
+from ..figures import DISCREPANCY_LIMIT, BandFigures, OfferFigures
 from ..model import Guide
 from . import formulas as f
 from .styles import (
@@ -24,7 +24,7 @@ from .styles import (
     header_row,
     money_format,
     print_setup,
-    put,
+    put_formula,
     put_input,
     put_text,
     widths,
@@ -72,8 +72,10 @@ class BandsSheet:
         return f"{self.title}!${column}${self.converted_rows[region]}"
 
 
-def write_bands(workbook: Workbook, guide: Guide, offer_currency: str, title: str = "Bands") -> BandsSheet:
+def write_bands(workbook: Workbook, guide: Guide, figures: OfferFigures, title: str = "Bands") -> BandsSheet:
     sheet = workbook[title]
+    offer_currency = figures.offer_currency
+    shows = {band.region: band for band in figures.bands}
     put_text(sheet, "A1", f"Bands: {guide.title}", TITLE)
     put_text(
         sheet,
@@ -85,13 +87,14 @@ def write_bands(workbook: Workbook, guide: Guide, offer_currency: str, title: st
     sheet.row_dimensions[HEADER_ROW].height = 45
     rows = {band.region: row for row, band in enumerate(guide.bands, start=FIRST_BAND_ROW)}
     for band in guide.bands:
-        _band_row(sheet, rows[band.region], band)
+        _band_row(sheet, rows[band.region], band, shows[band.region])
     limit_row = FIRST_BAND_ROW + len(guide.bands) + 1
     put_text(sheet, f"A{limit_row}", "Flag when stated and computed differ by more than", LABEL)
     put_input(sheet, f"E{limit_row}", DISCREPANCY_LIMIT, PERCENT)
-    for row in rows.values():
-        put(sheet, f"{CHECK}{row}", f.flag_over(f"$E${limit_row}", f"{DIFF_MIN}{row}", f"{DIFF_MAX}{row}"))
-    converted_rows = _converted_table(sheet, guide, rows, offer_currency, limit_row + 2)
+    for region, row in rows.items():
+        flag = f.flag_over(f"$E${limit_row}", f"{DIFF_MIN}{row}", f"{DIFF_MAX}{row}")
+        put_formula(sheet, f"{CHECK}{row}", flag, shows[region].check.flag)
+    converted_rows = _converted_table(sheet, guide, rows, offer_currency, limit_row + 2, shows)
     targets_row = max(converted_rows.values()) + 2
     targets = _targets(sheet, guide, targets_row)
     _level_mapping(sheet, guide, targets_row + 7)
@@ -101,7 +104,7 @@ def write_bands(workbook: Workbook, guide: Guide, offer_currency: str, title: st
     return BandsSheet(title, rows, converted_rows, *targets, limit=f"{title}!$E${limit_row}")
 
 
-def _band_row(sheet, row: int, band) -> None:
+def _band_row(sheet, row: int, band, shows: BandFigures) -> None:
     own = money_format(band.currency)
     put_text(sheet, f"{REGION}{row}", band.region, LABEL)
     put_text(sheet, f"{CURRENCY}{row}", band.currency)
@@ -112,25 +115,39 @@ def _band_row(sheet, row: int, band) -> None:
     put_input(sheet, f"{YEARS}{row}", band.vesting_years)
     put_input(sheet, f"{BONUS_MIN}{row}", band.bonus_pct.min, PERCENT)
     put_input(sheet, f"{BONUS_MAX}{row}", band.bonus_pct.max, PERCENT)
-    r = str(row)
-    put(
+    r, check = str(row), shows.check
+    put_formula(
         sheet,
         f"{COMPUTED_MIN}{r}",
         f.annual_total_comp(BASE_MIN + r, STOCK_MIN + r, YEARS + r, BONUS_MIN + r),
+        check.computed.min,
         own,
     )
-    put(
+    put_formula(
         sheet,
         f"{COMPUTED_MAX}{r}",
         f.annual_total_comp(BASE_MAX + r, STOCK_MAX + r, YEARS + r, BONUS_MAX + r),
+        check.computed.max,
         own,
     )
-    put(sheet, f"{DIFF_MIN}{r}", f.relative_difference(STATED_MIN + r, COMPUTED_MIN + r), PERCENT)
-    put(sheet, f"{DIFF_MAX}{r}", f.relative_difference(STATED_MAX + r, COMPUTED_MAX + r), PERCENT)
+    put_formula(
+        sheet,
+        f"{DIFF_MIN}{r}",
+        f.relative_difference(STATED_MIN + r, COMPUTED_MIN + r),
+        check.min_difference,
+        PERCENT,
+    )
+    put_formula(
+        sheet,
+        f"{DIFF_MAX}{r}",
+        f.relative_difference(STATED_MAX + r, COMPUTED_MAX + r),
+        check.max_difference,
+        PERCENT,
+    )
 
 
 def _converted_table(
-    sheet, guide: Guide, rows: dict[str, int], offer_currency: str, top: int
+    sheet, guide: Guide, rows: dict[str, int], offer_currency: str, top: int, shows: dict[str, BandFigures]
 ) -> dict[str, int]:
     """Every band converted to the offer's currency by formulas over the first table and Rates."""
     put_text(sheet, f"A{top}", f"Converted to {offer_currency} (through the Rates sheet)", SECTION)
@@ -144,10 +161,18 @@ def _converted_table(
         source = rows[band.region]
         put_text(sheet, f"A{row}", band.region, LABEL)
         put_text(sheet, f"B{row}", f"{band.currency} → {offer_currency}")
-        for target, column in ((CONV_BASE_MIN, BASE_MIN), (CONV_BASE_MAX, BASE_MAX), (CONV_STOCK_MIN, STOCK_MIN),
-                               (CONV_STOCK_MAX, STOCK_MAX), (CONV_TOTAL_MIN, COMPUTED_MIN),
-                               (CONV_TOTAL_MAX, COMPUTED_MAX)):  # fmt: skip
-            put(sheet, f"{target}{row}", f.converted(f"{column}{source}", band.currency), money)
+        converted = shows[band.region]
+        for target, column, value in (
+            (CONV_BASE_MIN, BASE_MIN, converted.base.min),
+            (CONV_BASE_MAX, BASE_MAX, converted.base.max),
+            (CONV_STOCK_MIN, STOCK_MIN, converted.stock.min),
+            (CONV_STOCK_MAX, STOCK_MAX, converted.stock.max),
+            (CONV_TOTAL_MIN, COMPUTED_MIN, converted.total_comp.min),
+            (CONV_TOTAL_MAX, COMPUTED_MAX, converted.total_comp.max),
+        ):
+            put_formula(
+                sheet, f"{target}{row}", f.converted(f"{column}{source}", band.currency), value, money
+            )
     return converted_rows
 
 

@@ -13,6 +13,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
+from ..figures import OfferFigures
 from ..model import Offer
 from . import formulas as f
 from .names import rate_name
@@ -35,6 +36,7 @@ from .styles import (
     money_format,
     print_setup,
     put,
+    put_formula,
     put_text,
     signed_money_format,
     widths,
@@ -50,6 +52,8 @@ COMPONENTS = (
     (BONUS_ROW, "Target bonus"),
     (TOTAL_ROW, "Annual total comp"),
 )
+# What each component row shows, as `figures.CompetingFigures.ahead_on` names it.
+COMPONENT_PARTS = {BASE_ROW: "base", STOCK_ROW: "stock_annual", BONUS_ROW: "bonus", TOTAL_ROW: "total_comp"}
 FIRST_YEAR_ROW = 13
 THIS_OFFER = "B"
 
@@ -85,10 +89,10 @@ class CompareRows:
         return self.leader(self.years) + 1
 
 
-def write_compare(workbook: Workbook, offer: Offer, years: int, guide_years: str) -> None:
-    """`years`: this offer's vesting years; `guide_years`: the cell competing grants vest over."""
+def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures, guide_years: str) -> None:
+    """`guide_years`: the cell holding the years competing grants vest over."""
     sheet = workbook[TITLE_SHEET]
-    rows = CompareRows(years)
+    rows = CompareRows(figures.vesting_years)
     put_text(sheet, "A1", "Competing offers beside this one", TITLE)
     put_text(
         sheet,
@@ -99,10 +103,10 @@ def write_compare(workbook: Workbook, offer: Offer, years: int, guide_years: str
     )
     if not offer.competing:
         put_text(sheet, "A3", "This offer lists no competing offers (add them under `competing`).", MUTED)
-    _figures(sheet, offer, rows, guide_years)
+    _figures(sheet, offer, rows, guide_years, figures)
     if offer.competing:
-        _differences(sheet, offer, rows)
-        _leaders(sheet, offer, rows)
+        _differences(sheet, offer, rows, figures)
+        _leaders(sheet, offer, rows, figures)
     widths(sheet, {"A": 30} | {get_column_letter(c): 18 for c in range(2, 3 + len(offer.competing))})
     print_setup(sheet)
 
@@ -115,56 +119,78 @@ def _company_headers(sheet, row: int, offer: Offer) -> None:
         look(cell, font=HEADER, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
 
 
-def _figures(sheet, offer: Offer, rows: CompareRows, guide_years: str) -> None:
+def _figures(sheet, offer: Offer, rows: CompareRows, guide_years: str, figures: OfferFigures) -> None:
     money = money_format(offer.currency)
     _company_headers(sheet, HEADER_ROW, offer)
     labels = [(CURRENCY_ROW, "Paid in"), (RATE_ROW, f"Value of 1 unit in {offer.currency}"), *COMPONENTS]
     for row, label in labels:
         put_text(sheet, f"A{row}", label, LABEL)
     this = THIS_OFFER
-    put(sheet, f"{this}{CURRENCY_ROW}", f.reference("offer_currency"))
-    put(sheet, f"{this}{RATE_ROW}", f.reference(rate_name(offer.currency)), RATE)
+    put_formula(sheet, f"{this}{CURRENCY_ROW}", f.reference("offer_currency"), figures.offer_currency)
+    own_rate = rate_name(offer.currency)
+    put_formula(sheet, f"{this}{RATE_ROW}", f.reference(own_rate), figures.rates[offer.currency], RATE)
     for row, name in ((BASE_ROW, "offer_base"), (STOCK_ROW, "offer_stock_annual"), (BONUS_ROW, "offer_bonus"),
                       (TOTAL_ROW, "offer_total_comp")):  # fmt: skip
-        put(sheet, f"{this}{row}", f.reference(name), money, LABEL if row == TOTAL_ROW else None)
-    for index, other in enumerate(offer.competing):
+        put_formula(
+            sheet,
+            f"{this}{row}",
+            f.reference(name),
+            getattr(figures, name),
+            money,
+            LABEL if row == TOTAL_ROW else None,
+        )
+    for index, (other, shows) in enumerate(zip(offer.competing, figures.competing, strict=True)):
         col, code = competitor_column(index), other.currency
         base, stock, bonus_pct = (competing_cell(index, column) for column in "CDE")
         put_text(sheet, f"{col}{CURRENCY_ROW}", code)
-        put(sheet, f"{col}{RATE_ROW}", f.reference(rate_name(code)), RATE)
-        put(sheet, f"{col}{BASE_ROW}", f.converted(base, code), money)
-        put(sheet, f"{col}{STOCK_ROW}", f.converted(f"{stock}/{guide_years}", code), money)
-        put(sheet, f"{col}{BONUS_ROW}", f.converted(f"{base}*{bonus_pct}", code), money)
-        put(sheet, f"{col}{TOTAL_ROW}", f.total(f"{col}{BASE_ROW}:{col}{BONUS_ROW}"), money, LABEL)
+        put_formula(sheet, f"{col}{RATE_ROW}", f.reference(rate_name(code)), shows.rate, RATE)
+        put_formula(sheet, f"{col}{BASE_ROW}", f.converted(base, code), shows.base, money)
+        put_formula(
+            sheet, f"{col}{STOCK_ROW}", f.converted(f"{stock}/{guide_years}", code), shows.stock_annual, money
+        )
+        put_formula(sheet, f"{col}{BONUS_ROW}", f.converted(f"{base}*{bonus_pct}", code), shows.bonus, money)
+        put_formula(
+            sheet, f"{col}{TOTAL_ROW}", f.total(f"{col}{BASE_ROW}:{col}{BONUS_ROW}"),
+            shows.total_comp_in_offer_currency, money, LABEL,
+        )  # fmt: skip
     put_text(sheet, f"A{FIRST_YEAR_ROW - 1}", "Total comp, year by year", SECTION)
     for year in range(1, rows.years + 1):
         row = rows.year(year)
         put(sheet, f"A{row}", year, YEAR_NUMBER, LABEL, LEFT)
-        put(sheet, f"{this}{row}", f.reference(total_comp_cell(year)), money)
-        for index in range(len(offer.competing)):
+        ours = figures.years[year - 1].total_comp
+        put_formula(sheet, f"{this}{row}", f.reference(total_comp_cell(year)), ours, money)
+        for index, shows in enumerate(figures.competing):
             col = competitor_column(index)
-            put(
+            put_formula(
                 sheet,
                 f"{col}{row}",
                 f.competing_in_year(
                     f"$A{row}", f"{col}${BASE_ROW}", f"{col}${BONUS_ROW}", f"{col}${STOCK_ROW}", guide_years
                 ),
+                shows.by_year[year - 1],
                 money,
             )
 
 
-def _differences(sheet, offer: Offer, rows: CompareRows) -> None:
+def _differences(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
     signed = signed_money_format(offer.currency)
     top = rows.differences_header
     put_text(sheet, f"A{top - 1}", "This offer minus each competitor (green: this offer ahead)", SECTION)
     _company_headers(sheet, top, offer)
     sources = [*COMPONENTS, *((rows.year(y), f"Year {y}") for y in range(1, rows.years + 1))]
-    for source, label in sources:
+    for position, (source, label) in enumerate(sources):
         row = rows.difference(source)
         put_text(sheet, f"A{row}", label, LABEL)
-        for index in range(len(offer.competing)):
+        for index, shows in enumerate(figures.competing):
+            ahead = (
+                shows.ahead_on[COMPONENT_PARTS[source]]
+                if source in COMPONENT_PARTS
+                else shows.ahead_by[position - len(COMPONENTS)]
+            )
             col = competitor_column(index)
-            put(sheet, f"{col}{row}", f.difference(f"${THIS_OFFER}{source}", f"{col}{source}"), signed)
+            put_formula(
+                sheet, f"{col}{row}", f.difference(f"${THIS_OFFER}{source}", f"{col}{source}"), ahead, signed
+            )
     first, last = rows.difference(BASE_ROW), rows.difference(rows.year(rows.years))
     area = f"C{first}:{competitor_column(len(offer.competing) - 1)}{last}"
     # To the cent, as the leader row judges it: float noise is neither ahead nor behind.
@@ -172,16 +198,23 @@ def _differences(sheet, offer: Offer, rows: CompareRows) -> None:
         sheet.conditional_formatting.add(area, FormulaRule(formula=[f"ROUND(C{first},2){test}"], fill=fill))
 
 
-def _leaders(sheet, offer: Offer, rows: CompareRows) -> None:
+def _leaders(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
     put_text(sheet, f"A{rows.leader(1) - 1}", "Who is ahead", SECTION)
     years = list(range(1, rows.years + 1))
     for year in years:
         put_text(sheet, f"A{rows.leader(year)}", f"Year {year}", LABEL)
     put_text(sheet, f"A{rows.lead_change}", "Lead changes in year", LABEL)
-    for index in range(len(offer.competing)):
+    for index, shows in enumerate(figures.competing):
         col = competitor_column(index)
         for year in years:
             ahead_by = f"{col}{rows.difference(rows.year(year))}"
-            put(sheet, f"{col}{rows.leader(year)}", f.leader(ahead_by, f"{col}${HEADER_ROW}"))
+            put_formula(
+                sheet,
+                f"{col}{rows.leader(year)}",
+                f.leader(ahead_by, f"{col}${HEADER_ROW}"),
+                shows.leaders[year - 1],
+            )
         leaders = [f"{col}{rows.leader(year)}" for year in years]
-        put(sheet, f"{col}{rows.lead_change}", f.first_change(leaders, years), font=LABEL)
+        put_formula(
+            sheet, f"{col}{rows.lead_change}", f.first_change(leaders, years), shows.lead_change, font=LABEL
+        )

@@ -6,12 +6,11 @@ once here; the LibreOffice tests prove the two agree. Arguments are cell referen
 
 from __future__ import annotations
 
+from ..figures import NO_LEAD_CHANGE, SCENARIO_LABELS
 from ..model import VEST_EVERY
 from ..money import SYMBOL_FOR
 from .names import rate_name
-
-# Excel refuses string constants longer than 255 characters inside a formula.
-MAX_LITERAL = 255
+from .text import MAX_LITERAL, chunks
 
 
 def annual_total_comp(base: str, stock: str, years: str, bonus_pct: str) -> str:
@@ -98,11 +97,13 @@ def percent_text(value: str) -> str:
 
 
 def literal(text: str) -> str:
-    """`text` as an Excel string expression: quotes doubled, long text cut into ≤255 pieces."""
+    """`text` as an Excel string expression: quotes doubled, long text cut into pieces Excel takes.
+
+    Excel refuses a string constant over 255 UTF-16 units inside a formula.
+    """
     if not text:
         return '""'
-    chunks = [text[i : i + MAX_LITERAL] for i in range(0, len(text), MAX_LITERAL)]
-    return "&".join('"' + chunk.replace('"', '""') + '"' for chunk in chunks)
+    return "&".join('"' + piece.replace('"', '""') + '"' for piece in chunks(text, MAX_LITERAL))
 
 
 # -- year by year: the rules of `figures.vested_share` and the Years sheet ---------------------
@@ -154,6 +155,12 @@ def with_share_price_change(total_comp: str, stock: str, change: str) -> str:
     return f"={total_comp}+{stock}*{change}"
 
 
+def scenario_label(change: str) -> str:
+    """ "Share price falls", "… flat" or "… rises", as `figures.ScenarioFigures.label` says."""
+    falls, flat, rises = (literal(label) for label in SCENARIO_LABELS)
+    return f"=IF({change}<0,{falls},IF({change}>0,{rises},{flat}))"
+
+
 def grant_worth(stock: str, change: str) -> str:
     return f"={stock}*(1+{change})"
 
@@ -198,12 +205,9 @@ def leader(ahead_by: str, them: str) -> str:
     return f'=IF(ROUND({ahead_by},2)>0,"this offer",IF(ROUND({ahead_by},2)<0,{them},"level"))'
 
 
-NO_LEAD_CHANGE = "no change"
-
-
 def first_change(leaders: list[str], years: list[int]) -> str:
     """The first year whose leader differs from the year before's, or "no change"."""
-    formula = f'"{NO_LEAD_CHANGE}"'
+    formula = literal(NO_LEAD_CHANGE)
     for index in range(len(leaders) - 1, 0, -1):
         formula = f"IF({leaders[index]}<>{leaders[index - 1]},{years[index]},{formula})"
     return "=" + formula

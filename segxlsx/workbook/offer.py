@@ -10,10 +10,12 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.workbook.workbook import Workbook
 
+from ..figures import OfferFigures
 from ..model import Guide, Offer
 from . import bands as b
 from . import formulas as f
 from .bands import BandsSheet
+from .charts import cache_series, show_axes
 from .names import define
 from .styles import (
     LABEL,
@@ -28,7 +30,7 @@ from .styles import (
     header_row,
     money_format,
     print_setup,
-    put,
+    put_formula,
     put_input,
     put_text,
     widths,
@@ -48,9 +50,8 @@ CHART_DATA_COLUMN = "K"
 
 
 def write_offer(
-    workbook: Workbook, offer: Offer, guide: Guide, bands: BandsSheet, vesting_years: int
+    workbook: Workbook, offer: Offer, guide: Guide, bands: BandsSheet, figures: OfferFigures
 ) -> None:
-    """`vesting_years` is the offer's own schedule's length: the rows of the Years sheet."""
     sheet = workbook[TITLE_SHEET]
     money = money_format(offer.currency)
     band = guide.band(offer.region)
@@ -61,13 +62,13 @@ def write_offer(
         f"{guide.title}. Blue cells on yellow are inputs; everything else follows them.",
         SUBTITLE,
     )
-    _inputs(workbook, sheet, offer, guide, money, vesting_years)
-    _annual(workbook, sheet, money)
-    _comparison(workbook, sheet, offer, bands, money)
-    _asks(workbook, sheet, guide, bands, money)
+    _inputs(workbook, sheet, offer, guide, money, figures)
+    _annual(workbook, sheet, money, figures)
+    _comparison(workbook, sheet, offer, bands, money, figures)
+    _asks(workbook, sheet, guide, bands, money, figures)
     if offer.competing:
-        _competing(sheet, offer, bands.cell(band.region, b.YEARS), money)
-    _chart(sheet, offer)
+        _competing(sheet, offer, bands.cell(band.region, b.YEARS), money, figures)
+    _chart(sheet, offer, figures)
     sheet.freeze_panes = "A4"
     widths(
         sheet,
@@ -93,7 +94,7 @@ def _label(sheet, row: int, text: str) -> None:
     put_text(sheet, f"A{row}", text, LABEL)
 
 
-def _inputs(workbook, sheet, offer: Offer, guide: Guide, money: str, vesting_years: int) -> None:
+def _inputs(workbook, sheet, offer: Offer, guide: Guide, money: str, figures: OfferFigures) -> None:
     put_text(sheet, "A4", "The offer", SECTION)
     band = guide.band(offer.region)
     for row, label, text in (
@@ -117,17 +118,24 @@ def _inputs(workbook, sheet, offer: Offer, guide: Guide, money: str, vesting_yea
         define(workbook, name, sheet.title, f"B{row}")
     # The schedule (a percent per year, sign-on by year) is input on the Years sheet, which
     # shows how they fall year by year; these two follow it.
+    vesting_years = figures.vesting_years
     _label(sheet, YEARS, "Vesting years")
-    put(sheet, f"B{YEARS}", f"=ROWS({schedule_range(PCT_COL, vesting_years)})")
+    put_formula(sheet, f"B{YEARS}", f"=ROWS({schedule_range(PCT_COL, vesting_years)})", vesting_years)
     put_text(sheet, f"C{YEARS}", "← the schedule on Years", MUTED)
     define(workbook, "vesting_years", sheet.title, f"B{YEARS}")
     _label(sheet, SIGN_ON, "Sign-on bonus (total)")
-    put(sheet, f"B{SIGN_ON}", f.total(schedule_range(SIGN_ON_COL, vesting_years)), money)
+    put_formula(
+        sheet,
+        f"B{SIGN_ON}",
+        f.total(schedule_range(SIGN_ON_COL, vesting_years)),
+        figures.offer_sign_on,
+        money,
+    )
     put_text(sheet, f"C{SIGN_ON}", "← by year on Years", MUTED)
     define(workbook, "offer_sign_on", sheet.title, f"B{SIGN_ON}")
 
 
-def _annual(workbook, sheet, money: str) -> None:
+def _annual(workbook, sheet, money: str, figures: OfferFigures) -> None:
     put_text(sheet, f"A{STOCK_ANNUAL - 1}", "A year of it", SECTION)
     years = f"$B${YEARS}"
     for row, label, name, formula in (
@@ -141,11 +149,11 @@ def _annual(workbook, sheet, money: str) -> None:
         ),
     ):
         _label(sheet, row, label)
-        put(sheet, f"B{row}", formula, money, LABEL if row == TOTAL else None)
+        put_formula(sheet, f"B{row}", formula, getattr(figures, name), money, LABEL if row == TOTAL else None)
         define(workbook, name, sheet.title, f"B{row}")
 
 
-def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str) -> None:
+def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str, figures: OfferFigures) -> None:
     region = offer.region
     put_text(
         sheet, f"A{COMPARE_HEADER - 1}", f"Against the {region} band (converted to {offer.currency})", SECTION
@@ -208,20 +216,24 @@ def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str) ->
         ),
     }
     for component, (label, value, low, high, number_format, prefix) in spec.items():
-        row = rows[component]
+        row, shows = rows[component], figures.comparison[component]
         _label(sheet, row, label)
-        put(sheet, f"B{row}", f.reference(value), number_format)
-        put(sheet, f"C{row}", low, number_format)
-        put(sheet, f"D{row}", f.midpoint(f"C{row}", f"E{row}"), number_format)
-        put(sheet, f"E{row}", high, number_format)
-        put(sheet, f"F{row}", f.range_penetration(f"B{row}", f"C{row}", f"E{row}"), PERCENT)
-        put(sheet, f"H{row}", f.status(f"B{row}", f"C{row}", f"E{row}"))
+        put_formula(sheet, f"B{row}", f.reference(value), shows.offered, number_format)
+        put_formula(sheet, f"C{row}", low, shows.band.min, number_format)
+        put_formula(sheet, f"D{row}", f.midpoint(f"C{row}", f"E{row}"), shows.midpoint, number_format)
+        put_formula(sheet, f"E{row}", high, shows.band.max, number_format)
+        put_formula(
+            sheet, f"F{row}", f.range_penetration(f"B{row}", f"C{row}", f"E{row}"), shows.penetration, PERCENT
+        )
+        put_formula(sheet, f"H{row}", f.status(f"B{row}", f"C{row}", f"E{row}"), shows.status)
         define(workbook, f"{prefix}_min", sheet.title, f"C{row}")
         define(workbook, f"{prefix}_max", sheet.title, f"E{row}")
         define(workbook, f"pen_{component}", sheet.title, f"F{row}")
         if component in ("base", "stock"):
             define(workbook, f"{prefix}_mid", sheet.title, f"D{row}")
-    put(sheet, f"G{rows['base']}", f.compa_ratio("offer_base", "band_base_mid"), RATIO)
+    put_formula(
+        sheet, f"G{rows['base']}", f.compa_ratio("offer_base", "band_base_mid"), figures.compa_base, RATIO
+    )
     define(workbook, "compa_base", sheet.title, f"G{rows['base']}")
     status_range = f"H{rows['base']}:H{rows['total_comp']}"
     for word, fill in STATUS_FILLS.items():
@@ -230,7 +242,7 @@ def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str) ->
         )
 
 
-def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str) -> None:
+def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures: OfferFigures) -> None:
     reference = guide.strategy.reference_region
     put_text(sheet, f"A{ASK_HEADER - 1}", "What to ask for", SECTION)
     header_row(
@@ -245,7 +257,7 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str) -> None:
             "Gap to ask",
         ],
     )
-    for row, label, target, low, high, offer_name, name, band_prefix in (
+    for row, label, target, low, high, offer_name, name, band_prefix, shows in (
         (
             ASK_BASE,
             "Base salary",
@@ -255,6 +267,7 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str) -> None:
             "offer_base",
             "ask_base",
             "band_base",
+            figures.asks["base"],
         ),
         (
             ASK_STOCK,
@@ -265,6 +278,7 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str) -> None:
             "offer_stock",
             "ask_stock",
             "band_stock",
+            figures.asks["stock"],
         ),
         (
             WALK_AWAY,
@@ -275,30 +289,56 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str) -> None:
             "offer_stock",
             "walk_away_stock",
             "band_stock",
+            figures.asks["walk_away"],
         ),
     ):
         _label(sheet, row, label)
-        put(sheet, f"B{row}", f.reference(target), money_format(guide.strategy.currency))
-        put(
+        put_formula(
+            sheet, f"B{row}", f.reference(target), shows.target, money_format(guide.strategy.currency)
+        )
+        put_formula(
             sheet,
             f"C{row}",
             f.range_penetration(f"B{row}", bands.cell(reference, low), bands.cell(reference, high)),
+            shows.target_penetration,
             PERCENT,
         )
-        put(sheet, f"D{row}", f.ask_at(f"C{row}", f"{band_prefix}_min", f"{band_prefix}_max"), money, LABEL)
-        put(sheet, f"E{row}", f.reference(offer_name), money)
-        put(sheet, f"F{row}", f.difference(f"D{row}", f"E{row}"), money)
+        put_formula(
+            sheet,
+            f"D{row}",
+            f.ask_at(f"C{row}", f"{band_prefix}_min", f"{band_prefix}_max"),
+            shows.ask,
+            money,
+            LABEL,
+        )
+        put_formula(sheet, f"E{row}", f.reference(offer_name), shows.offered, money)
+        if name != "walk_away_stock":
+            put_formula(sheet, f"F{row}", f.difference(f"D{row}", f"E{row}"), shows.gap, money)
         define(workbook, name, sheet.title, f"D{row}")
+    bonus = figures.asks["bonus_pct"]
     _label(sheet, ASK_BONUS, "Target bonus")
-    put(sheet, f"B{ASK_BONUS}", f.reference(bands.target_bonus_pct), PERCENT)
-    put(sheet, f"D{ASK_BONUS}", f.reference(f"B{ASK_BONUS}"), PERCENT, LABEL)
-    put(sheet, f"E{ASK_BONUS}", f.reference("offer_bonus_pct"), PERCENT)
-    put(sheet, f"F{ASK_BONUS}", f.difference(f"D{ASK_BONUS}", f"E{ASK_BONUS}"), PERCENT)
+    put_formula(sheet, f"B{ASK_BONUS}", f.reference(bands.target_bonus_pct), bonus.target, PERCENT)
+    put_formula(sheet, f"D{ASK_BONUS}", f.reference(f"B{ASK_BONUS}"), bonus.ask, PERCENT, LABEL)
+    put_formula(sheet, f"E{ASK_BONUS}", f.reference("offer_bonus_pct"), bonus.offered, PERCENT)
+    put_formula(sheet, f"F{ASK_BONUS}", f.difference(f"D{ASK_BONUS}", f"E{ASK_BONUS}"), bonus.gap, PERCENT)
     define(workbook, "ask_bonus_pct", sheet.title, f"D{ASK_BONUS}")
-    put(sheet, f"F{WALK_AWAY}", f.difference(f"E{WALK_AWAY}", f"D{WALK_AWAY}"), money)
+    put_formula(
+        sheet,
+        f"F{WALK_AWAY}",
+        f.difference(f"E{WALK_AWAY}", f"D{WALK_AWAY}"),
+        -figures.asks["walk_away"].gap,
+        money,
+    )
     put_text(sheet, f"G{WALK_AWAY}", "← offer minus walk-away", MUTED)
     _label(sheet, WALK_AWAY_MET, "Walk-away met?")
-    put(sheet, f"B{WALK_AWAY_MET}", f.at_least("offer_stock", "walk_away_stock"), None, LABEL)
+    put_formula(
+        sheet,
+        f"B{WALK_AWAY_MET}",
+        f.at_least("offer_stock", "walk_away_stock"),
+        figures.walk_away_met,
+        None,
+        LABEL,
+    )
     define(workbook, "walk_away_met", sheet.title, f"B{WALK_AWAY_MET}")
     sheet.conditional_formatting.add(
         f"B{WALK_AWAY_MET}", FormulaRule(formula=[f"$B${WALK_AWAY_MET}=TRUE"], fill=STATUS_FILLS["within"])
@@ -318,7 +358,7 @@ def competing_cell(index: int, column: str) -> str:
     return f"{TITLE_SHEET}!${column}${COMPETING_TOP + 2 + index}"
 
 
-def _competing(sheet, offer: Offer, years: str, money: str) -> None:
+def _competing(sheet, offer: Offer, years: str, money: str, figures: OfferFigures) -> None:
     """`years` is the cell of the guide's vesting years, over which competing grants vest."""
     put_text(sheet, f"A{COMPETING_TOP}", "Competing offers", SECTION)
     header_row(
@@ -334,7 +374,7 @@ def _competing(sheet, offer: Offer, years: str, money: str) -> None:
             f"Total comp ({offer.currency})",
         ],
     )
-    for index, other in enumerate(offer.competing):
+    for index, (other, shows) in enumerate(zip(offer.competing, figures.competing, strict=True)):
         row = COMPETING_TOP + 2 + index
         own = money_format(other.currency)
         put_text(sheet, f"A{row}", other.company, LABEL)
@@ -342,21 +382,41 @@ def _competing(sheet, offer: Offer, years: str, money: str) -> None:
         put_input(sheet, f"C{row}", other.base, own)
         put_input(sheet, f"D{row}", other.stock, own)
         put_input(sheet, f"E{row}", other.bonus_pct, PERCENT)
-        put(sheet, f"F{row}", f.annual_total_comp(f"C{row}", f"D{row}", years, f"E{row}"), own)
-        put(sheet, f"G{row}", f.converted(f"F{row}", other.currency), money)
+        put_formula(
+            sheet,
+            f"F{row}",
+            f.annual_total_comp(f"C{row}", f"D{row}", years, f"E{row}"),
+            shows.total_comp,
+            own,
+        )
+        put_formula(
+            sheet,
+            f"G{row}",
+            f.converted(f"F{row}", other.currency),
+            shows.total_comp_in_offer_currency,
+            money,
+        )
 
 
-def _chart(sheet, offer: Offer) -> None:
+CHART_COMPONENTS = ("base", "stock", "total_comp")
+
+
+def _chart(sheet, offer: Offer, figures: OfferFigures) -> None:
     """A floating bar per component (band min to max) with a marker at the offer."""
     col = CHART_DATA_COLUMN
     top = COMPARE_HEADER
-    header_row(sheet, top, ["Chart data", "Band min", "Band range", "Offer"], first_column=11)
-    for index, component in enumerate(("base", "stock", "total_comp")):
+    money = money_format(offer.currency)
+    titles = ["Chart data", "Band min", "Band range", "Offer"]
+    header_row(sheet, top, titles, first_column=11)
+    rows = [figures.comparison[component] for component in CHART_COMPONENTS]
+    labels = []
+    for index, (component, shows) in enumerate(zip(CHART_COMPONENTS, rows, strict=True)):
         row, source = top + 1 + index, COMPARE_ROWS[component]
-        put(sheet, f"{col}{row}", f.reference(f"A{source}"))
-        put(sheet, f"L{row}", f.reference(f"C{source}"), money_format(offer.currency))
-        put(sheet, f"M{row}", f.difference(f"E{source}", f"C{source}"), money_format(offer.currency))
-        put(sheet, f"N{row}", f.reference(f"B{source}"), money_format(offer.currency))
+        labels.append(sheet[f"A{source}"].value)
+        put_formula(sheet, f"{col}{row}", f.reference(f"A{source}"), labels[-1])
+        put_formula(sheet, f"L{row}", f.reference(f"C{source}"), shows.band.min, money)
+        put_formula(sheet, f"M{row}", f.difference(f"E{source}", f"C{source}"), shows.band_width, money)
+        put_formula(sheet, f"N{row}", f.reference(f"B{source}"), shows.offered, money)
     categories = Reference(sheet, min_col=11, min_row=top + 1, max_row=top + 3)
     bars = BarChart()
     bars.type, bars.grouping, bars.overlap = "col", "stacked", 100
@@ -374,10 +434,17 @@ def _chart(sheet, offer: Offer) -> None:
     mark.marker.symbol, mark.marker.size = "diamond", 10
     mark.marker.graphicalProperties.solidFill = "C00000"
     mark.graphicalProperties.line.noFill = True
+    for series, title, values in (
+        (bars.series[0], titles[1], [r.band.min for r in rows]),
+        (bars.series[1], titles[2], [r.band_width for r in rows]),
+        (mark, titles[3], [r.offered for r in rows]),
+    ):
+        cache_series(series, values, labels, title, "#,##0")
     bars.title = f"Offer against the {offer.region} band ({offer.currency})"
     bars.y_axis.title = offer.currency
     bars.y_axis.numFmt = "#,##0"
     bars.legend.position = "b"
     bars += offer_marks
+    show_axes(bars, offer_marks)
     bars.height, bars.width = 7.5, 17
     sheet.add_chart(bars, "D4")  # beside the inputs, which leave columns D to H free

@@ -22,18 +22,16 @@ from .styles import (
     fit_rows,
     header_row,
     print_setup,
-    put,
+    put_formula,
     put_text,
+    split_for_rows,
     widths,
 )
+from .text import MAX_FORMULA, excel_length
 
 # Where the candidate's own scripts are; the tests read these cells back.
 NEGOTIATE_UP_CELL, WALK_AWAY_CELL, FIRST_YEAR_CELL, COUNTER_CELL = "B5", "B6", "B7", "B8"
 TEXT_WIDTH = 110  # column B, in characters
-
-
-# Excel refuses a formula longer than this; a script past it is written as the text it would show.
-MAX_FORMULA = 8192
 
 
 def write_scripts(
@@ -44,8 +42,8 @@ def write_scripts(
     scripts: OfferScripts,
     texts: dict[str, str],
 ) -> None:
-    """`texts` are the scripts as the model reads them (`OfferScripts.texts`): the fallback for a
-    script whose formula would be too long for Excel."""
+    """`texts` are the scripts as the model reads them (`OfferScripts.texts`): what each script's
+    formula shows, and the text written instead of a formula too long for Excel."""
     sheet = workbook["Scripts"]
     put_text(sheet, "A1", f"Scripts for {candidate}", TITLE)
     put_text(
@@ -88,13 +86,13 @@ def _candidate_row(
 
 
 def _script_cell(sheet, ref: str, formula: str, text: str) -> None:
-    """The live formula, or the text it would show when Excel would refuse the formula's length.
+    """The live formula showing `text`, or `text` itself when Excel would refuse the formula.
 
     A very long guide script or a long list of competitors can pass Excel's limit; the text is
     then fixed rather than live, which beats a file Excel has to repair.
     """
-    if len(formula) <= MAX_FORMULA:
-        put(sheet, ref, formula, alignment=WRAP)
+    if excel_length(formula) <= MAX_FORMULA:
+        put_formula(sheet, ref, formula, text, alignment=WRAP)
     else:
         put_text(sheet, ref, text, alignment=WRAP)
 
@@ -135,8 +133,12 @@ def _guide_levers(sheet, guide: Guide, top: int) -> int:
     entries.append(
         ("The guide's strategy, as written", f"{strategy.script} {strategy.walk_away_line}".strip())
     )
-    for row, (label, text) in enumerate(entries, start=top + 1):
-        put_text(sheet, f"A{row}", label, LABEL, alignment=WRAP)
-        put_text(sheet, f"B{row}", text, alignment=WRAP)
-        fit_rows(sheet, row, text, TEXT_WIDTH)
-    return top + len(entries) + 1
+    row = top + 1
+    for label, text in entries:
+        # A section taller than Excel's tallest row reads on in the rows below it.
+        for part, piece in enumerate(split_for_rows(text, TEXT_WIDTH)):
+            put_text(sheet, f"A{row}", label if part == 0 else f"{label} (continued)", LABEL, alignment=WRAP)
+            put_text(sheet, f"B{row}", piece, alignment=WRAP)
+            fit_rows(sheet, row, piece, TEXT_WIDTH)
+            row += 1
+    return row

@@ -9,12 +9,14 @@ from copy import copy
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..money import SYMBOL_FOR
+from . import cached
+from .text import MAX_CELL_TEXT, cut, xml_legal
 
 TITLE = Font(size=14, bold=True, color="1F3864")
 SUBTITLE = Font(italic=True, color="595959")
@@ -43,8 +45,6 @@ STATUS_FILLS = {  # conditional formatting on status cells
     "above": PatternFill("solid", fgColor="BDD7EE", bgColor="BDD7EE"),
 }
 
-MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
-
 
 def money_format(currency: str) -> str:
     """ "£"#,##0 for currencies with a symbol, "CHF "#,##0 for the rest; negatives keep the sign."""
@@ -67,7 +67,7 @@ def put_text(
     "=HYPERLINK(…)" from a candidate's name inert. Characters XML cannot hold are dropped.
     """
     cell = _cell(sheet, ref)
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(text))[:MAX_CELL_TEXT]
+    cell.value = cut(xml_legal(str(text)), MAX_CELL_TEXT)
     cell.data_type = "s"
     look(cell, font=font, alignment=alignment)
     return cell
@@ -81,9 +81,31 @@ def put(
     font: Font | None = None,
     alignment: Alignment | None = None,
 ) -> Cell:
-    """Write a number, a boolean or one of our own formulas."""
+    """Write a number or a boolean (text goes through `put_text`, formulas through `put_formula`)."""
+    if isinstance(value, str):
+        raise TypeError(f"{sheet.title}!{ref}: text must go through put_text or put_formula")
     cell = _cell(sheet, ref)
     cell.value = value
+    look(cell, number_format, font, alignment=alignment)
+    return cell
+
+
+def put_formula(
+    sheet: Worksheet,
+    ref: str,
+    formula: str,
+    shows: cached.Cached,
+    number_format: str | None = None,
+    font: Font | None = None,
+    alignment: Alignment | None = None,
+) -> Cell:
+    """Write one of our own formulas and what it shows, as the model computes it.
+
+    `shows` becomes the cell's cached value: what a reader that does not recalculate sees.
+    """
+    cell = _cell(sheet, ref)
+    cell.value = formula
+    cached.record(sheet, ref, shows)
     look(cell, number_format, font, alignment=alignment)
     return cell
 
@@ -157,14 +179,60 @@ def print_setup(sheet: Worksheet) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def fit_rows(sheet: Worksheet, row: int, text: str, width_chars: float) -> None:
-    """Give a wrapped cell's row room for its text.
+LINE_HEIGHT = 15  # points, one line of 11-point text
+MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
+MAX_ROW_LINES = MAX_ROW_HEIGHT // LINE_HEIGHT
 
-    Neither openpyxl nor LibreOffice sizes rows for wrapped text when opening a file, so
-    estimate the lines (about one character per unit of column width) and set the height.
+
+def wrapped_lines(text: str, width_chars: float) -> int:
+    """About how many lines `text` takes wrapped in a column `width_chars` wide.
+
+    Neither openpyxl nor LibreOffice sizes rows for wrapped text when opening a file, so the
+    lines are estimated: about one character per unit of column width.
     """
-    lines = sum(max(1, -(-len(paragraph) // int(width_chars))) for paragraph in text.split("\n"))
-    sheet.row_dimensions[row].height = max(15, 15 * lines)
+    return sum(max(1, -(-len(paragraph) // int(width_chars))) for paragraph in text.split("\n"))
+
+
+def fit_rows(sheet: Worksheet, row: int, text: str, width_chars: float) -> None:
+    """Give a wrapped cell's row room for its text, up to Excel's tallest row.
+
+    Text taller than that is split over rows before it gets here (`split_for_rows`).
+    """
+    lines = min(wrapped_lines(text, width_chars), MAX_ROW_LINES)
+    sheet.row_dimensions[row].height = max(LINE_HEIGHT, LINE_HEIGHT * lines)
+
+
+def split_for_rows(text: str, width_chars: float) -> list[str]:
+    """`text` in pieces that each fit one row of Excel's tallest height when wrapped.
+
+    Cut between paragraphs where possible, then between sentences, then between words, so a
+    long guide section reads on across rows as it was written.
+    """
+    pieces: list[str] = []
+    for separator in ("\n\n", "\n", ". ", " "):
+        pieces = _pack(text, separator, width_chars)
+        if all(wrapped_lines(piece, width_chars) <= MAX_ROW_LINES for piece in pieces):
+            return pieces
+    return [chunk for piece in pieces for chunk in _hard_cut(piece, width_chars)]
+
+
+def _pack(text: str, separator: str, width_chars: float) -> list[str]:
+    """Join the parts of `text` between `separator`s greedily into pieces that fit a row."""
+    parts = text.split(separator)
+    pieces = [parts[0]]
+    for part in parts[1:]:
+        joined = pieces[-1] + separator + part
+        if wrapped_lines(joined, width_chars) <= MAX_ROW_LINES:
+            pieces[-1] = joined
+        else:
+            pieces[-1] += separator.rstrip(" ") if separator == ". " else ""
+            pieces.append(part)
+    return pieces
+
+
+def _hard_cut(text: str, width_chars: float) -> list[str]:
+    size = int(width_chars) * (MAX_ROW_LINES - 1)
+    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
 
 
 # The Years sheet's headline figures: big, side by side, each on its own tint, so year one and

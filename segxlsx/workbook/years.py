@@ -14,9 +14,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..figures import STOCK_SCENARIOS
+from ..figures import SCHEDULE_NOTES, SCHEDULE_TOLERANCE, STOCK_SCENARIOS, OfferFigures
 from ..model import VEST_EVERY, Guide, Offer, Vesting
 from . import formulas as f
+from .cached import record
 from .names import define, scenario_name
 from .styles import (
     AVERAGE_FILL,
@@ -41,6 +42,7 @@ from .styles import (
     money_format,
     print_setup,
     put,
+    put_formula,
     put_input,
     put_text,
     signed_money_format,
@@ -98,7 +100,9 @@ def total_comp_cell(year: int) -> str:
     return f"{TITLE_SHEET}!${TOTAL_COL}${year_row(year)}"
 
 
-def write_years(workbook: Workbook, offer: Offer, guide: Guide, vesting: Vesting) -> None:
+def write_years(
+    workbook: Workbook, offer: Offer, guide: Guide, vesting: Vesting, figures: OfferFigures
+) -> None:
     sheet = workbook[TITLE_SHEET]
     money = money_format(offer.currency)
     put_text(sheet, "A1", f"Year by year: {offer.candidate}", TITLE)
@@ -109,36 +113,41 @@ def write_years(workbook: Workbook, offer: Offer, guide: Guide, vesting: Vesting
         "everything else follows them and the Offer sheet.",
         SUBTITLE,
     )
-    _headline(workbook, sheet, vesting.years, offer.currency)
-    _how_the_grant_vests(workbook, sheet, vesting, money)
-    _table(sheet, offer, vesting, money)
-    _scenarios(workbook, sheet, guide, vesting.years, money)
-    _solve_for_the_ask(workbook, sheet, vesting.years, money)
+    _headline(workbook, sheet, vesting.years, offer.currency, figures)
+    _how_the_grant_vests(workbook, sheet, vesting, money, figures)
+    _table(sheet, offer, vesting, money, figures)
+    _scenarios(workbook, sheet, guide, vesting.years, money, figures)
+    _solve_for_the_ask(workbook, sheet, vesting.years, money, figures)
     widths(sheet, {"A": 36} | {get_column_letter(c): 15 for c in range(2, 15)})
     print_setup(sheet)
 
 
-def _box(sheet, row: int, box: tuple[str, str], value: object, **looks: object) -> None:
-    """One merged cell across a headline box, styled once."""
+def _box(sheet, row: int, box: tuple[str, str], value: str, shows=None, **looks: object) -> None:
+    """One merged cell across a headline box, styled once: a label, or a formula that `shows`."""
     first, last = box
     cell = sheet[f"{first}{row}"]
-    cell.value = value
+    if shows is None:
+        put_text(sheet, cell.coordinate, value)
+    else:
+        cell.value = value
+        record(sheet, cell.coordinate, shows)
     look(cell, **looks)
     sheet.merge_cells(f"{first}{row}:{last}{row}")
 
 
-def _headline(workbook, sheet, years: int, currency: str) -> None:
+def _headline(workbook, sheet, years: int, currency: str, figures: OfferFigures) -> None:
     money = money_format(currency)
     label_row, note_row = HEADLINE_ROW - 1, HEADLINE_ROW + 1
     year_one = f"{YEAR_ONE_BOX[0]}{HEADLINE_ROW}"
     average = f"{AVERAGE_BOX[0]}{HEADLINE_ROW}"
     difference = f"{DIFFERENCE_BOX[0]}{HEADLINE_ROW}"
-    for box, fill, label, figure, note in (
+    for box, fill, label, figure, shows, note in (
         (
             YEAR_ONE_BOX,
             YEAR_ONE_FILL,
             "First-year total comp (months 1–12)",
             f.reference(f"{TOTAL_COL}{FIRST_YEAR_ROW}"),
+            figures.year1_total_comp,
             "base + stock vested by month 12 + bonus + year-one sign-on",
         ),
         (
@@ -146,21 +155,31 @@ def _headline(workbook, sheet, years: int, currency: str) -> None:
             AVERAGE_FILL,
             f"Average year over the {years} vesting years",
             f.average(schedule_range(TOTAL_COL, years, sheet=False)),
+            figures.avg_total_comp,
             "the whole grant and every sign-on, spread over the years",
         ),
     ):
         _box(sheet, label_row, box, label, font=HEADLINE_LABEL, fill=fill, alignment=CENTER)
         _box(
-            sheet, HEADLINE_ROW, box, figure, number_format=money, font=HEADLINE, fill=fill, alignment=CENTER
+            sheet,
+            HEADLINE_ROW,
+            box,
+            figure,
+            shows,
+            number_format=money,
+            font=HEADLINE,
+            fill=fill,
+            alignment=CENTER,
         )
         _box(sheet, note_row, box, note, font=HEADLINE_NOTE, fill=fill, alignment=CENTER)
     _box(sheet, label_row, DIFFERENCE_BOX, "Year one minus the average", font=HEADLINE_LABEL,
          fill=DIFFERENCE_FILL, alignment=CENTER)  # fmt: skip
     _box(sheet, HEADLINE_ROW, DIFFERENCE_BOX, f.difference(year_one, average),
-         number_format=signed_money_format(currency), font=HEADLINE, fill=DIFFERENCE_FILL,
-         alignment=CENTER)  # fmt: skip
+         figures.year1_total_comp - figures.avg_total_comp, number_format=signed_money_format(currency),
+         font=HEADLINE, fill=DIFFERENCE_FILL, alignment=CENTER)  # fmt: skip
     _box(sheet, note_row, DIFFERENCE_BOX, f.year_one_against_average(difference, average),
-         font=HEADLINE_NOTE, fill=DIFFERENCE_FILL, alignment=CENTER)  # fmt: skip
+         figures.year_one_against_average, font=HEADLINE_NOTE, fill=DIFFERENCE_FILL,
+         alignment=CENTER)  # fmt: skip
     define(workbook, "year1_total_comp", sheet.title, year_one)
     define(workbook, "avg_total_comp", sheet.title, average)
     sheet.row_dimensions[label_row].height = 30
@@ -168,7 +187,7 @@ def _headline(workbook, sheet, years: int, currency: str) -> None:
     sheet.row_dimensions[note_row].height = 26
 
 
-def _how_the_grant_vests(workbook, sheet, vesting: Vesting, money: str) -> None:
+def _how_the_grant_vests(workbook, sheet, vesting: Vesting, money: str, figures: OfferFigures) -> None:
     put_text(sheet, f"A{VEST_EVERY_ROW - 1}", "How the grant vests", SECTION)
     years = vesting.years
     rows = (
@@ -187,8 +206,8 @@ def _how_the_grant_vests(workbook, sheet, vesting: Vesting, money: str) -> None:
     sheet.add_data_validation(choices)
     choices.add(f"B{VEST_EVERY_ROW}")
     put_input(sheet, f"B{CLIFF_ROW}", vesting.cliff_months)
-    put(sheet, f"B{PERIOD_ROW}", f.months_between_vests("vest_every"))
-    put(
+    put_formula(sheet, f"B{PERIOD_ROW}", f.months_between_vests("vest_every"), figures.months_between_vests)
+    put_formula(
         sheet,
         f"B{AT_CLIFF_ROW}",
         f.vested_share(
@@ -198,9 +217,12 @@ def _how_the_grant_vests(workbook, sheet, vesting: Vesting, money: str) -> None:
             schedule_range(YEAR_COL, years, sheet=False),
             schedule_range(PCT_COL, years, sheet=False),
         ),
+        figures.share_vested_at_cliff,
         PERCENT,
     )
-    put(sheet, f"C{AT_CLIFF_ROW}", f"=offer_stock*B{AT_CLIFF_ROW}", money)
+    put_formula(
+        sheet, f"C{AT_CLIFF_ROW}", f"=offer_stock*B{AT_CLIFF_ROW}", figures.stock_vested_at_cliff, money
+    )
     for name, cell in (
         ("vest_every", f"B{VEST_EVERY_ROW}"),
         ("cliff_months", f"B{CLIFF_ROW}"),
@@ -210,7 +232,7 @@ def _how_the_grant_vests(workbook, sheet, vesting: Vesting, money: str) -> None:
         define(workbook, name, sheet.title, cell)
 
 
-def _table(sheet, offer: Offer, vesting: Vesting, money: str) -> None:
+def _table(sheet, offer: Offer, vesting: Vesting, money: str, figures: OfferFigures) -> None:
     years = vesting.years
     put_text(sheet, f"A{TABLE_HEADER_ROW - 1}", f"Year by year ({offer.currency})", SECTION)
     header_row(sheet, TABLE_HEADER_ROW, TABLE_HEADERS)
@@ -218,52 +240,74 @@ def _table(sheet, offer: Offer, vesting: Vesting, money: str) -> None:
     year_numbers = schedule_range(YEAR_COL, years, sheet=False)
     percents = schedule_range(PCT_COL, years, sheet=False)
     sign_on = offer.sign_on + (0,) * (years - len(offer.sign_on))
-    for year in range(1, years + 1):
-        row = year_row(year)
+    for shows in figures.years:
+        year, row = shows.year, year_row(shows.year)
         put(sheet, f"{YEAR_COL}{row}", year, YEAR_NUMBER, LABEL, LEFT)
         put_input(sheet, f"{PCT_COL}{row}", vesting.percents[year - 1] / 100, PERCENT)
-        put(sheet, f"{MONTH_COL}{row}", f"=12*{YEAR_COL}{row}")
-        put(
+        put_formula(sheet, f"{MONTH_COL}{row}", f"=12*{YEAR_COL}{row}", 12 * year)
+        put_formula(
             sheet,
             f"{SHARE_COL}{row}",
             f.vested_share(
                 f"{MONTH_COL}{row}", "cliff_months", "months_between_vests", year_numbers, percents
             ),
+            shows.vested_share,
             PERCENT,
         )
         before = f"{SHARE_COL}{row - 1}" if year > 1 else None
-        put(sheet, f"{STOCK_COL}{row}", f.vesting_in_year("offer_stock", f"{SHARE_COL}{row}", before), money)
-        put(sheet, f"{BASE_COL}{row}", f.reference("offer_base"), money)
-        put(sheet, f"{BONUS_COL}{row}", f.reference("offer_bonus"), money)
-        put_input(sheet, f"{SIGN_ON_COL}{row}", sign_on[year - 1], money)
-        put(sheet, f"{TOTAL_COL}{row}", f.total(f"{STOCK_COL}{row}:{SIGN_ON_COL}{row}"), money, LABEL)
-        put(
-            sheet, f"{CUMULATIVE_COL}{row}", f.total(f"${TOTAL_COL}${FIRST_YEAR_ROW}:{TOTAL_COL}{row}"), money
+        put_formula(
+            sheet,
+            f"{STOCK_COL}{row}",
+            f.vesting_in_year("offer_stock", f"{SHARE_COL}{row}", before),
+            shows.stock,
+            money,
         )
-    _totals(sheet, years, money)
+        put_formula(sheet, f"{BASE_COL}{row}", f.reference("offer_base"), shows.base, money)
+        put_formula(sheet, f"{BONUS_COL}{row}", f.reference("offer_bonus"), shows.bonus, money)
+        put_input(sheet, f"{SIGN_ON_COL}{row}", sign_on[year - 1], money)
+        put_formula(
+            sheet, f"{TOTAL_COL}{row}", f.total(f"{STOCK_COL}{row}:{SIGN_ON_COL}{row}"), shows.total_comp, money,
+            LABEL,
+        )  # fmt: skip
+        cumulative = f.total(f"${TOTAL_COL}${FIRST_YEAR_ROW}:{TOTAL_COL}{row}")
+        put_formula(sheet, f"{CUMULATIVE_COL}{row}", cumulative, shows.cumulative, money)
+    _totals(sheet, years, money, figures)
 
 
-def _totals(sheet, years: int, money: str) -> None:
-    row = totals_row(years)
+def _totals(sheet, years: int, money: str, figures: OfferFigures) -> None:
+    row, totals = totals_row(years), figures.year_totals
+    ok, not_100 = SCHEDULE_NOTES
     put_text(sheet, f"A{row}", "Over the vesting years", LABEL)
-    put(sheet, f"{PCT_COL}{row}", f.total(schedule_range(PCT_COL, years, sheet=False)), PERCENT, LABEL)
-    for column in (STOCK_COL, BASE_COL, BONUS_COL, SIGN_ON_COL, TOTAL_COL):
-        put(sheet, f"{column}{row}", f.total(schedule_range(column, years, sheet=False)), money, LABEL)
+    put_formula(
+        sheet, f"{PCT_COL}{row}", f.total(schedule_range(PCT_COL, years, sheet=False)), totals.vesting_share,
+        PERCENT, LABEL,
+    )  # fmt: skip
+    for column, shows in (
+        (STOCK_COL, totals.stock),
+        (BASE_COL, totals.base),
+        (BONUS_COL, totals.bonus),
+        (SIGN_ON_COL, totals.sign_on),
+        (TOTAL_COL, totals.total_comp),
+    ):
+        put_formula(
+            sheet, f"{column}{row}", f.total(schedule_range(column, years, sheet=False)), shows, money, LABEL
+        )
     # Each year's share is over the schedule's own total, so an edit that breaks 100% still
     # vests the whole grant; say so rather than let it pass unseen.
-    put(
+    put_formula(
         sheet,
         f"{MONTH_COL}{row}",
-        f'=IF(ABS({PCT_COL}{row}-1)>0.000001,"← not 100%: each year is scaled to the whole grant","")',
+        f"=IF(ABS({PCT_COL}{row}-1)>{SCHEDULE_TOLERANCE},{f.literal(not_100)},{f.literal(ok)})",
+        totals.schedule_note,
         font=MUTED,
     )
     sheet.conditional_formatting.add(
         f"{PCT_COL}{row}",
-        FormulaRule(formula=[f"ABS(${PCT_COL}${row}-1)>0.000001"], fill=STATUS_FILLS["below"]),
+        FormulaRule(formula=[f"ABS(${PCT_COL}${row}-1)>{SCHEDULE_TOLERANCE}"], fill=STATUS_FILLS["below"]),
     )
 
 
-def _scenarios(workbook, sheet, guide: Guide, years: int, money: str) -> None:
+def _scenarios(workbook, sheet, guide: Guide, years: int, money: str, figures: OfferFigures) -> None:
     top = scenario_row(years, 1) - 3
     put_text(sheet, f"A{top}", "Stock scenarios: the stock is not guaranteed", SECTION)
     put_text(
@@ -285,25 +329,28 @@ def _scenarios(workbook, sheet, guide: Guide, years: int, money: str) -> None:
         + ["Average year"],
     )
     sheet.row_dimensions[top + 2].height = 30
-    for number, change in enumerate(STOCK_SCENARIOS, start=1):
+    for number, shows in enumerate(figures.scenarios, start=1):
         row = scenario_row(years, number)
-        put(sheet, f"A{row}", f'=IF(B{row}<0,"Share price falls",IF(B{row}>0,"Share price rises","Share price flat"))', font=LABEL)  # fmt: skip
-        put_input(sheet, f"B{row}", change, PERCENT)
+        put_formula(sheet, f"A{row}", f.scenario_label(f"B{row}"), shows.label, font=LABEL)
+        put_input(sheet, f"B{row}", shows.change, PERCENT)
         define(workbook, scenario_name(number), sheet.title, f"B{row}")
-        put(sheet, f"C{row}", f.grant_worth("offer_stock", f"$B{row}"), money)
+        put_formula(sheet, f"C{row}", f.grant_worth("offer_stock", f"$B{row}"), shows.grant_value, money)
         for year in range(1, years + 1):
             source = year_row(year)
-            put(
+            put_formula(
                 sheet,
                 f"{scenario_year_column(year)}{row}",
                 f.with_share_price_change(f"${TOTAL_COL}${source}", f"${STOCK_COL}${source}", f"$B{row}"),
+                shows.by_year[year - 1],
                 money,
             )
         cells = f"{scenario_year_column(1)}{row}:{scenario_year_column(years)}{row}"
-        put(sheet, f"{scenario_year_column(years + 1)}{row}", f.average(cells), money, LABEL)
+        put_formula(
+            sheet, f"{scenario_year_column(years + 1)}{row}", f.average(cells), shows.average, money, LABEL
+        )
 
 
-def _solve_for_the_ask(workbook, sheet, years: int, money: str) -> None:
+def _solve_for_the_ask(workbook, sheet, years: int, money: str, figures: OfferFigures) -> None:
     top = solve_row(years)
     put_text(sheet, f"A{top}", "Solving for the ask", SECTION)
     first = FIRST_YEAR_ROW
@@ -339,6 +386,6 @@ def _solve_for_the_ask(workbook, sheet, years: int, money: str) -> None:
     for offset, (name, label, formula, note) in enumerate(rows, start=1):
         row = top + offset
         put_text(sheet, f"A{row}", label, LABEL)
-        put(sheet, f"B{row}", formula, money, LABEL)
+        put_formula(sheet, f"B{row}", formula, getattr(figures, name), money, LABEL)
         put_text(sheet, f"C{row}", note, MUTED)
         define(workbook, name, sheet.title, f"B{row}")

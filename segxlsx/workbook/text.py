@@ -1,0 +1,59 @@
+"""Text as Excel counts and stores it.
+
+Excel measures text in UTF-16 code units, not characters: an emoji such as 🏗 counts 2. Its
+limits (32,767 per cell, 255 per string constant inside a formula, 8,192 per formula) are
+in those units, so every cut here is made in them, never inside a surrogate pair.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_CELL_TEXT = 32_767  # one cell
+MAX_LITERAL = 255  # one string constant inside a formula
+MAX_FORMULA = 8_192  # one formula
+
+# What XML 1.0 can hold (its `Char` production); anything else would make the file unreadable.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def excel_length(text: str) -> int:
+    """The length Excel sees: characters outside the Basic Multilingual Plane count twice."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def cut(text: str, limit: int) -> str:
+    """The longest start of `text` within `limit` UTF-16 units."""
+    if len(text) * 2 <= limit or excel_length(text) <= limit:
+        return text
+    used = 0
+    for index, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > limit:
+            return text[:index]
+    return text
+
+
+def chunks(text: str, limit: int) -> list[str]:
+    """`text` in consecutive pieces of at most `limit` UTF-16 units each."""
+    pieces = []
+    while text:
+        piece = cut(text, limit)
+        pieces.append(piece)
+        text = text[len(piece) :]
+    return pieces
+
+
+def xml_legal(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold.
+
+    Inputs are checked where they enter; this is the last guard, so that no path can ever
+    write a file Excel cannot open.
+    """
+    return _NOT_XML.sub("", text)
+
+
+def xml_text(text: str) -> str:
+    """`text` escaped for an XML element's content; a carriage return kept as itself."""
+    text = xml_legal(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\r", "&#13;")
