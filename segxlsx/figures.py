@@ -144,16 +144,29 @@ def comparison(offered: Decimal, band_range: Range) -> Comparison:
 
 @dataclass(frozen=True)
 class Ask:
-    """One row of "What to ask for": the guide's target, where it sits, and this band's ask."""
+    """One row of "What to ask for": the guide's target, where it sits, and what to ask here.
+
+    The walk-away row reads the same way, its "ask" being the least stock worth accepting.
+    """
 
     target: Decimal  # as the guide states it, in the reference band's currency
     target_penetration: Decimal | None  # in the reference band; None for the bonus %, asked as given
-    ask: Decimal  # in the offer's currency
+    in_band: Decimal  # the target carried to the offer's band, in the offer's currency
     offered: Decimal
 
     @property
+    def ask(self) -> Decimal:
+        """Never below what is already offered: nobody asks for less than they have."""
+        return max(self.in_band, self.offered)
+
+    @property
     def gap(self) -> Decimal:
+        """Ask minus offer: what the offer must still gain, 0 when it is there already."""
         return self.ask - self.offered
+
+    @property
+    def raise_needed(self) -> bool:
+        return self.ask > self.offered
 
 
 def mapped_ask(target: Decimal, reference: Range, band_range: Range, offered: Decimal) -> Ask:
@@ -485,6 +498,7 @@ class OfferFigures:
     ask_bonus_pct: Decimal
     walk_away_stock: Decimal
     walk_away_met: bool
+    walk_away_gap: Decimal  # how far the offer's stock is below the walk-away; 0 when met
     vesting_years: int  # the offer's own schedule: its annual figures spread the grant over these
     cliff_months: int
     vest_every: str
@@ -563,11 +577,11 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         "bonus_pct": Ask(strategy.target_bonus_pct, None, strategy.target_bonus_pct, offer.bonus_pct),
         "walk_away": mapped_ask(strategy.walk_away_stock, reference.stock, stock, offer.stock),
     }
-    ask_base, ask_stock, walk_away = asks["base"].ask, asks["stock"].ask, asks["walk_away"].ask
+    ask_base, ask_stock, walk_away = asks["base"].ask, asks["stock"].ask, asks["walk_away"].in_band
     table = year_by_year(offer, vesting)
     year1 = table[0].total_comp
     year1_at_ask = (
-        ask_base + ask_stock * table[0].vested_share + ask_base * strategy.target_bonus_pct + table[0].sign_on
+        ask_base + ask_stock * table[0].vested_share + ask_base * asks["bonus_pct"].ask + table[0].sign_on
     )
     walk_away_total = annual_total_comp(offer.base, walk_away, years, offer.bonus_pct)
     this = {
@@ -606,6 +620,7 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         ask_bonus_pct=asks["bonus_pct"].ask,
         walk_away_stock=walk_away,
         walk_away_met=offer.stock >= walk_away,
+        walk_away_gap=asks["walk_away"].gap,
         vesting_years=years,
         cliff_months=vesting.cliff_months,
         vest_every=vesting.every,

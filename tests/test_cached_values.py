@@ -94,8 +94,8 @@ def test_pandas_sees_the_figures_without_recalculating(built):
         assert penetration == pytest.approx(float(figures.comparison[component].penetration))
     (total_penetration,) = comparison[comparison[0] == "Annual total comp"][5]
     assert total_penetration == pytest.approx(float(figures.pen_total_comp))
-    assert offer_sheet.iat[29, 3] == pytest.approx(float(figures.ask_base))
-    assert offer_sheet.iat[30, 3] == pytest.approx(float(figures.ask_stock))
+    assert offer_sheet.iat[29, 5] == pytest.approx(float(figures.ask_base))
+    assert offer_sheet.iat[30, 5] == pytest.approx(float(figures.ask_stock))
     script = sheets["Scripts"].iat[4, 1]
     assert script.startswith("I'd like £") and "RSUs" in script
 

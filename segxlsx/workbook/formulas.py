@@ -46,6 +46,15 @@ def ask_at(penetration: str, low: str, high: str) -> str:
     return f"=ROUND({low}+{penetration}*({high}-{low}),-3)"
 
 
+def larger(value: str, other: str) -> str:
+    return f"=MAX({value},{other})"
+
+
+def shortfall(floor: str, value: str) -> str:
+    """How far `value` is below `floor`; 0 when it is not."""
+    return f"=MAX(0,{floor}-{value})"
+
+
 def converted(amount: str, currency: str) -> str:
     """An amount in `currency` converted to the offer's currency through the Rates sheet."""
     return f"={amount}*{rate_name(currency)}"

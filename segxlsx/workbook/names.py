@@ -56,7 +56,7 @@ SCHEDULE_NAMES = (
     "months_between_vests",
     "stock_vested_at_cliff",
 )
-ASK_SOLVED_NAMES = ("year1_total_comp_at_ask", "walk_away_total_comp", "base_to_walk_away")
+ASK_SOLVED_NAMES = ("year1_total_comp_at_ask", "walk_away_total_comp", "base_to_walk_away", "walk_away_gap")
 
 _VALID = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,254}")
 

@@ -243,6 +243,11 @@ def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str, fi
 
 
 def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures: OfferFigures) -> None:
+    """The guide's targets carried to this band; each ask is the larger of that and the offer.
+
+    Every gap is ask minus offer: what the offer must still gain, never negative. The walk-away
+    row reads the same way, with the walk-away as the floor the offer must reach.
+    """
     reference = guide.strategy.reference_region
     put_text(sheet, f"A{ASK_HEADER - 1}", "What to ask for", SECTION)
     header_row(
@@ -252,84 +257,46 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures:
             "Ask",
             f"Guide target ({reference})",
             "Target's penetration",
-            "Ask (this band)",
+            "Target in this band",
             "Offer",
-            "Gap to ask",
+            "Ask (never below the offer)",
+            "Still to gain (ask − offer)",
         ],
     )
+    sheet.row_dimensions[ASK_HEADER].height = 30
+    guide_money = money_format(guide.strategy.currency)
     for row, label, target, low, high, offer_name, name, band_prefix, shows in (
-        (
-            ASK_BASE,
-            "Base salary",
-            bands.target_base,
-            b.BASE_MIN,
-            b.BASE_MAX,
-            "offer_base",
-            "ask_base",
-            "band_base",
-            figures.asks["base"],
-        ),
-        (
-            ASK_STOCK,
-            "Stock grant",
-            bands.target_stock,
-            b.STOCK_MIN,
-            b.STOCK_MAX,
-            "offer_stock",
-            "ask_stock",
-            "band_stock",
-            figures.asks["stock"],
-        ),
-        (
-            WALK_AWAY,
-            "Walk-away stock grant",
-            bands.walk_away_stock,
-            b.STOCK_MIN,
-            b.STOCK_MAX,
-            "offer_stock",
-            "walk_away_stock",
-            "band_stock",
-            figures.asks["walk_away"],
-        ),
-    ):
+        (ASK_BASE, "Base salary", bands.target_base, b.BASE_MIN, b.BASE_MAX, "offer_base", "ask_base",
+         "band_base", figures.asks["base"]),
+        (ASK_STOCK, "Stock grant", bands.target_stock, b.STOCK_MIN, b.STOCK_MAX, "offer_stock", "ask_stock",
+         "band_stock", figures.asks["stock"]),
+        (WALK_AWAY, "Walk-away stock grant (the floor)", bands.walk_away_stock, b.STOCK_MIN, b.STOCK_MAX,
+         "offer_stock", "walk_away_stock", "band_stock", figures.asks["walk_away"]),
+    ):  # fmt: skip
         _label(sheet, row, label)
-        put_formula(
-            sheet, f"B{row}", f.reference(target), shows.target, money_format(guide.strategy.currency)
-        )
-        put_formula(
-            sheet,
-            f"C{row}",
-            f.range_penetration(f"B{row}", bands.cell(reference, low), bands.cell(reference, high)),
-            shows.target_penetration,
-            PERCENT,
-        )
-        put_formula(
-            sheet,
-            f"D{row}",
-            f.ask_at(f"C{row}", f"{band_prefix}_min", f"{band_prefix}_max"),
-            shows.ask,
-            money,
-            LABEL,
-        )
+        put_formula(sheet, f"B{row}", f.reference(target), shows.target, guide_money)
+        penetration = f.range_penetration(f"B{row}", bands.cell(reference, low), bands.cell(reference, high))
+        put_formula(sheet, f"C{row}", penetration, shows.target_penetration, PERCENT)
+        in_band = f.ask_at(f"C{row}", f"{band_prefix}_min", f"{band_prefix}_max")
+        put_formula(sheet, f"D{row}", in_band, shows.in_band, money)
         put_formula(sheet, f"E{row}", f.reference(offer_name), shows.offered, money)
-        if name != "walk_away_stock":
-            put_formula(sheet, f"F{row}", f.difference(f"D{row}", f"E{row}"), shows.gap, money)
-        define(workbook, name, sheet.title, f"D{row}")
+        if row == WALK_AWAY:
+            define(workbook, name, sheet.title, f"D{row}")
+            put_formula(sheet, f"G{row}", f.shortfall(f"D{row}", f"E{row}"), shows.gap, money)
+            define(workbook, "walk_away_gap", sheet.title, f"G{row}")
+        else:
+            put_formula(sheet, f"F{row}", f.larger(f"D{row}", f"E{row}"), shows.ask, money, LABEL)
+            put_formula(sheet, f"G{row}", f.difference(f"F{row}", f"E{row}"), shows.gap, money)
+            define(workbook, name, sheet.title, f"F{row}")
     bonus = figures.asks["bonus_pct"]
     _label(sheet, ASK_BONUS, "Target bonus")
     put_formula(sheet, f"B{ASK_BONUS}", f.reference(bands.target_bonus_pct), bonus.target, PERCENT)
-    put_formula(sheet, f"D{ASK_BONUS}", f.reference(f"B{ASK_BONUS}"), bonus.ask, PERCENT, LABEL)
+    put_text(sheet, f"C{ASK_BONUS}", "asked as given", MUTED)
+    put_formula(sheet, f"D{ASK_BONUS}", f.reference(f"B{ASK_BONUS}"), bonus.in_band, PERCENT)
     put_formula(sheet, f"E{ASK_BONUS}", f.reference("offer_bonus_pct"), bonus.offered, PERCENT)
-    put_formula(sheet, f"F{ASK_BONUS}", f.difference(f"D{ASK_BONUS}", f"E{ASK_BONUS}"), bonus.gap, PERCENT)
-    define(workbook, "ask_bonus_pct", sheet.title, f"D{ASK_BONUS}")
-    put_formula(
-        sheet,
-        f"F{WALK_AWAY}",
-        f.difference(f"E{WALK_AWAY}", f"D{WALK_AWAY}"),
-        -figures.asks["walk_away"].gap,
-        money,
-    )
-    put_text(sheet, f"G{WALK_AWAY}", "← offer minus walk-away", MUTED)
+    put_formula(sheet, f"F{ASK_BONUS}", f.larger(f"D{ASK_BONUS}", f"E{ASK_BONUS}"), bonus.ask, PERCENT, LABEL)
+    put_formula(sheet, f"G{ASK_BONUS}", f.difference(f"F{ASK_BONUS}", f"E{ASK_BONUS}"), bonus.gap, PERCENT)
+    define(workbook, "ask_bonus_pct", sheet.title, f"F{ASK_BONUS}")
     _label(sheet, WALK_AWAY_MET, "Walk-away met?")
     put_formula(
         sheet,
