@@ -176,16 +176,20 @@ def parse_percent_range(text: str) -> tuple[Decimal, Decimal]:
 
 
 def short_money(amount: Decimal, currency: str) -> str:
-    """Write an amount the way guides do: "$195K", "£1.2M", "CHF 140K".
+    """Money as scripts say it: "$195K", "$276K" for 275,949, "£1.25M", "CHF 140K".
 
-    Judged to the cent, as the workbook's `formulas.money_text` does.
+    One way everywhere in prose: to the nearest thousand with K, from a million to the nearest
+    ten thousand with M; exact figures belong in tables. Judged to the cent first, as the
+    workbook's `formulas.money_text` does, so both round the same float-free amount.
     """
-    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    millions = cents.quantize(Decimal("1E4"), rounding=ROUND_HALF_UP)
+    thousands = cents.quantize(Decimal("1E3"), rounding=ROUND_HALF_UP)
+    if abs(thousands) >= 1_000_000:
+        number = f"{(millions / 1_000_000).normalize():f}M"
+    elif thousands == 0:
+        number = "0"
+    else:
+        number = f"{(thousands / 1000).normalize():f}K"
     symbol = SYMBOL_FOR.get(currency)
-    if abs(amount) >= 1_000_000 and amount % 10_000 == 0:
-        number = f"{(amount / 1_000_000).normalize():f}M"
-    elif abs(amount) >= 1000 and amount % 1000 == 0:
-        number = f"{(amount / 1000).normalize():f}K"
-    else:  # as Excel's TEXT(x, "#,##0") shows it: whole units, half away from zero
-        number = f"{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,f}"
     return f"{symbol}{number}" if symbol else f"{currency} {number}"

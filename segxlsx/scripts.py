@@ -1,9 +1,10 @@
-"""Negotiation scripts: where a strategy names its targets, and wording with placeholders.
+"""Negotiation scripts: a strategy's targets and parts, and wording with placeholders and choices.
 
 The importer reads a guide's targets out of its prose ("I'd like $195K in Twilio RSUs … with a
-$198K base and 12% bonus target"); the Scripts sheet rewrites the same prose with a candidate's
-asks. Both use `strategy_targets`, so the amounts the workbook replaces are exactly the amounts
-the importer read. Pure: no I/O.
+$198K base and 12% bonus target"). The same finder cuts the strategy into its parts (the ask,
+the value argument, the competing-offer claim), so each candidate's script keeps the guide's
+pitch, asks in its own words for what this offer still lacks, and claims only offers it holds.
+Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -58,7 +59,24 @@ class Placeholder:
         return self.name if self.index is None else f"{self.name}[{self.index}]"
 
 
-Piece = str | Placeholder
+@dataclass(frozen=True)
+class Choice:
+    """Wording that reads one way or the other on a condition of the offer's figures.
+
+    The workbook writes it as IF(condition, yes, no), so a script follows an edit that, say,
+    lifts the base to the ask; `render` takes the same branch from the model's figures.
+    """
+
+    condition: str  # a name of `CONDITIONS`
+    yes: tuple[Piece, ...]
+    no: tuple[Piece, ...] = ()
+
+
+Piece = str | Placeholder | Choice
+
+# The conditions scripts may turn on, each a rule over figures written once for the model
+# (`wording.conditions`) and once for the workbook (`workbook.formulas.CONDITIONS`).
+CONDITIONS = ("raise_stock", "raise_base", "raise_bonus_pct", "any_raise", "walk_away_met", "sign_on_needed")
 
 
 def strategy_targets(script: str) -> dict[str, Found]:
@@ -94,29 +112,49 @@ def walk_away(text: str) -> Found:
     return Found(match.start("m"), match.end("m"), _money(match["m"]))
 
 
-def with_placeholders(text: str, slots: dict[str, Found]) -> list[Piece]:
-    """`text` cut into literal pieces and placeholders where the found amounts were written."""
-    pieces: list[Piece] = []
-    position = 0
-    for name, found in sorted(slots.items(), key=lambda item: item[1].start):
-        pieces += [text[position : found.start], Placeholder(name)]
-        position = found.end
-    pieces.append(text[position:])
-    return [p for p in pieces if p != ""]
+@dataclass(frozen=True)
+class StrategyParts:
+    """A guide's negotiate-up script cut into what each sentence does.
+
+    The ask (the sentences naming the targets) is rewritten for each candidate; the value
+    argument is the guide's own pitch, kept as written; the competing-offer claim is the
+    guide's, true for the guide's author and not for every candidate, so it is never reused.
+    """
+
+    ask: str
+    value_argument: str
+    competing_claim: str
 
 
-def negotiate_up_pieces(script: str) -> list[Piece]:
-    """The guide's script with its targets replaced by the candidate's asks."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“'A-Z])")
+_CLAIMS_OFFERS = re.compile(r"\b(?:offers?|competing)\b", re.I)
+
+
+def strategy_parts(script: str) -> StrategyParts:
+    """Cut `script` into its ask, value argument and competing-offer claim, by sentence."""
     targets = strategy_targets(script)
-    return with_placeholders(script, {f"ask_{name}": found for name, found in targets.items()})
+    parts: dict[str, list[str]] = {"ask": [], "value_argument": [], "competing_claim": []}
+    position = 0
+    for sentence in _SENTENCE_END.split(script.strip()):
+        start = script.index(sentence, position)
+        position = start + len(sentence)
+        if any(start <= found.start < position for found in targets.values()):
+            parts["ask"].append(sentence)
+        elif _CLAIMS_OFFERS.search(sentence):
+            parts["competing_claim"].append(sentence)
+        else:
+            parts["value_argument"].append(sentence)
+    return StrategyParts(**{part: " ".join(sentences) for part, sentences in parts.items()})
 
 
-def walk_away_pieces(line: str) -> list[Piece]:
-    """The guide's walk-away line with its amount replaced by the candidate's walk-away."""
-    try:
-        return with_placeholders(line, {"walk_away_stock": walk_away(line)})
-    except InvalidValue:
-        return [line] if line else []
+def listed(items: list[list[Piece]]) -> list[Piece]:
+    """Items joined as people write them: "A", "A and B", "A, B and C"."""
+    out: list[Piece] = []
+    for position, item in enumerate(items):
+        if position:
+            out.append(" and " if position == len(items) - 1 else ", ")
+        out += item
+    return out
 
 
 _FIELD = re.compile(r"\{(\w*)\}")
@@ -149,29 +187,41 @@ def _money(text: str) -> Money:
 
 # -- what a placeholder stands for -------------------------------------------------------------
 
-MONEY_FIELDS = frozenset(
-    {
-        "offer_base",
-        "offer_stock",
-        "offer_stock_annual",
-        "offer_bonus",
-        "offer_sign_on",
-        "offer_total_comp",
-        "ask_base",
-        "ask_stock",
-        "walk_away_stock",
-        "year1_total_comp",
-        "avg_total_comp",
-        "year1_total_comp_at_ask",
-        "sign_on_to_ask",
-        "walk_away_total_comp",
-        "base_to_walk_away",
-        "total_comp",  # a competing offer's, in competitor.txt
-    }
+MONEY_FIELDS = (  # in the order the Scripts sheet lists the amounts it says
+    "offer_base",
+    "offer_stock",
+    "offer_stock_annual",
+    "offer_bonus",
+    "offer_sign_on",
+    "offer_total_comp",
+    "ask_base",
+    "ask_stock",
+    "walk_away_stock",
+    "walk_away_gap",
+    "year1_total_comp",
+    "avg_total_comp",
+    "year1_total_comp_at_ask",
+    "sign_on_to_ask",
+    "walk_away_total_comp",
+    "base_to_walk_away",
+    "total_comp",  # a competing offer's, in competitor.txt
 )
-PERCENT_FIELDS = frozenset({"offer_bonus_pct", "ask_bonus_pct"})
-TEXT_FIELDS = frozenset({"company", "parent_company", "role", "region", "competitors"})
-KNOWN_FIELDS = MONEY_FIELDS | PERCENT_FIELDS | TEXT_FIELDS
+PERCENT_FIELDS = ("offer_bonus_pct", "ask_bonus_pct")
+COUNT_FIELDS = ("vesting_years",)
+TEXT_FIELDS = (
+    "company",
+    "parent_company",
+    "role",
+    "region",
+    "reference_region",
+    "offer_currency",
+    "guide_walk_away_line",
+    "asks",  # the list the ask template names, filled by wording.py
+    "held",  # the same for what is kept as offered
+    "competing_offers",  # "an offer from A", "offers from A and B"
+    "competitors",  # the counter lever's list: "a competing offer from A at $300K a year"
+)
+KNOWN_FIELDS = frozenset(MONEY_FIELDS + PERCENT_FIELDS + COUNT_FIELDS + TEXT_FIELDS)
 
 
 def short_percent(fraction: Decimal) -> str:
@@ -180,42 +230,54 @@ def short_percent(fraction: Decimal) -> str:
     return f"{percent:f}%"
 
 
-def render(pieces: list[Piece], currency: str, values: dict[str, object]) -> str:
-    """The text a script's formula shows, computed in Python (what the tests compare with)."""
+def figure_text(name: str, value: object, currency: str) -> str:
+    """A figure as the scripts say it: money rounded (`short_money`), percents, counts, text."""
+    if name in MONEY_FIELDS:
+        return short_money(value, currency)
+    if name in PERCENT_FIELDS:
+        return short_percent(value)
+    return str(value)
+
+
+def render(pieces: list[Piece], currency: str, values: dict[str, object], conditions: dict[str, bool]) -> str:
+    """The text a script's formula shows, computed in Python from the model."""
     out = []
     for piece in pieces:
         if isinstance(piece, str):
             out.append(piece)
-        elif piece.name in MONEY_FIELDS:
-            out.append(short_money(values[piece.key], currency))
-        elif piece.name in PERCENT_FIELDS:
-            out.append(short_percent(values[piece.key]))
+        elif isinstance(piece, Choice):
+            branch = piece.yes if conditions[piece.condition] else piece.no
+            out.append(render(list(branch), currency, values, conditions))
         else:
-            out.append(str(values[piece.key]))
+            out.append(figure_text(piece.name, values[piece.key], currency))
     return "".join(out)
 
 
-def with_competitors(counter: list[Piece], competitor: list[Piece], companies: list[str]) -> list[Piece]:
-    """The counter lever with {competitors} spelled out: "A at $X a year, B at … and C at …"."""
-    items = [_one_competitor(competitor, index, company) for index, company in enumerate(companies)]
-    listed: list[Piece] = []
-    for position, item in enumerate(items):
-        if position:
-            listed.append(" and " if position == len(items) - 1 else ", ")
-        listed += item
+def placeholders(pieces: list[Piece]) -> list[Placeholder]:
+    """Every placeholder in `pieces`, both branches of each choice included, in order."""
+    found: list[Placeholder] = []
+    for piece in pieces:
+        if isinstance(piece, Placeholder):
+            found.append(piece)
+        elif isinstance(piece, Choice):
+            found += placeholders([*piece.yes, *piece.no])
+    return found
+
+
+def filled(pieces: list[Piece], **fills: list[Piece]) -> list[Piece]:
+    """`pieces` with the named placeholders replaced by the given pieces (lists, names…)."""
     out: list[Piece] = []
-    for piece in counter:
-        out += listed if isinstance(piece, Placeholder) and piece.name == "competitors" else [piece]
+    for piece in pieces:
+        if isinstance(piece, Placeholder) and piece.name in fills:
+            out += fills[piece.name]
+        else:
+            out.append(piece)
     return out
 
 
-def _one_competitor(template: list[Piece], index: int, company: str) -> list[Piece]:
+def for_competitor(pieces: list[Piece], index: int, company: str) -> list[Piece]:
+    """A competitor's template with its company written in and its figures indexed."""
     out: list[Piece] = []
-    for piece in template:
-        if isinstance(piece, Placeholder) and piece.name == "company":
-            out.append(company)
-        elif isinstance(piece, Placeholder) and piece.name == "total_comp":
-            out.append(Placeholder("total_comp", index))
-        else:
-            out.append(piece)
+    for piece in filled(pieces, company=[company]):
+        out.append(Placeholder(piece.name, index) if isinstance(piece, Placeholder) else piece)
     return out

@@ -1,12 +1,17 @@
-"""The script wording users may edit, read from `templates/`.
+"""The script wording users may edit, read from `templates/`, and each offer's scripts built from it.
 
 Each file is short text with `{placeholders}`; an unknown placeholder is an error naming the
 file, found when the wording is loaded, before any workbook is written.
+
+A script line has two voices. "What to say" is the candidate's, safe to paste into an email: it
+claims only what the offer file says (the competing offers it lists) and never asks for less
+than is offered. "For you" is the coach's: thresholds, the walk-away, where the numbers come
+from; never to be said.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SegxlsxError, display_path, located
@@ -15,23 +20,47 @@ from .inputs import read_text
 from .model import Guide, Offer
 from .scripts import (
     KNOWN_FIELDS,
+    Choice,
     Piece,
-    negotiate_up_pieces,
+    Placeholder,
+    filled,
+    for_competitor,
+    listed,
+    placeholders,
     render,
+    strategy_parts,
     template_pieces,
-    walk_away_pieces,
-    with_competitors,
 )
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE_NAMES = (
-    "walk_away_met",
-    "walk_away_missed",
+    # What the candidate says.
+    "ask",
+    "ask_stock",
+    "ask_base",
+    "ask_bonus_pct",
+    "hold",
+    "hold_stock",
+    "hold_base",
+    "hold_bonus_pct",
+    "all_met",
+    "competing_claim",
     "counter",
     "competitor",
+    "first_year",
+    # For the coach.
+    "asks_note",
+    "walk_away_met",
+    "walk_away_missed",
     "first_year_gap",
     "first_year_met",
+    "base_to_walk_away",
+    "counter_note",
 )
+# Components in the order a guide's ask names them: the grant first, as the seed does.
+COMPONENTS = ("stock", "base", "bonus_pct")
+# What a script line shows when the candidate has nothing to say on it.
+NOTHING_TO_SAY = "—"
 
 
 class TemplateError(SegxlsxError):
@@ -40,12 +69,12 @@ class TemplateError(SegxlsxError):
 
 @dataclass(frozen=True)
 class Wording:
-    walk_away_met: list[Piece]
-    walk_away_missed: list[Piece]
-    counter: list[Piece]
-    competitor: list[Piece]
-    first_year_gap: list[Piece]  # when a sign-on is needed to bring year one up to the asks
-    first_year_met: list[Piece]  # when year one already reaches them
+    """Every template, as pieces of text and placeholders, by name."""
+
+    pieces: dict[str, list[Piece]]
+
+    def __getitem__(self, name: str) -> list[Piece]:
+        return self.pieces[name]
 
 
 def load_wording(folder: Path | None = None) -> Wording:
@@ -55,61 +84,134 @@ def load_wording(folder: Path | None = None) -> Wording:
     for name in TEMPLATE_NAMES:
         path = folder / f"{name}.txt"
         with located(TemplateError, file=display_path(path)):
-            pieces[name] = template_pieces(" ".join(read_text(path).split()), KNOWN_FIELDS | {"total_comp"})
-    return Wording(**pieces)
+            pieces[name] = template_pieces(" ".join(read_text(path).split()), KNOWN_FIELDS)
+    return Wording(pieces)
+
+
+@dataclass(frozen=True)
+class ScriptLine:
+    """One row of the Scripts sheet: a lever, the candidate's words, the coach's note."""
+
+    lever: str
+    say: list[Piece]  # empty: nothing for the candidate to say on this lever
+    note: list[Piece]
 
 
 @dataclass(frozen=True)
 class OfferScripts:
-    """The scripts of one offer's workbook, as pieces of text and placeholders."""
+    """The scripts of one offer's workbook, as pieces of text, placeholders and choices."""
 
-    negotiate_up: list[Piece]
-    walk_away_line: list[Piece]  # the guide's own, with the candidate's walk-away
-    walk_away_met: list[Piece]
-    walk_away_missed: list[Piece]
-    counter: list[Piece]  # empty when the offer lists no competing offers
-    first_year_gap: list[Piece]
-    first_year_met: list[Piece]
-    text: dict[str, str]  # what the text placeholders stand for
+    lines: list[ScriptLine]
+    text: dict[str, str] = field(default_factory=dict)  # what the text placeholders stand for
 
-    def walk_away(self, met: bool) -> list[Piece]:
-        """The guide's walk-away line, then our sentence for an offer that meets it or not."""
-        lead = [*self.walk_away_line, " "] if self.walk_away_line else []
-        return lead + (self.walk_away_met if met else self.walk_away_missed)
+    def amounts(self) -> list[Placeholder]:
+        """Every figure the lines say, once each, in order of first use."""
+        seen: dict[str, Placeholder] = {}
+        for line in self.lines:
+            for found in placeholders(line.say + line.note):
+                if found.name not in self.text:
+                    seen.setdefault(found.key, found)
+        return list(seen.values())
 
-    def first_year(self, gap: bool) -> list[Piece]:
-        return self.first_year_gap if gap else self.first_year_met
-
-    def texts(self, figures: OfferFigures, currency: str) -> dict[str, str]:
-        """What each of the candidate's scripts reads, computed in Python from the figures."""
+    def texts(self, figures: OfferFigures, currency: str) -> list[tuple[str, str]]:
+        """What each line says and notes, computed in Python from the figures."""
         values = figures.named() | self.text
         values |= {
             f"total_comp[{i}]": c.total_comp_in_offer_currency for i, c in enumerate(figures.competing)
         }
-        pieces = {
-            "negotiate_up": self.negotiate_up,
-            "walk_away": self.walk_away(figures.walk_away_met),
-            "first_year": self.first_year(figures.sign_on_to_ask > 0),
-            "counter": self.counter,
-        }
-        return {name: render(p, currency, values) for name, p in pieces.items()}
+        when = conditions(figures)
+        return [
+            (
+                render(line.say, currency, values, when) if line.say else NOTHING_TO_SAY,
+                render(line.note, currency, values, when),
+            )
+            for line in self.lines
+        ]
+
+
+def conditions(figures: OfferFigures) -> dict[str, bool]:
+    """The model's side of each condition a script turns on (`scripts.CONDITIONS`)."""
+    raises = {f"raise_{c}": figures.asks[c].raise_needed for c in COMPONENTS}
+    return raises | {
+        "any_raise": any(raises.values()),
+        "walk_away_met": figures.walk_away_met,
+        "sign_on_needed": figures.sign_on_to_ask > 0,
+    }
 
 
 def offer_scripts(offer: Offer, guide: Guide, wording: Wording) -> OfferScripts:
-    companies = [other.company for other in offer.competing]
-    counter = with_competitors(wording.counter, wording.competitor, companies) if companies else []
+    lines = [
+        ScriptLine("Negotiate up", _negotiate_up(offer, guide, wording), wording["asks_note"]),
+        ScriptLine(
+            "Walk-away (never say it)",
+            [],
+            [Choice("walk_away_met", tuple(wording["walk_away_met"]), tuple(wording["walk_away_missed"]))],
+        ),
+        ScriptLine(
+            "Close the first-year gap",
+            [Choice("sign_on_needed", tuple(wording["first_year"]), (NOTHING_TO_SAY,))],
+            [
+                Choice("sign_on_needed", tuple(wording["first_year_gap"]), tuple(wording["first_year_met"])),
+                Choice("walk_away_met", (), (" ", *wording["base_to_walk_away"])),
+            ],
+        ),
+    ]
+    if offer.competing:
+        competitors = [
+            for_competitor(wording["competitor"], i, c.company) for i, c in enumerate(offer.competing)
+        ]
+        lead = "a competing offer from " if len(competitors) == 1 else "competing offers from "
+        counter = filled(wording["counter"], competitors=[lead, *listed(competitors)])
+        lines.append(ScriptLine("Counter with competing offers", counter, wording["counter_note"]))
+    strategy = guide.strategy
     return OfferScripts(
-        negotiate_up=negotiate_up_pieces(guide.strategy.script),
-        walk_away_line=walk_away_pieces(guide.strategy.walk_away_line),
-        walk_away_met=wording.walk_away_met,
-        walk_away_missed=wording.walk_away_missed,
-        counter=counter,
-        first_year_gap=wording.first_year_gap,
-        first_year_met=wording.first_year_met,
+        lines,
         text={
             "company": guide.company,
             "parent_company": guide.parent_company,
             "role": guide.role,
             "region": offer.region,
+            "reference_region": strategy.reference_region,
+            "offer_currency": offer.currency,
+            "guide_walk_away_line": strategy.walk_away_line,
         },
     )
+
+
+def _negotiate_up(offer: Offer, guide: Guide, wording: Wording) -> list[Piece]:
+    """The ask (or, with every target met, thanks and what is left), the guide's pitch, the offers held.
+
+    Which components still need raising is a condition, so the sentence follows an edit; the
+    competing-offer claim names exactly the offers in the offer file, and is left out without.
+    """
+    parts = strategy_parts(guide.strategy.script)
+    pieces: list[Piece] = list(_ask_or_thanks(wording, COMPONENTS, ()))
+    if parts.value_argument:
+        pieces.append(Choice("any_raise", (" ", parts.value_argument)))
+    if offer.competing:
+        companies = [[other.company] for other in offer.competing]
+        held = ["an offer from "] if len(companies) == 1 else ["offers from "]
+        claim = filled(wording["competing_claim"], competing_offers=held + listed(companies))
+        pieces.append(Choice("any_raise", (" ", *claim)))
+    return pieces
+
+
+def _ask_or_thanks(
+    wording: Wording, undecided: tuple[str, ...], raised: tuple[str, ...]
+) -> tuple[Piece, ...]:
+    """A choice on each component in turn (raise it or not), then the sentences for that case.
+
+    Asks name only what needs raising, in the guide's order, and say what is kept as offered;
+    with nothing to raise the candidate thanks and names what is left to settle.
+    """
+    if undecided:
+        first, rest = undecided[0], undecided[1:]
+        yes = _ask_or_thanks(wording, rest, (*raised, first))
+        return (Choice(f"raise_{first}", yes, _ask_or_thanks(wording, rest, raised)),)
+    if not raised:
+        return tuple(wording["all_met"])
+    held = [c for c in COMPONENTS if c not in raised]
+    asks = filled(wording["ask"], asks=listed([wording[f"ask_{c}"] for c in raised]))
+    if held:
+        asks += [" ", *filled(wording["hold"], held=listed([wording[f"hold_{c}"] for c in held]))]
+    return tuple(asks)

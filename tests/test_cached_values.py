@@ -97,7 +97,7 @@ def test_pandas_sees_the_figures_without_recalculating(built):
     assert offer_sheet.iat[29, 5] == pytest.approx(float(figures.ask_base))
     assert offer_sheet.iat[30, 5] == pytest.approx(float(figures.ask_stock))
     script = sheets["Scripts"].iat[4, 1]
-    assert script.startswith("I'd like £") and "RSUs" in script
+    assert script.startswith("Thank you: the package meets what I was looking for, with a base of £160K")
 
 
 # -- charts ---------------------------------------------------------------------------------------

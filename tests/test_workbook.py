@@ -14,7 +14,7 @@ from segxlsx.workbook import SHEETS, render_offer, workbook_bytes
 from segxlsx.workbook import compare as c
 from segxlsx.workbook import years as y
 from segxlsx.workbook.names import SPEC_NAMES
-from segxlsx.workbook.scripts import COUNTER_CELL, FIRST_YEAR_CELL, NEGOTIATE_UP_CELL, WALK_AWAY_CELL
+from segxlsx.workbook.scripts import FIRST_LINE_ROW, NOTE, SAY
 
 from .libreoffice import convert, named_values
 from .parity_cases import CASES, EDITED, HOSTILE, RATES, SEGMENT, STRIPE, D, offer
@@ -58,24 +58,24 @@ def test_statuses_and_scripts_read_as_the_model_says(case, built, recalculated):
     guide = SEGMENT if offer_.guide_id == SEGMENT.id else STRIPE
     texts = offer_scripts(offer_, guide, load_wording()).texts(figures, offer_.currency)
     sheet = workbook["Scripts"]
-    assert sheet[NEGOTIATE_UP_CELL].value == texts["negotiate_up"]
-    assert sheet[WALK_AWAY_CELL].value == texts["walk_away"]
-    assert sheet[FIRST_YEAR_CELL].value == texts["first_year"]
-    if offer_.competing:
-        assert sheet[COUNTER_CELL].value == texts["counter"]
+    for row, (say, note) in enumerate(texts, start=FIRST_LINE_ROW):
+        assert (sheet[f"{SAY}{row}"].value, sheet[f"{NOTE}{row}"].value) == (say, note)
+    assert len(texts) == (4 if offer_.competing else 3)
 
 
 def test_a_london_offer_in_pounds_never_reads_dollars(recalculated):
-    script = load_workbook(recalculated["london-above"], data_only=True)["Scripts"][NEGOTIATE_UP_CELL].value
-    assert script.startswith("I'd like £") and "$" not in script.split("RSUs")[0]
-    assert "£" in script and "$195K" not in script and "$198K" not in script
+    scripts = load_workbook(recalculated["london-quarterly-after-7-month-cliff"], data_only=True)["Scripts"]
+    script = scripts[f"{SAY}{FIRST_LINE_ROW}"].value
+    assert script.startswith("I'd like £137K in Twilio RSUs over 4 years and a base of £144K.")
+    assert "$" not in script
 
 
 def test_the_competing_offers_are_named_with_their_total_comp(recalculated):
-    counter = load_workbook(recalculated["sf-competing"], data_only=True)["Scripts"][COUNTER_CELL].value
-    # Snowflake: 200K + 320K/4 + 20K = $300K; Databricks: (150K + 50K + 18K) × 1/0.79 in dollars
+    scripts = load_workbook(recalculated["sf-competing"], data_only=True)["Scripts"]
+    counter = scripts[f"{SAY}{FIRST_LINE_ROW + 3}"].value
+    # Snowflake: 200K + 320K/4 + 20K = $300K; Databricks: (150K + 50K + 18K) / 0.79 = $275,949
     assert counter.startswith(
-        "I have competing offers from Snowflake at $300K a year, Databricks at $275,949 a year and Monzo at "
+        "I have competing offers from Snowflake at $300K a year, Databricks at $276K a year and Monzo at "
     )
 
 
@@ -269,8 +269,9 @@ def test_a_script_too_long_for_an_excel_formula_is_written_as_its_text(tmp_path)
     workbook, figures = render_offer(case, guide, RATES, load_wording())
     path = tmp_path / "long.xlsx"
     path.write_bytes(workbook_bytes(workbook, RATES.as_of))
-    cell = load_workbook(path)["Scripts"][NEGOTIATE_UP_CELL]
-    texts = offer_scripts(case, guide, load_wording()).texts(figures, "GBP")
-    assert cell.data_type == "s" and cell.value == texts["negotiate_up"]
+    sheet = load_workbook(path)["Scripts"]
+    cell = sheet[f"{SAY}{FIRST_LINE_ROW}"]
+    say, _ = offer_scripts(case, guide, load_wording()).texts(figures, "GBP")[0]
+    assert cell.data_type == "s" and cell.value == say
     assert cell.value.startswith(f"I'd like £{figures.ask_stock / 1000:.0f}K in Twilio RSUs")
-    assert load_workbook(path)["Scripts"][WALK_AWAY_CELL].data_type == "f"  # the others stay live
+    assert sheet[f"{NOTE}{FIRST_LINE_ROW}"].data_type == "f"  # the others stay live

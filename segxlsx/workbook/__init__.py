@@ -44,10 +44,7 @@ def render_offer(
     write_rates(workbook, offer.currency, figures.rates, rates, guide)
     bands = write_bands(workbook, guide, figures)
     write_offer(workbook, offer, guide, bands, figures)
-    scripts = offer_scripts(offer, guide, wording)
-    write_scripts(
-        workbook, guide, offer.candidate, offer.currency, scripts, scripts.texts(figures, offer.currency)
-    )
+    write_scripts(workbook, guide, offer.candidate, figures, offer_scripts(offer, guide, wording))
     write_years(workbook, offer, guide, vesting_of(offer, band), figures)
     write_compare(workbook, offer, figures, bands.cell(band.region, b.YEARS))
     check_all_defined(workbook, list(figures.rates))

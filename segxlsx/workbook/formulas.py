@@ -85,19 +85,28 @@ def reference(value: str) -> str:
 
 
 def money_text(value: str, currency: str) -> str:
-    """An expression giving "$195K", "£1.2M", "CHF 140K" or "€1,234" for `value`."""
-    # To the cent first: a computed figure such as year one's total can land a float's last
-    # digit off a round thousand, and would then read "$238,000" instead of "$238K".
-    value = f"ROUND({value},2)"
+    """An expression giving "$195K", "£1.25M" or "CHF 140K" for `value` (see `money.short_money`)."""
+    # To the cent first, as the model does: a float a hair under a half thousand must round
+    # the way the exact figure does.
+    cents = f"ROUND({value},2)"
     symbol = SYMBOL_FOR.get(currency)
     prefix = literal(symbol if symbol else f"{currency} ")
-    millions = f'{value}/1000000&"M"'
-    thousands = f'{value}/1000&"K"'
-    plain = f'TEXT({value},"#,##0")'
+    millions, thousands = f"ROUND({cents},-4)", f"ROUND({cents},-3)"
     return (
-        f"{prefix}&IF(AND(ABS({value})>=1000000,MOD({value},10000)=0),{millions},"
-        f"IF(AND(ABS({value})>=1000,MOD({value},1000)=0),{thousands},{plain}))"
+        f'{prefix}&IF(ABS({thousands})>=1000000,{millions}/1000000&"M",'
+        f'IF({thousands}=0,"0",{thousands}/1000&"K"))'
     )
+
+
+# The conditions scripts turn on (`scripts.CONDITIONS`), as `wording.conditions` decides them.
+CONDITIONS = {
+    "raise_stock": "ask_stock>offer_stock",
+    "raise_base": "ask_base>offer_base",
+    "raise_bonus_pct": "ask_bonus_pct>offer_bonus_pct",
+    "any_raise": "OR(ask_stock>offer_stock,ask_base>offer_base,ask_bonus_pct>offer_bonus_pct)",
+    "walk_away_met": "walk_away_met",
+    "sign_on_needed": "sign_on_to_ask>0",
+}
 
 
 def percent_text(value: str) -> str:

@@ -1,130 +1,191 @@
-"""The `Scripts` sheet: what to say, with this candidate's numbers, and the guide's levers.
+"""The `Scripts` sheet: what to say, with this candidate's numbers, what the coach should know, and
+the guide's own levers.
 
-The candidate's scripts are formulas that spell out the asks ("£152K") from the Offer sheet,
-so they follow any edit; the guide's own levers are shown as the guide wrote them.
+Each line has the candidate's words ("What to say", safe to paste into an email) beside the
+coach's note ("For you"). Both are formulas, so they follow any edit: the amounts they say sit
+in a table below them, each a formula writing its figure the one way prose writes money
+("$276K"), with the exact figure beside it.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from openpyxl.workbook.workbook import Workbook
 
+from ..figures import OfferFigures
 from ..model import Guide
-from ..scripts import MONEY_FIELDS, PERCENT_FIELDS, Piece, Placeholder
-from ..wording import OfferScripts
+from ..scripts import COUNT_FIELDS, MONEY_FIELDS, PERCENT_FIELDS, Choice, Piece, Placeholder, figure_text
+from ..wording import NOTHING_TO_SAY, OfferScripts
 from . import formulas as f
 from .offer import competing_total_cell
 from .styles import (
+    COACH_NOTE,
     LABEL,
+    MUTED,
+    PERCENT,
     SECTION,
     SUBTITLE,
     TITLE,
     WRAP,
     fit_rows,
     header_row,
+    money_format,
     print_setup,
     put_formula,
     put_text,
     split_for_rows,
     widths,
+    wrapped_lines,
 )
 from .text import MAX_FORMULA, excel_length
 
-# Where the candidate's own scripts are; the tests read these cells back.
-NEGOTIATE_UP_CELL, WALK_AWAY_CELL, FIRST_YEAR_CELL, COUNTER_CELL = "B5", "B6", "B7", "B8"
-TEXT_WIDTH = 110  # column B, in characters
+HEADER_ROW, FIRST_LINE_ROW = 4, 5
+# Where the candidate's words and the coach's notes are; the tests read these columns.
+SAY, NOTE = "B", "C"
+SAY_WIDTH, NOTE_WIDTH = 70, 60  # columns B and C, in characters
+GUIDE_TEXT_WIDTH = SAY_WIDTH + NOTE_WIDTH  # the guide's levers run across both
+
+AMOUNT_LABELS = {
+    "offer_base": "Offer: base",
+    "offer_stock": "Offer: stock grant",
+    "offer_stock_annual": "Offer: stock per year",
+    "offer_bonus_pct": "Offer: target bonus",
+    "offer_bonus": "Offer: bonus at target",
+    "offer_sign_on": "Offer: sign-on (total)",
+    "offer_total_comp": "Offer: annual total comp",
+    "ask_base": "Ask: base",
+    "ask_stock": "Ask: stock grant",
+    "ask_bonus_pct": "Ask: target bonus",
+    "walk_away_stock": "Walk-away stock grant",
+    "walk_away_gap": "Stock short of the walk-away",
+    "year1_total_comp": "Year one as offered",
+    "avg_total_comp": "Average year",
+    "year1_total_comp_at_ask": "Year one at the asks",
+    "sign_on_to_ask": "Sign-on that closes the year-one gap",
+    "walk_away_total_comp": "Total comp at the walk-away grant",
+    "base_to_walk_away": "Base that reaches it with this grant",
+}
 
 
 def write_scripts(
-    workbook: Workbook,
-    guide: Guide,
-    candidate: str,
-    currency: str,
-    scripts: OfferScripts,
-    texts: dict[str, str],
+    workbook: Workbook, guide: Guide, candidate: str, figures: OfferFigures, scripts: OfferScripts
 ) -> None:
-    """`texts` are the scripts as the model reads them (`OfferScripts.texts`): what each script's
-    formula shows, and the text written instead of a formula too long for Excel."""
     sheet = workbook["Scripts"]
+    currency = figures.offer_currency
     put_text(sheet, "A1", f"Scripts for {candidate}", TITLE)
     put_text(
-        sheet, "A2", f"Amounts are this offer's asks in {currency}; they follow the Offer sheet.", SUBTITLE
+        sheet,
+        "A2",
+        f"What to say is in {candidate}'s words, with this offer's figures in {currency}; "
+        "the notes beside it are for you. Both follow the Offer sheet.",
+        SUBTITLE,
     )
-    header_row(sheet, 4, ["Lever", "What to say"])
-    _candidate_row(sheet, 5, "Negotiate up", scripts.negotiate_up, scripts, currency, texts["negotiate_up"])
-    _choice_row(sheet, 6, "Walk-away", "walk_away_met", scripts.walk_away(True), scripts.walk_away(False),
-                scripts, currency, texts["walk_away"])  # fmt: skip
-    _choice_row(sheet, 7, "Close the first-year gap", "sign_on_to_ask>0", scripts.first_year(True),
-                scripts.first_year(False), scripts, currency, texts["first_year"])  # fmt: skip
-    row = 8
-    if scripts.counter:
-        _candidate_row(
-            sheet, row, "Counter with competing offers", scripts.counter, scripts, currency, texts["counter"]
-        )
-        row += 1
-    row = _guide_levers(sheet, guide, row + 1)
-    sheet.freeze_panes = "A5"
-    widths(sheet, {"A": 34, "B": TEXT_WIDTH})
+    header_row(sheet, HEADER_ROW, ["Lever", "What to say (safe to paste)", "For you (never to be said)"])
+    texts = scripts.texts(figures, currency)
+    amounts_top = FIRST_LINE_ROW + len(scripts.lines) + 1
+    cells = _amounts(sheet, amounts_top, scripts, figures)
+    for row, (line, (say, note)) in enumerate(zip(scripts.lines, texts, strict=True), start=FIRST_LINE_ROW):
+        put_text(sheet, f"A{row}", line.lever, LABEL, alignment=WRAP)
+        if line.say:
+            _script_cell(sheet, f"{SAY}{row}", line.say, say, cells, scripts.text)
+        else:
+            put_text(sheet, f"{SAY}{row}", NOTHING_TO_SAY, alignment=WRAP)
+        _script_cell(sheet, f"{NOTE}{row}", line.note, note, cells, scripts.text, font=COACH_NOTE)
+        _fit(sheet, row, (say, SAY_WIDTH), (note, NOTE_WIDTH))
+    _guide_levers(sheet, guide, amounts_top + len(cells) + 3)
+    sheet.freeze_panes = f"A{FIRST_LINE_ROW}"
+    widths(sheet, {"A": 30, SAY: SAY_WIDTH, NOTE: NOTE_WIDTH})
     print_setup(sheet)
 
 
-def _choice_row(sheet, row: int, label: str, condition: str, when_true: list[Piece], when_false: list[Piece],
-                scripts: OfferScripts, currency: str, text: str) -> None:  # fmt: skip
-    """A script that reads one way or the other, e.g. whether the offer meets the walk-away."""
-    yes = pieces_expression(when_true, scripts.text, currency)
-    no = pieces_expression(when_false, scripts.text, currency)
-    put_text(sheet, f"A{row}", label, LABEL, alignment=WRAP)
-    _script_cell(sheet, f"B{row}", f"=IF({condition},{yes},{no})", text)
-    fit_rows(sheet, row, max(_approximate(when_true), _approximate(when_false), key=len), TEXT_WIDTH)
+def _fit(sheet, row: int, *texts: tuple[str, int]) -> None:
+    """Size a row for the tallest of its wrapped texts."""
+    tallest = max(texts, key=lambda pair: wrapped_lines(*pair))
+    fit_rows(sheet, row, *tallest)
 
 
-def _candidate_row(
-    sheet, row: int, label: str, pieces: list[Piece], scripts: OfferScripts, currency: str, text: str
-) -> None:
-    put_text(sheet, f"A{row}", label, LABEL, alignment=WRAP)
-    _script_cell(sheet, f"B{row}", "=" + pieces_expression(pieces, scripts.text, currency), text)
-    fit_rows(sheet, row, _approximate(pieces), TEXT_WIDTH)
+def _script_cell(sheet, ref: str, pieces: list[Piece], shows: str, cells, text, font=None) -> None:
+    """The live formula showing `shows`, or `shows` itself when Excel would refuse the formula.
 
-
-def _script_cell(sheet, ref: str, formula: str, text: str) -> None:
-    """The live formula showing `text`, or `text` itself when Excel would refuse the formula.
-
-    A very long guide script or a long list of competitors can pass Excel's limit; the text is
+    A very long guide pitch or a long list of competitors can pass Excel's limit; the text is
     then fixed rather than live, which beats a file Excel has to repair.
     """
+    formula = "=" + pieces_expression(pieces, cells, text)
     if excel_length(formula) <= MAX_FORMULA:
-        put_formula(sheet, ref, formula, text, alignment=WRAP)
+        put_formula(sheet, ref, formula, shows, font=font, alignment=WRAP)
     else:
-        put_text(sheet, ref, text, alignment=WRAP)
+        put_text(sheet, ref, shows, font, alignment=WRAP)
 
 
-def _approximate(pieces: list[Piece]) -> str:
-    """The text as long as it will about be once figures such as "£152K" are in."""
-    return "".join(p if isinstance(p, str) else "£000,000" for p in pieces)
-
-
-def pieces_expression(pieces: list[Piece], text: dict[str, str], currency: str) -> str:
-    """A string expression for pieces of wording: literals joined with formatted figures."""
+def pieces_expression(pieces: list[Piece], cells: dict[str, str], text: dict[str, str]) -> str:
+    """A string expression for pieces of wording: literals, the amounts' cells, choices as IF."""
     parts = []
     for piece in pieces:
         if isinstance(piece, str):
             parts.append(f.literal(piece))
+        elif isinstance(piece, Choice):
+            yes = pieces_expression(list(piece.yes), cells, text)
+            no = pieces_expression(list(piece.no), cells, text)
+            parts.append(f"IF({f.CONDITIONS[piece.condition]},{yes},{no})")
+        elif piece.name in COUNT_FIELDS:
+            parts.append(piece.name)  # a number joined into text reads as itself: "4"
+        elif piece.key in cells:
+            parts.append(cells[piece.key])
         else:
-            parts.append(_placeholder(piece, text, currency))
+            parts.append(f.literal(text[piece.name]))
     return "&".join(parts) or '""'
 
 
-def _placeholder(piece: Placeholder, text: dict[str, str], currency: str) -> str:
-    if piece.name == "total_comp":
-        return f.money_text(competing_total_cell(piece.index), currency)
-    if piece.name in MONEY_FIELDS:
-        return f.money_text(piece.name, currency)
-    if piece.name in PERCENT_FIELDS:
-        return f.percent_text(piece.name)
-    return f.literal(text[piece.name])
+def _amounts(sheet, top: int, scripts: OfferScripts, figures: OfferFigures) -> dict[str, str]:
+    """The table of every amount the scripts say: as said, and exact. Returns key → its cell."""
+    currency = figures.offer_currency
+    put_text(sheet, f"A{top}", "The amounts above, as the scripts say them", SECTION)
+    header_row(sheet, top + 1, ["Figure", "As said (nearest thousand)", "Exact"])
+    values = figures.named()
+    companies = [other.company for other in figures.competing]
+    cells = {}
+    used = [p for p in scripts.amounts() if p.name in MONEY_FIELDS or p.name in PERCENT_FIELDS]
+    for row, placeholder in enumerate(sorted(used, key=_amount_order), start=top + 2):
+        source, value, label = _amount_source(placeholder, values, figures, companies)
+        put_text(sheet, f"A{row}", label)
+        number_format = PERCENT if placeholder.name in PERCENT_FIELDS else money_format(currency)
+        said = figure_text(placeholder.name, value, currency)
+        if placeholder.name in PERCENT_FIELDS:
+            put_formula(sheet, f"{SAY}{row}", "=" + f.percent_text(source), said)
+        else:
+            put_formula(sheet, f"{SAY}{row}", "=" + f.money_text(source, currency), said)
+        put_formula(sheet, f"{NOTE}{row}", f.reference(source), value, number_format)
+        cells[placeholder.key] = f"${SAY}${row}"
+    return cells
+
+
+def _amount_order(placeholder: Placeholder) -> tuple[int, int]:
+    order = (*MONEY_FIELDS, *PERCENT_FIELDS)
+    return order.index(placeholder.name), placeholder.index or 0
+
+
+def _amount_source(
+    placeholder: Placeholder, values: dict[str, object], figures: OfferFigures, companies: list[str]
+) -> tuple[str, Decimal, str]:
+    """Where the workbook finds an amount, its value in the model, and its label."""
+    if placeholder.name == "total_comp":
+        index = placeholder.index
+        total = figures.competing[index].total_comp_in_offer_currency
+        return competing_total_cell(index), total, f"{companies[index]}: annual total comp"
+    return placeholder.name, values[placeholder.name], AMOUNT_LABELS[placeholder.name]
 
 
 def _guide_levers(sheet, guide: Guide, top: int) -> int:
-    put_text(sheet, f"A{top}", f"The guide's levers ({guide.company})", SECTION)
+    """The guide's own words, labelled as the guide's: never this candidate's script."""
+    put_text(sheet, f"A{top}", f"The guide's levers, as {guide.company}'s guide wrote them", SECTION)
+    put_text(
+        sheet,
+        f"A{top + 1}",
+        "For reference: these are the guide author's words, not this candidate's script; a lever may "
+        "name offers this candidate does not hold.",
+        MUTED,
+    )
     entries = [(f"{lever.number}. {lever.name}", lever.script) for lever in guide.levers]
     entries += [(section.heading, "\n\n".join(section.paragraphs)) for section in guide.lever_sections]
     if guide.narrative:
@@ -133,12 +194,13 @@ def _guide_levers(sheet, guide: Guide, top: int) -> int:
     entries.append(
         ("The guide's strategy, as written", f"{strategy.script} {strategy.walk_away_line}".strip())
     )
-    row = top + 1
+    row = top + 2
     for label, text in entries:
         # A section taller than Excel's tallest row reads on in the rows below it.
-        for part, piece in enumerate(split_for_rows(text, TEXT_WIDTH)):
+        for part, piece in enumerate(split_for_rows(text, GUIDE_TEXT_WIDTH)):
             put_text(sheet, f"A{row}", label if part == 0 else f"{label} (continued)", LABEL, alignment=WRAP)
-            put_text(sheet, f"B{row}", piece, alignment=WRAP)
-            fit_rows(sheet, row, piece, TEXT_WIDTH)
+            put_text(sheet, f"{SAY}{row}", piece, alignment=WRAP)
+            sheet.merge_cells(f"{SAY}{row}:{NOTE}{row}")
+            fit_rows(sheet, row, piece, GUIDE_TEXT_WIDTH)
             row += 1
     return row

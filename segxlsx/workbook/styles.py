@@ -25,6 +25,7 @@ HEADER = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 LABEL = Font(bold=True)
 MUTED = Font(color="808080", size=9)
+COACH_NOTE = Font(italic=True, color="595959")  # what the coach reads beside the candidate's words
 # Inputs a user may edit are blue on pale yellow, the usual convention in financial models.
 INPUT_FONT = Font(color="0000FF")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
