@@ -1,0 +1,271 @@
+"""Scripts a negotiation coach would sign: golden texts for each situation, and properties that
+hold for any offer of any guide we ship, below, within or above its band."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from segxlsx.figures import offer_figures
+from segxlsx.guides import load_guide
+from segxlsx.model import CompetingOffer, Offer
+from segxlsx.money import parse_amount, short_money
+from segxlsx.rates import RateTable
+from segxlsx.scripts import MONEY_IN_PROSE, strategy_parts
+from segxlsx.wording import NOTHING_TO_SAY, load_wording, offer_scripts
+from segxlsx.workbook.scripts import FIRST_LINE_ROW, NOTE, SAY
+
+from .conftest import FIXTURES
+from .parity_cases import CASES, RATES, SEGMENT, STRIPE
+
+D = Decimal
+WORDING = load_wording()
+ATLASSIAN = load_guide(FIXTURES / "guides" / "atlassian-product-manager.md")
+GUIDES = (SEGMENT, STRIPE, ATLASSIAN)
+ALL_RATES = RateTable(
+    base="USD",
+    as_of=date(2026, 11, 27),
+    source="test reference rates",
+    per_base=RATES.per_base | {"AUD": D("1.52"), "HKD": D("7.8")},
+)
+
+
+def lines(case: Offer, guide=SEGMENT, rates=RATES) -> dict[str, tuple[str, str]]:
+    """Each script line of an offer, by lever: (what to say, for you)."""
+    scripts = offer_scripts(case, guide, WORDING)
+    texts = scripts.texts(offer_figures(case, guide, rates), case.currency)
+    return {line.lever: text for line, text in zip(scripts.lines, texts, strict=True)}
+
+
+def seg(name, region, base, stock, bonus, currency="USD", **more) -> Offer:
+    return Offer(name, SEGMENT.id, region, currency, D(base), D(stock), D(bonus), **more)
+
+
+PITCH = (
+    "I'm building the AI-powered CDP infrastructure — the foundation for Segment's next growth phase. "
+    "Segment's RSU grant must be competitive for the AI infrastructure complexity."
+)
+
+
+# -- golden texts: one per situation ------------------------------------------------------------
+
+
+def test_below_the_band_asks_for_everything_and_claims_no_offer():
+    said = lines(seg("Marcus Chen", "San Francisco", 158000, 90000, "0.10"))
+    assert said["Negotiate up"] == (
+        "I'd like $195K in Twilio RSUs over 4 years, a base of $198K and a bonus target of 12%. " + PITCH,
+        "Each ask is the guide's target (San Francisco band) at the same place in the San Francisco band, "
+        "and never below the offer: base $198K (offered $158K), stock $195K (offered $90K), bonus 12% "
+        "(offered 10%).",
+    )
+    assert said["Walk-away (never say it)"] == (
+        NOTHING_TO_SAY,
+        "Not met: the $90K grant is $90K short of the walk-away of $180K. Do not accept until it reaches "
+        '$180K, and never say that number. The guide, for San Francisco: "Accept if above $180K RSUs."',
+    )
+    assert said["Close the first-year gap"] == (
+        "If the grant can't move, a sign-on of $75K would close the gap in my first year.",
+        "Year one pays $196K as offered and $271K at the asks: a $75K sign-on closes the gap if the grant "
+        "cannot move. On base alone, matching the walk-away package takes a base of $179K.",
+    )
+    assert "Counter with competing offers" not in said
+
+
+def test_above_the_band_never_asks_for_less_and_says_what_it_keeps():
+    # New York, $205K base and $210K stock: above the band on both, the bonus under the target.
+    said = lines(seg("Dana Whitfield", "New York", 205000, 210000, "0.10"))
+    say, note = said["Negotiate up"]
+    assert say == (
+        "I'd like a bonus target of 12%. I'm happy with the $210K grant and the $205K base as offered. "
+        + PITCH
+    )
+    assert "base $205K (offered $205K), stock $210K (offered $210K), bonus 12% (offered 10%)" in note
+    assert said["Walk-away (never say it)"][1].startswith(
+        "Met: the $210K grant clears the walk-away of $171K."
+    )
+
+
+def test_an_offer_meeting_every_target_says_so_and_what_is_left_to_ask():
+    said = lines(seg("Mo", "San Francisco", 215000, 320000, "0.15"))
+    assert said["Negotiate up"][0] == (
+        "Thank you: the package meets what I was looking for, with a base of $215K, $320K in Twilio RSUs "
+        "and a bonus target of 15%. Before I sign, I'd like to confirm the refresh-grant policy and my "
+        "start date in writing."
+    )
+    assert said["Close the first-year gap"][0] == NOTHING_TO_SAY
+
+
+def test_one_competing_offer_is_named_alone_and_in_the_singular():
+    databricks = CompetingOffer("Databricks", "GBP", D(140000), D(150000), D("0.1"))
+    said = lines(seg("Oliver Bennett", "London", 132000, 110000, "0.12", "GBP", competing=(databricks,)))
+    say, _ = said["Negotiate up"]
+    assert say.endswith("I also have an offer from Databricks; Segment is still my first choice.")
+    assert "Snowflake" not in say
+    assert said["Counter with competing offers"][0] == (
+        "I have a competing offer from Databricks at £192K a year. I would rather join Segment, but the "
+        "package needs to be competitive."
+    )
+
+
+def test_several_competing_offers_are_listed_as_people_write_them():
+    others = (
+        CompetingOffer("Snowflake", "USD", D(205000), D(240000), D("0.15")),
+        CompetingOffer("Databricks", "USD", D(198000), D(280000), D("0.10")),
+        CompetingOffer("Monzo", "GBP", D(150000), D(40000), D("0.05")),
+    )
+    said = lines(seg("Priya Raman", "San Francisco", 185000, 160000, "0.12", competing=others))
+    assert said["Negotiate up"][0].endswith(
+        "I also have offers from Snowflake, Databricks and Monzo; Segment is still my first choice."
+    )
+    assert said["Counter with competing offers"][0].startswith(
+        "I have competing offers from Snowflake at $296K a year, Databricks at $288K a year and Monzo at "
+    )
+
+
+def test_the_guides_strategy_is_cut_into_its_parts():
+    parts = strategy_parts(SEGMENT.strategy.script)
+    assert parts.ask == "I'd like $195K in Twilio RSUs over 4 years with a $198K base and 12% bonus target."
+    assert parts.value_argument == PITCH
+    assert parts.competing_claim == "I have Snowflake and Databricks offers with larger equity packages."
+    assert strategy_parts(ATLASSIAN.strategy.script).value_argument == ""
+
+
+# -- properties over generated offers -------------------------------------------------------------
+
+COMPANIES = ("Snowflake", "Databricks", "Monzo", "Google", "Shopify", "Canva")
+CURRENCIES = ("USD", "GBP", "EUR", "JPY", "CHF", "INR", "CAD", "SGD", "AUD", "HKD")
+# Where a figure sits against its band: well below, at the min, within, at the max, well above.
+POSITIONS = st.sampled_from([D("0.5"), D(0), D("0.3"), D("0.7"), D(1), D("1.6")])
+
+
+@st.composite
+def offers(draw) -> tuple[Offer, object]:
+    guide = draw(st.sampled_from(GUIDES))
+    band = draw(st.sampled_from(guide.bands))
+    currency = draw(st.sampled_from([band.currency, band.currency, *CURRENCIES]))
+    rate = ALL_RATES.value_in(band.currency, currency)
+
+    def placed(band_range) -> Decimal:
+        position = draw(POSITIONS)
+        low, high = band_range.min, band_range.max
+        return max(D(1000), (low + position * (high - low)) * rate).quantize(D(1000))
+
+    bonus = draw(st.sampled_from([D(0), band.bonus_pct.min, band.bonus_pct.max, D("0.3")]))
+    companies = draw(st.lists(st.sampled_from(COMPANIES), max_size=4, unique=True))
+    competing = tuple(
+        CompetingOffer(name, draw(st.sampled_from(CURRENCIES)), D(150000), D(200000), D("0.1"))
+        for name in companies
+    )
+    case = Offer("Cand", guide.id, band.region, currency, placed(band.base), placed(band.stock), bonus,
+                 competing=competing)  # fmt: skip
+    return case, guide
+
+
+def said_and_noted(case: Offer, guide) -> tuple[list[str], list[str]]:
+    texts = list(lines(case, guide, ALL_RATES).values())
+    return [say for say, _ in texts], [note for _, note in texts]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(offers())
+def test_no_ask_is_ever_below_the_offer(drawn):
+    case, guide = drawn
+    figures = offer_figures(case, guide, ALL_RATES)
+    assert figures.ask_base >= figures.offer_base
+    assert figures.ask_stock >= figures.offer_stock
+    assert figures.ask_bonus_pct >= figures.offer_bonus_pct
+    assert all(ask.gap >= 0 for ask in figures.asks.values())
+    say = said_and_noted(case, guide)[0][0]
+    # The script asks only for what needs raising: an ask it names is above what is offered.
+    ask = say.split(". ")[0] if say.startswith("I'd like ") else ""
+    for component, item in (
+        ("stock", " RSUs over "),
+        ("base", "a base of "),
+        ("bonus_pct", "a bonus target of "),
+    ):
+        assert (item in ask) == figures.asks[component].raise_needed, (component, say)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(offers())
+def test_the_candidate_claims_only_the_offers_the_file_lists(drawn):
+    case, guide = drawn
+    said, _ = said_and_noted(case, guide)
+    held = {other.company for other in case.competing}
+    words = " ".join(said)
+    for company in COMPANIES:
+        assert (company in words) <= (company in held), company
+    if not case.competing:
+        assert not re.search(r"\b(offers? from|competing)\b", words, re.I), words
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(offers())
+def test_every_amount_in_prose_is_a_figure_of_the_offer_written_one_way(drawn):
+    case, guide = drawn
+    figures = offer_figures(case, guide, ALL_RATES)
+    scripts = offer_scripts(case, guide, WORDING)
+    values = figures.named() | {
+        f"total_comp[{i}]": c.total_comp_in_offer_currency for i, c in enumerate(figures.competing)
+    }
+    allowed = {
+        short_money(values[p.key], case.currency) for p in scripts.amounts() if p.name != "vesting_years"
+    }
+    said, noted = said_and_noted(case, guide)
+    guide_line = guide.strategy.walk_away_line  # quoted as the guide wrote it, in its own currency
+    for text in said + noted:
+        for amount in MONEY_IN_PROSE.findall(text.replace(guide_line, "")):
+            assert amount in allowed, (amount, text)
+
+
+def test_a_generated_offer_meets_every_situation():
+    """The generator reaches below, within and above, and every script case (a sanity check)."""
+    seen = set()
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(offers())
+    def collect(drawn):
+        case, guide = drawn
+        figures = offer_figures(case, guide, ALL_RATES)
+        seen.update(figures.statuses.values())
+        seen.add(("competing", min(len(case.competing), 2)))
+        seen.add(
+            ("raises", sum(a.raise_needed for a in figures.asks.values() if a.target_penetration is not None))
+        )
+
+    collect()
+    assert {"below", "within", "above"} <= seen
+    assert {("competing", 0), ("competing", 1), ("competing", 2)} <= seen
+    assert {("raises", 0), ("raises", 1), ("raises", 2)} <= seen
+
+
+# -- in the workbook, after LibreOffice recalculates ---------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_amounts_said_are_the_named_cells_rounded(case, built, recalculated):
+    """Each amount the scripts say, as LibreOffice computes it, is its exact figure rounded."""
+    _, figures, offer_ = built[case]
+    sheet = load_workbook(recalculated[case], data_only=True)["Scripts"]
+    rows = range(FIRST_LINE_ROW, sheet.max_row + 1)
+    table = {sheet[f"{SAY}{r}"].value: sheet[f"{NOTE}{r}"].value for r in rows
+             if isinstance(sheet[f"{NOTE}{r}"].value, (int, float)) and sheet[f"A{r}"].value}  # fmt: skip
+    assert table
+    for said, exact in table.items():
+        if said.endswith("%"):
+            assert D(said[:-1]) == (D(repr(exact)) * 100).quantize(D("0.01")).normalize()
+        else:
+            assert said == short_money(D(repr(exact)), offer_.currency)
+            assert parse_amount(said).currency == offer_.currency
+    for row in range(FIRST_LINE_ROW, FIRST_LINE_ROW + (4 if offer_.competing else 3)):
+        for column in (SAY, NOTE):
+            text = sheet[f"{column}{row}"].value
+            guide = SEGMENT if offer_.guide_id == SEGMENT.id else STRIPE
+            for amount in MONEY_IN_PROSE.findall(text.replace(guide.strategy.walk_away_line, "")):
+                assert amount in table, (amount, text)
