@@ -383,6 +383,27 @@ def base_to_reach(total_comp: Decimal, stock_annual: Decimal, bonus_pct: Decimal
 
 
 NO_LEAD_CHANGE = "no change"
+# Compare totals every offer over its first four years: the usual grant, and a usual first stay.
+TOTAL_YEARS = 4
+
+
+def competing_vesting(other: CompetingOffer, guide_years: int) -> Vesting:
+    """A competing grant's schedule; without one, even over the guide's years, 12-month cliff."""
+    return other.vesting or Vesting.even(guide_years)
+
+
+def compare_years(this_years: int, others: list[Vesting]) -> int:
+    """How many years the Compare sheet runs: every schedule in full, and at least TOTAL_YEARS."""
+    return max(TOTAL_YEARS, this_years, *(vesting.years for vesting in others))
+
+
+def by_year_over(years: tuple[YearFigures, ...], horizon: int, after: Decimal) -> tuple[Decimal, ...]:
+    """This offer's total comp each year of the comparison; once the grant has vested, `after`."""
+    return tuple(row.total_comp for row in years) + (after,) * (horizon - len(years))
+
+
+def padded(amounts: tuple[Decimal, ...], years: int) -> tuple[Decimal, ...]:
+    return amounts + (Decimal(0),) * (years - len(amounts))
 
 
 @dataclass(frozen=True)
@@ -390,17 +411,22 @@ class CompetingFigures:
     company: str
     currency: str
     rate: Decimal  # value of one unit of its currency in the offer's
-    total_comp: Decimal  # annual, in its own currency
+    vesting: Vesting  # its own schedule, or the guide's even years
+    total_comp: Decimal  # annual, in its own currency: its grant over its own vesting years
     total_comp_in_offer_currency: Decimal
     # As the Compare sheet shows them, in the offer's currency:
     base: Decimal
-    stock_annual: Decimal  # the grant vests evenly over the guide's vesting years
+    stock_annual: Decimal
     bonus: Decimal
-    by_year: tuple[Decimal, ...]  # total comp in each year of this offer's schedule
+    by_year: tuple[Decimal, ...]  # total comp each year of the comparison: stock as it vests, sign-on
     ahead_by: tuple[Decimal, ...]  # this offer's total comp minus the competitor's, per year
     lead_changes_in: int | None  # the first year whose leader differs from the year before
-    # This offer minus the competitor, per component: base, stock_annual, bonus, total_comp.
+    # This offer minus the competitor, per row: base, stock_annual, bonus, total_comp, four_years.
     ahead_on: dict[str, Decimal]
+
+    @property
+    def four_years(self) -> Decimal:
+        return sum(self.by_year[:TOTAL_YEARS], Decimal(0))
 
     @property
     def leaders(self) -> tuple[str, ...]:
@@ -430,22 +456,38 @@ def lead_change_year(ahead_by: tuple[Decimal, ...]) -> int | None:
 
 
 def competing_figures(
-    other: CompetingOffer, years: int, rate: Decimal, ours: tuple[YearFigures, ...], this: dict[str, Decimal]
+    other: CompetingOffer,
+    vesting: Vesting,
+    rate: Decimal,
+    ours: tuple[Decimal, ...],
+    this: dict[str, Decimal],
 ) -> CompetingFigures:
-    """A competing offer beside this one; its grant vests evenly over `years` (the guide's).
+    """A competing offer beside this one, year by year over `ours` (this offer's years).
 
-    `this` is this offer's base, stock_annual, bonus and total_comp, to set the other beside.
+    Its grant vests on `vesting`; its sign-on is paid in the years it says. `this` is this offer's
+    base, stock_annual, bonus and total_comp, to set the other beside.
     """
+    years = vesting.years
     total = annual_total_comp(other.base, other.stock, years, other.bonus_pct)
     base, stock_annual = other.base * rate, other.stock / years * rate
     bonus = other.base * other.bonus_pct * rate
-    by_year = tuple(base + bonus + (stock_annual if row.year <= years else 0) for row in ours)
-    ahead_by = tuple(row.total_comp - theirs for row, theirs in zip(ours, by_year, strict=True))
-    theirs = {"base": base, "stock_annual": stock_annual, "bonus": bonus, "total_comp": total * rate}
+    horizon = len(ours)
+    stock = padded(stock_by_year(other.stock, vesting), horizon)
+    sign_on = padded(other.sign_on, horizon)
+    by_year = tuple(base + bonus + (stock[y] + sign_on[y]) * rate for y in range(horizon))
+    ahead_by = tuple(mine - theirs for mine, theirs in zip(ours, by_year, strict=True))
+    theirs = {
+        "base": base,
+        "stock_annual": stock_annual,
+        "bonus": bonus,
+        "total_comp": total * rate,
+        "four_years": sum(by_year[:TOTAL_YEARS], Decimal(0)),
+    }
     return CompetingFigures(
         company=other.company,
         currency=other.currency,
         rate=rate,
+        vesting=vesting,
         total_comp=total,
         total_comp_in_offer_currency=total * rate,
         base=base,
@@ -517,6 +559,7 @@ class OfferFigures:
     bands: tuple[BandFigures, ...]  # every band of the guide, in its order
     share_vested_at_cliff: Decimal
     competing: tuple[CompetingFigures, ...]
+    compare_by_year: tuple[Decimal, ...]  # this offer each year of the Compare sheet, which may run longer
     years: tuple[YearFigures, ...]  # the Years sheet's table
     year_totals: YearTotals
     scenarios: tuple[ScenarioFigures, ...]  # stock_scenario_<n> is scenario n's change
@@ -525,6 +568,11 @@ class OfferFigures:
     def statuses(self) -> dict[str, str]:
         """base, stock, bonus_pct, total_comp → below / within / above."""
         return {component: row.status for component, row in self.comparison.items()}
+
+    @property
+    def four_years(self) -> Decimal:
+        """This offer's total comp over the Compare sheet's first TOTAL_YEARS years."""
+        return sum(self.compare_by_year[:TOTAL_YEARS], Decimal(0))
 
     @property
     def year_one_against_average(self) -> str:
@@ -539,8 +587,8 @@ class OfferFigures:
 
 
 _TABLES = frozenset(
-    ("rates", "comparison", "asks", "bands", "share_vested_at_cliff", "competing", "years", "year_totals",
-     "scenarios")
+    ("rates", "comparison", "asks", "bands", "share_vested_at_cliff", "competing", "compare_by_year", "years",
+     "year_totals", "scenarios")
 )  # fmt: skip
 
 
@@ -584,11 +632,14 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         ask_base + ask_stock * table[0].vested_share + ask_base * asks["bonus_pct"].ask + table[0].sign_on
     )
     walk_away_total = annual_total_comp(offer.base, walk_away, years, offer.bonus_pct)
+    schedules = [competing_vesting(other, band_years) for other in offer.competing]
+    ours = by_year_over(table, compare_years(years, schedules), offer.base + offer.base * offer.bonus_pct)
     this = {
         "base": offer.base,
         "stock_annual": offer.stock / years,
         "bonus": offer.base * offer.bonus_pct,
         "total_comp": offer_total,
+        "four_years": sum(ours[:TOTAL_YEARS], Decimal(0)),
     }
     at_cliff = vested_share(vesting, vesting.cliff_months)
     return OfferFigures(
@@ -638,9 +689,10 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         bands=tuple(band_figures(b, values_in_offer[b.currency]) for b in guide.bands),
         share_vested_at_cliff=at_cliff,
         competing=tuple(
-            competing_figures(c, band_years, values_in_offer[c.currency], table, this)
-            for c in offer.competing
+            competing_figures(other, schedule, values_in_offer[other.currency], ours, this)
+            for other, schedule in zip(offer.competing, schedules, strict=True)
         ),
+        compare_by_year=ours,
         years=table,
         year_totals=year_totals(table),
         scenarios=tuple(stock_scenario(change, offer.stock, table) for change in STOCK_SCENARIOS),

@@ -169,12 +169,18 @@ class CompetingOffer:
     company: str
     currency: str
     base: Decimal
-    stock: Decimal  # whole grant, vesting evenly over the guide's vesting years
+    stock: Decimal  # the whole grant
     bonus_pct: Decimal
+    sign_on: tuple[Decimal, ...] = ()  # paid in year 1, 2, …
+    vesting: Vesting | None = None  # None: even over the guide's vesting years, 12-month cliff
 
     def __post_init__(self) -> None:
         check_currency(self.currency, field="currency")
         check_fraction(self.bonus_pct, field="bonus")
+        for number, amount in enumerate(self.sign_on, start=1):
+            check_amount(amount, field="sign_on" if len(self.sign_on) == 1 else f"sign_on[{number}]")
+        if self.vesting is not None:
+            check_sign_on_years(self.sign_on, self.vesting.years)
 
 
 # How often a grant vests, as months between vest dates. Tranches fall on whole multiples of

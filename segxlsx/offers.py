@@ -37,7 +37,16 @@ from typing import Any
 
 from .errors import InvalidValue, Location, OfferError, SegxlsxError, display_path, located
 from .inputs import MAX_FILE_BYTES, load_json, load_yaml, read_text
-from .model import DEFAULT_CLIFF_MONTHS, Band, CompetingOffer, Guide, Offer, Vesting, unknown_choice
+from .model import (
+    DEFAULT_CLIFF_MONTHS,
+    Band,
+    CompetingOffer,
+    Guide,
+    Offer,
+    Vesting,
+    check_sign_on_years,
+    unknown_choice,
+)
 from .money import check_currency, parse_amount, parse_percent, tidy
 
 OFFER_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
@@ -56,7 +65,17 @@ FIELDS = (
     "competing",
     "notes",
 )
-COMPETING_FIELDS = ("company", "currency", "base", "stock", "bonus")
+COMPETING_FIELDS = (
+    "company",
+    "currency",
+    "base",
+    "stock",
+    "bonus",
+    "sign_on",
+    "vesting",
+    "cliff_months",
+    "vest_every",
+)
 
 MAX_NAME_CHARS = 200  # a name, region or company; anything longer is a pasting accident
 MAX_NOTES_CHARS = 32_767  # Excel's limit for one cell: longer notes could not be written
@@ -176,7 +195,7 @@ def _build_offer(fields: _Fields, guides: Mapping[str, Guide], source: Location)
         stock=fields.amount("stock", currency),
         bonus_pct=fields.bonus(),
         sign_on=fields.amounts_by_year("sign_on", currency),
-        competing=_competing(fields.get("competing", required=False), currency),
+        competing=_competing(fields.get("competing", required=False), currency, band),
         notes=fields.notes(),
         source=Location(file=source.file, row=source.row, index=source.index),
         vesting=_vesting(fields, band),
@@ -265,10 +284,11 @@ def _band(guide: Guide, region: str) -> Band:
         return guide.band(region)
 
 
-def _competing(value: Any, currency: str) -> tuple[CompetingOffer, ...]:
+def _competing(value: Any, currency: str, band: Band) -> tuple[CompetingOffer, ...]:
     """Competing offers: a list of mappings (a CSV cell holds the same list in YAML/JSON flow form).
 
-    A competing offer is paid in the candidate's own offer currency unless it says otherwise.
+    A competing offer is paid in the candidate's own offer currency unless it says otherwise; its
+    grant vests on its own schedule when it gives one, like the offer's (`_vesting`).
     """
     if value is None:
         return ()
@@ -284,18 +304,33 @@ def _competing(value: Any, currency: str) -> tuple[CompetingOffer, ...]:
     built = []
     for number, item in enumerate(value, start=1):
         with located(field=f"competing[{number}]"):
-            built.append(_competing_offer(_Fields(item, COMPETING_FIELDS, "a competing offer"), currency))
+            built.append(
+                _competing_offer(_Fields(item, COMPETING_FIELDS, "a competing offer"), currency, band)
+            )
     return tuple(built)
 
 
-def _competing_offer(fields: _Fields, offer_currency: str) -> CompetingOffer:
+def _competing_offer(fields: _Fields, offer_currency: str, band: Band) -> CompetingOffer:
     currency = fields.currency(default=offer_currency)
+    sign_on = fields.amounts_by_year("sign_on", currency)
+    vesting = _vesting(fields, band) if _states_a_schedule(fields) else None
+    if vesting is None:  # the model checks a stated schedule; the guide's years stand in for none
+        check_sign_on_years(sign_on, band.vesting_years)
     return CompetingOffer(
         company=fields.name("company"),
         currency=currency,
         base=fields.amount("base", currency),
         stock=fields.amount("stock", currency),
         bonus_pct=fields.bonus(),
+        sign_on=sign_on,
+        vesting=vesting,
+    )
+
+
+def _states_a_schedule(fields: _Fields) -> bool:
+    """Whether a competing offer says how its grant vests; without, the guide's even years apply."""
+    return any(
+        fields.get(name, required=False) is not None for name in ("vesting", "cliff_months", "vest_every")
     )
 
 

@@ -96,6 +96,18 @@ CASES = {
               vesting=Vesting.even(3, cliff_months=0, every="quarterly"),
               competing=(CompetingOffer("Google", "USD", D(150000), D(120000), D("0.15")),)),
     ),
+    # Competing grants on their own schedules, with sign-ons: a five-year grant stretches Compare.
+    "sf-competing-own-schedules": (
+        SEGMENT,
+        offer("Nour", SEGMENT, "San Francisco", "USD", 190000, 200000, "0.12",
+              competing=(CompetingOffer("Snowflake", "USD", D(200000), D(300000), D("0.1"),
+                                        sign_on=(D(30000), D(10000)),
+                                        vesting=Vesting((D(10), D(20), D(30), D(40)), 12, "yearly")),
+                         CompetingOffer("Monzo", "GBP", D(150000), D(100000), D("0.1"),
+                                        vesting=Vesting.even(5, cliff_months=6, every="monthly")),
+                         CompetingOffer("Stripe", "EUR", D(160000), D(90000), D("0.1"), sign_on=(D(20000),),
+                                        vesting=Vesting.even(3, cliff_months=0, every="quarterly")))),
+    ),
     "sf-above-the-asks": (
         SEGMENT,
         offer("Mo", SEGMENT, "San Francisco", "USD", 215000, 320000, "0.15", sign_on=D(40000)),

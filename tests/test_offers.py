@@ -71,6 +71,33 @@ def test_a_yml_list_numbers_its_offers_and_reads_competing_offers(guides):
     )
 
 
+def test_a_competing_grant_may_vest_on_its_own_schedule_with_a_sign_on(guides, tmp_path):
+    path = tmp_path / "own-schedules.yaml"
+    path.write_text(
+        "candidate: Nour\nregion: San Francisco\nbase: 190000\nstock: 200000\nbonus: 12%\ncompeting:\n"
+        "  - {company: Snowflake, base: 200000, stock: 300000, bonus: 10%, sign_on: [30000, 10000],\n"
+        "     vesting: 10/20/30/40}\n"
+        "  - {company: Monzo, currency: GBP, base: 150000, stock: 100000, bonus: 10%, vesting: [20, 20, 20, 20, 20],\n"
+        "     cliff_months: 6}\n"
+        "  - {company: Stripe, base: 160000, stock: 90000, bonus: 10%, sign_on: 20000}\n"
+    )
+    (offer,) = read_offer_file(path, guides).offers
+    snowflake, monzo, stripe = offer.competing
+    assert snowflake.sign_on == (30000, 10000) and snowflake.vesting.percents == (10, 20, 30, 40)
+    assert (monzo.vesting.years, monzo.vesting.cliff_months) == (5, 6)
+    assert stripe.sign_on == (20000,) and stripe.vesting is None  # the guide's even years apply
+
+
+def test_a_competing_sign_on_paid_past_its_grant_is_refused(guides, tmp_path):
+    path = tmp_path / "too-long.yaml"
+    path.write_text(
+        "candidate: Nour\nregion: San Francisco\nbase: 190000\nstock: 200000\nbonus: 12%\ncompeting:\n"
+        "  - {company: Snowflake, base: 200000, stock: 300000, bonus: 10%, sign_on: [1, 1, 1, 1, 1]}\n"
+    )
+    (error,) = read_offer_file(path, guides).failures
+    assert "competing[1]" in str(error) and "vests over 4" in str(error)
+
+
 def test_a_json_offer_paid_in_another_currency_than_its_band(guides):
     (offer,) = read_offer_file(GOOD / "diego-santos.json", guides).offers
     assert (offer.region, offer.currency) == ("London", "EUR")

@@ -187,34 +187,37 @@ COMPETING_CASES = [name for name, (_, case) in CASES.items() if case.competing] 
 def test_competing_offers_side_by_side_equal_the_model(case, built, recalculated):
     _, figures, offer_ = built[case]
     sheet = sheet_of(recalculated, case, "Compare")
-    rows = c.CompareRows(len(figures.years))
+    rows = c.CompareRows(len(figures.compare_by_year))
+    assert rows.years >= max(4, len(figures.years))  # every schedule in full, and four years at least
     this = {c.BASE_ROW: figures.offer_base, c.STOCK_ROW: figures.offer_stock_annual,
-            c.BONUS_ROW: figures.offer_bonus, c.TOTAL_ROW: figures.offer_total_comp}  # fmt: skip
+            c.BONUS_ROW: figures.offer_bonus, c.TOTAL_ROW: figures.offer_total_comp,
+            rows.four_years: figures.four_years}  # fmt: skip
     for source, expected in this.items():
         assert_same(f"this offer, row {source}", sheet[f"{c.THIS_OFFER}{source}"].value, expected)
-    for year, row in enumerate(figures.years, start=1):
-        assert_same(
-            f"this offer, year {year}", sheet[f"{c.THIS_OFFER}{rows.year(year)}"].value, row.total_comp
-        )
+    for year, total in enumerate(figures.compare_by_year, start=1):
+        assert_same(f"this offer, year {year}", sheet[f"{c.THIS_OFFER}{rows.year(year)}"].value, total)
+    assert sheet[f"{c.THIS_OFFER}{rows.differences_header}"].value != "This offer"  # no empty column
     for index, other in enumerate(figures.competing):
-        col = c.competitor_column(index)
+        col, diff = c.competitor_column(index), c.difference_column(index)
         assert sheet[f"{col}{c.HEADER_ROW}"].value == other.company
+        assert sheet[f"{diff}{rows.differences_header}"].value == other.company
         assert sheet[f"{col}{c.CURRENCY_ROW}"].value == other.currency
+        assert sheet[f"{col}{c.YEARS_ROW}"].value == other.vesting.years
         theirs = {c.BASE_ROW: other.base, c.STOCK_ROW: other.stock_annual, c.BONUS_ROW: other.bonus,
-                  c.TOTAL_ROW: other.total_comp_in_offer_currency}  # fmt: skip
+                  c.TOTAL_ROW: other.total_comp_in_offer_currency, rows.four_years: other.four_years}  # fmt: skip
         for source, expected in theirs.items():
             assert_same(f"{other.company} row {source}", sheet[f"{col}{source}"].value, expected)
             assert_same(
                 f"{other.company} difference row {source}",
-                sheet[f"{col}{rows.difference(source)}"].value,
+                sheet[f"{diff}{rows.difference(source)}"].value,
                 this[source] - expected,
             )
-        for year in range(1, len(figures.years) + 1):
+        for year in range(1, rows.years + 1):
             assert_same(f"{other.company} year {year}", sheet[f"{col}{rows.year(year)}"].value,
                         other.by_year[year - 1])  # fmt: skip
             assert_same(f"{other.company} ahead by, year {year}",
-                        sheet[f"{col}{rows.difference(rows.year(year))}"].value, other.ahead_by[year - 1])  # fmt: skip
-        lead = sheet[f"{col}{rows.lead_change}"].value
+                        sheet[f"{diff}{rows.difference(rows.year(year))}"].value, other.ahead_by[year - 1])  # fmt: skip
+        lead = sheet[f"{diff}{rows.lead_change}"].value
         assert lead == (other.lead_changes_in or NO_LEAD_CHANGE), other.company
     assert offer_.competing
 

@@ -18,10 +18,9 @@ from ..figures import OfferFigures, offer_figures, vesting_of
 from ..model import Guide, Offer
 from ..rates import RateTable
 from ..wording import Wording, offer_scripts
-from . import bands as b
 from . import cached
 from .bands import write_bands
-from .compare import write_compare
+from .compare import competitor_years_cell, write_compare
 from .names import check_all_defined
 from .offer import write_offer
 from .rates import write_rates
@@ -43,10 +42,11 @@ def render_offer(
     band = guide.band(offer.region)
     write_rates(workbook, offer.currency, figures.rates, rates, guide)
     bands = write_bands(workbook, guide, figures)
-    write_offer(workbook, offer, guide, bands, figures)
+    competitor_years = [competitor_years_cell(index) for index in range(len(offer.competing))]
+    write_offer(workbook, offer, guide, bands, figures, competitor_years)
     write_scripts(workbook, guide, offer.candidate, figures, offer_scripts(offer, guide, wording))
     write_years(workbook, offer, guide, vesting_of(offer, band), figures)
-    write_compare(workbook, offer, figures, bands.cell(band.region, b.YEARS))
+    write_compare(workbook, offer, figures)
     check_all_defined(workbook, list(figures.rates))
     # Cached values serve readers that do not calculate; Excel and LibreOffice still recalculate
     # on open, so an edit made elsewhere (or a rate typed in) is never shown stale.

@@ -1,8 +1,10 @@
 """The `Compare` sheet: each competing offer beside this one, in this offer's currency.
 
-Competing offers are input on the Offer sheet in their own currency; here every figure is a
-formula converting them through the Rates sheet, then the differences (green where this offer
-is ahead, red where behind), who is ahead each year and the year the lead changes, if any.
+Competing offers are input on the Offer sheet in their own currency, their schedules (how each
+grant vests, sign-on by year) here; every other figure is a formula converting them through the
+Rates sheet. Then the differences (green where this offer is ahead, red where behind), who is
+ahead each year and the year the lead changes, if any. The years run over every schedule in
+full and at least four, with a four-year total: the figure people compare offers by.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
-from ..figures import OfferFigures
+from ..figures import TOTAL_YEARS, OfferFigures
 from ..model import Offer
 from . import formulas as f
 from .names import rate_name
@@ -25,6 +27,7 @@ from .styles import (
     LABEL,
     LEFT,
     MUTED,
+    PERCENT,
     RATE,
     SECTION,
     STATUS_FILLS,
@@ -37,6 +40,7 @@ from .styles import (
     print_setup,
     put,
     put_formula,
+    put_input,
     put_text,
     signed_money_format,
     widths,
@@ -45,7 +49,7 @@ from .years import total_comp_cell
 
 TITLE_SHEET = "Compare"
 HEADER_ROW = 4
-CURRENCY_ROW, RATE_ROW, BASE_ROW, STOCK_ROW, BONUS_ROW, TOTAL_ROW = 5, 6, 7, 8, 9, 10
+CURRENCY_ROW, RATE_ROW, BASE_ROW, STOCK_ROW, BONUS_ROW, TOTAL_ROW, YEARS_ROW = 5, 6, 7, 8, 9, 10, 11
 COMPONENTS = (
     (BASE_ROW, "Base"),
     (STOCK_ROW, "Stock per year"),
@@ -54,7 +58,7 @@ COMPONENTS = (
 )
 # What each component row shows, as `figures.CompetingFigures.ahead_on` names it.
 COMPONENT_PARTS = {BASE_ROW: "base", STOCK_ROW: "stock_annual", BONUS_ROW: "bonus", TOTAL_ROW: "total_comp"}
-FIRST_YEAR_ROW = 13
+SCHEDULE_TOP = 13  # the section title of "How each competing grant vests"
 THIS_OFFER = "B"
 
 
@@ -63,47 +67,82 @@ def competitor_column(index: int) -> str:
     return get_column_letter(3 + index)
 
 
+def difference_column(index: int) -> str:
+    """In the difference and leader tables competitors start at B: there is no "this offer" there."""
+    return get_column_letter(2 + index)
+
+
+def competitor_years_cell(index: int) -> str:
+    """The cell counting the years competing offer `index`'s grant vests over."""
+    return f"{TITLE_SHEET}!${competitor_column(index)}${YEARS_ROW}"
+
+
 @dataclass(frozen=True)
 class CompareRows:
-    """Where each row is, for a table of `years` years."""
+    """Where each row is, for a comparison over `years` years."""
 
     years: int
 
+    def vesting(self, year: int) -> int:
+        """A competing grant's percent vesting in `year`: the schedule's inputs."""
+        return SCHEDULE_TOP + 1 + year
+
+    @property
+    def cliff(self) -> int:
+        return self.vesting(self.years) + 1
+
+    def sign_on(self, year: int) -> int:
+        return self.cliff + year
+
     def year(self, year: int) -> int:
-        return FIRST_YEAR_ROW + year - 1
+        return self.sign_on(self.years) + 2 + year
+
+    @property
+    def four_years(self) -> int:
+        return self.year(self.years) + 1
 
     @property
     def differences_header(self) -> int:
-        return self.year(self.years) + 3
+        return self.four_years + 3
+
+    @property
+    def sources(self) -> list[int]:
+        """The rows the difference table subtracts, in its order."""
+        return (
+            [row for row, _ in COMPONENTS]
+            + [self.year(y) for y in range(1, self.years + 1)]
+            + [self.four_years]
+        )
 
     def difference(self, source_row: int) -> int:
-        """The row holding this offer minus each competitor for a component or year row."""
-        sources = [row for row, _ in COMPONENTS] + [self.year(y) for y in range(1, self.years + 1)]
-        return self.differences_header + 1 + sources.index(source_row)
+        """The row holding this offer minus each competitor for a component, year or total row."""
+        return self.differences_header + 1 + self.sources.index(source_row)
 
     def leader(self, year: int) -> int:
-        return self.difference(self.year(self.years)) + 2 + year
+        return self.difference(self.four_years) + 2 + year
 
     @property
     def lead_change(self) -> int:
         return self.leader(self.years) + 1
 
 
-def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures, guide_years: str) -> None:
-    """`guide_years`: the cell holding the years competing grants vest over."""
+def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures) -> None:
     sheet = workbook[TITLE_SHEET]
-    rows = CompareRows(figures.vesting_years)
+    rows = CompareRows(len(figures.compare_by_year))
     put_text(sheet, "A1", "Competing offers beside this one", TITLE)
     put_text(
         sheet,
         "A2",
-        f"Every amount in {offer.currency}, converted through the Rates sheet. Competing grants vest "
-        "evenly over the guide's vesting years; edit competing offers on the Offer sheet.",
+        f"Every amount in {offer.currency}, converted through the Rates sheet. Edit competing offers on "
+        "the Offer sheet, and how each grant vests below.",
         SUBTITLE,
     )
     if not offer.competing:
         put_text(sheet, "A3", "This offer lists no competing offers (add them under `competing`).", MUTED)
-    _figures(sheet, offer, rows, guide_years, figures)
+    _figures(sheet, offer, figures)
+    if offer.competing:
+        _schedules(sheet, offer, rows, figures)
+    _years(sheet, offer, rows, figures)
     if offer.competing:
         _differences(sheet, offer, rows, figures)
         _leaders(sheet, offer, rows, figures)
@@ -111,18 +150,20 @@ def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures, guide
     print_setup(sheet)
 
 
-def _company_headers(sheet, row: int, offer: Offer) -> None:
+def _company_headers(sheet, row: int, offer: Offer, this_offer: bool = True) -> None:
     """Company names are untrusted text: written as text, then given the header's look."""
-    header_row(sheet, row, ["", "This offer"])
+    header_row(sheet, row, ["", "This offer"] if this_offer else [""])
+    column = competitor_column if this_offer else difference_column
     for index, other in enumerate(offer.competing):
-        cell = put_text(sheet, f"{competitor_column(index)}{row}", other.company)
+        cell = put_text(sheet, f"{column(index)}{row}", other.company)
         look(cell, font=HEADER, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
 
 
-def _figures(sheet, offer: Offer, rows: CompareRows, guide_years: str, figures: OfferFigures) -> None:
+def _figures(sheet, offer: Offer, figures: OfferFigures) -> None:
     money = money_format(offer.currency)
     _company_headers(sheet, HEADER_ROW, offer)
-    labels = [(CURRENCY_ROW, "Paid in"), (RATE_ROW, f"Value of 1 unit in {offer.currency}"), *COMPONENTS]
+    labels = [(CURRENCY_ROW, "Paid in"), (RATE_ROW, f"Value of 1 unit in {offer.currency}"), *COMPONENTS,
+              (YEARS_ROW, "Grant vests over (years)")]  # fmt: skip
     for row, label in labels:
         put_text(sheet, f"A{row}", label, LABEL)
     this = THIS_OFFER
@@ -130,72 +171,112 @@ def _figures(sheet, offer: Offer, rows: CompareRows, guide_years: str, figures: 
     own_rate = rate_name(offer.currency)
     put_formula(sheet, f"{this}{RATE_ROW}", f.reference(own_rate), figures.rates[offer.currency], RATE)
     for row, name in ((BASE_ROW, "offer_base"), (STOCK_ROW, "offer_stock_annual"), (BONUS_ROW, "offer_bonus"),
-                      (TOTAL_ROW, "offer_total_comp")):  # fmt: skip
-        put_formula(
-            sheet,
-            f"{this}{row}",
-            f.reference(name),
-            getattr(figures, name),
-            money,
-            LABEL if row == TOTAL_ROW else None,
-        )
+                      (TOTAL_ROW, "offer_total_comp"), (YEARS_ROW, "vesting_years")):  # fmt: skip
+        number_format = None if row == YEARS_ROW else money
+        put_formula(sheet, f"{this}{row}", f.reference(name), getattr(figures, name), number_format,
+                    LABEL if row == TOTAL_ROW else None)  # fmt: skip
     for index, (other, shows) in enumerate(zip(offer.competing, figures.competing, strict=True)):
         col, code = competitor_column(index), other.currency
         base, stock, bonus_pct = (competing_cell(index, column) for column in "CDE")
+        years = f"{col}${YEARS_ROW}"
         put_text(sheet, f"{col}{CURRENCY_ROW}", code)
         put_formula(sheet, f"{col}{RATE_ROW}", f.reference(rate_name(code)), shows.rate, RATE)
         put_formula(sheet, f"{col}{BASE_ROW}", f.converted(base, code), shows.base, money)
         put_formula(
-            sheet, f"{col}{STOCK_ROW}", f.converted(f"{stock}/{guide_years}", code), shows.stock_annual, money
+            sheet, f"{col}{STOCK_ROW}", f.converted(f"{stock}/{years}", code), shows.stock_annual, money
         )
         put_formula(sheet, f"{col}{BONUS_ROW}", f.converted(f"{base}*{bonus_pct}", code), shows.bonus, money)
         put_formula(
             sheet, f"{col}{TOTAL_ROW}", f.total(f"{col}{BASE_ROW}:{col}{BONUS_ROW}"),
             shows.total_comp_in_offer_currency, money, LABEL,
         )  # fmt: skip
-    put_text(sheet, f"A{FIRST_YEAR_ROW - 1}", "Total comp, year by year", SECTION)
+
+
+def _schedules(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
+    """Each competing grant's schedule and sign-on, as inputs, in its own currency."""
+    put_text(sheet, f"A{SCHEDULE_TOP}", "How each competing grant vests (edit here)", SECTION)
+    _company_headers(sheet, SCHEDULE_TOP + 1, offer)
+    put_text(sheet, f"{THIS_OFFER}{SCHEDULE_TOP + 2}", "on the Years sheet", MUTED)
     for year in range(1, rows.years + 1):
+        put(sheet, f"A{rows.vesting(year)}", year, '"Vests in year "0', LABEL, LEFT)
+        put_text(sheet, f"A{rows.sign_on(year)}", f"Sign-on paid in year {year} (own currency)", LABEL)
+    put_text(sheet, f"A{rows.cliff}", "Cliff (months)", LABEL)
+    for index, (other, shows) in enumerate(zip(offer.competing, figures.competing, strict=True)):
+        col, vesting = competitor_column(index), shows.vesting
+        for year in range(1, rows.years + 1):
+            if year <= vesting.years:
+                put_input(sheet, f"{col}{rows.vesting(year)}", vesting.percents[year - 1] / 100, PERCENT)
+            sign_on = other.sign_on[year - 1] if year <= len(other.sign_on) else 0
+            put_input(sheet, f"{col}{rows.sign_on(year)}", sign_on, money_format(other.currency))
+        put_input(sheet, f"{col}{rows.cliff}", vesting.cliff_months)
+        percents = f"{col}${rows.vesting(1)}:{col}${rows.vesting(rows.years)}"
+        put_formula(sheet, f"{col}{YEARS_ROW}", f"=COUNT({percents})", vesting.years)
+
+
+def _years(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
+    money = money_format(offer.currency)
+    this = THIS_OFFER
+    first = rows.year(1)
+    put_text(sheet, f"A{first - 1}", "Total comp, year by year", SECTION)
+    for year, ours in enumerate(figures.compare_by_year, start=1):
         row = rows.year(year)
         put(sheet, f"A{row}", year, YEAR_NUMBER, LABEL, LEFT)
-        ours = figures.years[year - 1].total_comp
-        put_formula(sheet, f"{this}{row}", f.reference(total_comp_cell(year)), ours, money)
-        for index, shows in enumerate(figures.competing):
-            col = competitor_column(index)
-            put_formula(
-                sheet,
-                f"{col}{row}",
-                f.competing_in_year(
-                    f"$A{row}", f"{col}${BASE_ROW}", f"{col}${BONUS_ROW}", f"{col}${STOCK_ROW}", guide_years
-                ),
-                shows.by_year[year - 1],
-                money,
+        # Past this offer's own vesting years its grant has vested: base and bonus are left.
+        source = (
+            f.reference(total_comp_cell(year)) if year <= figures.vesting_years else "=offer_base+offer_bonus"
+        )
+        put_formula(sheet, f"{this}{row}", source, ours, money)
+    put_text(sheet, f"A{rows.four_years}", f"First {TOTAL_YEARS} years", LABEL)
+    last = rows.year(TOTAL_YEARS)
+    put_formula(sheet, f"{this}{rows.four_years}", f.total(f"{this}{first}:{this}{last}"), figures.four_years,
+                money, LABEL)  # fmt: skip
+    years = f"$A${rows.vesting(1)}:$A${rows.vesting(rows.years)}"
+    for index, shows in enumerate(figures.competing):
+        col = competitor_column(index)
+        stock = competing_cell(index, "D")
+        percents = f"{col}${rows.vesting(1)}:{col}${rows.vesting(rows.years)}"
+        period = str(shows.vesting.months_between_vests)
+        for year in range(1, rows.years + 1):
+            row = rows.year(year)
+            share_by_end = f.vested_share_expression(
+                f"12*$A{row}", f"{col}${rows.cliff}", period, years, percents
             )
+            share_by_start = f.vested_share_expression(f"12*($A{row}-1)", f"{col}${rows.cliff}", period, years,
+                                                       percents)  # fmt: skip
+            formula = f.competing_in_year(
+                f"{col}${BASE_ROW}", f"{col}${BONUS_ROW}", stock, share_by_end, share_by_start,
+                f"{col}${rows.sign_on(year)}", rate_name(shows.currency),
+            )  # fmt: skip
+            put_formula(sheet, f"{col}{row}", formula, shows.by_year[year - 1], money)
+        put_formula(sheet, f"{col}{rows.four_years}", f.total(f"{col}{first}:{col}{last}"), shows.four_years,
+                    money, LABEL)  # fmt: skip
 
 
 def _differences(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
     signed = signed_money_format(offer.currency)
     top = rows.differences_header
     put_text(sheet, f"A{top - 1}", "This offer minus each competitor (green: this offer ahead)", SECTION)
-    _company_headers(sheet, top, offer)
-    sources = [*COMPONENTS, *((rows.year(y), f"Year {y}") for y in range(1, rows.years + 1))]
-    for position, (source, label) in enumerate(sources):
+    _company_headers(sheet, top, offer, this_offer=False)
+    labels = [*(label for _, label in COMPONENTS), *(f"Year {y}" for y in range(1, rows.years + 1)),
+              f"First {TOTAL_YEARS} years"]  # fmt: skip
+    for position, (source, label) in enumerate(zip(rows.sources, labels, strict=True)):
         row = rows.difference(source)
         put_text(sheet, f"A{row}", label, LABEL)
         for index, shows in enumerate(figures.competing):
-            ahead = (
-                shows.ahead_on[COMPONENT_PARTS[source]]
-                if source in COMPONENT_PARTS
-                else shows.ahead_by[position - len(COMPONENTS)]
-            )
-            col = competitor_column(index)
-            put_formula(
-                sheet, f"{col}{row}", f.difference(f"${THIS_OFFER}{source}", f"{col}{source}"), ahead, signed
-            )
-    first, last = rows.difference(BASE_ROW), rows.difference(rows.year(rows.years))
-    area = f"C{first}:{competitor_column(len(offer.competing) - 1)}{last}"
+            if source in COMPONENT_PARTS:
+                ahead = shows.ahead_on[COMPONENT_PARTS[source]]
+            elif source == rows.four_years:
+                ahead = shows.ahead_on["four_years"]
+            else:
+                ahead = shows.ahead_by[position - len(COMPONENTS)]
+            theirs = f"{competitor_column(index)}{source}"
+            put_formula(sheet, f"{difference_column(index)}{row}", f.difference(f"${THIS_OFFER}{source}", theirs),
+                        ahead, signed)  # fmt: skip
+    first, last = rows.difference(BASE_ROW), rows.difference(rows.four_years)
+    area = f"B{first}:{difference_column(len(offer.competing) - 1)}{last}"
     # To the cent, as the leader row judges it: float noise is neither ahead nor behind.
     for test, fill in ((">0", STATUS_FILLS["within"]), ("<0", STATUS_FILLS["below"])):
-        sheet.conditional_formatting.add(area, FormulaRule(formula=[f"ROUND(C{first},2){test}"], fill=fill))
+        sheet.conditional_formatting.add(area, FormulaRule(formula=[f"ROUND(B{first},2){test}"], fill=fill))
 
 
 def _leaders(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
@@ -205,14 +286,12 @@ def _leaders(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> N
         put_text(sheet, f"A{rows.leader(year)}", f"Year {year}", LABEL)
     put_text(sheet, f"A{rows.lead_change}", "Lead changes in year", LABEL)
     for index, shows in enumerate(figures.competing):
-        col = competitor_column(index)
+        col = difference_column(index)
+        company = f"{competitor_column(index)}${HEADER_ROW}"
         for year in years:
             ahead_by = f"{col}{rows.difference(rows.year(year))}"
             put_formula(
-                sheet,
-                f"{col}{rows.leader(year)}",
-                f.leader(ahead_by, f"{col}${HEADER_ROW}"),
-                shows.leaders[year - 1],
+                sheet, f"{col}{rows.leader(year)}", f.leader(ahead_by, company), shows.leaders[year - 1]
             )
         leaders = [f"{col}{rows.leader(year)}" for year in years]
         put_formula(

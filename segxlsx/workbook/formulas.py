@@ -136,6 +136,10 @@ def months_between_vests(every: str) -> str:
 
 
 def vested_share(month: str, cliff: str, period: str, years: str, percents: str) -> str:
+    return "=" + vested_share_expression(month, cliff, period, years, percents)
+
+
+def vested_share_expression(month: str, cliff: str, period: str, years: str, percents: str) -> str:
     """The share of the grant vested by the end of `month` (see `figures.vested_share`).
 
     `years` and `percents` are the schedule's year numbers and percents, `period` the months
@@ -146,7 +150,7 @@ def vested_share(month: str, cliff: str, period: str, years: str, percents: str)
     passed = f"(INT(({month}-12*({year}-1))/{period})*{period}/12)"
     scheduled = f'SUMIF({years},"<"&{year},{percents})+INDEX({percents},{year})*{passed}'
     return (
-        f"=IF(OR({month}<=0,{month}<{cliff}),0,"
+        f"IF(OR({month}<=0,{month}<{cliff}),0,"
         f"IF({month}>=12*ROWS({percents}),1,({scheduled})/SUM({percents})))"
     )
 
@@ -213,9 +217,14 @@ def year_one_against_average(difference: str, avg: str) -> str:
 # -- competing offers ---------------------------------------------------------------------------
 
 
-def competing_in_year(year: str, base: str, bonus: str, stock_annual: str, vesting_years: str) -> str:
-    """A competing offer's total comp in a year: its grant vests evenly, then stops."""
-    return f"={base}+{bonus}+IF({year}<={vesting_years},{stock_annual},0)"
+def competing_in_year(
+    base: str, bonus: str, stock: str, share_by_end: str, share_by_start: str, sign_on: str, rate: str
+) -> str:
+    """A competing offer's total comp in a year: cash, the grant vesting that year, its sign-on.
+
+    `base` and `bonus` are already in the offer's currency; the grant and sign-on are converted.
+    """
+    return f"={base}+{bonus}+({stock}*(({share_by_end})-({share_by_start}))+{sign_on})*{rate}"
 
 
 def leader(ahead_by: str, them: str) -> str:

@@ -50,11 +50,16 @@ CHART_DATA_COLUMN = "K"
 
 
 def write_offer(
-    workbook: Workbook, offer: Offer, guide: Guide, bands: BandsSheet, figures: OfferFigures
+    workbook: Workbook,
+    offer: Offer,
+    guide: Guide,
+    bands: BandsSheet,
+    figures: OfferFigures,
+    competitor_years: list[str],
 ) -> None:
+    """`competitor_years`: the cell counting each competing grant's vesting years (on Compare)."""
     sheet = workbook[TITLE_SHEET]
     money = money_format(offer.currency)
-    band = guide.band(offer.region)
     put_text(sheet, "A1", f"Offer review: {offer.candidate}", TITLE)
     put_text(
         sheet,
@@ -67,7 +72,7 @@ def write_offer(
     _comparison(workbook, sheet, offer, bands, money, figures)
     _asks(workbook, sheet, guide, bands, money, figures)
     if offer.competing:
-        _competing(sheet, offer, bands.cell(band.region, b.YEARS), money, figures)
+        _competing(sheet, offer, competitor_years, money, figures)
     _chart(sheet, offer, figures)
     sheet.freeze_panes = "A4"
     widths(
@@ -325,8 +330,8 @@ def competing_cell(index: int, column: str) -> str:
     return f"{TITLE_SHEET}!${column}${COMPETING_TOP + 2 + index}"
 
 
-def _competing(sheet, offer: Offer, years: str, money: str, figures: OfferFigures) -> None:
-    """`years` is the cell of the guide's vesting years, over which competing grants vest."""
+def _competing(sheet, offer: Offer, years: list[str], money: str, figures: OfferFigures) -> None:
+    """`years`: for each competing offer, the cell of the years its grant vests over."""
     put_text(sheet, f"A{COMPETING_TOP}", "Competing offers", SECTION)
     header_row(
         sheet,
@@ -352,7 +357,7 @@ def _competing(sheet, offer: Offer, years: str, money: str, figures: OfferFigure
         put_formula(
             sheet,
             f"F{row}",
-            f.annual_total_comp(f"C{row}", f"D{row}", years, f"E{row}"),
+            f.annual_total_comp(f"C{row}", f"D{row}", years[index], f"E{row}"),
             shows.total_comp,
             own,
         )
