@@ -113,6 +113,9 @@ class Guide:
     levers: tuple[Lever, ...]
     strategy: Strategy
     sources: tuple[str, ...]
+    # What reading the guide had to change for the user to hear of, e.g. a character an Excel
+    # file cannot hold, replaced in the prose with U+FFFD. Not part of the guide itself.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if not self.bands:
