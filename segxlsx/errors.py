@@ -100,8 +100,9 @@ def display_path(path: str | Path) -> str:
     """A path as the user would recognise it: relative to the working directory when inside it."""
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        # The folder is resolved, not the name: the name may be a link that loops, or dangles.
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 

@@ -42,12 +42,13 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         raise InvalidValue(f"cannot read the file: {error.strerror or error}") from None
+    kind = _file_kind(os.fstat(descriptor).st_mode)
+    if kind:
+        os.close(descriptor)
+        raise InvalidValue(f"expected a file, but this is {kind}")
     with os.fdopen(descriptor, "rb") as handle:
-        kind = _file_kind(os.fstat(descriptor).st_mode)
-        if kind:
-            raise InvalidValue(f"expected a file, but this is {kind}")
         try:
-            data = handle.read(limit + 1)  # one byte more tells a file over the cap
+            data = _read_at_most(handle, limit + 1)  # one byte more tells a file over the cap
         except OSError as error:
             raise InvalidValue(f"cannot read the file: {error.strerror or error}") from None
     if len(data) > limit:
@@ -58,6 +59,19 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
         raise InvalidValue(
             f"not UTF-8 text (byte {error.start:,} is {error.object[error.start]:#04x})"
         ) from None
+
+
+def _read_at_most(handle: Any, size: int) -> bytes:
+    """Up to `size` bytes, in chunks: `read(size)` would set aside all `size` bytes up front."""
+    chunks: list[bytes] = []
+    remaining = size
+    while remaining > 0:
+        chunk = handle.read(min(remaining, 1 << 16))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
 
 
 def _file_kind(mode: int) -> str | None:
@@ -198,15 +212,22 @@ _Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _Yaml12Loader.construct_y
 
 def load_yaml(text: str) -> Any:
     """Parse YAML 1.2 (core schema) with the safe loader; a problem names its line."""
-    loader = _Yaml12Loader(text)
+    loader = None
     try:
+        loader = _Yaml12Loader(text)  # it checks every character at once
         return loader.get_single_data()
+    except yaml.reader.ReaderError as error:  # a character YAML refuses in a file, e.g. a NUL
+        char = chr(error.character) if isinstance(error.character, int) else str(error.character)
+        line = text.count("\n", 0, error.position) + 1
+        raise InvalidValue(
+            f"invalid YAML: {code_point(char)} is not allowed in a YAML file", line=line
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        problem = error.problem or error.context or "invalid YAML"
+        problem = " ".join(str(error.problem or error.context or "invalid YAML").split())
         raise InvalidValue(f"invalid YAML: {problem}", line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as error:
-        raise InvalidValue(f"invalid YAML: {error}") from None
+        raise InvalidValue(f"invalid YAML: {' '.join(str(error).split())}") from None
     except RecursionError:  # a last guard; MAX_YAML_DEPTH stops real nesting long before
         raise InvalidValue("invalid YAML: nested too deeply") from None
     except (ValueError, TypeError, KeyError, OverflowError) as error:
@@ -214,7 +235,8 @@ def load_yaml(text: str) -> Any:
         # constructors raise plain Python errors for those.
         raise InvalidValue(f"invalid YAML: a value cannot be read ({type(error).__name__})") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 # --- JSON ------------------------------------------------------------------------------------------
