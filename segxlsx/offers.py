@@ -18,9 +18,10 @@ File formats (fields as in SPEC.md, "Offers"):
   Without it the grant vests evenly over the band's vesting years. `cliff_months` defaults to
   12, `vest_every` to `yearly`. `sign_on` is one amount (paid in year 1) or a list by year.
 
-Every file is untrusted: it is read through `inputs` (size cap, safe YAML with an alias guard),
-nested values are never printed whole, and text that Excel would refuse is refused here, with a
-message, before it can break a workbook later.
+Every file is untrusted: it is read through `inputs` (regular files only, a size cap, YAML 1.2
+with duplicate keys refused and aliases bounded by what they expand to), nested values are never
+printed whole, and text an Excel file cannot hold is refused here, field by field, with its
+code point, before it can break a workbook later.
 """
 
 from __future__ import annotations
