@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from .errors import InvalidValue
-from .text import code_point, first_unwritable
+from .errors import InvalidValue, Location
+from .text import REPLACEMENT, code_point, first_unwritable, visible
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # far above any real guide or offer file
 # Nodes a YAML file may stand for once its aliases are expanded. A real offer is ~40 nodes, so
@@ -93,6 +93,21 @@ def check_text(text: str, field: str | None = None) -> str:
     if char is not None:
         raise InvalidValue(f"contains {_unwritable(text, char)}", field=field)
     return text
+
+
+def mend_prose(text: str, where: Location, notes: list[str]) -> str:
+    """`text` with each character an .xlsx file cannot hold replaced by a visible U+FFFD.
+
+    For a guide's prose only, where one stray character should not cost the whole guide; a
+    note saying where goes to `notes`, so the change is never silent.
+    """
+    char = first_unwritable(text)
+    if char is None:
+        return text
+    notes.append(
+        f"{where}: replaced {code_point(char)} with {code_point(REPLACEMENT)} (an Excel file cannot hold it)"
+    )
+    return visible(text)
 
 
 def check_file_name(path: Path) -> Path:

@@ -21,11 +21,11 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..errors import GuideError, InvalidValue, Location, located
-from ..inputs import check_text
+from ..inputs import check_text, mend_prose
 from ..model import Band, Guide, Lever, LeverSection, Range, Strategy
 from ..money import Money, parse_money_range, parse_percent_range
 from ..scripts import strategy_targets, walk_away
-from ..text import REPLACEMENT, code_point, first_unwritable, visible
+from ..text import first_unwritable
 from .mojibake import Dropped, repair
 
 
@@ -113,19 +113,14 @@ def _replace_unwritable(text: str, file: str) -> tuple[str, list[str]]:
     """
     lines = text.split("\n")
     title = next((number for number, line in enumerate(lines) if line.strip()), 0)
-    notes = []
+    notes: list[str] = []
     for number, line in enumerate(lines):
-        char = first_unwritable(line)
-        if char is None:
+        if first_unwritable(line) is None:
             continue
         if number == title or line.lstrip().startswith("|"):
             with located(line=number + 1):
                 check_text(line)
-        lines[number] = visible(line)
-        where = Location(file=file, line=number + 1)
-        notes.append(
-            f"{where}: replaced {code_point(char)} with {code_point(REPLACEMENT)} (an Excel file cannot hold it)"
-        )
+        lines[number] = mend_prose(line, Location(file=file, line=number + 1), notes)
     return "\n".join(lines), notes
 
 

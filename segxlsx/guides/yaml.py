@@ -13,10 +13,9 @@ from typing import Any, TypeVar
 import yaml
 
 from ..errors import InvalidValue, Location, located
-from ..inputs import check_text
+from ..inputs import check_text, mend_prose
 from ..model import Band, Guide, Lever, LeverSection, Range, Strategy
 from ..money import parse_amount, parse_percent
-from ..text import REPLACEMENT, code_point, first_unwritable, visible
 
 T = TypeVar("T")
 
@@ -190,14 +189,8 @@ class _Mapping:
         return str(value)
 
     def _mended(self, text: str, key: str) -> str:
-        char = first_unwritable(text)
-        if char is None:
-            return text
         where = Location(file=self.file, field=f"{self.path}.{key}" if self.path else key)
-        self.notes.append(
-            f"{where}: replaced {code_point(char)} with {code_point(REPLACEMENT)} (an Excel file cannot hold it)"
-        )
-        return visible(text)
+        return mend_prose(text, where, self.notes)
 
     def one(self, key: str, build: Callable[[_Mapping], T]) -> T:
         with located(field=key):
