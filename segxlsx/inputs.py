@@ -219,8 +219,19 @@ _RESOLVERS = [  # tag, pattern, the characters a value of it can start with ("" 
     ),
     ("tag:yaml.org,2002:merge", r"<<", ["<"]),
 ]
-for _tag, _pattern, _first in _RESOLVERS:
-    _Yaml12Loader.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), _first)
+_PLAIN_TYPES = [(tag, re.compile(f"^(?:{pattern})$")) for tag, pattern, _ in _RESOLVERS]
+for (_tag, _regex), (*_, _first) in zip(_PLAIN_TYPES, _RESOLVERS, strict=True):
+    _Yaml12Loader.add_implicit_resolver(_tag, _regex, _first)
+
+
+def yaml_reads_as_text(plain: str) -> bool:
+    """Whether `plain`, written unquoted, reads back as text here (`1e3` does not: it is a number).
+
+    For writers: PyYAML's dumper quotes only what YAML 1.1 would read as something else.
+    """
+    return not any(regex.match(plain) for _, regex in _PLAIN_TYPES)
+
+
 # PyYAML dispatches on the constructor registered per tag, not on the method: register ours.
 _Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _Yaml12Loader.construct_yaml_int)
 

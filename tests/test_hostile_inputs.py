@@ -9,6 +9,7 @@ every row is either built or reported.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -28,8 +29,9 @@ from openpyxl import load_workbook
 import segxlsx
 from segxlsx.cli import main
 from segxlsx.errors import GuideError, OfferError, RatesError, SegxlsxError
-from segxlsx.guides import load_guide, read_guide
-from segxlsx.inputs import MAX_YAML_NODES, read_text
+from segxlsx.guides import dump_guide, load_guide, read_guide
+from segxlsx.guides.yaml import guide_from_dict
+from segxlsx.inputs import MAX_YAML_NODES, load_yaml, read_text
 from segxlsx.model import MAX_COMPETING_OFFERS
 from segxlsx.offers import LoadedOffers, load_offers, offer_from_fields, read_offer_file
 from segxlsx.rates import FileRates, load_rates
@@ -254,6 +256,15 @@ def test_4_guides_and_rate_files_are_yaml_1_2_too(tmp_path):
     assert load_guide(write(tmp_path / "g.yaml", text)).company == "NO"
     rates = write(tmp_path / "rates.yaml", "as_of: 2026-11-27\nbase: USD\nrates: {GBP: 0.79, NOK: 010}\n")
     assert FileRates(rates).table().per_base["NOK"] == 10
+
+
+def test_4_import_guide_writes_yaml_that_reads_back_as_the_same_text():
+    # YAML 1.1 writers leave 1e3 unquoted, which YAML 1.2 reads as the number 1000.0
+    lever = dataclasses.replace(GUIDE.levers[0], name="1e3")
+    guide = dataclasses.replace(
+        GUIDE, levers=(lever, *GUIDE.levers[1:]), tagline="NO", sources=("0130", "1:20")
+    )
+    assert guide_from_dict(load_yaml(dump_guide(guide)), GUIDE.id) == guide
 
 
 # --- 5. duplicate keys ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import yaml
 
 from ..errors import InvalidValue, Location, located
-from ..inputs import check_text, mend_prose
+from ..inputs import check_text, mend_prose, yaml_reads_as_text
 from ..model import Band, Guide, Lever, LeverSection, Range, Strategy
 from ..money import parse_amount, parse_percent
 
@@ -30,7 +30,16 @@ def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
 
 
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # The dumper quotes what YAML 1.1 would read as another type; guides are read as YAML 1.2,
+    # which also reads e.g. 1e3 unquoted as a number: quote that too, so text reads back as text.
+    if not yaml_reads_as_text(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
+    return dumper.represent_str(value)
+
+
 _Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_representer(str, _represent_text)
 
 
 def dump_guide(guide: Guide, source: str | None = None) -> str:
