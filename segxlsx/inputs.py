@@ -168,7 +168,7 @@ class _Yaml12Loader(yaml.SafeLoader):
         self.nodes += nodes
         if self.nodes > MAX_YAML_NODES:
             raise InvalidValue(
-                f"the YAML expands to more than {MAX_YAML_NODES:,} values through its aliases "
+                f"the YAML stands for more than {MAX_YAML_NODES:,} values once its aliases are expanded "
                 "(a YAML bomb?); refusing to read on",
                 line=_line(event),
             )

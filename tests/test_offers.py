@@ -374,7 +374,7 @@ def test_a_yaml_alias_bomb_is_refused_quickly(tmp_path, guides, width):
     (error,) = read_offer_file(path, guides).failures
     assert time.perf_counter() - started < 0.5
     assert error.message == (
-        "the YAML expands to more than 1,000,000 values through its aliases (a YAML bomb?); refusing to read on"
+        "the YAML stands for more than 1,000,000 values once its aliases are expanded (a YAML bomb?); refusing to read on"
     )
     assert error.location.file == display_path(path)
     assert error.location.line is not None
