@@ -9,16 +9,16 @@ valid offer: text, amounts and competing offers are all checked as they are load
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .errors import OfferError, SegxlsxError
+from .errors import OfferError, SegxlsxError, display_path
 from .figures import offer_figures
 from .guides import load_guides
 from .model import Guide, Offer
-from .offers import LoadedOffers, load_offers
+from .offers import LoadedOffers, load_offers, offer_files
 from .rates import RateTable, load_rates
 from .wording import load_wording
 
@@ -50,13 +50,25 @@ def validate(
     Problems that stop everything (a bad guide or template, rates that cannot be had, a missing
     path) raise `SegxlsxError`, as they do for `build`.
     """
+    offers = list(offers)  # read twice: to load, and to list failures in input order
     guide_map = load_guides(guides)
     load_wording(templates)
     loaded = load_offers(offers, guide_map)
     table = load_rates(rates, as_of=as_of, strict=strict_rates)
     checked = check_figures(loaded, guide_map, table)
     notes = tuple(note for guide in guide_map.values() for note in guide.notes) + table.notes
-    return Validation(checked.offers, checked.failures, notes)
+    return Validation(checked.offers, tuple(sorted(checked.failures, key=_input_order(offers))), notes)
+
+
+def _input_order(paths: list[str | Path]) -> Callable[[SegxlsxError], tuple[int, int]]:
+    """Failures as their offers stand in the input: by file, then by row or position."""
+    files = {display_path(path): number for number, path in enumerate(offer_files(paths))}
+
+    def key(error: SegxlsxError) -> tuple[int, int]:
+        where = error.location
+        return files.get(where.file or "", len(files)), where.row or where.index or 0
+
+    return key
 
 
 def check_figures(loaded: LoadedOffers, guides: Mapping[str, Guide], table: RateTable) -> LoadedOffers:
