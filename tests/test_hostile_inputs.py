@@ -28,7 +28,7 @@ from openpyxl import load_workbook
 
 import segxlsx
 from segxlsx.cli import main
-from segxlsx.errors import GuideError, OfferError, RatesError, SegxlsxError
+from segxlsx.errors import GuideError, OfferError, RatesError, SegxlsxError, display_path
 from segxlsx.guides import dump_guide, load_guide, read_guide
 from segxlsx.guides.yaml import guide_from_dict
 from segxlsx.inputs import MAX_YAML_NODES, load_yaml, read_text
@@ -129,11 +129,11 @@ def test_1_a_markdown_guide_mends_prose_by_line_and_refuses_a_band_row(tmp_path)
     lines = seed.split("\n")
     prose_line = next(n for n, line in enumerate(lines) if line.startswith("Segment "))  # narrative
     lines[prose_line] += "\uffff"
-    loaded = read_guide(write(tmp_path / "prose.md", "\n".join(lines)))
+    path = write(tmp_path / "prose.md", "\n".join(lines))
+    loaded = read_guide(path)
     assert any("\ufffd" in paragraph for paragraph in loaded.guide.narrative)
     assert loaded.guide.notes == (
-        f"{loaded.guide.notes[0].split(':')[0]}:{prose_line + 1}: replaced U+FFFF with U+FFFD "
-        "(an Excel file cannot hold it)",
+        f"{display_path(path)}:{prose_line + 1}: replaced U+FFFF with U+FFFD (an Excel file cannot hold it)",
     )
     band_line = next(n for n, line in enumerate(lines) if line.startswith("| London"))
     lines[band_line] = lines[band_line].replace("London", "Lon\x02don")
