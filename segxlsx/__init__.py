@@ -22,6 +22,7 @@ _PUBLIC = {
     "load_guides": "segxlsx.guides",
     "load_offers": "segxlsx.offers",
     "load_rates": "segxlsx.rates",
+    "validate": "segxlsx.validation",
     "offer_figures": "segxlsx.figures",
     "render_offer": "segxlsx.workbook",
     "workbook_bytes": "segxlsx.workbook",

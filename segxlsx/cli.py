@@ -135,6 +135,8 @@ def import_guide(guide: Path, output: Path | None) -> None:
             "in a wrong encoding and cannot be restored without guessing",
             err=True,
         )
+    for note in loaded.guide.notes:
+        click.echo(f"warning: {note}", err=True)
     for band in loaded.guide.bands:
         check = total_comp_check(band)
         if check.flagged:
@@ -156,32 +158,52 @@ def import_guide(guide: Path, output: Path | None) -> None:
 @main.command("validate")
 @click.argument("offers", nargs=-1, type=click.Path(path_type=Path))
 @guides_option
+@rates_options
+@click.option(
+    "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A folder of script wording to check instead of templates/.",
+)  # fmt: skip
 @click.pass_context
-def validate(ctx: click.Context, offers: tuple[Path, ...], guides: tuple[Path, ...]) -> None:
-    """Check offer files against their guides without writing anything.
+def validate(
+    ctx: click.Context,
+    offers: tuple[Path, ...],
+    guides: tuple[Path, ...],
+    rates_spec: str,
+    as_of: date | None,
+    strict_rates: bool,
+    templates: Path | None,
+) -> None:
+    """Check offer files as a build would, without writing anything.
 
     OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: data/offers/).
-    Prints one line per problem, naming the file, the row or offer number, the candidate and
-    the field, then a count. Exits 0 when every offer is good, 1 when any is not, and 2 when
-    nothing could be checked (a bad guide, a missing path).
+    Runs the checks `build` runs, rates included, so an offer that validates builds. Prints one
+    line per problem, naming the file, the row or offer number, the candidate and the field,
+    then a count. Exits 0 when every offer is good, 1 when any is not, and 2 when nothing could
+    be checked (a bad guide, a missing path, rates that cannot be had).
 
     \b
     Examples:
       segxlsx validate
       segxlsx validate data/offers/ --guide data/guides/segment-data-engineer.yaml
-      segxlsx validate new-offers.csv priya-raman.yaml
+      segxlsx validate new-offers.csv priya-raman.yaml --rates q4-rates.yaml
     """
-    from .guides import load_guides
-    from .offers import load_offers
+    from .validation import validate as validate_offers
 
-    loaded_guides = load_guides(guides or [Path("data/guides")])
-    loaded = load_offers(offers or [Path("data/offers")], loaded_guides)
-    for failure in loaded.failures:
+    checked = validate_offers(
+        offers or [Path("data/offers")],
+        guides or [Path("data/guides")],
+        rates=rates_spec,
+        as_of=as_of,
+        strict_rates=strict_rates,
+        templates=templates,
+    )
+    for note in checked.notes:
+        click.echo(f"warning: {note}", err=True)
+    for failure in checked.failures:
         click.echo(str(failure))
-    count = len(loaded.offers)
-    click.echo(f"{count} offer{'' if count == 1 else 's'} OK, {len(loaded.failures)} with problems")
-    if loaded.failures:
-        ctx.exit(1)
+    count = len(checked.offers)
+    click.echo(f"{count} offer{'' if count == 1 else 's'} OK, {len(checked.failures)} with problems")
+    ctx.exit(checked.exit_code)
 
 
 @main.command("rates")

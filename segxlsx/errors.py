@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .text import visible
+
 
 @dataclass(frozen=True)
 class Location:
@@ -23,6 +25,14 @@ class Location:
     index: int | None = None  # an offer's position in a YAML/JSON list, 1-based
     candidate: str | None = None
     field: str | None = None
+
+    def __post_init__(self) -> None:
+        # A location is shown in messages and written to the summary's Errors sheet: a file name,
+        # candidate or key holding a character an .xlsx cannot hold must not corrupt that sheet.
+        for part in ("file", "candidate", "field"):
+            value = getattr(self, part)
+            if isinstance(value, str):
+                object.__setattr__(self, part, visible(value))
 
     def __str__(self) -> str:
         where = self.file or ""
@@ -46,6 +56,7 @@ class SegxlsxError(Exception):
     exit_code = 2  # nothing could run; per-offer problems lower this to 1
 
     def __init__(self, message: str, location: Location | None = None, **where: object) -> None:
+        message = visible(message)  # the message may quote the input; see Location.__post_init__
         super().__init__(message)
         self.message = message
         self.location = replace(location or Location(), **where)  # type: ignore[arg-type]
@@ -89,8 +100,9 @@ def display_path(path: str | Path) -> str:
     """A path as the user would recognise it: relative to the working directory when inside it."""
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        # The folder is resolved, not the name: the name may be a link that loops, or dangles.
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 

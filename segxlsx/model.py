@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .errors import InvalidValue, Location, located
-from .money import check_currency
+from .money import check_amount_range, check_currency
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Range:
         for name in ("min", "max"):
             if not isinstance(getattr(self, name), Decimal):
                 raise InvalidValue(f"expected a number, got {getattr(self, name)!r}", field=name)
+            check_amount_range(getattr(self, name), field=name)
         if self.min > self.max:
             raise InvalidValue(f"min {self.min:,} is above max {self.max:,}")
         if self.min < 0:
@@ -92,6 +93,7 @@ class Strategy:
         for name in ("target_base", "target_stock", "walk_away_stock"):
             if not isinstance(getattr(self, name), Decimal) or getattr(self, name) <= 0:
                 raise InvalidValue(f"expected a positive amount, got {getattr(self, name)!r}", field=name)
+            check_amount_range(getattr(self, name), field=name)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,9 @@ class Guide:
     levers: tuple[Lever, ...]
     strategy: Strategy
     sources: tuple[str, ...]
+    # What reading the guide had to change for the user to hear of, e.g. a character an Excel
+    # file cannot hold, replaced in the prose with U+FFFD. Not part of the guide itself.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if not self.bands:
@@ -176,6 +181,8 @@ class CompetingOffer:
 
     def __post_init__(self) -> None:
         check_currency(self.currency, field="currency")
+        for name in ("base", "stock"):
+            check_amount(getattr(self, name), field=name)
         check_fraction(self.bonus_pct, field="bonus")
         for number, amount in enumerate(self.sign_on, start=1):
             check_amount(amount, field="sign_on" if len(self.sign_on) == 1 else f"sign_on[{number}]")
@@ -187,6 +194,9 @@ class CompetingOffer:
 # this from the start date, so every frequency has vested the same amount at each year end.
 VEST_EVERY = {"monthly": 1, "quarterly": 3, "yearly": 12}
 DEFAULT_CLIFF_MONTHS = 12
+# Competing offers an offer may list. Each takes a column of the Compare sheet and a clause of
+# the counter script; a candidate weighing more than this many is a pasting accident.
+MAX_COMPETING_OFFERS = 20
 MAX_VESTING_YEARS = 10
 # Even over three years is 33.33…% a year, which no decimal writes exactly; a schedule this
 # close to 100% is accepted, and `figures.vested_share` divides by its own total anyway.
@@ -280,6 +290,11 @@ class Offer:
             check_amount(getattr(self, name), field=name)
         for number, amount in enumerate(self.sign_on, start=1):
             check_amount(amount, field="sign_on" if len(self.sign_on) == 1 else f"sign_on[{number}]")
+        if len(self.competing) > MAX_COMPETING_OFFERS:
+            raise InvalidValue(
+                f"lists {len(self.competing):,} competing offers; at most {MAX_COMPETING_OFFERS} fit the workbook",
+                field="competing",
+            )
         if self.vesting is not None:
             check_sign_on_years(self.sign_on, self.vesting.years)
 
@@ -299,6 +314,7 @@ def check_sign_on_years(sign_on: tuple[Decimal, ...], years: int) -> None:
 
 
 def check_amount(value: Decimal, field: str) -> Decimal:
-    if not isinstance(value, Decimal) or value < 0:
+    """An amount of money: a `Decimal` from 0 to `money.MAX_AMOUNT`."""
+    if not isinstance(value, Decimal) or check_amount_range(value, field=field) < 0:
         raise InvalidValue(f"expected an amount of 0 or more, got {value!r}", field=field)
     return value

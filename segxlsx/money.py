@@ -61,6 +61,10 @@ _RANGE_SPLIT = re.compile(r"\s*(?:[\u2013\u2014-]|\bto\b)\s*")
 # "131.500" or "€1.250.000": thousands written with dots, as Excel does in a European locale.
 _DOT_THOUSANDS = re.compile(r"^\D*[1-9]\d{0,2}(?:\.\d{3})+(?:\s*[A-Z]{3})?\s*$")
 _PERCENT = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*%\s*$")
+# No pay comes near a trillion in any currency (yen and rupiah included), so a larger number is
+# a typing or pasting accident. The bound also keeps every figure, converted and rounded to the
+# cent, inside Decimal's 28 digits, where a 29-digit amount would stop a build.
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,21 @@ def check_currency(code: str, field: str | None = None) -> str:
     return code
 
 
+def check_amount_range(number: Decimal, field: str | None = None) -> Decimal:
+    """`number` when it is finite and at most `MAX_AMOUNT` either side of 0, else `InvalidValue`."""
+    if not number.is_finite():
+        raise InvalidValue(f"expected a number, got {number}", field=field)
+    if abs(number) > MAX_AMOUNT:
+        raise InvalidValue(f"{_size_of(number)} is over the limit of {MAX_AMOUNT:,}", field=field)
+    return number
+
+
+def _size_of(number: Decimal) -> str:
+    """A number too large to use, said without printing thousands of digits."""
+    digits = number.adjusted() + 1
+    return f"{number:,f}" if digits <= 20 else f"a number of {digits:,} digits"
+
+
 def parse_amount(text: str | int | Decimal, currency: str | None = None) -> Money | Decimal:
     """Parse one amount: "£125K", "CHF 140,000", "1.2M", "125000".
 
@@ -91,7 +110,7 @@ def parse_amount(text: str | int | Decimal, currency: str | None = None) -> Mone
     `Decimal`. A currency written in the text that contradicts `currency` is an error.
     """
     if isinstance(text, (int, Decimal)) and not isinstance(text, bool):
-        amount = Decimal(text)
+        amount = check_amount_range(Decimal(text))
         return Money(amount, currency) if currency else amount
     if not isinstance(text, str):
         raise InvalidValue(f'expected an amount such as 125000 or "£125K", got {text!r}')
@@ -111,7 +130,7 @@ def parse_amount(text: str | int | Decimal, currency: str | None = None) -> Mone
         amount = Decimal(match["number"].replace(",", "")) * SUFFIXES[match["suffix"].upper()]
     except InvalidOperation:  # pragma: no cover - the pattern admits only digits
         raise InvalidValue(f"cannot read {text!r} as an amount") from None
-    amount = tidy(amount)
+    amount = tidy(check_amount_range(amount))
     code = written or currency
     return Money(amount, code) if code else amount
 
@@ -164,7 +183,7 @@ def parse_percent(text: str) -> Decimal:
     match = _PERCENT.match(text)
     if not match:
         raise InvalidValue(f'expected a percentage such as "12%", got {text!r}')
-    return tidy(Decimal(match["number"]) / 100)
+    return tidy(check_amount_range(Decimal(match["number"])) / 100)
 
 
 def parse_percent_range(text: str) -> tuple[Decimal, Decimal]:

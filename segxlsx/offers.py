@@ -18,9 +18,10 @@ File formats (fields as in SPEC.md, "Offers"):
   Without it the grant vests evenly over the band's vesting years. `cliff_months` defaults to
   12, `vest_every` to `yearly`. `sign_on` is one amount (paid in year 1) or a list by year.
 
-Every file is untrusted: it is read through `inputs` (size cap, safe YAML with an alias guard),
-nested values are never printed whole, and text that Excel would refuse is refused here, with a
-message, before it can break a workbook later.
+Every file is untrusted: it is read through `inputs` (regular files only, a size cap, YAML 1.2
+with duplicate keys refused and aliases bounded by what they expand to), nested values are never
+printed whole, and text an Excel file cannot hold is refused here, field by field, with its
+code point, before it can break a workbook later.
 """
 
 from __future__ import annotations
@@ -29,14 +30,15 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .errors import InvalidValue, Location, OfferError, SegxlsxError, display_path, located
-from .inputs import MAX_FILE_BYTES, load_json, load_yaml, read_text
+from .inputs import MAX_FILE_BYTES, check_file_name, check_text, load_json, load_yaml, read_text, shorten
 from .model import (
     DEFAULT_CLIFF_MONTHS,
     Band,
@@ -48,6 +50,7 @@ from .model import (
     unknown_choice,
 )
 from .money import check_currency, parse_amount, parse_percent, tidy
+from .text import code_point
 
 OFFER_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 FIELDS = (
@@ -125,7 +128,7 @@ def offer_files(paths: Iterable[str | Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             files += sorted(p for p in path.iterdir() if _is_offer_file(p))
-        elif path.exists():
+        elif path.exists() or path.is_symlink():  # a link that loops is read, and refused, below
             files.append(path)
         else:
             raise SegxlsxError("no such file or folder", file=display_path(path))
@@ -136,7 +139,8 @@ def offer_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _is_offer_file(path: Path) -> bool:
-    return path.suffix.lower() in OFFER_SUFFIXES and not path.name.startswith(".") and path.is_file()
+    # Not `is_file()`: an offers.csv that is a FIFO, a device or a looping link is reported, not skipped.
+    return path.suffix.lower() in OFFER_SUFFIXES and not path.name.startswith(".")
 
 
 def read_offer_file(
@@ -243,7 +247,7 @@ def _vesting_preset(text: str, band_years: int) -> tuple[Decimal, ...]:
         return tuple(percents)
     known = tuple(VESTING_PRESETS)
     raise InvalidValue(
-        f"{unknown_choice('vesting preset', _shown(text, 40), known)} (or percents per year, e.g. [25, 25, 25, 25])",
+        f"{unknown_choice('vesting preset', shorten(text, 40), known)} (or percents per year, e.g. [25, 25, 25, 25])",
         field="vesting",
     )
 
@@ -257,7 +261,10 @@ def _percent(value: Any) -> Decimal:
         match = _PERCENT_NUMBER.match(value)
     if match is None:
         raise InvalidValue(f'expected a percent such as 25 or "25%", got {_kind(value)}')
-    percent = tidy(Decimal(match["number"]))
+    percent = Decimal(match["number"])
+    if not -100 <= percent <= 100:
+        raise InvalidValue(f"expected a percent from 0 to 100, got {shorten(match['number'], 20)}")
+    percent = tidy(percent)
     if percent < 0:
         raise InvalidValue(f"expected a percent of 0 or more, got {percent}")
     return percent
@@ -360,7 +367,7 @@ class _Fields:
             raise InvalidValue(f"expected {what} (a mapping of field names to values), got {_kind(data)}")
         self.values: dict[str, Any] = {}
         for key, value in data.items():
-            written = _shown(str(key), 40)
+            written = shorten(str(key), 40)
             name = _field_name(key)
             if name not in known:
                 raise InvalidValue(unknown_choice("field", written, known), field=written)
@@ -378,7 +385,9 @@ class _Fields:
         """A one-line name (candidate, region, company): no control characters at all."""
         text = self._text(name, required, MAX_NAME_CHARS).strip()
         if _control_characters(text):
-            raise InvalidValue(f"contains a control character ({_control_characters(text)[0]!r})", field=name)
+            raise InvalidValue(
+                f"contains a control character ({code_point(_control_characters(text)[0])})", field=name
+            )
         return text
 
     def notes(self) -> str:
@@ -386,7 +395,7 @@ class _Fields:
         text = self._text("notes", False, MAX_NOTES_CHARS).strip()
         bad = [c for c in _control_characters(text) if c not in "\t\n\r"]
         if bad:
-            raise InvalidValue(f"contains a control character ({bad[0]!r})", field="notes")
+            raise InvalidValue(f"contains a control character ({code_point(bad[0])})", field="notes")
         return text
 
     def _text(self, name: str, required: bool, limit: int) -> str:
@@ -398,7 +407,7 @@ class _Fields:
         text = str(value)
         if len(text) > limit:
             raise InvalidValue(f"is {len(text):,} characters long, over the limit of {limit:,}", field=name)
-        return text
+        return check_text(text, field=name)
 
     def currency(self, default: str) -> str:
         code = self.name("currency", required=False).upper()
@@ -478,7 +487,7 @@ def _amount_text(value: Any) -> str | int | Decimal:
     if isinstance(value, float):
         return str(value)  # a YAML float, read back through the shortest text that gives it
     if isinstance(value, str) and len(value) > MAX_AMOUNT_CHARS:
-        raise InvalidValue(f'expected an amount such as 125000 or "£125K", got {_shown(value)!r}')
+        raise InvalidValue(f'expected an amount such as 125000 or "£125K", got {shorten(value)!r}')
     return value
 
 
@@ -492,7 +501,7 @@ def _blank(value: Any) -> bool:
 
 
 def _control_characters(text: str) -> list[str]:
-    # Excel refuses these in a cell (openpyxl raises), and they can hide text in a terminal.
+    # Beyond what XML refuses (check_text), DEL and the C1 controls can hide text in a terminal.
     return [c for c in text if unicodedata.category(c) == "Cc"]
 
 
@@ -502,13 +511,8 @@ def _candidate_hint(fields: Any) -> str | None:
         return None
     for key, value in fields.items():
         if _field_name(key) == "candidate" and isinstance(value, str) and value.strip():
-            return _shown(value.strip())
+            return shorten(value.strip())
     return None
-
-
-def _shown(text: str, limit: int = 60) -> str:
-    """Untrusted text cut short for a one-line message."""
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _kind(value: Any) -> str:
@@ -518,7 +522,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, (int, float, Decimal)):
         return "a number"
     if isinstance(value, str):
-        return f"the text {_shown(value)!r}"
+        return f"the text {shorten(value)!r}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -545,9 +549,7 @@ def _read_records(path: Path, max_bytes: int) -> list[_Record]:
             f"expected an offer file ending in {', '.join(OFFER_SUFFIXES)}, not {suffix or 'no suffix'!r}"
         )
     try:
-        text = read_text(path, max_bytes)
-    except OSError as error:
-        raise InvalidValue(f"cannot read the file: {error.strerror}") from None
+        text = read_text(check_file_name(path), max_bytes)
     except InvalidValue as error:
         if suffix == ".csv" and error.message.startswith("not UTF-8"):
             # Excel's plain "CSV" is Windows-1252; its "CSV UTF-8" choice is the one that reads.
@@ -577,30 +579,74 @@ def _csv_records(text: str) -> list[_Record]:
     """One offer per row under a header row; rows are numbered from 1 below the header.
 
     Excel set to a European locale saves CSV with semicolons, so a header with more semicolons
-    than commas is read that way. A broken row (an unclosed quote) is named by the line its
-    record starts on; the rows before it still load.
+    than commas is read that way. A row the csv module cannot read (a stray quote) is one
+    problem, named by the line its record starts on, and reading goes on from the next line:
+    an unclosed quote would otherwise swallow every row after it. So every row is either an
+    offer or a problem.
     """
     first_line = text.lstrip("\ufeff").partition("\n")[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    header = _csv_header(reader)
+    lines = io.StringIO(text, newline="").readlines()  # split where csv itself would
     records: list[_Record] = []
-    row = 0
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader, None)
-        except csv.Error as error:
-            records.append(_Record(Location(), problem=OfferError(_csv_problem(error), line=start)))
-            break
-        if cells is None:
-            break
-        row += 1
-        if any(cell.strip() for cell in cells):  # blank lines are skipped but still counted
-            records.append(_csv_record(header, cells, Location(row=row)))
+    with _cells_up_to(len(text)):
+        source = _Lines(lines)
+        reader = csv.reader(source, delimiter=delimiter, strict=True)
+        header = _csv_header(reader)
+        row = 0
+        while True:
+            start = source.taken  # lines before this record
+            try:
+                cells = next(reader, None)
+            except csv.Error as error:
+                row += 1
+                problem = OfferError(_csv_problem(error), line=start + 1, row=row)
+                records.append(_Record(Location(row=row), problem=problem))
+                # The record may have run on over many lines (or to the end, for an unclosed
+                # quote); those lines hold the next rows, so read again from the one after its start.
+                source = _Lines(lines, start + 1)
+                reader = csv.reader(source, delimiter=delimiter, strict=True)
+                continue
+            if cells is None:
+                break
+            row += 1
+            if any(cell.strip() for cell in cells):  # blank lines are skipped but still counted
+                records.append(_csv_record(header, cells, Location(row=row)))
     if not records:
-        raise InvalidValue("the file has a header row but no offers below it", line=reader.line_num)
+        raise InvalidValue("the file has a header row but no offers below it", line=1)
     return records
+
+
+class _Lines:
+    """A file's lines for `csv.reader`, counting how many it has taken."""
+
+    def __init__(self, lines: list[str], start: int = 0) -> None:
+        self.lines = lines
+        self.taken = start
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.taken >= len(self.lines):
+            raise StopIteration
+        self.taken += 1
+        return self.lines[self.taken - 1]
+
+
+@contextmanager
+def _cells_up_to(size: int) -> Iterator[None]:
+    """Let csv read a cell as long as the whole file, for this read only.
+
+    The csv module refuses a cell over 131,072 characters and cannot go on after it; the file
+    cap already bounds every cell, and a long cell then gets our own per-field message. The
+    limit is process-wide, so it is put back afterwards (loading runs in one thread).
+    """
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _csv_problem(error: csv.Error) -> str:
@@ -637,7 +683,7 @@ def _csv_record(header: list[str], cells: list[str], source: Location) -> _Recor
     for column, (name, cell) in enumerate(named, start=1):
         if not name and cell.strip():
             problem = (
-                f"column {column} holds {_shown(cell.strip(), 30)!r} but the header names no field for it"
+                f"column {column} holds {shorten(cell.strip(), 30)!r} but the header names no field for it"
             )
             return _Record(source, problem=OfferError(problem, source, candidate=_candidate_hint(fields)))
     return _Record(source, fields)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from .errors import InvalidValue, RatesError, display_path, located
-from .inputs import load_yaml, read_text
+from .inputs import check_text, load_yaml, read_text, shorten
 from .money import check_currency
 
 OFFLINE = "offline"
@@ -146,7 +146,10 @@ def _pick(
 def _rate_value(value: object) -> Decimal:
     """A rate as written: YAML/JSON floats go through their text, never float arithmetic."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        raise InvalidValue(f"expected a positive number, got {value!r}")
+        shown = repr(value) if isinstance(value, bool) or value is None else f"a {type(value).__name__}"
+        raise InvalidValue(f"expected a positive number, got {shown}")
+    if isinstance(value, str):
+        value = shorten(value, 40)  # a message quotes it; text this long is no rate anyway
     try:
         # str() of a float is the shortest text that reads back as it: "0.79" stays 0.79.
         rate = Decimal(value if isinstance(value, (int, Decimal)) else str(value).strip())
@@ -382,6 +385,11 @@ class FallbackRates:
 # File: a YAML snapshot someone chose, e.g. finance's rates for the quarter.
 
 RATE_FILE_KEYS = ("as_of", "base", "rates", "source")
+MAX_SOURCE_CHARS = 200
+# Between the strongest and the weakest currency of a real table (the Kuwaiti dinar and the
+# Iranian rial) lie about 10^6; past 10^10 a rate is a typo, and a trillion converted at it
+# would no longer fit Decimal's 28 digits once rounded to the cent.
+MAX_RATE_SPAN = Decimal(10) ** 10
 _RATE_FILE_EXAMPLE = "{as_of: 2026-11-27, base: USD, rates: {GBP: 0.79, EUR: 0.92}}"
 
 
@@ -413,6 +421,7 @@ class FileRates:
             )
 
     def _read(self) -> RateTable:
+        check_text(self.path.name)  # it is shown beside every rate, in every workbook
         try:
             document = load_yaml(read_text(self.path))
         except OSError as error:
@@ -441,7 +450,9 @@ class FileRates:
             return where
         if not isinstance(written, str) or not written.strip():
             raise InvalidValue("expected text naming where the rates come from", field="source")
-        return f"{written.strip()} ({where})"
+        if len(written) > MAX_SOURCE_CHARS:
+            raise InvalidValue(f"is over {MAX_SOURCE_CHARS} characters long", field="source")
+        return f"{check_text(written, field='source').strip()} ({where})"
 
 
 def _file_date(value: object) -> date:
@@ -451,10 +462,16 @@ def _file_date(value: object) -> date:
             raise InvalidValue(f"expected a date such as 2026-11-27, without a time; got {value}")
         if isinstance(value, date):
             return value
+        text = shorten(str(value), 40)
         try:
-            return date.fromisoformat(str(value))
+            return date.fromisoformat(text)
         except ValueError:
-            raise InvalidValue(f"expected a date such as 2026-11-27, got {value!r}") from None
+            pass
+        try:  # YAML 1.2 has no timestamps: a date and time arrives as text
+            datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidValue(f"expected a date such as 2026-11-27, got {text!r}") from None
+        raise InvalidValue(f"expected a date such as 2026-11-27, without a time; got {text}")
 
 
 def _file_rates(value: object, base: str) -> dict[str, Decimal]:
@@ -475,4 +492,16 @@ def _file_rates(value: object, base: str) -> dict[str, Decimal]:
                 )
             continue
         rates[code] = rate
+    _check_span(rates)
     return rates
+
+
+def _check_span(rates: Mapping[str, Decimal]) -> None:
+    """Refuse a table whose rates lie further apart than any real currencies do (a typo)."""
+    low = min([Decimal(1), *rates.values()])  # the base is worth 1
+    high = max([Decimal(1), *rates.values()])
+    if high / low > MAX_RATE_SPAN:
+        raise InvalidValue(
+            f"the rates run from {low} to {high}, more than {MAX_RATE_SPAN:,} apart; no two currencies do",
+            field="rates",
+        )

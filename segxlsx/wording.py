@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import SegxlsxError, display_path, located
 from .figures import OfferFigures
-from .inputs import read_text
+from .inputs import check_text, read_text
 from .model import Guide, Offer
 from .scripts import (
     KNOWN_FIELDS,
@@ -84,7 +84,8 @@ def load_wording(folder: Path | None = None) -> Wording:
     for name in TEMPLATE_NAMES:
         path = folder / f"{name}.txt"
         with located(TemplateError, file=display_path(path)):
-            pieces[name] = template_pieces(" ".join(read_text(path).split()), KNOWN_FIELDS)
+            text = check_text(read_text(path))  # wording goes into every workbook's Scripts sheet
+            pieces[name] = template_pieces(" ".join(text.split()), KNOWN_FIELDS)
     return Wording(pieces)
 
 

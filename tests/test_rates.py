@@ -223,7 +223,7 @@ def test_file_cross_rate_is_exact_where_floats_are_not(tmp_path: Path) -> None:
         ("as_of: 2026-11-27\nbase: US\nrates: {GBP: 0.79}\n", "field 'base': 'US' is not an ISO 4217"),
         (
             "as_of: 2026-13-01\nbase: USD\nrates: {GBP: 0.79}\n",
-            ":1: '2026-13-01' is not a date (month must be in 1..12)",
+            "field 'as_of': expected a date such as 2026-11-27, got '2026-13-01'",
         ),
         (
             "as_of: 2026-11-27 10:00:00\nbase: USD\nrates: {GBP: 0.79}\n",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GuideError, InvalidValue, display_path, located
-from ..inputs import load_yaml, read_text
+from ..inputs import check_file_name, load_yaml, read_text
 from ..model import Guide
 from .markdown import parse_guide
 from .mojibake import Dropped
@@ -31,11 +31,11 @@ def read_guide(path: str | Path) -> LoadedGuide:
     with located(GuideError, file=file):
         if path.suffix.lower() not in GUIDE_SUFFIXES:
             raise InvalidValue(f"expected a guide in Markdown (.md) or YAML (.yaml), not {path.suffix!r}")
-        text = read_text(path)
+        text = read_text(check_file_name(path))  # the name is the guide's id, shown in workbooks
         if path.suffix.lower() in (".md", ".markdown"):
             guide, dropped = parse_guide(text, path.stem, file)
             return LoadedGuide(guide, tuple(dropped))
-        return LoadedGuide(guide_from_dict(load_yaml(text), path.stem))
+        return LoadedGuide(guide_from_dict(load_yaml(text), path.stem, file))
 
 
 def load_guide(path: str | Path) -> Guide:
@@ -63,8 +63,9 @@ def guide_files(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix.lower() in GUIDE_SUFFIXES and p.is_file())
-        elif path.exists():
+            # Not `is_file()`: a guide that is a FIFO or a looping link is refused by name, not skipped.
+            files += sorted(p for p in path.iterdir() if p.suffix.lower() in GUIDE_SUFFIXES)
+        elif path.exists() or path.is_symlink():
             files.append(path)
         else:
             raise GuideError("no such file or folder", file=display_path(path))

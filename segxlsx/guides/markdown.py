@@ -18,12 +18,14 @@ Anything the parser cannot place is an error naming the line: nothing is dropped
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from ..errors import GuideError, InvalidValue, located
+from ..errors import GuideError, InvalidValue, Location, located
+from ..inputs import check_text, mend_prose
 from ..model import Band, Guide, Lever, LeverSection, Range, Strategy
 from ..money import Money, parse_money_range, parse_percent_range
 from ..scripts import strategy_targets, walk_away
+from ..text import first_unwritable
 from .mojibake import Dropped, repair
 
 
@@ -99,7 +101,27 @@ def parse_guide(text: str, guide_id: str, file: str) -> tuple[Guide, list[Droppe
     """Parse one guide; returns it and any text dropped as unrepairable mojibake."""
     text, dropped = repair(text)
     with located(GuideError, file=file):
-        return _Reader(guide_id).read(blocks(text)), dropped
+        text, notes = _replace_unwritable(text, file)
+        return replace(_Reader(guide_id).read(blocks(text)), notes=tuple(notes)), dropped
+
+
+def _replace_unwritable(text: str, file: str) -> tuple[str, list[str]]:
+    """The guide with characters an Excel file cannot hold replaced by U+FFFD, and a note for each line.
+
+    Only prose may be mended so: the title (the role and company) and the band table (region
+    names, amounts) are refused instead, since a region or company is matched and shown by name.
+    """
+    lines = text.split("\n")
+    title = next((number for number, line in enumerate(lines) if line.strip()), 0)
+    notes: list[str] = []
+    for number, line in enumerate(lines):
+        if first_unwritable(line) is None:
+            continue
+        if number == title or line.lstrip().startswith("|"):
+            with located(line=number + 1):
+                check_text(line)
+        lines[number] = mend_prose(line, Location(file=file, line=number + 1), notes)
+    return "\n".join(lines), notes
 
 
 class _Reader:

@@ -23,6 +23,9 @@ _FTFY = ftfy.TextFixerConfig(
     fix_latin_ligatures=False,
     fix_character_width=False,
     explain=False,
+    # ftfy would drop control characters and U+FFFE/U+FFFF without a word; guides.markdown
+    # replaces the ones an Excel file cannot hold with a visible U+FFFD and reports each.
+    remove_control_chars=False,
 )
 
 

@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 
 import yaml
 
-from ..errors import InvalidValue, located
+from ..errors import InvalidValue, Location, located
+from ..inputs import check_text, mend_prose, yaml_reads_as_text
 from ..model import Band, Guide, Lever, LeverSection, Range, Strategy
 from ..money import parse_amount, parse_percent
 
@@ -29,7 +30,16 @@ def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
 
 
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # The dumper quotes what YAML 1.1 would read as another type; guides are read as YAML 1.2,
+    # which also reads e.g. 1e3 unquoted as a number: quote that too, so text reads back as text.
+    if not yaml_reads_as_text(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
+    return dumper.represent_str(value)
+
+
 _Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_representer(str, _represent_text)
 
 
 def dump_guide(guide: Guide, source: str | None = None) -> str:
@@ -85,27 +95,32 @@ def _range(r: Range) -> dict[str, Decimal]:
     return {"min": r.min, "max": r.max}
 
 
-def guide_from_dict(data: Any, guide_id: str) -> Guide:
-    """Build a `Guide` from parsed YAML; errors name the key path ("bands[2].base.min")."""
-    doc = _Mapping(data)
+def guide_from_dict(data: Any, guide_id: str, file: str | None = None) -> Guide:
+    """Build a `Guide` from parsed YAML; errors name the key path ("bands[2].base.min").
+
+    Names (title, role, company, regions) holding a character an Excel file cannot hold are
+    refused; in prose it is replaced with U+FFFD and the guide's `notes` say where.
+    """
+    doc = _Mapping(data, file)
     return Guide(
         id=guide_id,
         title=doc.text("title"),
         role=doc.text("role"),
         company=doc.text("company"),
         parent_company=doc.text("parent_company"),
-        tagline=doc.text("tagline", required=False),
+        tagline=doc.prose("tagline", required=False),
         bands=doc.each("bands", _band),
         narrative=doc.texts("narrative"),
         level_mapping=doc.texts("level_mapping"),
         lever_sections=doc.each(
-            "lever_sections", lambda item: LeverSection(item.text("heading"), item.texts("paragraphs"))
+            "lever_sections", lambda item: LeverSection(item.prose("heading"), item.texts("paragraphs"))
         ),
         levers=doc.each(
-            "levers", lambda item: Lever(item.whole("number"), item.text("name"), item.text("script"))
+            "levers", lambda item: Lever(item.whole("number"), item.prose("name"), item.prose("script"))
         ),
         strategy=doc.one("negotiate_up", _strategy),
         sources=doc.texts("sources"),
+        notes=tuple(doc.notes),
     )
 
 
@@ -123,8 +138,8 @@ def _band(item: _Mapping) -> Band:
 
 def _strategy(item: _Mapping) -> Strategy:
     return Strategy(
-        script=item.text("script"),
-        walk_away_line=item.text("walk_away_line", required=False),
+        script=item.prose("script"),
+        walk_away_line=item.prose("walk_away_line", required=False),
         reference_region=item.text("reference_region"),
         currency=item.text("currency"),
         target_base=item.amount("target_base"),
@@ -135,12 +150,23 @@ def _strategy(item: _Mapping) -> Strategy:
 
 
 class _Mapping:
-    """A YAML mapping with typed getters. Errors name the key; nesting adds the outer keys."""
+    """A YAML mapping with typed getters. Errors name the key; nesting adds the outer keys.
 
-    def __init__(self, data: Any) -> None:
+    Mappings inside it share its `notes` and know their own key path, to say where prose was mended.
+    """
+
+    def __init__(
+        self, data: Any, file: str | None = None, path: str = "", notes: list[str] | None = None
+    ) -> None:
         if not isinstance(data, dict):
             raise InvalidValue(f"expected a mapping, got {type(data).__name__}")
         self.data = data
+        self.file = file
+        self.path = path
+        self.notes: list[str] = [] if notes is None else notes
+
+    def _inside(self, key: str, data: Any) -> _Mapping:
+        return _Mapping(data, self.file, f"{self.path}.{key}" if self.path else key, self.notes)
 
     def get(self, key: str, required: bool = True) -> Any:
         value = self.data.get(key)
@@ -149,6 +175,21 @@ class _Mapping:
         return value
 
     def text(self, key: str, required: bool = True) -> str:
+        """A name (title, company, region): refused when an Excel file could not hold it."""
+        return check_text(self._text(key, required), field=key)
+
+    def prose(self, key: str, required: bool = True) -> str:
+        """Prose: a character an Excel file cannot hold becomes a visible U+FFFD, with a note."""
+        return self._mended(self._text(key, required), key)
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A list of prose paragraphs."""
+        value = self.get(key, required=False) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise InvalidValue("expected a list of text", field=key)
+        return tuple(self._mended(text, f"{key}[{index}]") for index, text in enumerate(value))
+
+    def _text(self, key: str, required: bool) -> str:
         value = self.get(key, required)
         if value is None:
             return ""
@@ -156,15 +197,13 @@ class _Mapping:
             raise InvalidValue(f"expected text, got {type(value).__name__}", field=key)
         return str(value)
 
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self.get(key, required=False) or []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise InvalidValue("expected a list of text", field=key)
-        return tuple(value)
+    def _mended(self, text: str, key: str) -> str:
+        where = Location(file=self.file, field=f"{self.path}.{key}" if self.path else key)
+        return mend_prose(text, where, self.notes)
 
     def one(self, key: str, build: Callable[[_Mapping], T]) -> T:
         with located(field=key):
-            return build(_Mapping(self.get(key)))
+            return build(self._inside(key, self.get(key)))
 
     def each(self, key: str, build: Callable[[_Mapping], T]) -> tuple[T, ...]:
         value = self.get(key, required=False) or []
@@ -173,14 +212,17 @@ class _Mapping:
         built = []
         for index, item in enumerate(value):
             with located(field=f"{key}[{index}]"):
-                built.append(build(_Mapping(item)))
+                built.append(build(self._inside(f"{key}[{index}]", item)))
         return tuple(built)
 
     def amount(self, key: str) -> Decimal:
         value = self.get(key)
         with located(field=key):
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-                raise InvalidValue(f"expected a number, got {value!r}")
+                shown = repr(value) if isinstance(value, bool) else f"a {type(value).__name__}"
+                raise InvalidValue(f"expected a number, got {shown}")
+            if isinstance(value, str) and len(value) > 40:  # parse_amount would quote it whole
+                raise InvalidValue(f"expected a number, got {value[:40]!r}…")
             # A YAML float is read back through its shortest text, which is what was written.
             number = parse_amount(str(value) if isinstance(value, float) else value)
             return number if isinstance(number, Decimal) else number.amount

@@ -1,0 +1,87 @@
+"""`validate`: what a build would make of the offers, without writing anything.
+
+An offer that validates must build. So validation reads the same guides, templates, offers and
+rates as `batch.build`, and computes each offer's figures as a build does (a currency the rates
+lack, say, fails here as it would there). Writing the workbook adds nothing that can fail for a
+valid offer: text, amounts and competing offers are all checked as they are loaded, and
+`tests/test_hostile_inputs.py` generates offers to show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .errors import OfferError, SegxlsxError, display_path
+from .figures import offer_figures
+from .guides import load_guides
+from .model import Guide, Offer
+from .offers import LoadedOffers, load_offers, offer_files
+from .rates import RateTable, load_rates
+from .wording import load_wording
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The offers a build would write, one error per offer it would not, and what to know."""
+
+    offers: tuple[Offer, ...]
+    failures: tuple[OfferError, ...]
+    notes: tuple[str, ...]  # e.g. live rates fell back to offline, a guide's text was mended
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+
+def validate(
+    offers: Iterable[str | Path],
+    guides: Iterable[str | Path],
+    *,
+    rates: str = "offline",
+    as_of: date | None = None,
+    strict_rates: bool = False,
+    templates: Path | None = None,
+) -> Validation:
+    """Check offers as `build` would, with the same arguments, and write nothing.
+
+    Problems that stop everything (a bad guide or template, rates that cannot be had, a missing
+    path) raise `SegxlsxError`, as they do for `build`.
+    """
+    offers = list(offers)  # read twice: to load, and to list failures in input order
+    guide_map = load_guides(guides)
+    load_wording(templates)
+    loaded = load_offers(offers, guide_map)
+    table = load_rates(rates, as_of=as_of, strict=strict_rates)
+    checked = check_figures(loaded, guide_map, table)
+    notes = tuple(note for guide in guide_map.values() for note in guide.notes) + table.notes
+    return Validation(checked.offers, tuple(sorted(checked.failures, key=_input_order(offers))), notes)
+
+
+def _input_order(paths: list[str | Path]) -> Callable[[SegxlsxError], tuple[int, int]]:
+    """Failures as their offers stand in the input: by file, then by row or position."""
+    files = {display_path(path): number for number, path in enumerate(offer_files(paths))}
+
+    def key(error: SegxlsxError) -> tuple[int, int]:
+        where = error.location
+        return files.get(where.file or "", len(files)), where.row or where.index or 0
+
+    return key
+
+
+def check_figures(loaded: LoadedOffers, guides: Mapping[str, Guide], table: RateTable) -> LoadedOffers:
+    """The loaded offers whose figures can be computed with `table`; the others become failures."""
+    offers: list[Offer] = []
+    failures = list(loaded.failures)
+    for offer in loaded.offers:
+        try:
+            offer_figures(offer, guides[offer.guide_id], table)
+        except SegxlsxError as error:
+            source = offer.source
+            where = {"file": source.file, "row": source.row, "index": source.index}
+            failures.append(OfferError(error.message, error.location).at(**where, candidate=offer.candidate))
+            continue
+        offers.append(offer)
+    return LoadedOffers(tuple(offers), tuple(failures))
