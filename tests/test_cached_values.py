@@ -24,7 +24,7 @@ from segxlsx.wording import load_wording
 from segxlsx.workbook import render_offer, workbook_bytes
 from segxlsx.workbook.formulas import literal
 from segxlsx.workbook.styles import MAX_ROW_HEIGHT, put_text
-from segxlsx.workbook.text import MAX_CELL_TEXT, MAX_LITERAL, chunks, cut, excel_length, xml_legal
+from segxlsx.workbook.text import MAX_CELL_TEXT, MAX_LITERAL, chunks, cut, excel_length, xml_text
 
 from .conftest import ROOT
 from .parity_cases import CASES, RATES, SEGMENT, offer
@@ -177,7 +177,7 @@ def test_a_cell_holds_at_most_32767_utf16_units(tmp_path):
 
 
 def test_text_xml_cannot_hold_never_reaches_a_file():
-    assert xml_legal("a\ufffeb\udc80c\x01d\te") == "abcd\te"
+    assert xml_text("a\ufffeb\udc80c\x01d\te<") == "a\ufffdb\ufffdc\ufffdd\te&lt;"
 
 
 # -- the validator: Excel's view of everything the tests build ------------------------------------

@@ -15,8 +15,9 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..money import SYMBOL_FOR
+from ..text import visible
 from . import cached
-from .text import MAX_CELL_TEXT, cut, xml_legal
+from .text import MAX_CELL_TEXT, cut
 
 TITLE = Font(size=14, bold=True, color="1F3864")
 SUBTITLE = Font(italic=True, color="595959")
@@ -65,10 +66,11 @@ def put_text(
     """Write untrusted text as text, never a formula, within Excel's limits.
 
     openpyxl turns any string starting with "=" into a formula; forcing the type keeps
-    "=HYPERLINK(…)" from a candidate's name inert. Characters XML cannot hold are dropped.
+    "=HYPERLINK(…)" from a candidate's name inert. Characters XML cannot hold (refused where
+    they enter) would show as U+FFFD rather than corrupt the file.
     """
     cell = _cell(sheet, ref)
-    cell.value = cut(xml_legal(str(text)), MAX_CELL_TEXT)
+    cell.value = cut(visible(str(text)), MAX_CELL_TEXT)
     cell.data_type = "s"
     look(cell, font=font, alignment=alignment)
     return cell

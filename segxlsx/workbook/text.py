@@ -7,14 +7,11 @@ in those units, so every cut here is made in them, never inside a surrogate pair
 
 from __future__ import annotations
 
-import re
+from ..text import visible
 
 MAX_CELL_TEXT = 32_767  # one cell
 MAX_LITERAL = 255  # one string constant inside a formula
 MAX_FORMULA = 8_192  # one formula
-
-# What XML 1.0 can hold (its `Char` production); anything else would make the file unreadable.
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def excel_length(text: str) -> int:
@@ -44,16 +41,11 @@ def chunks(text: str, limit: int) -> list[str]:
     return pieces
 
 
-def xml_legal(text: str) -> str:
-    """`text` without the characters XML 1.0 cannot hold.
-
-    Inputs are checked where they enter; this is the last guard, so that no path can ever
-    write a file Excel cannot open.
-    """
-    return _NOT_XML.sub("", text)
-
-
 def xml_text(text: str) -> str:
-    """`text` escaped for an XML element's content; a carriage return kept as itself."""
-    text = xml_legal(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """`text` escaped for an XML element's content; a carriage return kept as itself.
+
+    Inputs are checked where they enter (`segxlsx.text`); `visible` here is the last guard, so
+    that no path can ever write a file Excel cannot open.
+    """
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\r", "&#13;")
