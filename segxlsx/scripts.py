@@ -75,8 +75,13 @@ class Choice:
 Piece = str | Placeholder | Choice
 
 # The conditions scripts may turn on, each a rule over figures written once for the model
-# (`wording.conditions`) and once for the workbook (`workbook.formulas.CONDITIONS`).
+# (`wording.conditions`) and once for the workbook (`workbook.formulas.condition`).
 CONDITIONS = ("raise_stock", "raise_base", "raise_bonus_pct", "any_raise", "walk_away_met", "sign_on_needed")
+
+
+def pays_more(index: int) -> str:
+    """The condition that competing offer `index` pays more a year than this offer."""
+    return f"pays_more[{index}]"
 
 
 def strategy_targets(script: str) -> dict[str, Found]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SegxlsxError, display_path, located
-from .figures import OfferFigures
+from .figures import OfferFigures, leader
 from .inputs import check_text, read_text
 from .model import Guide, Offer
 from .scripts import (
@@ -26,6 +26,7 @@ from .scripts import (
     filled,
     for_competitor,
     listed,
+    pays_more,
     placeholders,
     render,
     strategy_parts,
@@ -133,11 +134,19 @@ class OfferScripts:
 def conditions(figures: OfferFigures) -> dict[str, bool]:
     """The model's side of each condition a script turns on (`scripts.CONDITIONS`)."""
     raises = {f"raise_{c}": figures.asks[c].raise_needed for c in COMPONENTS}
-    return raises | {
-        "any_raise": any(raises.values()),
-        "walk_away_met": figures.walk_away_met,
-        "sign_on_needed": figures.sign_on_to_ask > 0,
+    ahead = {
+        pays_more(i): leader(figures.offer_total_comp - other.total_comp_in_offer_currency) < 0
+        for i, other in enumerate(figures.competing)
     }
+    return (
+        raises
+        | ahead
+        | {
+            "any_raise": any(raises.values()),
+            "walk_away_met": figures.walk_away_met,
+            "sign_on_needed": figures.sign_on_to_ask > 0,
+        }
+    )
 
 
 def offer_scripts(offer: Offer, guide: Guide, wording: Wording) -> OfferScripts:
@@ -158,8 +167,10 @@ def offer_scripts(offer: Offer, guide: Guide, wording: Wording) -> OfferScripts:
         ),
     ]
     if offer.competing:
+        # An offer paying less than this one is weak leverage: it is named, never its figure.
         competitors = [
-            for_competitor(wording["competitor"], i, c.company) for i, c in enumerate(offer.competing)
+            [Choice(pays_more(i), tuple(for_competitor(wording["competitor"], i, c.company)), (c.company,))]
+            for i, c in enumerate(offer.competing)
         ]
         lead = "a competing offer from " if len(competitors) == 1 else "competing offers from "
         counter = filled(wording["counter"], competitors=[lead, *listed(competitors)])

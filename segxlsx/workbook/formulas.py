@@ -6,6 +6,9 @@ once here; the LibreOffice tests prove the two agree. Arguments are cell referen
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from ..figures import NO_LEAD_CHANGE, SCENARIO_LABELS
 from ..model import VEST_EVERY
 from ..money import SYMBOL_FOR
@@ -99,7 +102,7 @@ def money_text(value: str, currency: str) -> str:
 
 
 # The conditions scripts turn on (`scripts.CONDITIONS`), as `wording.conditions` decides them.
-CONDITIONS = {
+_CONDITIONS = {
     "raise_stock": "ask_stock>offer_stock",
     "raise_base": "ask_base>offer_base",
     "raise_bonus_pct": "ask_bonus_pct>offer_bonus_pct",
@@ -107,6 +110,14 @@ CONDITIONS = {
     "walk_away_met": "walk_away_met",
     "sign_on_needed": "sign_on_to_ask>0",
 }
+
+
+def condition(name: str, competing_total: Callable[[int], str]) -> str:
+    """A script's condition as a formula; `competing_total(i)` is competing offer i's total comp cell."""
+    indexed = re.fullmatch(r"pays_more\[(\d+)\]", name)
+    if indexed:  # to the cent, as `figures.leader` judges who is ahead
+        return f"ROUND({competing_total(int(indexed[1]))}-offer_total_comp,2)>0"
+    return _CONDITIONS[name]
 
 
 def percent_text(value: str) -> str:

@@ -127,7 +127,7 @@ def pieces_expression(pieces: list[Piece], cells: dict[str, str], text: dict[str
         elif isinstance(piece, Choice):
             yes = pieces_expression(list(piece.yes), cells, text)
             no = pieces_expression(list(piece.no), cells, text)
-            parts.append(f"IF({f.CONDITIONS[piece.condition]},{yes},{no})")
+            parts.append(f"IF({f.condition(piece.condition, competing_total_cell)},{yes},{no})")
         elif piece.name in COUNT_FIELDS:
             parts.append(piece.name)  # a number joined into text reads as itself: "4"
         elif piece.key in cells:
