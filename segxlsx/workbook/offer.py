@@ -275,7 +275,7 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures:
          "band_base", figures.asks["base"]),
         (ASK_STOCK, "Stock grant", bands.target_stock, b.STOCK_MIN, b.STOCK_MAX, "offer_stock", "ask_stock",
          "band_stock", figures.asks["stock"]),
-        (WALK_AWAY, "Walk-away stock grant (the floor)", bands.walk_away_stock, b.STOCK_MIN, b.STOCK_MAX,
+        (WALK_AWAY, "Walk-away stock (the floor)", bands.walk_away_stock, b.STOCK_MIN, b.STOCK_MAX,
          "offer_stock", "walk_away_stock", "band_stock", figures.asks["walk_away"]),
     ):  # fmt: skip
         _label(sheet, row, label)
