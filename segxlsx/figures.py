@@ -143,6 +143,34 @@ def comparison(offered: Decimal, band_range: Range) -> Comparison:
 
 
 @dataclass(frozen=True)
+class ChartRow:
+    """One bar of the Offer sheet's chart: a yearly figure's band, from min to max, and the offer."""
+
+    label: str
+    band: Range
+    offered: Decimal
+
+    @property
+    def width(self) -> Decimal:
+        return self.band.max - self.band.min
+
+    @property
+    def midpoint(self) -> Decimal:
+        return midpoint(self.band)
+
+
+def band_chart(against: dict[str, Comparison], band_years: int, offer_years: int) -> tuple[ChartRow, ...]:
+    """Yearly figures only, so the bars share an axis: the grant is shown per year, not whole."""
+    stock = against["stock"]
+    per_year = Range(stock.band.min / band_years, stock.band.max / band_years)
+    return (
+        ChartRow("Base salary", against["base"].band, against["base"].offered),
+        ChartRow("Stock per year", per_year, stock.offered / offer_years),
+        ChartRow("Annual total comp", against["total_comp"].band, against["total_comp"].offered),
+    )
+
+
+@dataclass(frozen=True)
 class Ask:
     """One row of "What to ask for": the guide's target, where it sits, and what to ask here.
 
@@ -555,6 +583,7 @@ class OfferFigures:
     # -- tables: not defined names -------------------------------------------------------------
     rates: dict[str, Decimal]  # rate_<CODE>: value of one CODE in the offer's currency
     comparison: dict[str, Comparison]  # base, stock, bonus_pct, total_comp against the band
+    band_chart: tuple[ChartRow, ...]  # the Offer sheet's chart: yearly figures against the band
     asks: dict[str, Ask]  # base, stock, bonus_pct, walk_away
     bands: tuple[BandFigures, ...]  # every band of the guide, in its order
     share_vested_at_cliff: Decimal
@@ -587,7 +616,7 @@ class OfferFigures:
 
 
 _TABLES = frozenset(
-    ("rates", "comparison", "asks", "bands", "share_vested_at_cliff", "competing", "compare_by_year", "years",
+    ("rates", "comparison", "band_chart", "asks", "bands", "share_vested_at_cliff", "competing", "compare_by_year", "years",
      "year_totals", "scenarios")
 )  # fmt: skip
 
@@ -685,6 +714,7 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         base_to_walk_away=base_to_reach(walk_away_total, offer.stock / years, offer.bonus_pct, offer.base),
         rates=values_in_offer,
         comparison=against,
+        band_chart=band_chart(against, band_years, years),
         asks=asks,
         bands=tuple(band_figures(b, values_in_offer[b.currency]) for b in guide.bands),
         share_vested_at_cliff=at_cliff,

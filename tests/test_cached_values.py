@@ -111,22 +111,27 @@ def chart_xml(path: Path) -> etree._Element:
 def test_the_band_chart_carries_its_data_and_shows_its_axes(built):
     path, figures, _ = built["london-above"]
     chart = chart_xml(path)
-    rows = [figures.comparison[c] for c in ("base", "stock", "total_comp")]
+    rows = figures.band_chart
     expected = {
         "Band min": [r.band.min for r in rows],
-        "Band range": [r.band_width for r in rows],
+        "Band range": [r.width for r in rows],
+        "Midpoint": [r.midpoint for r in rows],
         "Offer": [r.offered for r in rows],
     }
     series = chart.findall(f".//{C}ser")
-    assert len(series) == 3
+    assert len(series) == 4
     for ser in series:
         title = ser.find(f"{C}tx/{C}strRef/{C}strCache/{C}pt/{C}v").text
         values = [float(v.text) for v in ser.findall(f"{C}val/{C}numRef/{C}numCache/{C}pt/{C}v")]
         assert values == pytest.approx([float(v) for v in expected[title]]), title
         categories = [v.text for v in ser.findall(f"{C}cat/{C}strRef/{C}strCache/{C}pt/{C}v")]
-        assert categories == ["Base salary", "Stock grant", "Annual total comp"]
+        assert categories == ["Base salary", "Stock per year", "Annual total comp"]  # a year of each
     axes = [a for a in chart.iter() if etree.QName(a).localname in ("catAx", "valAx")]
     assert axes and all(a.find(f"{C}delete").get("val") == "0" for a in axes)
+    (hidden,) = chart.findall(f".//{C}legend/{C}legendEntry")  # the invisible base of the bars
+    assert hidden.find(f"{C}idx").get("val") == "0" and hidden.find(f"{C}delete").get("val") == "1"
+    money_axis = chart.find(f".//{C}valAx/{C}numFmt").get("formatCode")
+    assert money_axis == '"£"#,##0,"K"'
 
 
 # -- Excel's limits -------------------------------------------------------------------------------

@@ -12,8 +12,12 @@ import zipfile
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.packaging.extended import ExtendedProperties
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.constants import ARC_APP
+from openpyxl.xml.functions import tostring
 
+from .. import __version__
 from ..figures import OfferFigures, offer_figures, vesting_of
 from ..model import Guide, Offer
 from ..rates import RateTable
@@ -25,6 +29,7 @@ from .names import check_all_defined
 from .offer import write_offer
 from .rates import write_rates
 from .scripts import write_scripts
+from .styles import Printing, label_pages, new_workbook
 from .years import write_years
 
 SHEETS = ("Offer", "Bands", "Scripts", "Rates", "Years", "Compare")
@@ -35,7 +40,7 @@ def render_offer(
 ) -> tuple[Workbook, OfferFigures]:
     """The offer's workbook and the figures it must show when recalculated."""
     figures = offer_figures(offer, guide, rates)
-    workbook = Workbook()
+    workbook = new_workbook(f"Offer review: {offer.candidate}")
     workbook.active.title = SHEETS[0]
     for title in SHEETS[1:]:
         workbook.create_sheet(title)
@@ -48,6 +53,7 @@ def render_offer(
     write_years(workbook, offer, guide, vesting_of(offer, band), figures)
     write_compare(workbook, offer, figures)
     check_all_defined(workbook, list(figures.rates))
+    label_pages(workbook, Printing(offer.candidate, rates.as_of, offer.currency))
     # Cached values serve readers that do not calculate; Excel and LibreOffice still recalculate
     # on open, so an edit made elsewhere (or a rate typed in) is never shown stale.
     workbook.calculation.fullCalcOnLoad = True
@@ -62,7 +68,8 @@ class _FixedTimeZip(zipfile.ZipFile):
 
     openpyxl stamps entries with the current time (and worksheets with their temporary file's);
     its writer only ever calls `writestr` and `write`, so these two are all that need fixing.
-    Worksheet parts get their formulas' cached values on the way in (`cached.fill`).
+    Worksheet parts get their formulas' cached values on the way in (`cached.fill`), and the
+    application properties say segxlsx wrote the file rather than openpyxl.
     """
 
     def __init__(self, file, mode, compression, allowZip64, cached_values=None):  # type: ignore[no-untyped-def]
@@ -73,6 +80,8 @@ class _FixedTimeZip(zipfile.ZipFile):
         if isinstance(name, str):
             if name in self.cached_values:
                 data = cached.fill(_as_bytes(data), self.cached_values[name], name)
+            elif name == ARC_APP:
+                data = _APP_PROPERTIES
             name = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
             name.compress_type = zipfile.ZIP_DEFLATED
             name.external_attr = 0o600 << 16
@@ -99,6 +108,16 @@ def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
     out = io.BytesIO()
     ExcelWriter(workbook, _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED, True, values)).save()
     return out.getvalue()
+
+
+def _app_properties() -> bytes:
+    properties = ExtendedProperties()
+    properties.Application = f"segxlsx {__version__}"
+    properties.AppVersion = ".".join(__version__.split(".")[:2])
+    return tostring(properties.to_tree())
+
+
+_APP_PROPERTIES = _app_properties()
 
 
 def _as_bytes(data: bytes | str) -> bytes:

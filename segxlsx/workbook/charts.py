@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from openpyxl.chart._chart import ChartBase
 from openpyxl.chart.data_source import AxDataSource, NumData, NumVal, StrData, StrRef, StrVal
+from openpyxl.chart.legend import LegendEntry
 from openpyxl.chart.series import Series
 
 from .cached import number_text
+from .styles import quoted_prefix
 
 
 def cache_series(
@@ -45,3 +47,20 @@ def show_axes(*charts: ChartBase) -> None:
     for chart in charts:
         for axis in (chart.x_axis, chart.y_axis):
             axis.delete = False
+
+
+def hide_from_legend(chart: ChartBase, *hidden: Series) -> None:
+    """Leave series out of the legend, e.g. the invisible base a floating bar stands on.
+
+    Legend entries count every series of the chart and of the charts combined into it.
+    """
+    everything = [*chart.series, *(s for other in chart._charts[1:] for s in other.series)]
+    chart.legend.legendEntry = [LegendEntry(idx=everything.index(series), delete=True) for series in hidden]
+
+
+def axis_money_format(currency: str, largest: Decimal) -> str:
+    """An axis in the offer's currency, in thousands ("$150K") or, for big numbers, millions."""
+    prefix = quoted_prefix(currency)
+    if largest >= 10_000_000:
+        return f'{prefix}#,##0.0,,"M"'
+    return f'{prefix}#,##0,"K"'

@@ -15,7 +15,7 @@ from ..model import Guide, Offer
 from . import bands as b
 from . import formulas as f
 from .bands import BandsSheet
-from .charts import cache_series, show_axes
+from .charts import axis_money_format, cache_series, hide_from_legend, show_axes
 from .names import define
 from .styles import (
     LABEL,
@@ -27,6 +27,7 @@ from .styles import (
     SUBTITLE,
     TITLE,
     WRAP,
+    fit_rows,
     header_row,
     money_format,
     print_setup,
@@ -47,6 +48,7 @@ ASK_HEADER = 29
 ASK_BASE, ASK_STOCK, ASK_BONUS, WALK_AWAY, WALK_AWAY_MET = 30, 31, 32, 33, 34
 COMPETING_TOP = 37
 CHART_DATA_COLUMN = "K"
+NOTES_WIDTH = 34  # columns B and C together, in characters
 
 
 def write_offer(
@@ -73,26 +75,13 @@ def write_offer(
     _asks(workbook, sheet, guide, bands, money, figures)
     if offer.competing:
         _competing(sheet, offer, competitor_years, money, figures)
-    _chart(sheet, offer, figures)
+    _chart(sheet, offer, bands, figures)
     sheet.freeze_panes = "A4"
-    widths(
-        sheet,
-        {
-            "A": 26,
-            "B": 22,
-            "C": 16,
-            "D": 16,
-            "E": 16,
-            "F": 16,
-            "G": 14,
-            "H": 12,
-            "K": 16,
-            "L": 12,
-            "M": 12,
-            "N": 12,
-        },
-    )
-    print_setup(sheet)
+    widths(sheet, {"A": 30, "B": 18, "C": 16, "D": 16, "E": 16, "F": 16, "G": 16, "H": 12}
+           | {"K": 18, "L": 12, "M": 12, "N": 12, "O": 12})  # fmt: skip
+    last = COMPETING_TOP + 1 + len(offer.competing) if offer.competing else WALK_AWAY_MET
+    sheet.print_area = f"A1:H{last}"  # the report; the chart's data beside it stays on screen
+    print_setup(sheet, pages_tall=1)
 
 
 def _label(sheet, row: int, text: str) -> None:
@@ -110,6 +99,9 @@ def _inputs(workbook, sheet, offer: Offer, guide: Guide, money: str, figures: Of
     ):
         _label(sheet, row, label)
         put_text(sheet, f"B{row}", text, alignment=WRAP)
+    # Notes say what matters ("expires 12 December"): wrapped in full beside the chart's foot.
+    sheet.merge_cells(f"B{NOTES}:C{NOTES}")
+    fit_rows(sheet, NOTES, offer.notes, NOTES_WIDTH)
     _label(sheet, CURRENCY, "Currency")
     put_text(sheet, f"B{CURRENCY}", offer.currency)
     define(workbook, "offer_currency", sheet.title, f"B{CURRENCY}")
@@ -163,6 +155,7 @@ def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str, fi
     put_text(
         sheet, f"A{COMPARE_HEADER - 1}", f"Against the {region} band (converted to {offer.currency})", SECTION
     )
+    sheet.row_dimensions[COMPARE_HEADER].height = 30
     header_row(
         sheet,
         COMPARE_HEADER,
@@ -333,6 +326,7 @@ def competing_cell(index: int, column: str) -> str:
 def _competing(sheet, offer: Offer, years: list[str], money: str, figures: OfferFigures) -> None:
     """`years`: for each competing offer, the cell of the years its grant vests over."""
     put_text(sheet, f"A{COMPETING_TOP}", "Competing offers", SECTION)
+    sheet.row_dimensions[COMPETING_TOP + 1].height = 30
     header_row(
         sheet,
         COMPETING_TOP + 1,
@@ -370,53 +364,61 @@ def _competing(sheet, offer: Offer, years: list[str], money: str, figures: Offer
         )
 
 
-CHART_COMPONENTS = ("base", "stock", "total_comp")
-
-
-def _chart(sheet, offer: Offer, figures: OfferFigures) -> None:
-    """A floating bar per component (band min to max) with a marker at the offer."""
-    col = CHART_DATA_COLUMN
-    top = COMPARE_HEADER
+def _chart(sheet, offer: Offer, bands: BandsSheet, figures: OfferFigures) -> None:
+    """A floating bar per yearly figure (band min to max), a dash at the midpoint, a diamond at
+    the offer. Its data sits beside the report, outside the print area."""
+    col, top = CHART_DATA_COLUMN, COMPARE_HEADER
     money = money_format(offer.currency)
-    titles = ["Chart data", "Band min", "Band range", "Offer"]
+    titles = ["Chart data", "Band min", "Band range", "Midpoint", "Offer"]
     header_row(sheet, top, titles, first_column=11)
-    rows = [figures.comparison[component] for component in CHART_COMPONENTS]
-    labels = []
-    for index, (component, shows) in enumerate(zip(CHART_COMPONENTS, rows, strict=True)):
-        row, source = top + 1 + index, COMPARE_ROWS[component]
-        labels.append(sheet[f"A{source}"].value)
-        put_formula(sheet, f"{col}{row}", f.reference(f"A{source}"), labels[-1])
-        put_formula(sheet, f"L{row}", f.reference(f"C{source}"), shows.band.min, money)
-        put_formula(sheet, f"M{row}", f.difference(f"E{source}", f"C{source}"), shows.band_width, money)
-        put_formula(sheet, f"N{row}", f.reference(f"B{source}"), shows.offered, money)
+    years = bands.cell(offer.region, b.YEARS)
+    sources = [COMPARE_ROWS["base"], COMPARE_ROWS["stock"], COMPARE_ROWS["total_comp"]]
+    for row, source, shows in zip(range(top + 1, top + 4), sources, figures.band_chart, strict=True):
+        per = f"/{years}" if shows.label == "Stock per year" else ""  # the grant, a year of it
+        offered = "=offer_stock_annual" if per else f.reference(f"B{source}")
+        put_text(sheet, f"{col}{row}", shows.label)
+        put_formula(sheet, f"L{row}", f"=C{source}{per}", shows.band.min, money)
+        put_formula(sheet, f"M{row}", f"=(E{source}-C{source}){per}", shows.width, money)
+        put_formula(sheet, f"N{row}", f"=D{source}{per}", shows.midpoint, money)
+        put_formula(sheet, f"O{row}", offered, shows.offered, money)
+    labels = [shows.label for shows in figures.band_chart]
     categories = Reference(sheet, min_col=11, min_row=top + 1, max_row=top + 3)
     bars = BarChart()
-    bars.type, bars.grouping, bars.overlap = "col", "stacked", 100
+    bars.type, bars.grouping, bars.overlap, bars.gapWidth = "col", "stacked", 100, 80
     bars.add_data(
         Reference(sheet, min_col=12, max_col=13, min_row=top, max_row=top + 3), titles_from_data=True
     )
     bars.set_categories(categories)
-    bars.series[0].graphicalProperties.noFill = True  # the invisible base that lifts the band
-    bars.series[0].graphicalProperties.line.noFill = True
-    bars.series[1].graphicalProperties.solidFill = "9DC3E6"
-    offer_marks = LineChart()
-    offer_marks.add_data(Reference(sheet, min_col=14, min_row=top, max_row=top + 3), titles_from_data=True)
-    offer_marks.set_categories(categories)
-    mark = offer_marks.series[0]
-    mark.marker.symbol, mark.marker.size = "diamond", 10
-    mark.marker.graphicalProperties.solidFill = "C00000"
-    mark.graphicalProperties.line.noFill = True
+    lift, band = bars.series
+    lift.graphicalProperties.noFill = True  # the invisible base that lifts the band to its min
+    lift.graphicalProperties.line.noFill = True
+    band.graphicalProperties.solidFill = "9DC3E6"
+    marks = LineChart()
+    marks.add_data(
+        Reference(sheet, min_col=14, max_col=15, min_row=top, max_row=top + 3), titles_from_data=True
+    )
+    marks.set_categories(categories)
+    midpoint, offer_mark = marks.series
+    for series, symbol, colour in ((midpoint, "dash", "1F3864"), (offer_mark, "diamond", "C00000")):
+        series.marker.symbol, series.marker.size = symbol, 10 if symbol == "diamond" else 14
+        series.marker.graphicalProperties.solidFill = colour
+        series.marker.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.noFill = True
+    rows = figures.band_chart
     for series, title, values in (
-        (bars.series[0], titles[1], [r.band.min for r in rows]),
-        (bars.series[1], titles[2], [r.band_width for r in rows]),
-        (mark, titles[3], [r.offered for r in rows]),
+        (lift, titles[1], [r.band.min for r in rows]),
+        (band, titles[2], [r.width for r in rows]),
+        (midpoint, titles[3], [r.midpoint for r in rows]),
+        (offer_mark, titles[4], [r.offered for r in rows]),
     ):
         cache_series(series, values, labels, title, "#,##0")
-    bars.title = f"Offer against the {offer.region} band ({offer.currency})"
+    bars.title = f"A year of this offer against the {offer.region} band"
     bars.y_axis.title = offer.currency
-    bars.y_axis.numFmt = "#,##0"
+    bars.y_axis.numFmt = axis_money_format(offer.currency, max(r.band.max for r in rows))
+    bars.y_axis.majorGridlines = None
+    bars += marks
+    hide_from_legend(bars, lift)
     bars.legend.position = "b"
-    bars += offer_marks
-    show_axes(bars, offer_marks)
+    show_axes(bars, marks)
     bars.height, bars.width = 7.5, 17
     sheet.add_chart(bars, "D4")  # beside the inputs, which leave columns D to H free

@@ -6,12 +6,16 @@ Style objects are built once per process and shared; openpyxl stores each distin
 from __future__ import annotations
 
 from copy import copy
+from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..money import SYMBOL_FOR
@@ -19,16 +23,28 @@ from ..text import visible
 from . import cached
 from .text import MAX_CELL_TEXT, cut
 
-TITLE = Font(size=14, bold=True, color="1F3864")
-SUBTITLE = Font(italic=True, color="595959")
-SECTION = Font(size=12, bold=True, color="1F3864")
-HEADER = Font(bold=True, color="FFFFFF")
+# One typeface on every font, named: a font that names none is drawn in whatever the reader
+# defaults to (LibreOffice picks a serif beside Excel's Calibri). Arial is on every Excel and,
+# as its metric twin Liberation Sans, in every LibreOffice.
+FAMILY = "Arial"
+
+
+def _font(**looks: object) -> Font:
+    return Font(name=FAMILY, **looks)
+
+
+BODY = _font(size=10)  # every cell without a look of its own, and the workbook's default
+TITLE = _font(size=14, bold=True, color="1F3864")
+SUBTITLE = _font(size=10, italic=True, color="595959")
+SECTION = _font(size=12, bold=True, color="1F3864")
+HEADER = _font(size=10, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-LABEL = Font(bold=True)
-MUTED = Font(color="808080", size=9)
-COACH_NOTE = Font(italic=True, color="595959")  # what the coach reads beside the candidate's words
+LABEL = _font(size=10, bold=True)
+MUTED = _font(color="808080", size=9)
+COACH_NOTE = _font(size=10, italic=True, color="595959")  # what the coach reads beside the candidate's words
+LINK = _font(size=10, color="0563C1", underline="single")
 # Inputs a user may edit are blue on pale yellow, the usual convention in financial models.
-INPUT_FONT = Font(color="0000FF")
+INPUT_FONT = _font(size=10, color="0000FF")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
@@ -50,11 +66,11 @@ STATUS_FILLS = {  # conditional formatting on status cells
 
 def money_format(currency: str) -> str:
     """ "£"#,##0 for currencies with a symbol, "CHF "#,##0 for the rest; negatives keep the sign."""
-    quoted = _quoted_prefix(currency)
+    quoted = quoted_prefix(currency)
     return f"{quoted}#,##0;-{quoted}#,##0"
 
 
-def _quoted_prefix(currency: str) -> str:
+def quoted_prefix(currency: str) -> str:
     """The symbol ("£") or code ("CHF ") as a quoted literal of a number format."""
     prefix = SYMBOL_FOR.get(currency) or f"{currency} "
     return '"' + prefix.replace('"', "") + '"'
@@ -155,6 +171,7 @@ def look(
     list; that was most of the time spent building a workbook. A look is always built from the
     constants above, so their ids identify it, and its style array can be copied.
     """
+    font = font or BODY
     key = (number_format, id(font), id(fill), id(border), id(alignment))
     looks = _LOOKS.setdefault(cell.parent.parent, {})
     known = looks.get(key)
@@ -174,12 +191,64 @@ def widths(sheet: Worksheet, by_column: dict[str, float]) -> None:
         sheet.column_dimensions[column].width = width
 
 
-def print_setup(sheet: Worksheet) -> None:
-    """Landscape, fit to one page wide: how a recruiter prints a review."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+def new_workbook(title: str) -> Workbook:
+    """An empty workbook whose default font is ours and whose properties say segxlsx made it."""
+    workbook = Workbook()
+    # openpyxl starts every workbook with Calibri as font 0 and in the Normal style; both are
+    # what a cell without a look shows, so both become BODY (openpyxl is pinned below 3.2).
+    workbook._fonts = IndexedList([BODY])
+    workbook._named_styles["Normal"].font = BODY
+    workbook.properties.creator = workbook.properties.lastModifiedBy = "segxlsx"
+    workbook.properties.title = cut(visible(title), 200)
+    return workbook
+
+
+@dataclass(frozen=True)
+class Printing:
+    """How one workbook prints: whose it is, the rates' date, the paper for its currency."""
+
+    who: str  # the header's left part: the candidate, or what the file is
+    rates_date: date
+    currency: str | None = None  # the offer's: Letter for USD and CAD, A4 for everything else
+
+    @property
+    def paper(self) -> int:
+        letter = self.currency in LETTER_CURRENCIES
+        return Worksheet.PAPERSIZE_LETTER if letter else Worksheet.PAPERSIZE_A4
+
+
+# Where Letter paper is the norm: offers paid in these are printed in the US and Canada.
+LETTER_CURRENCIES = frozenset({"USD", "CAD"})
+MAX_HEADER_PART = 80  # Excel allows 255 characters for a whole header, codes included
+
+
+def print_setup(
+    sheet: Worksheet, landscape: bool = True, pages_tall: int = 0, title_rows: str | None = None
+) -> None:
+    """How a sheet prints: orientation, one page wide and `pages_tall` high (0: as many as its
+    rows need), and `title_rows` such as "4:4" repeated on every page."""
+    setup = sheet.page_setup
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.fitToWidth, setup.fitToHeight = 1, pages_tall
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    if title_rows:
+        sheet.print_title_rows = title_rows
+
+
+def label_pages(workbook: Workbook, printing: Printing) -> None:
+    """Every sheet's paper, header (whose, which sheet) and footer (page N of M, rates, Confidential)."""
+    for sheet in workbook.worksheets:
+        sheet.page_setup.paperSize = printing.paper
+        header, footer = sheet.oddHeader, sheet.oddFooter
+        # "&" starts a code in a header: a candidate's "&" is written "&&".
+        header.left.text = cut(visible(printing.who), MAX_HEADER_PART).replace("&", "&&")
+        header.right.text = "&A"  # the sheet's name
+        footer.left.text = f"Rates of {printing.rates_date.isoformat()}"
+        footer.center.text = "Page &P of &N"
+        footer.right.text = "Confidential"
+        for part in (header.left, header.right, footer.left, footer.center, footer.right):
+            part.font, part.size = f"{FAMILY},Regular", 8
 
 
 LINE_HEIGHT = 15  # points, one line of 11-point text
@@ -240,9 +309,9 @@ def _hard_cut(text: str, width_chars: float) -> list[str]:
 
 # The Years sheet's headline figures: big, side by side, each on its own tint, so year one and
 # the average are never read as the same number.
-HEADLINE = Font(size=22, bold=True, color="1F3864")
-HEADLINE_LABEL = Font(size=11, bold=True, color="595959")
-HEADLINE_NOTE = Font(italic=True, size=9, color="595959")
+HEADLINE = _font(size=22, bold=True, color="1F3864")
+HEADLINE_LABEL = _font(size=11, bold=True, color="595959")
+HEADLINE_NOTE = _font(italic=True, size=9, color="595959")
 YEAR_ONE_FILL = PatternFill("solid", fgColor="FCE4D6")
 AVERAGE_FILL = PatternFill("solid", fgColor="DDEBF7")
 DIFFERENCE_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -253,5 +322,5 @@ YEAR_NUMBER = '"Year "0'  # a year's number, still a number for formulas to comp
 
 def signed_money_format(currency: str) -> str:
     """A difference: "+£2,000" or, in red, "-£2,000"."""
-    quoted = _quoted_prefix(currency)
+    quoted = quoted_prefix(currency)
     return f"+{quoted}#,##0;[Red]-{quoted}#,##0;{quoted}0"
