@@ -1,13 +1,16 @@
-"""The `Bands` sheet: every region in its own currency and converted, plus the guide's targets.
+"""The `Bands` sheet: every region in its own currency, its stated total comp checked, the bands
+in other currencies converted, and the guide's targets and level mapping.
 
 The Offer sheet reads its band and the reference band from here, so a user who corrects a
-band figure sees the offer's comparison and asks follow.
+band figure sees the offer's comparison and asks follow. Three narrow tables rather than one
+wide one, so the sheet prints at a readable size.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.workbook.workbook import Workbook
 
 from ..figures import DISCREPANCY_LIMIT, BandFigures, OfferFigures
@@ -18,6 +21,7 @@ from .styles import (
     MUTED,
     PERCENT,
     SECTION,
+    STATUS_FILLS,
     SUBTITLE,
     TITLE,
     WRAP,
@@ -30,24 +34,27 @@ from .styles import (
     widths,
 )
 
-TITLE_ROW, HEADER_ROW = 1, 4
+HEADER_ROW = 4
 FIRST_BAND_ROW = HEADER_ROW + 1
 
-# Columns of the band table, in its own currency, then converted to the offer's currency.
+# The band table, in each band's own currency.
 REGION, CURRENCY = "A", "B"
-BASE_MIN, BASE_MAX, STOCK_MIN, STOCK_MAX, YEARS = "C", "D", "E", "F", "G"
-BONUS_MIN, BONUS_MAX, STATED_MIN, STATED_MAX = "H", "I", "J", "K"
-COMPUTED_MIN, COMPUTED_MAX, DIFF_MIN, DIFF_MAX, CHECK = "L", "M", "N", "O", "P"
-# The converted table sits below the first one, one row per region again.
-CONV_BASE_MIN, CONV_BASE_MAX, CONV_STOCK_MIN, CONV_STOCK_MAX = "C", "D", "E", "F"
-CONV_TOTAL_MIN, CONV_TOTAL_MAX = "G", "H"
+BASE_MIN, BASE_MAX, STOCK_MIN, STOCK_MAX, YEARS, BONUS_MIN, BONUS_MAX = "C", "D", "E", "F", "G", "H", "I"
+# The total comp check, one row per region again.
+STATED_MIN, STATED_MAX, COMPUTED_MIN, COMPUTED_MAX, DIFF_MIN, DIFF_MAX, FLAG = (
+    "B",
+    "C",
+    "D",
+    "E",
+    "F",
+    "G",
+    "H",
+)
+# In the offer's currency: which column of the converted table holds what the Offer sheet reads.
+CONVERTED = {"base_min": "C", "base_max": "D", "stock_min": "E", "stock_max": "F"}
+OWN = {"base_min": BASE_MIN, "base_max": BASE_MAX, "stock_min": STOCK_MIN, "stock_max": STOCK_MAX}
 
-HEADERS = [
-    "Region", "Currency", "Base min", "Base max", "Stock grant min", "Stock grant max", "Vesting years",
-    "Bonus min", "Bonus max", "Stated total comp min", "Stated total comp max",
-    "Computed total comp min", "Computed total comp max", "Stated vs computed (min)",
-    "Stated vs computed (max)", "Over 2%?",
-]  # fmt: skip
+FLAG_WORD = "check"  # what `figures.TotalCompCheck.flag` says of a band to look at
 
 
 @dataclass(frozen=True)
@@ -55,21 +62,28 @@ class BandsSheet:
     """Where the Offer sheet finds what it needs on the Bands sheet."""
 
     title: str
+    offer_currency: str
+    currencies: dict[str, str]  # region → the band's currency
     band_rows: dict[str, int]  # region → row, in its own currency
-    converted_rows: dict[str, int]  # region → row, in the offer's currency
+    converted_rows: dict[str, int]  # region → row converted to the offer's currency (other currencies only)
     target_base: str  # absolute references, e.g. "Bands!$B$12"
     target_stock: str
     target_bonus_pct: str
     walk_away_stock: str
-    limit: str
 
     def cell(self, region: str, column: str) -> str:
         """A cell of the region's band in its own currency."""
         return f"{self.title}!${column}${self.band_rows[region]}"
 
-    def converted(self, region: str, column: str) -> str:
-        """A cell of the region's band converted to the offer's currency."""
-        return f"{self.title}!${column}${self.converted_rows[region]}"
+    def in_offer_currency(self, region: str, figure: str) -> str:
+        """base_min, base_max, stock_min or stock_max of a band, in the offer's currency.
+
+        A band already in that currency is read as it stands: converting it would be a row of
+        "USD → USD" noise.
+        """
+        if self.currencies[region] == self.offer_currency:
+            return self.cell(region, OWN[figure])
+        return f"{self.title}!${CONVERTED[figure]}${self.converted_rows[region]}"
 
 
 def write_bands(workbook: Workbook, guide: Guide, figures: OfferFigures, title: str = "Bands") -> BandsSheet:
@@ -77,102 +91,125 @@ def write_bands(workbook: Workbook, guide: Guide, figures: OfferFigures, title: 
     offer_currency = figures.offer_currency
     shows = {band.region: band for band in figures.bands}
     put_text(sheet, "A1", f"Bands: {guide.title}", TITLE)
-    put_text(
-        sheet,
-        "A2",
-        "Each region in its own currency. Computed total comp = base + stock grant / vesting years + base × bonus.",
-        SUBTITLE,
-    )
-    header_row(sheet, HEADER_ROW, HEADERS)
-    sheet.row_dimensions[HEADER_ROW].height = 45
+    put_text(sheet, "A2", "Each region in its own currency; the stock grant is the whole grant.", SUBTITLE)
+    header_row(sheet, HEADER_ROW, ["Region", "Currency", "Base min", "Base max", "Stock grant min",
+                                   "Stock grant max", "Vesting years", "Bonus min", "Bonus max"])  # fmt: skip
+    sheet.row_dimensions[HEADER_ROW].height = 30
     rows = {band.region: row for row, band in enumerate(guide.bands, start=FIRST_BAND_ROW)}
     for band in guide.bands:
-        _band_row(sheet, rows[band.region], band, shows[band.region])
-    limit_row = FIRST_BAND_ROW + len(guide.bands) + 1
-    put_text(sheet, f"A{limit_row}", "Flag when stated and computed differ by more than", LABEL)
-    put_input(sheet, f"E{limit_row}", DISCREPANCY_LIMIT, PERCENT)
-    for region, row in rows.items():
-        flag = f.flag_over(f"$E${limit_row}", f"{DIFF_MIN}{row}", f"{DIFF_MAX}{row}")
-        put_formula(sheet, f"{CHECK}{row}", flag, shows[region].check.flag)
-    converted_rows = _converted_table(sheet, guide, rows, offer_currency, limit_row + 2, shows)
-    targets_row = max(converted_rows.values()) + 2
+        _band_row(sheet, rows[band.region], band)
+    check_top = FIRST_BAND_ROW + len(guide.bands) + 1
+    converted_top, check_rows = _total_comp_check(sheet, guide, rows, shows, check_top)
+    converted_rows = _converted_table(sheet, guide, rows, check_rows, offer_currency, converted_top, shows)
+    targets_row = converted_top + 3 + len(converted_rows)
     targets = _targets(sheet, guide, targets_row)
     _level_mapping(sheet, guide, targets_row + 7)
     sheet.freeze_panes = f"B{FIRST_BAND_ROW}"
-    widths(sheet, {"A": 24, "B": 10} | {c: 14 for c in "CDEFGHIJKLMNOP"})
-    print_setup(sheet)
-    return BandsSheet(title, rows, converted_rows, *targets, limit=f"{title}!$E${limit_row}")
+    widths(sheet, {"A": 26} | {c: 15 for c in "BCDEFGHI"})
+    print_setup(sheet, pages_tall=0)
+    currencies = {band.region: band.currency for band in guide.bands}
+    return BandsSheet(title, offer_currency, currencies, rows, converted_rows, *targets)
 
 
-def _band_row(sheet, row: int, band, shows: BandFigures) -> None:
+def _band_row(sheet, row: int, band) -> None:
     own = money_format(band.currency)
     put_text(sheet, f"{REGION}{row}", band.region, LABEL)
     put_text(sheet, f"{CURRENCY}{row}", band.currency)
     for column, value in ((BASE_MIN, band.base.min), (BASE_MAX, band.base.max), (STOCK_MIN, band.stock.min),
-                          (STOCK_MAX, band.stock.max), (STATED_MIN, band.total_comp_stated.min),
-                          (STATED_MAX, band.total_comp_stated.max)):  # fmt: skip
+                          (STOCK_MAX, band.stock.max)):  # fmt: skip
         put_input(sheet, f"{column}{row}", value, own)
     put_input(sheet, f"{YEARS}{row}", band.vesting_years)
     put_input(sheet, f"{BONUS_MIN}{row}", band.bonus_pct.min, PERCENT)
     put_input(sheet, f"{BONUS_MAX}{row}", band.bonus_pct.max, PERCENT)
-    r, check = str(row), shows.check
-    put_formula(
-        sheet,
-        f"{COMPUTED_MIN}{r}",
-        f.annual_total_comp(BASE_MIN + r, STOCK_MIN + r, YEARS + r, BONUS_MIN + r),
-        check.computed.min,
-        own,
+
+
+def _total_comp_check(
+    sheet, guide: Guide, rows: dict[str, int], shows: dict[str, BandFigures], top: int
+) -> tuple[int, dict[str, int]]:
+    """Stated total comp beside the computed one, the difference, and a coloured flag over the limit.
+
+    Returns the first free row below, and region → its row here.
+    """
+    put_text(sheet, f"A{top}", "Total comp as the guide states it, and as computed", SECTION)
+    put_text(sheet, f"A{top + 1}", "Computed = base + stock grant / vesting years + base × bonus; the "
+             "workbook always uses the computed one.", SUBTITLE)  # fmt: skip
+    header_row(sheet, top + 2, ["Region", "Stated min", "Stated max", "Computed min", "Computed max",
+                                "Stated vs computed (min)", "Stated vs computed (max)", "Flag"])  # fmt: skip
+    sheet.row_dimensions[top + 2].height = 30
+    first = top + 3
+    limit_row = first + len(guide.bands) + 1
+    limit = f"$E${limit_row}"
+    for row, band in enumerate(guide.bands, start=first):
+        own, check, r = money_format(band.currency), shows[band.region].check, rows[band.region]
+        put_text(sheet, f"A{row}", band.region, LABEL)
+        put_input(sheet, f"{STATED_MIN}{row}", band.total_comp_stated.min, own)
+        put_input(sheet, f"{STATED_MAX}{row}", band.total_comp_stated.max, own)
+        for column, low_or_high, value in ((COMPUTED_MIN, "min", check.computed.min),
+                                           (COMPUTED_MAX, "max", check.computed.max)):  # fmt: skip
+            source = (
+                (BASE_MIN, STOCK_MIN, BONUS_MIN) if low_or_high == "min" else (BASE_MAX, STOCK_MAX, BONUS_MAX)
+            )
+            base, stock, bonus = (f"{c}{r}" for c in source)
+            put_formula(
+                sheet, f"{column}{row}", f.annual_total_comp(base, stock, f"{YEARS}{r}", bonus), value, own
+            )
+        put_formula(sheet, f"{DIFF_MIN}{row}", f.relative_difference(f"{STATED_MIN}{row}", f"{COMPUTED_MIN}{row}"),
+                    check.min_difference, PERCENT)  # fmt: skip
+        put_formula(sheet, f"{DIFF_MAX}{row}", f.relative_difference(f"{STATED_MAX}{row}", f"{COMPUTED_MAX}{row}"),
+                    check.max_difference, PERCENT)  # fmt: skip
+        flag = f.flag_over(limit, f"{DIFF_MIN}{row}", f"{DIFF_MAX}{row}")
+        put_formula(sheet, f"{FLAG}{row}", flag, check.flag, font=LABEL)
+    flags = f"{FLAG}{first}:{FLAG}{first + len(guide.bands) - 1}"
+    rule = FormulaRule(formula=[f'${FLAG}{first}="{FLAG_WORD}"'], fill=STATUS_FILLS["below"])
+    sheet.conditional_formatting.add(flags, rule)
+    put_text(
+        sheet, f"A{limit_row}", "Flag when stated and computed differ by more than", LABEL, alignment=WRAP
     )
-    put_formula(
-        sheet,
-        f"{COMPUTED_MAX}{r}",
-        f.annual_total_comp(BASE_MAX + r, STOCK_MAX + r, YEARS + r, BONUS_MAX + r),
-        check.computed.max,
-        own,
-    )
-    put_formula(
-        sheet,
-        f"{DIFF_MIN}{r}",
-        f.relative_difference(STATED_MIN + r, COMPUTED_MIN + r),
-        check.min_difference,
-        PERCENT,
-    )
-    put_formula(
-        sheet,
-        f"{DIFF_MAX}{r}",
-        f.relative_difference(STATED_MAX + r, COMPUTED_MAX + r),
-        check.max_difference,
-        PERCENT,
-    )
+    put_input(sheet, f"E{limit_row}", DISCREPANCY_LIMIT, PERCENT)
+    put_text(sheet, f"A{limit_row + 1}", f'"{FLAG_WORD}": the guide\'s own total comp for the band is further '
+             "from the computed one than this; worth a look, as the guide may round or count differently.", MUTED)  # fmt: skip
+    return limit_row + 3, {band.region: row for row, band in enumerate(guide.bands, start=first)}
 
 
 def _converted_table(
-    sheet, guide: Guide, rows: dict[str, int], offer_currency: str, top: int, shows: dict[str, BandFigures]
+    sheet,
+    guide: Guide,
+    rows: dict[str, int],
+    check_rows: dict[str, int],
+    offer_currency: str,
+    top: int,
+    shows: dict[str, BandFigures],
 ) -> dict[str, int]:
-    """Every band converted to the offer's currency by formulas over the first table and Rates."""
+    """The bands in other currencies, converted to the offer's by formulas over the first table
+    and the Rates sheet. Returns region → row, for those bands only."""
+    others = [band for band in guide.bands if band.currency != offer_currency]
     put_text(sheet, f"A{top}", f"Converted to {offer_currency} (through the Rates sheet)", SECTION)
-    header_row(sheet, top + 1, ["Region", "Currency", "Base min", "Base max", "Stock grant min", "Stock grant max",
+    if not others:
+        put_text(sheet, f"A{top + 1}", f"Every band is in {offer_currency} already.", MUTED)
+        return {}
+    header_row(sheet, top + 1, ["Region", "From", "Base min", "Base max", "Stock grant min", "Stock grant max",
                                 "Computed total comp min", "Computed total comp max"])  # fmt: skip
     sheet.row_dimensions[top + 1].height = 30
     money = money_format(offer_currency)
     converted_rows = {}
-    for row, band in enumerate(guide.bands, start=top + 2):
+    for row, band in enumerate(others, start=top + 2):
         converted_rows[band.region] = row
-        source = rows[band.region]
+        source, converted = rows[band.region], shows[band.region]
         put_text(sheet, f"A{row}", band.region, LABEL)
-        put_text(sheet, f"B{row}", f"{band.currency} → {offer_currency}")
-        converted = shows[band.region]
+        put_text(sheet, f"B{row}", band.currency)
         for target, column, value in (
-            (CONV_BASE_MIN, BASE_MIN, converted.base.min),
-            (CONV_BASE_MAX, BASE_MAX, converted.base.max),
-            (CONV_STOCK_MIN, STOCK_MIN, converted.stock.min),
-            (CONV_STOCK_MAX, STOCK_MAX, converted.stock.max),
-            (CONV_TOTAL_MIN, COMPUTED_MIN, converted.total_comp.min),
-            (CONV_TOTAL_MAX, COMPUTED_MAX, converted.total_comp.max),
+            ("C", BASE_MIN, converted.base.min),
+            ("D", BASE_MAX, converted.base.max),
+            ("E", STOCK_MIN, converted.stock.min),
+            ("F", STOCK_MAX, converted.stock.max),
         ):
             put_formula(
                 sheet, f"{target}{row}", f.converted(f"{column}{source}", band.currency), value, money
             )
+        for target, column, value in (("G", COMPUTED_MIN, converted.total_comp.min),
+                                      ("H", COMPUTED_MAX, converted.total_comp.max)):  # fmt: skip
+            computed = f"{column}{check_rows[band.region]}"
+            put_formula(sheet, f"{target}{row}", f.converted(computed, band.currency), value, money)
     return converted_rows
 
 
@@ -206,6 +243,10 @@ def _targets(sheet, guide: Guide, top: int) -> tuple[str, str, str, str]:
 
 
 def _level_mapping(sheet, guide: Guide, top: int) -> None:
-    put_text(sheet, f"A{top}", "Level mapping", SECTION)
-    for offset, level in enumerate(guide.level_mapping, start=1):
-        put_text(sheet, f"A{top + offset}", level, alignment=WRAP)
+    """The guide's "Segment DE = Google L3-L4 = …" as a table: each row the same level elsewhere."""
+    put_text(sheet, f"A{top}", "Level mapping: the same level at each company", SECTION)
+    header_row(sheet, top + 1, ["Company", "Level"])
+    for row, level in enumerate(guide.level_mapping, start=top + 2):
+        company, _, title = level.partition(" ")
+        put_text(sheet, f"A{row}", company, LABEL)
+        put_text(sheet, f"B{row}", title)

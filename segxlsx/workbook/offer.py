@@ -26,6 +26,7 @@ from .styles import (
     STATUS_FILLS,
     SUBTITLE,
     TITLE,
+    TOP,
     WRAP,
     fit_rows,
     header_row,
@@ -95,11 +96,12 @@ def _inputs(workbook, sheet, offer: Offer, guide: Guide, money: str, figures: Of
         (CANDIDATE, "Candidate", offer.candidate),
         (GUIDE, "Guide", guide.id),
         (REGION, "Region", band.region),
-        (NOTES, "Notes", offer.notes),
     ):
         _label(sheet, row, label)
-        put_text(sheet, f"B{row}", text, alignment=WRAP)
+        put_text(sheet, f"B{row}", text)  # runs on over the empty cell beside it
     # Notes say what matters ("expires 12 December"): wrapped in full beside the chart's foot.
+    put_text(sheet, f"A{NOTES}", "Notes", LABEL, alignment=TOP)
+    put_text(sheet, f"B{NOTES}", offer.notes, alignment=WRAP)
     sheet.merge_cells(f"B{NOTES}:C{NOTES}")
     fit_rows(sheet, NOTES, offer.notes, NOTES_WIDTH)
     _label(sheet, CURRENCY, "Currency")
@@ -173,10 +175,13 @@ def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str, fi
     # The band's own vesting years, as figures.band_total_comp spreads its grant.
     years = bands.cell(region, b.YEARS)
     rows = COMPARE_ROWS
-    base_min, base_max = bands.converted(region, b.CONV_BASE_MIN), bands.converted(region, b.CONV_BASE_MAX)
+    base_min, base_max = (
+        bands.in_offer_currency(region, "base_min"),
+        bands.in_offer_currency(region, "base_max"),
+    )
     stock_min, stock_max = (
-        bands.converted(region, b.CONV_STOCK_MIN),
-        bands.converted(region, b.CONV_STOCK_MAX),
+        bands.in_offer_currency(region, "stock_min"),
+        bands.in_offer_currency(region, "stock_max"),
     )
     bonus_min, bonus_max = bands.cell(region, b.BONUS_MIN), bands.cell(region, b.BONUS_MAX)
     spec = {
@@ -412,7 +417,7 @@ def _chart(sheet, offer: Offer, bands: BandsSheet, figures: OfferFigures) -> Non
         (offer_mark, titles[4], [r.offered for r in rows]),
     ):
         cache_series(series, values, labels, title, "#,##0")
-    bars.title = f"A year of this offer against the {offer.region} band"
+    bars.title = f"A year against the {offer.region} band"
     bars.y_axis.title = offer.currency
     bars.y_axis.numFmt = axis_money_format(offer.currency, max(r.band.max for r in rows))
     bars.y_axis.majorGridlines = None
@@ -420,5 +425,5 @@ def _chart(sheet, offer: Offer, bands: BandsSheet, figures: OfferFigures) -> Non
     hide_from_legend(bars, lift)
     bars.legend.position = "b"
     show_axes(bars, marks)
-    bars.height, bars.width = 7.5, 17
+    bars.height, bars.width = 7.5, 14.5  # within columns D to H, the print area
     sheet.add_chart(bars, "D4")  # beside the inputs, which leave columns D to H free

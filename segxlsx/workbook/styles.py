@@ -54,7 +54,7 @@ TOP = Alignment(vertical="top")
 
 PERCENT = "0.0%"
 RATIO = "0.00"
-RATE = "0.000000"
+RATE = "#,##0.00####"  # 1.00, 0.79, 0.006645: as many places as a rate needs, up to six
 DATE = "yyyy-mm-dd"
 
 STATUS_FILLS = {  # conditional formatting on status cells
@@ -321,6 +321,7 @@ YEAR_NUMBER = '"Year "0'  # a year's number, still a number for formulas to comp
 
 
 def signed_money_format(currency: str) -> str:
-    """A difference: "+£2,000" or, in red, "-£2,000"."""
+    """A difference: "+£2,000" or "-£2,000"; the cell's fill says ahead or behind, so no red text
+    on a red fill."""
     quoted = quoted_prefix(currency)
-    return f"+{quoted}#,##0;[Red]-{quoted}#,##0;{quoted}0"
+    return f"+{quoted}#,##0;-{quoted}#,##0;{quoted}0"
