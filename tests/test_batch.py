@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from segxlsx.batch import MANIFEST, build, slug, unique_slugs
 from segxlsx.cli import main
+from segxlsx.folder import LOCK
 
 from .conftest import ROOT, SEED_YAML
 
@@ -96,6 +97,7 @@ def test_a_mixed_batch_builds_the_good_reports_the_bad_and_exits_1(mixed, tmp_pa
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [
             MANIFEST,
+            LOCK,  # kept: removing a lock file lets two builds lock two different files
             "summary.xlsx",
             "ada-park.xlsx",
             "hyperlink-http-evil-x.xlsx",
