@@ -146,12 +146,6 @@ def inspect(path: Path, manifest: Manifest) -> Found:
     Never follows a symbolic link and never opens anything but a regular file, so a FIFO
     cannot hang the build and a link cannot lead a write outside the folder.
     """
-    lock = open_elsewhere(path)
-    if lock is not None:
-        return Found(
-            "blocked",
-            problem=f"{path.name} is open in LibreOffice or Excel ({lock.name}); kept it, close it and build again",
-        )
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -162,6 +156,12 @@ def inspect(path: Path, manifest: Manifest) -> Found:
         return Found(
             "blocked",
             problem=f"{_what_is(info.st_mode)} named {path.name} is in the way; move it or choose another --out",
+        )
+    lock = open_elsewhere(path)
+    if lock is not None:
+        return Found(
+            "blocked",
+            problem=f"{path.name} is open in LibreOffice or Excel ({lock.name}); kept it, close it and build again",
         )
     try:
         digest = file_hash(path)
@@ -192,6 +192,13 @@ def file_hash(path: Path) -> str:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _hash_if_file(path: Path) -> str | None:
+    try:
+        return file_hash(path)
+    except OSError:  # missing, not a regular file, unreadable
+        return None
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:
@@ -250,7 +257,12 @@ class OutputFolder:
         folder = cls(path)
         lock = _take_lock(path)
         try:
-            folder._recover()
+            try:
+                folder._recover()
+            except OSError as error:
+                raise SegxlsxError(
+                    f"cannot write to the output folder: {error.strerror or error}", file=display_path(path)
+                ) from None
             yield folder
         finally:
             folder.discard_temporaries()
@@ -331,9 +343,9 @@ class OutputFolder:
     def _what_landed(self, name: str, journalled: list[Entry]) -> Entry:
         """The journal says a file was about to land; whether the rename happened, the bytes tell."""
         before = self.manifest.entries.get(name)
-        found = self.inspect(name)
+        now = _hash_if_file(self.path / name)
         for entry in [*reversed(journalled), *([before] if before else [])]:
-            if entry.sha256 == found.sha256:
+            if now is not None and entry.sha256 == now:
                 return Entry(entry.sha256, journalled[-1].owner or entry.owner)
         return journalled[-1]  # edited since it landed (or never landed): the hash will say so
 

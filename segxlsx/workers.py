@@ -19,7 +19,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
@@ -123,7 +123,14 @@ def run_jobs(
     )
     finished = False
     try:
-        for batch, results in _batches(pool, work, jobs, workers):
+        # Forked with the build's signal handlers, a worker hit by Ctrl-C before it had set its
+        # own would raise `Interrupted` and break the pool: the signals wait until it has.
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            batches = _submit(pool, work, jobs, workers)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        for batch, results in _results(batches):
             for job, result in zip(batch, results, strict=True):
                 if on_result(job, result) is False:
                     return
@@ -134,16 +141,20 @@ def run_jobs(
         pool.shutdown(wait=True)
 
 
-def _batches(pool: ProcessPoolExecutor, work, jobs, workers) -> Iterator[tuple[Sequence[Any], list[Any]]]:  # type: ignore[no-untyped-def]
-    """Jobs go out in batches, results come back in job order.
+def _submit(pool: ProcessPoolExecutor, work, jobs, workers) -> list[tuple[Sequence[Any], Future]]:  # type: ignore[no-untyped-def]
+    """Send the jobs out in batches.
 
     One offer is ~15 ms of work, so sending them one by one would spend a noticeable share of
     it on inter-process traffic; a batch of 16 is ~0.25 s of one worker's time.
     """
     size = max(1, min(16, len(jobs) // (workers * 4)))
     batches = [jobs[start : start + size] for start in range(0, len(jobs), size)]
-    futures = [pool.submit(_work_batch, work, batch) for batch in batches]
-    for batch, future in zip(batches, futures, strict=True):
+    return [(batch, pool.submit(_work_batch, work, batch)) for batch in batches]
+
+
+def _results(batches: list[tuple[Sequence[Any], Future]]) -> Iterator[tuple[Sequence[Any], list[Any]]]:
+    """Each batch with its results, in job order; a worker that died fails its jobs, not the build."""
+    for batch, future in batches:
         try:
             yield batch, future.result()
         except BrokenProcessPool:
@@ -182,6 +193,7 @@ def _start_worker(parent: int, setup: Callable[..., None], setup_args: tuple[Any
     _parent = parent
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # forked with the build's handler: undo it
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked by the build while it forked
     _die_with_parent()
     if os.getppid() != parent:  # the build died before prctl took effect
         os._exit(1)
