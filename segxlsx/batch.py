@@ -157,27 +157,59 @@ def build(
     report = BuildReport(Path(out))
     with Interrupts() as interrupts:
         try:
-            guide_map = load_guides(guides)
-            wording = load_wording(templates)
+            guide_map, wording = load_guides(guides), load_wording(templates)
             loaded = load_offers(offers, guide_map)
-            table = load_rates(rates, as_of=as_of, strict=strict_rates)
-            report.failures, report.notes = list(loaded.failures), list(table.notes)
+            inputs = Inputs(
+                guide_map, wording, loaded.offers, load_rates(rates, as_of=as_of, strict=strict_rates)
+            )
+            report.failures, report.notes = list(loaded.failures), list(inputs.table.notes)
             if not (fail_fast and report.failures):
-                _make_folder(report.out)
-                with OutputFolder.locked(report.out) as folder:
-                    try:
-                        jobs = plan_jobs(loaded.offers, folder, force)
-                        record = _recorder(report, folder, interrupts, len(jobs), fail_fast, progress)
-                        run_jobs(build_one, jobs, workers, _start_worker, (guide_map, wording, table), record)
-                    except Interrupted:
-                        pass  # stop building; what was done is still summarised and recorded below
-                    with interrupts.finishing():
-                        _finish(report, folder, table, force, _input_order(offers))
+                run = Run(inputs, workers, force, fail_fast, progress, _input_order(offers))
+                _build_into(report, run, interrupts)
             report.stopped_early = fail_fast and bool(report.failures)
         except Interrupted:
             pass  # stopped before the output folder was touched: nothing to record
         report.interrupted = interrupts.received
     return report
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What every offer's workbook is made from."""
+
+    guides: Mapping[str, Guide]
+    wording: Wording
+    offers: tuple[Offer, ...]
+    table: RateTable
+
+
+@dataclass(frozen=True)
+class Run:
+    """How this build goes about it."""
+
+    inputs: Inputs
+    workers: int
+    force: bool
+    fail_fast: bool
+    progress: Progress | None
+    order: Callable[[SegxlsxError], tuple[int, int]]  # sorts failures in input order
+
+
+def _build_into(report: BuildReport, run: Run, interrupts: Interrupts) -> None:
+    """Build every offer into the output folder, held for this build; stopped or not, record what was done."""
+    _make_folder(report.out)
+    with OutputFolder.locked(report.out) as folder:
+        inputs = run.inputs
+        try:
+            jobs = plan_jobs(inputs.offers, folder, run.force)
+            record = _recorder(report, folder, interrupts, len(jobs), run)
+            setup = (inputs.guides, inputs.wording, inputs.table)
+            run_jobs(build_one, jobs, run.workers, _start_worker, setup, record)
+        except Interrupted:
+            pass  # stop building; what was done is still summarised and recorded below
+        with interrupts.finishing():
+            report.failures.sort(key=run.order)
+            _finish(report, folder, inputs.table, run.force)
 
 
 def _make_folder(out: Path) -> None:
@@ -189,7 +221,7 @@ def _make_folder(out: Path) -> None:
         ) from None
 
 
-def _recorder(report, folder, interrupts, total, fail_fast, progress):  # type: ignore[no-untyped-def]
+def _recorder(report: BuildReport, folder: OutputFolder, interrupts: Interrupts, total: int, run: Run):  # type: ignore[no-untyped-def]
     """What to do with each job's result, in input order, as it arrives: land it, then note it."""
     done = 0
 
@@ -204,9 +236,9 @@ def _recorder(report, folder, interrupts, total, fail_fast, progress):  # type: 
                 where = {"file": source.file, "row": source.row, "index": source.index}
                 report.failures.append(result.at(**where, candidate=job.offer.candidate))
         done += 1
-        if progress:
-            progress(done, total)
-        return not (fail_fast and isinstance(result, SegxlsxError))
+        if run.progress:
+            run.progress(done, total)
+        return not (run.fail_fast and isinstance(result, SegxlsxError))
 
     return record
 
@@ -225,9 +257,8 @@ def _land(folder: OutputFolder, job: Job, result: Outcome | SegxlsxError) -> Out
     return result
 
 
-def _finish(report: BuildReport, folder: OutputFolder, table: RateTable, force: bool, order) -> None:  # type: ignore[no-untyped-def]
+def _finish(report: BuildReport, folder: OutputFolder, table: RateTable, force: bool) -> None:
     """The summary of what was done, and the manifest that makes the journal unnecessary."""
-    report.failures.sort(key=order)
     try:
         report.summary = _write_summary(report, folder, table, force)
         folder.save_manifest()
