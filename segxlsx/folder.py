@@ -283,7 +283,7 @@ class OutputFolder:
         was opened, edited or replaced), nothing is replaced and the reason is raised.
         """
         path = self.path / name
-        if open_elsewhere(path) or _stamp(path) != found.stamp:
+        if _stamp(path) != found.stamp or (found.stamp and open_elsewhere(path)):
             temporary.unlink(missing_ok=True)
             problem = inspect(path, self.manifest).problem
             raise SegxlsxError(problem or f"{name} changed while the build ran; kept it, build again")

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -278,6 +279,30 @@ def test_a_workbook_open_in_libreoffice_or_excel_is_kept_and_said_so(tmp_path, l
         "kept it, close it and build again"
     ) in result.stderr
     assert (out / "jordan-lee.xlsx").read_bytes() == before
+
+
+def test_a_workbook_opened_while_the_build_runs_is_not_replaced(tmp_path):
+    out = tmp_path / "out"
+    build([GOOD_OFFERS], GUIDES, out)
+    before = (out / "jordan-lee.xlsx").read_bytes()
+
+    def recruiter_opens_jordans_workbook(done: int, total: int) -> None:
+        if done == 1:  # after the build looked at every place, before Jordan's workbook lands
+            write(out / ".~lock.jordan-lee.xlsx#", ",recruiter,laptop,27.11.2026 09:12,")
+
+    # Rates of another day: every workbook comes out different and is rewritten.
+    report = build(
+        [GOOD_OFFERS], GUIDES, out, as_of=date(2025, 6, 30), progress=recruiter_opens_jordans_workbook
+    )
+    assert [(f.location.candidate, f.message) for f in report.failures] == [
+        (
+            "Jordan Lee",
+            "jordan-lee.xlsx is open in LibreOffice or Excel (.~lock.jordan-lee.xlsx#); kept it, close it and build again",
+        )
+    ]
+    assert len(report.with_action("written")) == 6
+    assert (out / "jordan-lee.xlsx").read_bytes() == before
+    assert not list(out.glob(".*.tmp"))
 
 
 @pytest.mark.parametrize(
