@@ -20,6 +20,7 @@ callback and returns a `BuildReport`. Safety rules, each for a reason:
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -42,6 +43,7 @@ __all__ = ["MANIFEST", "BuildReport", "Outcome", "SummaryRow", "build", "slug", 
 
 SUMMARY = "summary.xlsx"
 MAX_SLUG = 60
+_WORKBOOK_STEM = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # what slug() makes, "-2" and all
 # Names a candidate's file may not take: the summary, and names Windows reserves.
 _RESERVED = (
     {"summary", "con", "prn", "aux", "nul"}
@@ -325,11 +327,18 @@ def file_names(owners: list[Owner], manifest: Manifest) -> list[str]:
     New names are handed out in input order, so a build stopped half-way and then resumed gives
     the same names as one that was never stopped.
     """
-    kept = manifest.names_by_owner()
+    # The manifest sits in the folder where anyone may edit it: a name it gives back must still
+    # be one slug() could have made, so no manifest can send a workbook outside the folder.
+    kept = {owner: name for owner, name in manifest.names_by_owner().items() if _is_workbook_name(name)}
     new = [owner for owner in owners if owner not in kept]
     owned = (name.removesuffix(".xlsx") for name in manifest.owned_names())
     given = dict(zip(new, unique_slugs((owner.candidate for owner in new), owned), strict=True))
     return [kept.get(owner) or f"{given[owner]}.xlsx" for owner in owners]
+
+
+def _is_workbook_name(name: str) -> bool:
+    stem = name.removesuffix(".xlsx")
+    return name.endswith(".xlsx") and stem not in _RESERVED and _WORKBOOK_STEM.fullmatch(stem) is not None
 
 
 # -- one offer, in a worker ------------------------------------------------------------------------

@@ -100,7 +100,8 @@ class Manifest:
     def read(cls, out: Path) -> Manifest:
         try:
             data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-            return cls({str(name): _entry_from_json(entry) for name, entry in data["files"].items()})
+            files = data["files"].items()
+            return cls({name: _entry_from_json(entry) for name, entry in files if _plain_name(name)})
         except FileNotFoundError:
             return cls()
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -365,10 +366,16 @@ def _read_journal(path: Path) -> dict[str, list[Entry]]:
     for line in lines:
         try:
             data = json.loads(line)
-            landed.setdefault(str(data["file"]), []).append(_entry_from_json(data))
+            if _plain_name(data["file"]):
+                landed.setdefault(data["file"], []).append(_entry_from_json(data))
         except (ValueError, KeyError, TypeError):
             continue
     return landed
+
+
+def _plain_name(name: object) -> bool:
+    """A name of a file right inside the folder: what a manifest or journal edited by hand may not escape."""
+    return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\0" not in name
 
 
 def _take_lock(out: Path) -> int:

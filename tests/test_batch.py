@@ -245,6 +245,16 @@ def test_a_new_candidate_never_takes_an_earlier_candidates_file(tmp_path):
     assert owners["jose-nunez.xlsx"]["source"] == "offers.csv"
 
 
+def test_a_manifest_edited_to_send_a_workbook_outside_the_folder_is_not_followed(tmp_path):
+    offers = write(tmp_path / "offers" / "offers.csv", HEADER + "Ada Park,London,120000,90000,10%\n")
+    owner = {"sha256": None, "source": "offers.csv", "candidate": "Ada Park"}
+    for name in ["../outside.xlsx", "summary.xlsx", ".hidden.xlsx", "ada-park.xlsm"]:
+        write(tmp_path / "out" / MANIFEST, json.dumps({"version": 2, "files": {name: owner}}))
+        report = build([offers], GUIDES, tmp_path / "out")
+        assert [o.file for o in report.outcomes] == ["ada-park.xlsx"], name
+    assert not (tmp_path / "outside.xlsx").exists()
+
+
 def test_a_second_build_into_the_same_folder_is_exit_2_and_touches_nothing(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
