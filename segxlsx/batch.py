@@ -261,12 +261,16 @@ def _land(folder: OutputFolder, job: Job, result: Outcome | SegxlsxError) -> Out
 
 def _finish(report: BuildReport, folder: OutputFolder, table: RateTable, force: bool) -> None:
     """The summary of what was done, and the manifest that makes the journal unnecessary."""
+    what = "the summary"
     try:
         report.summary = _write_summary(report, folder, table, force)
+        what = "the manifest"
         folder.save_manifest()
     except OSError as error:
+        # The workbooks that landed are in the journal: the next build carries on from them.
         raise SegxlsxError(
-            f"cannot write the summary: {error.strerror or error}", file=display_path(report.out)
+            f"cannot write {what}: {error.strerror or error}; build again to finish",
+            file=display_path(report.out),
         ) from None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 from openpyxl import load_workbook
 
 from segxlsx.batch import MANIFEST, build
+from segxlsx.errors import SegxlsxError
 from segxlsx.folder import JOURNAL
 
 from .conftest import ROOT, SEED_YAML
@@ -186,3 +188,34 @@ def test_ctrl_c_in_a_library_build_records_what_was_done_and_reports_it(tmp_path
     assert load_workbook(out / "summary.xlsx")["Summary"].max_row == 4
     assert not (out / JOURNAL).exists() and not list(out.glob(".*.tmp"))
     assert len(build([offers], GUIDES, out, workers=workers).with_action("unchanged")) == 3
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 400 KB file system: room for about fifteen workbooks."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    yield mount
+    subprocess.run(["umount", "--lazy", str(mount)], check=True)
+
+
+def test_a_build_that_fills_the_disk_is_resumed_once_there_is_room(small_disk, tmp_path):
+    offers = _synthetic_offers(tmp_path / "offers", 30)
+    with pytest.raises(SegxlsxError, match="No space left on device"):
+        build([offers], GUIDES, small_disk / "out")
+    assert 5 < len(list((small_disk / "out").glob("*.xlsx"))) < 30
+    for path in (small_disk / "out").glob("*.xlsx"):
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None
+
+    out = tmp_path / "out"  # the recruiter moves the folder to a bigger disk and builds again
+    shutil.copytree(small_disk / "out", out)
+    rerun = build([offers], GUIDES, out)
+    assert rerun.exit_code == 0 and rerun.with_action("kept") == [] and not rerun.notes
+    build([offers], GUIDES, tmp_path / "fresh")
+    assert folder_contents(out) == folder_contents(tmp_path / "fresh")
