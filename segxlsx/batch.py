@@ -3,39 +3,47 @@
 `build` is the library call behind `segxlsx build`. It never prints; it reports progress to a
 callback and returns a `BuildReport`. Safety rules, each for a reason:
 
-- Atomic writes: every file is written under a hidden temporary name in the output folder and
-  renamed into place, so a run killed at any moment leaves no truncated workbook under a final name.
-- No silent loss: `.segxlsx-manifest.json` records the hash of each file written. A file whose bytes
-  changed since (edited by hand), or that we never wrote, is kept and reported, unless `force`.
+- Atomic writes, journalled: a worker writes each workbook under a temporary name; this process
+  records it in the folder's journal and renames it into place (see `folder.py`), so a build
+  stopped at any moment leaves no half file and the next build knows every file it wrote.
+- No silent loss: a file whose bytes changed since segxlsx wrote it (edited by hand), or that it
+  never wrote, is kept and reported, unless `force`; one open in LibreOffice or Excel, or
+  something that is not a file where a workbook goes, fails that offer and the rest build.
 - Determinism: the same inputs and rates give the same bytes, so an unchanged offer is not rewritten.
-- Slugs: file names come from candidates' names but are reduced to `[a-z0-9-]`, so no name can
-  lead outside the output folder, and are made unique in input order (`-2`, `-3`).
+- Names: a file name comes from the candidate's name reduced to `[a-z0-9-]`, so no name can lead
+  outside the output folder, and once given it belongs to that offer (offer file + candidate)
+  in the manifest: a later "José Núñez" never takes the earlier "Jose Nunez"'s file.
+- Stopping: Ctrl-C and SIGTERM stop the workers, throw away what was in flight, and still write
+  the summary and manifest of what was done (see `workers.py`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
+import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from .errors import OfferError, SegxlsxError, display_path
 from .figures import OfferFigures, offer_figures
+from .folder import MANIFEST, Found, Manifest, OutputFolder, Owner, write_new_file
 from .guides import load_guides
 from .model import Guide, Offer
 from .offers import load_offers, offer_files
 from .rates import RateTable, load_rates
 from .wording import Wording, load_wording
+from .workers import Interrupted, Interrupts, run_jobs
 
-MANIFEST = ".segxlsx-manifest.json"
+__all__ = ["MANIFEST", "BuildReport", "Outcome", "SummaryRow", "build", "slug", "unique_slugs"]
+
 SUMMARY = "summary.xlsx"
 MAX_SLUG = 60
+_WORKBOOK_STEM = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # what slug() makes, "-2" and all
 # Names a candidate's file may not take: the summary, and names Windows reserves.
 _RESERVED = (
     {"summary", "con", "prn", "aux", "nul"}
@@ -111,12 +119,15 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)  # e.g. live rates fell back to offline
     summary: Path | None = None
     stopped_early: bool = False  # --fail-fast stopped at the first bad offer
+    interrupted: int | None = None  # the signal (SIGINT, SIGTERM) that stopped the build
 
     def with_action(self, action: str) -> list[Outcome]:
         return [outcome for outcome in self.outcomes if outcome.action == action]
 
     @property
     def exit_code(self) -> int:
+        if self.interrupted:
+            return 128 + self.interrupted  # the shell's own convention: 130 for Ctrl-C, 143 for SIGTERM
         return 1 if self.failures else 0
 
 
@@ -139,53 +150,128 @@ def build(
 ) -> BuildReport:
     """Build one workbook per offer, and the summary, into `out`.
 
-    Problems that stop everything (a bad guide, rates that cannot be had, a missing path) raise
-    `SegxlsxError`; a bad offer is a failure in the report and the rest are built.
+    Problems that stop everything (a bad guide, rates that cannot be had, a missing path, the
+    folder locked by another build) raise `SegxlsxError`; a bad offer is a failure in the report
+    and the rest are built. SIGINT or SIGTERM during the build stops it with what was done
+    recorded and summarised, and `report.interrupted` set.
     """
     offers = list(offers)  # read twice: to load, and to order the failures as the input
-    guide_map = load_guides(guides)
-    wording = load_wording(templates)
-    loaded = load_offers(offers, guide_map)
-    table = load_rates(rates, as_of=as_of, strict=strict_rates)
-    report = BuildReport(Path(out), failures=list(loaded.failures), notes=list(table.notes))
-    if fail_fast and report.failures:
-        report.stopped_early = True
-        return report
-    try:
-        report.out.mkdir(parents=True, exist_ok=True)
-        _remove_stale_temporaries(report.out)
-    except OSError as error:
-        raise SegxlsxError(
-            f"cannot write to the output folder: {error.strerror or error}", file=display_path(report.out)
-        ) from None
-    manifest = Manifest.read(report.out)
-    jobs = plan_jobs(loaded.offers, report.out, manifest, force)
-    results = _run(jobs, guide_map, table, wording, workers, fail_fast, progress)
-    _record(report, manifest, jobs, results)
-    report.stopped_early = fail_fast and len(report.failures) > len(loaded.failures)
-    report.failures.sort(key=_input_order(offers))
-    try:
-        report.summary = _write_summary(report, manifest, table, force)
-        manifest.write(report.out)
-    except OSError as error:
-        raise SegxlsxError(
-            f"cannot write the summary: {error.strerror or error}", file=display_path(report.out)
-        ) from None
+    report = BuildReport(Path(out))
+    with Interrupts() as interrupts:
+        try:
+            guide_map, wording = load_guides(guides), load_wording(templates)
+            loaded = load_offers(offers, guide_map)
+            inputs = Inputs(
+                guide_map, wording, loaded.offers, load_rates(rates, as_of=as_of, strict=strict_rates)
+            )
+            report.failures, report.notes = list(loaded.failures), list(inputs.table.notes)
+            if not (fail_fast and report.failures):
+                run = Run(inputs, workers, force, fail_fast, progress, _input_order(offers))
+                _build_into(report, run, interrupts)
+            report.stopped_early = fail_fast and bool(report.failures)
+        except Interrupted:
+            pass  # stopped before the output folder was touched: nothing to record
+        report.interrupted = interrupts.received
     return report
 
 
-def _record(report: BuildReport, manifest: Manifest, jobs: list[Job], results: list) -> None:
-    """Each job's outcome into the report (and the manifest), or its failure with its place."""
-    for job, result in zip(jobs, results, strict=True):
-        if isinstance(result, Outcome):
-            report.outcomes.append(result)
-            if result.action != "kept":
-                manifest.files[result.file] = result.sha256
-        elif result is not None:  # None: not run, --fail-fast stopped first
-            source = job.offer.source
-            report.failures.append(
-                result.at(file=source.file, row=source.row, index=source.index, candidate=job.offer.candidate)
-            )
+@dataclass(frozen=True)
+class Inputs:
+    """What every offer's workbook is made from."""
+
+    guides: Mapping[str, Guide]
+    wording: Wording
+    offers: tuple[Offer, ...]
+    table: RateTable
+
+
+@dataclass(frozen=True)
+class Run:
+    """How this build goes about it."""
+
+    inputs: Inputs
+    workers: int
+    force: bool
+    fail_fast: bool
+    progress: Progress | None
+    order: Callable[[SegxlsxError], tuple[int, int]]  # sorts failures in input order
+
+
+def _build_into(report: BuildReport, run: Run, interrupts: Interrupts) -> None:
+    """Build every offer into the output folder, held for this build; stopped or not, record what was done."""
+    _make_folder(report.out)
+    with OutputFolder.locked(report.out) as folder:
+        inputs = run.inputs
+        try:
+            jobs = plan_jobs(inputs.offers, folder, run.force)
+            record = _recorder(report, folder, interrupts, len(jobs), run)
+            setup = (inputs.guides, inputs.wording, inputs.table)
+            run_jobs(build_one, jobs, run.workers, _start_worker, setup, record)
+        except Interrupted:
+            pass  # stop building; what was done is still summarised and recorded below
+        with interrupts.finishing():
+            report.failures.sort(key=run.order)
+            _finish(report, folder, inputs.table, run.force)
+
+
+def _make_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SegxlsxError(
+            f"cannot write to the output folder: {error.strerror or error}", file=display_path(out)
+        ) from None
+
+
+def _recorder(report: BuildReport, folder: OutputFolder, interrupts: Interrupts, total: int, run: Run):  # type: ignore[no-untyped-def]
+    """What to do with each job's result, in input order, as it arrives: land it, then note it."""
+    done = 0
+
+    def record(job: Job, result: Outcome | SegxlsxError) -> bool:
+        nonlocal done
+        with interrupts.deferred():  # a signal must not fall between the journal and the rename
+            result = _land(folder, job, result)
+            if isinstance(result, Outcome):
+                report.outcomes.append(result)
+            else:
+                source = job.offer.source
+                where = {"file": source.file, "row": source.row, "index": source.index}
+                report.failures.append(result.at(**where, candidate=job.offer.candidate))
+        done += 1
+        if run.progress:
+            run.progress(done, total)
+        return not (run.fail_fast and isinstance(result, SegxlsxError))
+
+    return record
+
+
+def _land(folder: OutputFolder, job: Job, result: Outcome | SegxlsxError) -> Outcome | SegxlsxError:
+    """A written workbook into its place, journalled; and the file name kept for its offer either way."""
+    folder.remember(job.name, job.owner)
+    if not (isinstance(result, Outcome) and result.action == "written"):
+        return result
+    try:
+        folder.land(job.name, job.temporary, result.sha256 or "", job.owner, job.found)
+    except SegxlsxError as error:
+        return OfferError(error.message)
+    except OSError as error:
+        return OfferError(f"cannot write {job.name}: {error.strerror or error}")
+    return result
+
+
+def _finish(report: BuildReport, folder: OutputFolder, table: RateTable, force: bool) -> None:
+    """The summary of what was done, and the manifest that makes the journal unnecessary."""
+    what = "the summary"
+    try:
+        report.summary = _write_summary(report, folder, table, force)
+        what = "the manifest"
+        folder.save_manifest()
+    except OSError as error:
+        # The workbooks that landed are in the journal: the next build carries on from them.
+        raise SegxlsxError(
+            f"cannot write {what}: {error.strerror or error}; build again to finish",
+            file=display_path(report.out),
+        ) from None
 
 
 def _input_order(paths: Iterable[str | Path]) -> Callable[[SegxlsxError], tuple[int, int]]:
@@ -213,9 +299,9 @@ def slug(name: str) -> str:
     return text or "offer"
 
 
-def unique_slugs(names: Iterable[str]) -> list[str]:
-    """Slugs made unique in input order: the second "ada" becomes "ada-2"."""
-    taken = set(_RESERVED)
+def unique_slugs(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
+    """Slugs made unique in input order: the second "ada" becomes "ada-2"; `taken` are never given."""
+    taken = set(_RESERVED) | set(taken)
     result = []
     for name in names:
         base = slug(name)
@@ -228,58 +314,35 @@ def unique_slugs(names: Iterable[str]) -> list[str]:
     return result
 
 
-# -- the manifest of what we wrote ---------------------------------------------------------------
+def offer_owners(offers: Iterable[Offer]) -> list[Owner]:
+    """Each offer's identity: its file, its candidate, and which of same-named ones in that file."""
+    seen: Counter[Owner] = Counter()
+    owners = []
+    for offer in offers:
+        first = Owner.of(offer.source.file, offer.candidate)
+        seen[first] += 1
+        owners.append(replace(first, occurrence=seen[first]))
+    return owners
 
 
-@dataclass
-class Manifest:
-    """The hash of each file a build wrote, so a later build can tell a hand edit from its own."""
+def file_names(owners: list[Owner], manifest: Manifest) -> list[str]:
+    """Each offer's workbook name: the one the manifest keeps for it, else a new one nobody owns.
 
-    files: dict[str, str | None] = field(default_factory=dict)
-
-    @classmethod
-    def read(cls, out: Path) -> Manifest:
-        path = out / MANIFEST
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            files = {str(k): str(v) for k, v in data["files"].items()}
-        except FileNotFoundError:
-            return cls()
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            # A damaged manifest protects nothing: every existing file counts as hand-made.
-            return cls()
-        return cls(files)
-
-    def write(self, out: Path) -> None:
-        text = json.dumps({"version": 1, "files": dict(sorted(self.files.items()))}, indent=2) + "\n"
-        write_atomically(out / MANIFEST, text.encode("utf-8"))
-
-    def state(self, path: Path) -> str:
-        """new (no file), ours (bytes as we wrote them) or foreign (edited, or never ours)."""
-        if not path.exists():
-            return "new"
-        return "ours" if self.files.get(path.name) == file_hash(path) else "foreign"
+    New names are handed out in input order, so a build stopped half-way and then resumed gives
+    the same names as one that was never stopped.
+    """
+    # The manifest sits in the folder where anyone may edit it: a name it gives back must still
+    # be one slug() could have made, so no manifest can send a workbook outside the folder.
+    kept = {owner: name for owner, name in manifest.names_by_owner().items() if _is_workbook_name(name)}
+    new = [owner for owner in owners if owner not in kept]
+    owned = (name.removesuffix(".xlsx") for name in manifest.owned_names())
+    given = dict(zip(new, unique_slugs((owner.candidate for owner in new), owned), strict=True))
+    return [kept.get(owner) or f"{given[owner]}.xlsx" for owner in owners]
 
 
-def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write under a hidden temporary name beside `path`, then rename: never a half file."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-
-
-def _remove_stale_temporaries(out: Path) -> None:
-    """Temporary files left by a run that was killed are never complete: remove them."""
-    for pattern in (".*.xlsx.*.tmp", f".{MANIFEST}.*.tmp"):  # only names write_atomically makes
-        for leftover in out.glob(pattern):
-            leftover.unlink(missing_ok=True)
+def _is_workbook_name(name: str) -> bool:
+    stem = name.removesuffix(".xlsx")
+    return name.endswith(".xlsx") and stem not in _RESERVED and _WORKBOOK_STEM.fullmatch(stem) is not None
 
 
 # -- one offer, in a worker ------------------------------------------------------------------------
@@ -289,95 +352,85 @@ def _remove_stale_temporaries(out: Path) -> None:
 class Job:
     index: int
     offer: Offer
-    path: Path
-    state: str  # new, ours or foreign: see Manifest.state
+    owner: Owner
+    name: str  # the workbook's file name in the output folder
+    temporary: Path  # where the worker writes it; the build renames it into place
+    found: Found  # what was at the workbook's place when the build looked
     force: bool
 
 
-def plan_jobs(offers: Iterable[Offer], out: Path, manifest: Manifest, force: bool) -> list[Job]:
+def plan_jobs(offers: Iterable[Offer], folder: OutputFolder, force: bool) -> list[Job]:
     offers = list(offers)
-    names = unique_slugs(offer.candidate for offer in offers)
+    owners = offer_owners(offers)
+    names = file_names(owners, folder.manifest)
     return [
-        Job(index, offer, out / f"{name}.xlsx", manifest.state(out / f"{name}.xlsx"), force)
-        for index, (offer, name) in enumerate(zip(offers, names, strict=True))
+        Job(index, offer, owner, name, folder.temporary(name), folder.inspect(name), force)
+        for index, (offer, owner, name) in enumerate(zip(offers, owners, names, strict=True))
     ]
 
 
 _context: dict[str, object] = {}  # what every job in a worker process shares, sent once
 
 
-def _start_worker(guides: Mapping[str, Guide], table: RateTable, wording: Wording) -> None:
+def _start_worker(guides: Mapping[str, Guide], wording: Wording, table: RateTable) -> None:
     _context.update(guides=guides, table=table, wording=wording)
 
 
 def build_one(job: Job) -> Outcome | SegxlsxError:
-    """Render, compare and write one offer's workbook; a bad offer is returned, not raised."""
+    """Render and compare one offer's workbook, and write it under its temporary name.
+
+    A bad offer is returned, not raised. The build's process renames the file into place.
+    """
     from .workbook import render_offer, workbook_bytes
 
+    if job.found.state == "blocked":
+        return OfferError(job.found.problem or f"cannot write {job.name}")
     guide = _context["guides"][job.offer.guide_id]
     table: RateTable = _context["table"]
     try:
-        if job.state == "foreign" and not job.force:
+        if job.found.state == "foreign" and not job.force:
             figures = offer_figures(job.offer, guide, table)
-            return Outcome(job.path.name, "kept", None, SummaryRow.of(job.offer, figures, job.path.name))
+            return Outcome(job.name, "kept", None, SummaryRow.of(job.offer, figures, job.name))
         workbook, figures = render_offer(job.offer, guide, table, _context["wording"])
         data = workbook_bytes(workbook, table.as_of)
         digest = hashlib.sha256(data).hexdigest()
-        if job.state == "ours" and file_hash(job.path) == digest:
+        if job.found.state == "ours" and job.found.sha256 == digest:
             action = "unchanged"
         else:
-            write_atomically(job.path, data)
+            write_new_file(job.temporary, data)
             action = "written"
     except SegxlsxError as error:
         return OfferError(error.message, error.location)
     except OSError as error:
-        return OfferError(f"cannot write {job.path.name}: {error.strerror or error}")
+        return OfferError(f"cannot write {job.name}: {error.strerror or error}")
     except Exception as error:  # a bug of ours must not cost the rest of the batch
         return OfferError(f"could not build this offer ({type(error).__name__}: {error}); please report it")
-    return Outcome(job.path.name, action, digest, SummaryRow.of(job.offer, figures, job.path.name))
-
-
-def _run(jobs, guides, table, wording, workers, fail_fast, progress) -> list[Outcome | SegxlsxError | None]:
-    """Run the jobs, in this process or in `workers` processes; results in job order."""
-    results: list[Outcome | SegxlsxError | None] = [None] * len(jobs)
-    if workers <= 1 or len(jobs) <= 1:
-        _start_worker(guides, table, wording)
-        _collect(map(build_one, jobs), results, fail_fast, progress)
-        return results
-    # Jobs go out in chunks: one offer is ~15 ms of work, so sending them one by one would spend
-    # a noticeable share of it on inter-process traffic. Results come back in input order.
-    chunk = max(1, min(16, len(jobs) // (workers * 4)))
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(guides, table, wording)) as pool:
-        outcomes = pool.map(build_one, jobs, chunksize=chunk)
-        if not _collect(outcomes, results, fail_fast, progress):
-            pool.shutdown(wait=True, cancel_futures=True)
-    return results
-
-
-def _collect(outcomes, results, fail_fast: bool, progress: Progress | None) -> bool:
-    """Store outcomes as they arrive; False when --fail-fast stopped at a bad offer."""
-    for index, outcome in enumerate(outcomes):
-        results[index] = outcome
-        if progress:
-            progress(index + 1, len(results))
-        if fail_fast and isinstance(outcome, SegxlsxError):
-            return False
-    return True
+    return Outcome(job.name, action, digest, SummaryRow.of(job.offer, figures, job.name))
 
 
 # -- the summary -------------------------------------------------------------------------------
 
 
-def _write_summary(report: BuildReport, manifest: Manifest, table: RateTable, force: bool) -> Path | None:
+def _write_summary(report: BuildReport, folder: OutputFolder, table: RateTable, force: bool) -> Path | None:
     from .workbook import workbook_bytes
     from .workbook.summary import render_summary
 
     path = report.out / SUMMARY
-    if manifest.state(path) == "foreign" and not force:
+    found = folder.inspect(SUMMARY)
+    if found.state == "blocked":
+        report.notes.append(f"{display_path(path)}: {found.problem}")
+        return None
+    if found.state == "foreign" and not force:
         report.notes.append(f"{display_path(path)} was edited by hand; kept it (use --force to replace it)")
         return None
     data = workbook_bytes(render_summary([o.row for o in report.outcomes], report.failures), table.as_of)
-    if manifest.state(path) != "ours" or file_hash(path) != hashlib.sha256(data).hexdigest():
-        write_atomically(path, data)
-    manifest.files[SUMMARY] = hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
+    if found.state != "ours" or found.sha256 != digest:
+        temporary = folder.temporary(SUMMARY)
+        write_new_file(temporary, data)
+        try:
+            folder.land(SUMMARY, temporary, digest, None, found)
+        except SegxlsxError as error:  # opened or replaced while the offers were building
+            report.notes.append(f"{display_path(path)}: {error.message}")
+            return None
     return path

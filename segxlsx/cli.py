@@ -32,6 +32,9 @@ class _Cli(click.Group):
         except SegxlsxError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except KeyboardInterrupt:  # Ctrl-C outside a build's own handling: the shell's code, no traceback
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -305,10 +308,12 @@ def build(
     OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: data/offers/).
     Each workbook compares the offer with its band, says what to ask for and gives the scripts,
     all as live formulas. Exits 0 when every offer was built, 1 when some failed (the rest are
-    built and each failure is listed), 2 when nothing could run.
+    built and each failure is listed), 2 when nothing could run (or another build is writing to
+    the same --out), 130 / 143 when stopped by Ctrl-C / SIGTERM after recording what was done.
 
-    A workbook edited by hand since segxlsx wrote it is kept unless --force; an offer whose
-    workbook would come out the same is not rewritten.
+    A workbook edited by hand since segxlsx wrote it is kept unless --force; one open in
+    LibreOffice or Excel is kept and its offer fails; an offer whose workbook would come out the
+    same is not rewritten. A stopped build is resumed by building again.
 
     \b
     Examples:
@@ -384,6 +389,9 @@ def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
         f"{written} written, {len(unchanged)} unchanged, {len(kept)} kept, {len(report.failures)} failed"
         f" -> {where}"
     )
+    if report.interrupted:
+        click.echo(f"interrupted: {line}", err=True)
+        return
     click.echo(line)
     if not quiet and unchanged:
         click.echo("(unchanged: same inputs and rates as the last build, so not rewritten)")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
-import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from openpyxl import load_workbook
 
 from segxlsx.batch import MANIFEST, build, slug, unique_slugs
 from segxlsx.cli import main
+from segxlsx.folder import LOCK
 
 from .conftest import ROOT, SEED_YAML
 
@@ -96,6 +96,7 @@ def test_a_mixed_batch_builds_the_good_reports_the_bad_and_exits_1(mixed, tmp_pa
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [
             MANIFEST,
+            LOCK,  # kept: removing a lock file lets two builds lock two different files
             "summary.xlsx",
             "ada-park.xlsx",
             "hyperlink-http-evil-x.xlsx",
@@ -181,32 +182,7 @@ def test_a_workbook_segxlsx_never_wrote_is_not_overwritten(tmp_path):
     assert [o.file for o in report.with_action("kept")] == ["jordan-lee.xlsx"]
 
 
-def _synthetic_offers(folder: Path, count: int) -> Path:
-    rows = ["candidate,region,base,stock,bonus"]
-    rows += [f"Candidate {i},San Francisco,{170000 + i},{150000 + i},12%" for i in range(count)]
-    return write(folder / "many.csv", "\n".join(rows) + "\n")
-
-
-def test_a_killed_build_leaves_only_complete_workbooks(tmp_path):
-    offers = _synthetic_offers(tmp_path / "offers", 400)
-    out = tmp_path / "out"
-    command = [sys.executable, "-m", "segxlsx.cli", "build", str(offers), "--guide", str(SEED_YAML),
-               "--out", str(out), "--workers", "2", "--quiet"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=tmp_path, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while len(list(out.glob("*.xlsx"))) < 20 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
-    os.killpg(process.pid, signal.SIGKILL)  # the whole run, workers included, mid-way
-    process.wait()
-    finals = list(out.glob("*.xlsx"))
-    assert 20 <= len(finals) < 400, "the build should have been killed mid-way"
-    for path in finals:
-        with zipfile.ZipFile(path) as archive:
-            assert archive.testzip() is None
-        load_workbook(path)  # opens: no truncated file under a final name
-    rerun = build([offers], GUIDES, out, workers=2)
-    assert rerun.exit_code == 0 and not list(out.glob(".*.tmp"))
-    assert len(list(out.glob("*.xlsx"))) == 401
+# A build killed mid-way, by any signal: tests/test_stopping.py.
 
 
 def test_an_output_folder_that_cannot_be_made_is_exit_2(tmp_path):
@@ -227,3 +203,149 @@ def test_fail_fast_stops_at_an_offer_that_fails_while_building(tmp_path):
     assert [(f.location.row, f.location.candidate) for f in report.failures] == [(2, "Bo")]
     assert "no JPY rate" in report.failures[0].message
     assert not (tmp_path / "out" / "cy.xlsx").exists()
+
+
+# -- the output folder: names that stay, one build at a time, files that are in the way -------------
+
+HEADER = "candidate,region,base,stock,bonus\n"
+
+
+def test_a_new_candidate_never_takes_an_earlier_candidates_file(tmp_path):
+    offers = write(tmp_path / "offers" / "offers.csv", HEADER + "Jose Nunez,London,120000,90000,10%\n")
+    out = tmp_path / "out"
+    build([offers], GUIDES, out)
+    edited = out / "jose-nunez.xlsx"
+    workbook = load_workbook(edited)
+    workbook["Offer"]["B9"] = 1  # the recruiter works on Jose's workbook
+    workbook.save(edited)
+    hand_made = edited.read_bytes()
+
+    # Another candidate, spelled almost alike, is added later and listed first.
+    write(offers, HEADER + "José Núñez,London,130000,95000,10%\nJose Nunez,London,120000,90000,10%\n")
+    report = build([offers], GUIDES, out)
+    assert [(o.row.candidate, o.file, o.action) for o in report.outcomes] == [
+        ("José Núñez", "jose-nunez-2.xlsx", "written"),
+        ("Jose Nunez", "jose-nunez.xlsx", "kept"),
+    ]
+    assert edited.read_bytes() == hand_made
+    summary = load_workbook(out / "summary.xlsx")["Summary"]
+    links = [(row[0].value, row[-1].hyperlink.target) for row in summary.iter_rows(min_row=2)]
+    assert links == [("José Núñez", "jose-nunez-2.xlsx"), ("Jose Nunez", "jose-nunez.xlsx")]
+
+    # Reruns keep every name: in another order, and with the offers moved to another folder.
+    moved = write(tmp_path / "moved" / "offers.csv", HEADER + "Jose Nunez,London,120000,90000,10%\n"
+                  "José Núñez,London,130000,95000,10%\n")  # fmt: skip
+    again = build([moved], GUIDES, out)
+    assert [(o.row.candidate, o.file) for o in again.outcomes] == [
+        ("Jose Nunez", "jose-nunez.xlsx"),
+        ("José Núñez", "jose-nunez-2.xlsx"),
+    ]
+    owners = json.loads((out / MANIFEST).read_text())["files"]
+    assert owners["jose-nunez-2.xlsx"]["candidate"] == "José Núñez"
+    assert owners["jose-nunez.xlsx"]["source"] == "offers.csv"
+
+
+def test_a_manifest_edited_to_send_a_workbook_outside_the_folder_is_not_followed(tmp_path):
+    offers = write(tmp_path / "offers" / "offers.csv", HEADER + "Ada Park,London,120000,90000,10%\n")
+    owner = {"sha256": None, "source": "offers.csv", "candidate": "Ada Park"}
+    for name in ["../outside.xlsx", "summary.xlsx", ".hidden.xlsx", "ada-park.xlsm"]:
+        write(tmp_path / "out" / MANIFEST, json.dumps({"version": 2, "files": {name: owner}}))
+        report = build([offers], GUIDES, tmp_path / "out")
+        assert [o.file for o in report.outcomes] == ["ada-park.xlsx"], name
+    assert not (tmp_path / "outside.xlsx").exists()
+
+
+def test_a_second_build_into_the_same_folder_is_exit_2_and_touches_nothing(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    in_flight = write(out / ".jordan-lee.xlsx.4242-0badf00d.tmp", "the first build's file, half written")
+    with open(out / LOCK, "a") as first_build:
+        fcntl.flock(first_build, fcntl.LOCK_EX)
+        result = run("build", GOOD_OFFERS, "--guide", SEED_YAML, "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"Error: {out}: another segxlsx build is writing to this folder; wait for it to finish or choose another --out"
+    )
+    assert in_flight.exists() and not list(out.glob("*.xlsx"))
+
+    # Once the first build is gone, its leftovers are provably dead and cleared.
+    assert run("build", GOOD_OFFERS, "--guide", SEED_YAML, "--out", out).exit_code == 0
+    assert not in_flight.exists()
+
+
+@pytest.mark.parametrize(
+    "lock_file", [".~lock.jordan-lee.xlsx#", "~$jordan-lee.xlsx"], ids=["LibreOffice", "Excel"]
+)
+def test_a_workbook_open_in_libreoffice_or_excel_is_kept_and_said_so(tmp_path, lock_file):
+    out = tmp_path / "out"
+    build([GOOD_OFFERS], GUIDES, out)
+    before = (out / "jordan-lee.xlsx").read_bytes()
+    write(out / lock_file, ",recruiter,laptop,27.11.2026 09:12,file:///home/recruiter;")
+    result = run("build", GOOD_OFFERS, "--guide", SEED_YAML, "--out", out, "--force")
+    assert result.exit_code == 1
+    assert "0 written, 6 unchanged, 0 kept, 1 failed" in result.stdout
+    assert (
+        f"jordan-lee.yml, candidate 'Jordan Lee': jordan-lee.xlsx is open in LibreOffice or Excel ({lock_file}); "
+        "kept it, close it and build again"
+    ) in result.stderr
+    assert (out / "jordan-lee.xlsx").read_bytes() == before
+
+
+def test_a_workbook_opened_while_the_build_runs_is_not_replaced(tmp_path):
+    out = tmp_path / "out"
+    build([GOOD_OFFERS], GUIDES, out)
+    before = (out / "jordan-lee.xlsx").read_bytes()
+
+    def recruiter_opens_jordans_workbook(done: int, total: int) -> None:
+        if done == 1:  # after the build looked at every place, before Jordan's workbook lands
+            write(out / ".~lock.jordan-lee.xlsx#", ",recruiter,laptop,27.11.2026 09:12,")
+
+    # Rates of another day: every workbook comes out different and is rewritten.
+    report = build(
+        [GOOD_OFFERS], GUIDES, out, as_of=date(2025, 6, 30), progress=recruiter_opens_jordans_workbook
+    )
+    assert [(f.location.candidate, f.message) for f in report.failures] == [
+        (
+            "Jordan Lee",
+            "jordan-lee.xlsx is open in LibreOffice or Excel (.~lock.jordan-lee.xlsx#); kept it, close it and build again",
+        )
+    ]
+    assert len(report.with_action("written")) == 6
+    assert (out / "jordan-lee.xlsx").read_bytes() == before
+    assert not list(out.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize(
+    "obstacle",
+    [
+        "folder",
+        "FIFO",
+        "symbolic link",
+        pytest.param(
+            "unreadable file", marks=pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+        ),
+    ],
+)
+def test_something_else_where_a_workbook_goes_fails_that_offer_and_the_rest_build(tmp_path, obstacle):
+    out = tmp_path / "out"
+    out.mkdir()
+    target, elsewhere = out / "jordan-lee.xlsx", write(tmp_path / "elsewhere.xlsx", "not ours to touch")
+    if obstacle == "folder":
+        target.mkdir()
+    elif obstacle == "FIFO":
+        os.mkfifo(target)  # reading it to compare would wait forever for a writer
+    elif obstacle == "symbolic link":
+        target.symlink_to(elsewhere)
+    else:
+        write(target, "x").chmod(0)
+    command = [sys.executable, "-m", "segxlsx.cli", "build", str(GOOD_OFFERS), "--guide", str(SEED_YAML),
+               "--out", str(out), "--workers", "2"]  # fmt: skip
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, env=environment)
+    assert result.returncode == 1, result.stderr
+    assert "6 written, 0 unchanged, 0 kept, 1 failed" in result.stdout
+    failures = [line for line in result.stderr.splitlines() if "jordan-lee.xlsx" in line]
+    assert len(failures) == 1 and "candidate 'Jordan Lee'" in failures[0], result.stderr
+    assert (obstacle if obstacle != "unreadable file" else "cannot read") in failures[0]
+    assert "Traceback" not in result.stderr
+    assert elsewhere.read_text() == "not ours to touch"

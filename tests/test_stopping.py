@@ -1,0 +1,221 @@
+"""A build stopped at any moment (Ctrl-C, SIGTERM, SIGKILL, a crash) is resumed exactly by the next.
+
+The interrupted builds run as real processes with two workers, as a recruiter's terminal would
+run them; the folder they leave, once rebuilt, must be the folder an uninterrupted build makes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from segxlsx.batch import MANIFEST, build
+from segxlsx.errors import SegxlsxError
+from segxlsx.folder import JOURNAL
+
+from .conftest import ROOT, SEED_YAML
+
+GUIDES = [SEED_YAML]
+OFFERS = 400
+
+
+def _synthetic_offers(folder: Path, count: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = ["candidate,region,base,stock,bonus"]
+    rows += [f"Candidate {i},San Francisco,{170000 + i},{150000 + i},12%" for i in range(count)]
+    path = folder / "many.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory) -> Path:
+    return _synthetic_offers(tmp_path_factory.mktemp("offers"), OFFERS)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(many, tmp_path_factory) -> Path:
+    """The folder a build that nobody stopped makes: what every resumed build must equal."""
+    out = tmp_path_factory.mktemp("uninterrupted") / "out"
+    assert build([many], GUIDES, out, workers=2).exit_code == 0
+    return out
+
+
+def folder_contents(out: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(out.iterdir())}
+
+
+def children_of(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                children.append(int(entry.name))
+    return children
+
+
+def alive(pid: int) -> bool:
+    """Running, not merely a zombie waiting for a parent that is gone to collect it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def start_build(offers: Path, out: Path) -> subprocess.Popen:
+    command = [sys.executable, "-m", "segxlsx.cli", "build", str(offers), "--guide", str(SEED_YAML),
+               "--out", str(out), "--workers", "2", "--quiet"]  # fmt: skip
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        command, cwd=out.parent, env=environment, start_new_session=True, stderr=subprocess.PIPE, text=True
+    )
+
+
+def wait_for_workbooks(process: subprocess.Popen, out: Path, count: int) -> None:
+    deadline = time.monotonic() + 60
+    while len(list(out.glob("*.xlsx"))) < count and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+
+
+# How each signal reaches the build: Ctrl-C in a terminal goes to the whole process group; a
+# service manager's SIGTERM and the OOM killer's SIGKILL go to the build's process alone.
+@pytest.mark.parametrize(
+    "signum, to_group, exit_code",
+    [(signal.SIGINT, True, 130), (signal.SIGTERM, False, 143), (signal.SIGKILL, False, -signal.SIGKILL)],
+    ids=["SIGINT", "SIGTERM", "SIGKILL"],
+)
+def test_a_stopped_build_is_resumed_into_the_folder_an_unstopped_one_makes(
+    many, uninterrupted, tmp_path, signum, to_group, exit_code
+):
+    out = tmp_path / "out"
+    process = start_build(many, out)
+    wait_for_workbooks(process, out, 40)
+    workers = children_of(process.pid)
+    assert len(workers) == 2, "the build should be running on its two workers"
+    stopped_at = time.monotonic()
+    if to_group:
+        os.killpg(process.pid, signum)
+    else:
+        os.kill(process.pid, signum)
+    stderr = process.communicate(timeout=30)[1]
+    took = time.monotonic() - stopped_at
+    assert process.returncode == exit_code, stderr
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not any(alive(pid) for pid in workers), "a worker outlived its build"
+
+    landed = sorted(p.name for p in out.glob("*.xlsx") if p.name != "summary.xlsx")
+    assert 40 <= len(landed) < OFFERS, "the build should have been stopped mid-way"
+    for path in out.glob("*.xlsx"):  # never a half file under a final name
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None
+    if signum != signal.SIGKILL:
+        assert took < 5, f"took {took:.1f} s to stop"
+        assert stderr.strip().splitlines() == [
+            f"interrupted: {len(landed)} written, 0 unchanged, 0 kept, 0 failed -> out/summary.xlsx"
+        ]  # one line, no traceback from the build or its workers
+        assert not (out / JOURNAL).exists() and not list(out.glob(".*.tmp"))  # it cleaned up after itself
+        summary = load_workbook(out / "summary.xlsx")["Summary"]
+        assert summary.max_row == 1 + len(landed)  # the summary of what was done
+        assert set(json.loads((out / MANIFEST).read_text())["files"]) == {*landed, "summary.xlsx"}
+
+    rerun = build([many], GUIDES, out, workers=2)
+    assert rerun.exit_code == 0 and not rerun.failures and not rerun.notes
+    assert rerun.with_action("kept") == [], "the build's own workbooks were taken for hand edits"
+    assert len(rerun.with_action("unchanged")) >= len(landed) - 1  # the last may not have landed
+    assert folder_contents(out) == folder_contents(uninterrupted)
+
+
+def test_a_build_that_dies_between_two_files_leaves_a_journal_the_next_build_trusts(tmp_path):
+    offers = _synthetic_offers(tmp_path / "offers", 12)
+    out = tmp_path / "out"
+    build([offers], GUIDES, out)
+    # New figures for every offer, so each workbook is rewritten over one the manifest knows.
+    offers.write_text(offers.read_text().replace(",12%", ",15%"), encoding="utf-8")
+
+    class Crash(Exception):
+        pass
+
+    def crash_after_five(done: int, total: int) -> None:
+        if done == 5:
+            raise Crash  # the process dies here: no summary, no manifest, only the journal
+
+    with pytest.raises(Crash):
+        build([offers], GUIDES, out, progress=crash_after_five)
+    assert len((out / JOURNAL).read_text().splitlines()) == 5
+    with open(out / JOURNAL, "a") as journal:
+        journal.write('{"file": "candidate-9.xlsx", "sha2')  # and a line torn by the crash
+
+    rerun = build([offers], GUIDES, out)
+    assert rerun.exit_code == 0 and rerun.with_action("kept") == []
+    assert [len(rerun.with_action(action)) for action in ("unchanged", "written")] == [5, 7]
+    assert not (out / JOURNAL).exists() and not list(out.glob(".*.tmp"))
+    fresh = build([offers], GUIDES, tmp_path / "fresh")
+    assert fresh.exit_code == 0
+    assert folder_contents(out) == folder_contents(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_in_a_library_build_records_what_was_done_and_reports_it(tmp_path, workers):
+    offers = _synthetic_offers(tmp_path / "offers", 40)
+    out = tmp_path / "out"
+
+    def ctrl_c_after_three(done: int, total: int) -> None:
+        if done == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    previous = signal.getsignal(signal.SIGINT)
+    report = build([offers], GUIDES, out, workers=workers, progress=ctrl_c_after_three)
+    assert signal.getsignal(signal.SIGINT) is previous  # the caller's handler is back
+    assert report.interrupted == signal.SIGINT and report.exit_code == 130
+    assert len(report.with_action("written")) == 3
+    assert load_workbook(out / "summary.xlsx")["Summary"].max_row == 4
+    assert not (out / JOURNAL).exists() and not list(out.glob(".*.tmp"))
+    assert len(build([offers], GUIDES, out, workers=workers).with_action("unchanged")) == 3
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 400 KB file system: room for about fifteen workbooks."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    yield mount
+    subprocess.run(["umount", "--lazy", str(mount)], check=True)
+
+
+def test_a_build_that_fills_the_disk_is_resumed_once_there_is_room(small_disk, tmp_path):
+    offers = _synthetic_offers(tmp_path / "offers", 30)
+    with pytest.raises(SegxlsxError, match="No space left on device"):
+        build([offers], GUIDES, small_disk / "out")
+    assert 5 < len(list((small_disk / "out").glob("*.xlsx"))) < 30
+    for path in (small_disk / "out").glob("*.xlsx"):
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None
+
+    out = tmp_path / "out"  # the recruiter moves the folder to a bigger disk and builds again
+    shutil.copytree(small_disk / "out", out)
+    rerun = build([offers], GUIDES, out)
+    assert rerun.exit_code == 0 and rerun.with_action("kept") == [] and not rerun.notes
+    build([offers], GUIDES, tmp_path / "fresh")
+    assert folder_contents(out) == folder_contents(tmp_path / "fresh")
