@@ -164,7 +164,8 @@ def build(
             inputs = Inputs(
                 guide_map, wording, loaded.offers, load_rates(rates, as_of=as_of, strict=strict_rates)
             )
-            report.failures, report.notes = list(loaded.failures), list(inputs.table.notes)
+            guide_notes = [note for guide in guide_map.values() for note in guide.notes]
+            report.failures, report.notes = list(loaded.failures), guide_notes + list(inputs.table.notes)
             if not (fail_fast and report.failures):
                 run = Run(inputs, workers, force, fail_fast, progress, _input_order(offers))
                 _build_into(report, run, interrupts)
