@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from openpyxl.chart import Reference, Series
 from openpyxl.chart._chart import ChartBase
 from openpyxl.chart.data_source import AxDataSource, NumData, NumVal, StrData, StrRef, StrVal
 from openpyxl.chart.legend import LegendEntry
-from openpyxl.chart.series import Series
+from openpyxl.chart.series import Series as SeriesType
 
 from .cached import number_text
 from .styles import quoted_prefix
 
 
 def cache_series(
-    series: Series,
+    series: SeriesType,
     values: Sequence[Decimal],
     categories: Sequence[str] | None = None,
     title: str | None = None,
@@ -49,7 +50,7 @@ def show_axes(*charts: ChartBase) -> None:
             axis.delete = False
 
 
-def hide_from_legend(chart: ChartBase, *hidden: Series) -> None:
+def hide_from_legend(chart: ChartBase, *hidden: SeriesType) -> None:
     """Leave series out of the legend, e.g. the invisible base a floating bar stands on.
 
     Legend entries count every series of the chart and of the charts combined into it.
@@ -64,3 +65,32 @@ def axis_money_format(currency: str, largest: Decimal) -> str:
     if largest >= 10_000_000:
         return f'{prefix}#,##0.0,,"M"'
     return f'{prefix}#,##0,"K"'
+
+
+def column_series(
+    chart: ChartBase,
+    sheet,
+    column: int,
+    rows: tuple[int, int],
+    title: str,
+    values: Sequence[Decimal],
+    number_format: str = "#,##0",
+) -> SeriesType:
+    """A series over one column's rows, titled in words rather than by a header cell (the
+    tables a chart draws from do not always have their header right above them)."""
+    first, last = rows
+    series = Series(Reference(sheet, min_col=column, min_row=first, max_row=last), title=title)
+    chart.series.append(series)
+    cache_series(series, values, number_format=number_format)
+    return series
+
+
+def label_categories(
+    chart: ChartBase, sheet, column: int, rows: tuple[int, int], labels: Sequence[str]
+) -> None:
+    """Every series of `chart` takes its categories from `column`, with `labels` as their cache."""
+    first, last = rows
+    chart.set_categories(Reference(sheet, min_col=column, min_row=first, max_row=last))
+    for series in chart.series:
+        formula = series.cat.numRef.f
+        series.cat = AxDataSource(strRef=StrRef(f=formula, strCache=_text_cache(labels)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openpyxl.chart import LineChart
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -18,6 +19,7 @@ from openpyxl.workbook.workbook import Workbook
 from ..figures import TOTAL_YEARS, OfferFigures
 from ..model import Offer
 from . import formulas as f
+from .charts import axis_money_format, column_series, label_categories, show_axes
 from .names import rate_name
 from .offer import competing_cell
 from .styles import (
@@ -146,8 +148,33 @@ def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures) -> No
     if offer.competing:
         _differences(sheet, offer, rows, figures)
         _leaders(sheet, offer, rows, figures)
-    widths(sheet, {"A": 30} | {get_column_letter(c): 18 for c in range(2, 3 + len(offer.competing))})
-    print_setup(sheet)
+    if offer.competing:
+        _chart(sheet, offer, rows, figures)
+    widths(sheet, {"A": 30} | {get_column_letter(c): 16 for c in range(2, 3 + len(offer.competing))})
+    # Up to three competitors fit a portrait page; more run wider, onto a landscape one.
+    print_setup(
+        sheet, landscape=len(offer.competing) > 3, pages_tall=0, title_rows=f"{HEADER_ROW}:{HEADER_ROW}"
+    )
+
+
+def _chart(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
+    """Total comp each year, one line per offer: where the lead changes hands is where they cross."""
+    chart = LineChart()
+    span = (rows.year(1), rows.year(rows.years))
+    column_series(chart, sheet, 2, span, "This offer", figures.compare_by_year)
+    for index, shows in enumerate(figures.competing):
+        column_series(chart, sheet, 3 + index, span, shows.company, shows.by_year)
+    label_categories(chart, sheet, 1, span, [f"Year {year}" for year in range(1, rows.years + 1)])
+    for series in chart.series:
+        series.marker.symbol = "circle"
+        series.smooth = False
+    largest = max((*figures.compare_by_year, *(v for c in figures.competing for v in c.by_year)))
+    chart.title = f"Total comp, year by year ({offer.currency})"
+    chart.y_axis.numFmt = axis_money_format(offer.currency, largest)
+    chart.legend.position = "b"
+    show_axes(chart)
+    chart.height, chart.width = 7.5, 16
+    sheet.add_chart(chart, f"A{rows.lead_change + 3}")
 
 
 def _company_headers(sheet, row: int, offer: Offer, this_offer: bool = True) -> None:

@@ -51,8 +51,8 @@ def write_rates(
         )
         row += 1
     _sources(sheet, row + 1, table, guide)
-    widths(sheet, {"A": 26, "B": 22, "C": 14, "D": 90})
-    print_setup(sheet)
+    widths(sheet, {"A": 26, "B": 22, "C": 14, "D": 60})
+    print_setup(sheet, pages_tall=1)
 
 
 def _sources(sheet, row: int, table: RateTable, guide: Guide) -> None:

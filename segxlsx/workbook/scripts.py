@@ -96,7 +96,9 @@ def write_scripts(
     _guide_levers(sheet, guide, amounts_top + len(cells) + 3)
     sheet.freeze_panes = f"A{FIRST_LINE_ROW}"
     widths(sheet, {"A": 30, SAY: SAY_WIDTH, NOTE: NOTE_WIDTH})
-    print_setup(sheet)
+    print_setup(
+        sheet, pages_tall=0, title_rows=f"{HEADER_ROW}:{HEADER_ROW}"
+    )  # flows on, its header on each page
 
 
 def _fit(sheet, row: int, *texts: tuple[str, int]) -> None:

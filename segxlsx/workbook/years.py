@@ -9,8 +9,9 @@ smaller than the average the offer letter implies.
 
 from __future__ import annotations
 
+from openpyxl.chart import BarChart
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -18,6 +19,7 @@ from ..figures import SCHEDULE_NOTES, SCHEDULE_TOLERANCE, STOCK_SCENARIOS, Offer
 from ..model import VEST_EVERY, Guide, Offer, Vesting
 from . import formulas as f
 from .cached import record
+from .charts import axis_money_format, column_series, label_categories, show_axes
 from .names import define, scenario_name
 from .styles import (
     AVERAGE_FILL,
@@ -118,8 +120,33 @@ def write_years(
     _table(sheet, offer, vesting, money, figures)
     _scenarios(workbook, sheet, guide, vesting.years, money, figures)
     _solve_for_the_ask(workbook, sheet, vesting.years, money, figures)
-    widths(sheet, {"A": 36} | {get_column_letter(c): 15 for c in range(2, 15)})
-    print_setup(sheet)
+    _chart(sheet, vesting.years, offer.currency, figures)
+    widths(sheet, {"A": 32} | {get_column_letter(c): 13 for c in range(2, 15)})
+    print_setup(sheet, pages_tall=0)
+
+
+def _chart(sheet, years: int, currency: str, figures: OfferFigures) -> None:
+    """Each year's pay stacked: base and bonus (cash), the stock vesting that year, the sign-on."""
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap, chart.gapWidth = "col", "stacked", 100, 60
+    rows = (FIRST_YEAR_ROW, year_row(years))
+    for column, title, values in (
+        (BASE_COL, "Base", [row.base for row in figures.years]),
+        (BONUS_COL, "Target bonus", [row.bonus for row in figures.years]),
+        (STOCK_COL, "Stock vesting", [row.stock for row in figures.years]),
+        (SIGN_ON_COL, "Sign-on", [row.sign_on for row in figures.years]),
+    ):
+        column_series(chart, sheet, column_index_from_string(column), rows, title, values)
+    label_categories(chart, sheet, 1, rows, [f"Year {row.year}" for row in figures.years])
+    for series, colour in zip(chart.series, ("1F3864", "5B9BD5", "70AD47", "FFC000"), strict=True):
+        series.graphicalProperties.solidFill = colour
+    chart.title = f"Pay year by year ({currency})"
+    chart.y_axis.numFmt = axis_money_format(currency, max(row.total_comp for row in figures.years))
+    chart.y_axis.majorGridlines = None
+    chart.legend.position = "b"
+    show_axes(chart)
+    chart.height, chart.width = 7.5, 16
+    sheet.add_chart(chart, f"A{solve_row(years) + 6}")  # below the tables, so it prints with them
 
 
 def _box(sheet, row: int, box: tuple[str, str], value: str, shows=None, **looks: object) -> None:
