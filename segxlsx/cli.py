@@ -83,12 +83,14 @@ def rates_options(command: _Command) -> _Command:
             callback=_as_date,
             metavar="DATE",
             help="Use the rates of this date (YYYY-MM-DD), or of the business day before it when it "
-            "has none. Default: the latest available.",
+            "has none; after the offline rates' last day, that day's, with a note. Default: the latest "
+            "available.",
         ),
         click.option(
             "--strict-rates",
             is_flag=True,
-            help="Stop (exit 2) when live rates cannot be had, instead of falling back to offline.",
+            help="Stop (exit 2) when live rates cannot be had, instead of falling back to offline, "
+            "or when --as-of is after the last day of the offline rates, instead of using that day's.",
         ),
     ]
     for option in reversed(options):
@@ -230,7 +232,8 @@ def rates(
     """Show the exchange rates a build would use, one line per currency.
 
     Each line: the code, the value of 1 unit in USD (or --in), the source's own quote (units per
-    1 unit of its base currency), the date of the rates and where they come from.
+    1 unit of its base currency), the date of the rates and where they come from. A last line
+    gives the first and last dates the source has rates for.
 
     \b
     Examples:
@@ -254,6 +257,9 @@ def rates(
         click.echo(
             f"{code:<{code_width}}  {value:<{value_width}}  {quote:<{quote_width}}  {table.as_of}  {table.source}"
         )
+    if table.span:
+        first, last = table.span
+        click.echo(f"rates from {first} to {last}" if first != last else f"rates for {last} only")
 
 
 def _significant(value: Decimal, digits: int = 6) -> str:
