@@ -41,8 +41,9 @@ def main() -> None:
 
     \b
     Examples:
-      segxlsx import-guide guide.md -o data/guides/guide.yaml
-      segxlsx validate data/offers/
+      segxlsx init reviews && cd reviews && segxlsx build
+      segxlsx import-guide guide.md -o guides/guide.yaml
+      segxlsx validate offers/
       segxlsx rates --currency GBP --currency EUR --as-of 2025-06-30
     """
 
@@ -60,7 +61,8 @@ guides_option = click.option(
     "guides",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="A guide file (.md or .yaml) or a folder of them; repeat for more. Default: data/guides/.",
+    help="A guide file (.md or .yaml) or a folder of them; repeat for more. Default: guides/ in a "
+    "working folder (see init), data/guides/ in the repository.",
 )
 
 
@@ -106,6 +108,30 @@ def _load_rates(spec: str, currencies: Iterable[str] | None, as_of: date | None,
     for note in table.notes:
         click.echo(f"warning: {note}", err=True)
     return table
+
+
+@main.command("init")
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Lay out a working folder in FOLDER (default: this one) to build offers in.
+
+    It gets guides/ (an example guide), offers/ (example offers in YAML, JSON and CSV),
+    templates/ (the scripts' wording) and a README.txt saying what to edit and what to run.
+    Inside it, `segxlsx build` needs no arguments. A folder that already has any of these is
+    left alone (exit 2).
+
+    \b
+    Examples:
+      segxlsx init reviews && cd reviews && segxlsx build
+      segxlsx init
+    """
+    from .errors import display_path
+    from .workspace import make_working_folder
+
+    made = make_working_folder(folder)
+    click.echo(f"made {', '.join(display_path(path) for path in made)}")
+    go = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
+    click.echo(f"next: edit the offers, then {go}segxlsx build (README.txt says more)")
 
 
 @main.command("import-guide")
@@ -163,7 +189,7 @@ def import_guide(guide: Path, output: Path | None) -> None:
 @rates_options
 @click.option(
     "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="A folder of script wording to check instead of templates/.",
+    help="A folder of script wording to check. Default: templates/ here, else the wording shipped with segxlsx.",
 )  # fmt: skip
 @click.pass_context
 def validate(
@@ -177,8 +203,8 @@ def validate(
 ) -> None:
     """Check offer files as a build would, without writing anything.
 
-    OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: data/offers/).
-    Runs the checks `build` runs, rates included, so an offer that validates builds. Prints one
+    OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: offers/ in a
+    working folder, data/offers/ in the repository). Runs the checks `build` runs, rates included, so an offer that validates builds. Prints one
     line per problem, naming the file, the row or offer number, the candidate and the field,
     then a count. Exits 0 when every offer is good, 1 when any is not, and 2 when nothing could
     be checked (a bad guide, a missing path, rates that cannot be had).
@@ -190,14 +216,16 @@ def validate(
       segxlsx validate new-offers.csv priya-raman.yaml --rates q4-rates.yaml
     """
     from .validation import validate as validate_offers
+    from .workspace import default_inputs
 
+    inputs = default_inputs(offers, guides, templates)
     checked = validate_offers(
-        offers or [Path("data/offers")],
-        guides or [Path("data/guides")],
+        inputs.offers,
+        inputs.guides,
         rates=rates_spec,
         as_of=as_of,
         strict_rates=strict_rates,
-        templates=templates,
+        templates=inputs.templates,
     )
     for note in checked.notes:
         click.echo(f"warning: {note}", err=True)
@@ -289,7 +317,7 @@ def _significant(value: Decimal, digits: int = 6) -> str:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only problems and the last line.")
 @click.option(
     "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="A folder of script wording to use instead of templates/.",
+    help="A folder of script wording to use. Default: templates/ here, else the wording shipped with segxlsx.",
 )  # fmt: skip
 @click.pass_context
 def build(
@@ -308,8 +336,8 @@ def build(
 ) -> None:
     """Build one Excel workbook per offer, plus summary.xlsx.
 
-    OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: data/offers/).
-    Each workbook compares the offer with its band, says what to ask for and gives the scripts,
+    OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: offers/ in a
+    working folder made by `segxlsx init`, data/offers/ in the repository). Each workbook compares the offer with its band, says what to ask for and gives the scripts,
     all as live formulas. Exits 0 when every offer was built, 1 when some failed (the rest are
     built and each failure is listed), 2 when nothing could run.
 
@@ -326,13 +354,15 @@ def build(
     import os
 
     from .batch import build as build_offers
+    from .workspace import default_inputs
 
+    inputs = default_inputs(offers, guides, templates)
     show_progress = not quiet and sys.stderr.isatty()
     bar = _ProgressBar() if show_progress else None
     try:
         report = build_offers(
-            offers or [Path("data/offers")],
-            guides or [Path("data/guides")],
+            inputs.offers,
+            inputs.guides,
             out,
             rates=rates_spec,
             as_of=as_of,
@@ -340,7 +370,7 @@ def build(
             workers=workers or os.cpu_count() or 1,
             force=force,
             fail_fast=fail_fast,
-            templates=templates,
+            templates=inputs.templates,
             progress=bar.update if bar else None,
         )
     finally:
