@@ -23,9 +23,11 @@ A segxlsx working folder: candidate offers in, one Excel workbook per offer out.
 
 What to edit
   offers/     the offers: .yaml, .yml, .json or .csv files, one offer per file, a list of
-              them, or one per CSV row. Edit the examples or add your own; every field is
-              in `segxlsx build --help` and the segxlsx README. (An offers.xlsx intake sheet
-              will come with a later version.)
+              them, or one per CSV row. Edit the examples or add your own. Each offer has a
+              candidate, region, base, stock (the whole grant) and bonus ("12%"); it may
+              add currency, sign_on, vesting, cliff_months, vest_every, competing (other
+              offers held), notes, and guide (needed with more than one guide). An
+              offers.xlsx intake sheet will come with a later version.
   guides/     the negotiation guide: bands per region, levers, targets and the walk-away.
               `segxlsx import-guide GUIDE.md -o guides/NAME.yaml` turns a Markdown guide
               into one; with more than one guide, each offer names its `guide`.
