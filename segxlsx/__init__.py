@@ -27,6 +27,9 @@ _PUBLIC = {
     "render_offer": "segxlsx.workbook",
     "workbook_bytes": "segxlsx.workbook",
     "SegxlsxError": "segxlsx.errors",
+    "make_working_folder": "segxlsx.workspace",
+    "default_inputs": "segxlsx.workspace",
+    "slug_words": "segxlsx.names",
 }
 __all__ = ["__version__", *_PUBLIC]
 

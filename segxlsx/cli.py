@@ -44,8 +44,9 @@ def main() -> None:
 
     \b
     Examples:
-      segxlsx import-guide guide.md -o data/guides/guide.yaml
-      segxlsx validate data/offers/
+      segxlsx init reviews && cd reviews && segxlsx build
+      segxlsx import-guide guide.md -o guides/guide.yaml
+      segxlsx validate offers/
       segxlsx rates --currency GBP --currency EUR --as-of 2025-06-30
     """
 
@@ -63,7 +64,8 @@ guides_option = click.option(
     "guides",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="A guide file (.md or .yaml) or a folder of them; repeat for more. Default: data/guides/.",
+    help="A guide file (.md or .yaml) or a folder of them; repeat for more. Default: guides/ in a "
+    "working folder (see init), data/guides/ in the repository.",
 )
 
 
@@ -86,12 +88,14 @@ def rates_options(command: _Command) -> _Command:
             callback=_as_date,
             metavar="DATE",
             help="Use the rates of this date (YYYY-MM-DD), or of the business day before it when it "
-            "has none. Default: the latest available.",
+            "has none; after the offline rates' last day, that day's, with a note. Default: the latest "
+            "available.",
         ),
         click.option(
             "--strict-rates",
             is_flag=True,
-            help="Stop (exit 2) when live rates cannot be had, instead of falling back to offline.",
+            help="Stop (exit 2) when live rates cannot be had, instead of falling back to offline, "
+            "or when --as-of is after the last day of the offline rates, instead of using that day's.",
         ),
     ]
     for option in reversed(options):
@@ -107,6 +111,30 @@ def _load_rates(spec: str, currencies: Iterable[str] | None, as_of: date | None,
     for note in table.notes:
         click.echo(f"warning: {note}", err=True)
     return table
+
+
+@main.command("init")
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Lay out a working folder in FOLDER (default: this one) to build offers in.
+
+    It gets guides/ (an example guide), offers/ (example offers in YAML, JSON and CSV),
+    templates/ (the scripts' wording) and a README.txt saying what to edit and what to run.
+    Inside it, `segxlsx build` needs no arguments. A folder that already has any of these is
+    left alone (exit 2).
+
+    \b
+    Examples:
+      segxlsx init reviews && cd reviews && segxlsx build
+      segxlsx init
+    """
+    from .errors import display_path
+    from .workspace import make_working_folder
+
+    made = make_working_folder(folder)
+    click.echo(f"made {', '.join(display_path(path) for path in made)}")
+    go = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
+    click.echo(f"next: edit the offers, then {go}segxlsx build (README.txt says more)")
 
 
 @main.command("import-guide")
@@ -164,7 +192,7 @@ def import_guide(guide: Path, output: Path | None) -> None:
 @rates_options
 @click.option(
     "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="A folder of script wording to check instead of templates/.",
+    help="A folder of script wording to check. Default: templates/ here, else the wording shipped with segxlsx.",
 )  # fmt: skip
 @click.pass_context
 def validate(
@@ -178,8 +206,8 @@ def validate(
 ) -> None:
     """Check offer files as a build would, without writing anything.
 
-    OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: data/offers/).
-    Runs the checks `build` runs, rates included, so an offer that validates builds. Prints one
+    OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: offers/ in a
+    working folder, data/offers/ in the repository). Runs the checks `build` runs, rates included, so an offer that validates builds. Prints one
     line per problem, naming the file, the row or offer number, the candidate and the field,
     then a count. Exits 0 when every offer is good, 1 when any is not, and 2 when nothing could
     be checked (a bad guide, a missing path, rates that cannot be had).
@@ -191,14 +219,16 @@ def validate(
       segxlsx validate new-offers.csv priya-raman.yaml --rates q4-rates.yaml
     """
     from .validation import validate as validate_offers
+    from .workspace import default_inputs
 
+    inputs = default_inputs(offers, guides, templates)
     checked = validate_offers(
-        offers or [Path("data/offers")],
-        guides or [Path("data/guides")],
+        inputs.offers,
+        inputs.guides,
         rates=rates_spec,
         as_of=as_of,
         strict_rates=strict_rates,
-        templates=templates,
+        templates=inputs.templates,
     )
     for note in checked.notes:
         click.echo(f"warning: {note}", err=True)
@@ -233,7 +263,8 @@ def rates(
     """Show the exchange rates a build would use, one line per currency.
 
     Each line: the code, the value of 1 unit in USD (or --in), the source's own quote (units per
-    1 unit of its base currency), the date of the rates and where they come from.
+    1 unit of its base currency), the date of the rates and where they come from. A last line
+    gives the first and last dates the source has rates for.
 
     \b
     Examples:
@@ -257,6 +288,9 @@ def rates(
         click.echo(
             f"{code:<{code_width}}  {value:<{value_width}}  {quote:<{quote_width}}  {table.as_of}  {table.source}"
         )
+    if table.span:
+        first, last = table.span
+        click.echo(f"rates from {first} to {last}" if first != last else f"rates for {last} only")
 
 
 def _significant(value: Decimal, digits: int = 6) -> str:
@@ -286,7 +320,7 @@ def _significant(value: Decimal, digits: int = 6) -> str:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only problems and the last line.")
 @click.option(
     "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="A folder of script wording to use instead of templates/.",
+    help="A folder of script wording to use. Default: templates/ here, else the wording shipped with segxlsx.",
 )  # fmt: skip
 @click.pass_context
 def build(
@@ -305,8 +339,8 @@ def build(
 ) -> None:
     """Build one Excel workbook per offer, plus summary.xlsx.
 
-    OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: data/offers/).
-    Each workbook compares the offer with its band, says what to ask for and gives the scripts,
+    OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: offers/ in a
+    working folder made by `segxlsx init`, data/offers/ in the repository). Each workbook compares the offer with its band, says what to ask for and gives the scripts,
     all as live formulas. Exits 0 when every offer was built, 1 when some failed (the rest are
     built and each failure is listed), 2 when nothing could run (or another build is writing to
     the same --out), 130 / 143 when stopped by Ctrl-C / SIGTERM after recording what was done.
@@ -325,13 +359,15 @@ def build(
     import os
 
     from .batch import build as build_offers
+    from .workspace import default_inputs
 
+    inputs = default_inputs(offers, guides, templates)
     show_progress = not quiet and sys.stderr.isatty()
     bar = _ProgressBar() if show_progress else None
     try:
         report = build_offers(
-            offers or [Path("data/offers")],
-            guides or [Path("data/guides")],
+            inputs.offers,
+            inputs.guides,
             out,
             rates=rates_spec,
             as_of=as_of,
@@ -339,7 +375,7 @@ def build(
             workers=workers or os.cpu_count() or 1,
             force=force,
             fail_fast=fail_fast,
-            templates=templates,
+            templates=inputs.templates,
             progress=bar.update if bar else None,
         )
     finally:

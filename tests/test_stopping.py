@@ -14,18 +14,27 @@ import subprocess
 import sys
 import time
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from segxlsx.batch import MANIFEST, build
+from segxlsx import batch
+from segxlsx.batch import MANIFEST
 from segxlsx.errors import SegxlsxError
 from segxlsx.folder import JOURNAL
 
 from .conftest import ROOT, SEED_YAML
 
 GUIDES = [SEED_YAML]
+LAST_RATES = date(2026, 10, 30)  # the shipped rates' last day: builds with no note on their age
+
+
+def build(*args, **options) -> batch.BuildReport:
+    return batch.build(*args, as_of=LAST_RATES, **options)
+
+
 OFFERS = 400
 
 
@@ -79,7 +88,8 @@ def alive(pid: int) -> bool:
 
 def start_build(offers: Path, out: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "segxlsx.cli", "build", str(offers), "--guide", str(SEED_YAML),
-               "--out", str(out), "--workers", "2", "--quiet"]  # fmt: skip
+               "--out", str(out), "--workers", "2", "--quiet",
+               "--as-of", LAST_RATES.isoformat()]  # fmt: skip
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
         command, cwd=out.parent, env=environment, start_new_session=True, stderr=subprocess.PIPE, text=True
