@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -34,6 +33,7 @@ from .figures import OfferFigures, offer_figures
 from .folder import MANIFEST, Found, Manifest, OutputFolder, Owner, write_new_file
 from .guides import load_guides
 from .model import Guide, Offer
+from .names import slug_words
 from .offers import load_offers, offer_files
 from .rates import RateTable, load_rates
 from .wording import Wording, load_wording
@@ -293,11 +293,9 @@ def _input_order(paths: Iterable[str | Path]) -> Callable[[SegxlsxError], tuple[
 
 
 def slug(name: str) -> str:
-    """A file name from a candidate's name: lower-case ASCII letters, digits and hyphens."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    words = "".join(c if c.isalnum() else " " for c in ascii_name.lower()).split()
-    text = "-".join(words)[:MAX_SLUG].strip("-")
-    return text or "offer"
+    """A file name from a candidate's name in any script (王小明 → wang-xiao-ming): lower-case
+    ASCII letters, digits and hyphens, so no name can lead outside the output folder."""
+    return slug_words(name)[:MAX_SLUG].strip("-") or "offer"
 
 
 def unique_slugs(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:

@@ -42,7 +42,8 @@ def write(path: Path, text: str) -> Path:
         ('=HYPERLINK("http://x","y")', "hyperlink-http-x-y"),
         ("+cmd|' /C calc'!A0", "cmd-c-calc-a0"),
         ("José Ñúñez", "jose-nunez"),
-        ("王伟", "offer"),
+        ("王小明", "wang-xiao-ming"),  # a name in any script gets a readable file
+        ("—", "offer"),
         ("", "offer"),
         ("a" * 300, "a" * 60),
     ],
