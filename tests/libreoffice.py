@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,20 @@ def named_values(path: Path) -> dict[str, object]:
         ((sheet, ref),) = list(definition.destinations)
         values[name] = workbook[sheet][ref.replace("$", "")].value
     return values
+
+
+def printed_pages(pdf: Path, sheets: list[str]) -> Counter:
+    """How many pages each sheet printed on, read from each page's header (the sheet's name
+    on its right) with poppler's pdftotext, which .ci/run installs."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is not installed; .ci/run installs poppler-utils")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True)
+    pages = text.stdout.split("\f")[:-1]  # every page ends with a form feed
+    counts: Counter = Counter()
+    for page in pages:
+        # A line ending in a sheet's name after a gap: the header (a chart's text may come first).
+        names = (
+            n for line in page.splitlines() for n in sheets if re.search(rf"\s{{2,}}{re.escape(n)}$", line)
+        )
+        counts[next(names, "?")] += 1
+    return counts

@@ -24,7 +24,6 @@ from .styles import (
     STATUS_FILLS,
     SUBTITLE,
     TITLE,
-    WRAP,
     header_row,
     money_format,
     print_setup,
@@ -106,7 +105,7 @@ def write_bands(workbook: Workbook, guide: Guide, figures: OfferFigures, title: 
     _level_mapping(sheet, guide, targets_row + 7)
     sheet.freeze_panes = f"B{FIRST_BAND_ROW}"
     widths(sheet, {"A": 26} | {c: 15 for c in "BCDEFGHI"})
-    print_setup(sheet, pages_tall=0)
+    print_setup(sheet, pages_tall=1)
     currencies = {band.region: band.currency for band in guide.bands}
     return BandsSheet(title, offer_currency, currencies, rows, converted_rows, *targets)
 
@@ -162,9 +161,7 @@ def _total_comp_check(
     flags = f"{FLAG}{first}:{FLAG}{first + len(guide.bands) - 1}"
     rule = FormulaRule(formula=[f'${FLAG}{first}="{FLAG_WORD}"'], fill=STATUS_FILLS["below"])
     sheet.conditional_formatting.add(flags, rule)
-    put_text(
-        sheet, f"A{limit_row}", "Flag when stated and computed differ by more than", LABEL, alignment=WRAP
-    )
+    put_text(sheet, f"A{limit_row}", "Flag when stated and computed differ by more than", LABEL)
     put_input(sheet, f"E{limit_row}", DISCREPANCY_LIMIT, PERCENT)
     put_text(sheet, f"A{limit_row + 1}", f'"{FLAG_WORD}": the guide\'s own total comp for the band is further '
              "from the computed one than this; worth a look, as the guide may round or count differently.", MUTED)  # fmt: skip

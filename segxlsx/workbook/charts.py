@@ -10,6 +10,9 @@ from openpyxl.chart._chart import ChartBase
 from openpyxl.chart.data_source import AxDataSource, NumData, NumVal, StrData, StrRef, StrVal
 from openpyxl.chart.legend import LegendEntry
 from openpyxl.chart.series import Series as SeriesType
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
 
 from .cached import number_text
 from .styles import quoted_prefix
@@ -94,3 +97,12 @@ def label_categories(
     for series in chart.series:
         formula = series.cat.numRef.f
         series.cat = AxDataSource(strRef=StrRef(f=formula, strCache=_text_cache(labels)))
+
+
+def chart_title(chart: ChartBase, text: str, points: int = 11) -> None:
+    """A chart title at a size that leaves room for the chart (the default is a large 18 pt)."""
+    run = RegularTextRun(t=text, rPr=CharacterProperties(sz=points * 100, b=True))
+    paragraph = Paragraph(
+        pPr=ParagraphProperties(defRPr=CharacterProperties(sz=points * 100, b=True)), r=[run]
+    )
+    chart.title = Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)

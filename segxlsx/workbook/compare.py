@@ -15,11 +15,12 @@ from openpyxl.chart import LineChart
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.pagebreak import Break
 
 from ..figures import TOTAL_YEARS, OfferFigures
 from ..model import Offer
 from . import formulas as f
-from .charts import axis_money_format, column_series, label_categories, show_axes
+from .charts import axis_money_format, chart_title, column_series, label_categories, show_axes
 from .names import rate_name
 from .offer import competing_cell
 from .styles import (
@@ -151,10 +152,9 @@ def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures) -> No
     if offer.competing:
         _chart(sheet, offer, rows, figures)
     widths(sheet, {"A": 30} | {get_column_letter(c): 16 for c in range(2, 3 + len(offer.competing))})
-    # Up to three competitors fit a portrait page; more run wider, onto a landscape one.
-    print_setup(
-        sheet, landscape=len(offer.competing) > 3, pages_tall=0, title_rows=f"{HEADER_ROW}:{HEADER_ROW}"
-    )
+    # Up to three competitors fit a portrait page; more run wider, onto a landscape one. The
+    # tables print on one page, the chart on the next.
+    print_setup(sheet, landscape=len(offer.competing) > 3, pages_tall=2 if offer.competing else 1)
 
 
 def _chart(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
@@ -169,11 +169,12 @@ def _chart(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> Non
         series.marker.symbol = "circle"
         series.smooth = False
     largest = max((*figures.compare_by_year, *(v for c in figures.competing for v in c.by_year)))
-    chart.title = f"Total comp, year by year ({offer.currency})"
+    chart_title(chart, f"Total comp, year by year ({offer.currency})")
     chart.y_axis.numFmt = axis_money_format(offer.currency, largest)
     chart.legend.position = "b"
     show_axes(chart)
     chart.height, chart.width = 7.5, 16
+    sheet.row_breaks.append(Break(id=rows.lead_change + 1))
     sheet.add_chart(chart, f"A{rows.lead_change + 3}")
 
 

@@ -15,7 +15,7 @@ from ..model import Guide, Offer
 from . import bands as b
 from . import formulas as f
 from .bands import BandsSheet
-from .charts import axis_money_format, cache_series, hide_from_legend, show_axes
+from .charts import axis_money_format, cache_series, chart_title, hide_from_legend, show_axes
 from .names import define
 from .styles import (
     LABEL,
@@ -417,8 +417,7 @@ def _chart(sheet, offer: Offer, bands: BandsSheet, figures: OfferFigures) -> Non
         (offer_mark, titles[4], [r.offered for r in rows]),
     ):
         cache_series(series, values, labels, title, "#,##0")
-    bars.title = f"A year against the {offer.region} band"
-    bars.y_axis.title = offer.currency
+    chart_title(bars, f"A year against the {offer.region} band ({offer.currency})")
     bars.y_axis.numFmt = axis_money_format(offer.currency, max(r.band.max for r in rows))
     bars.y_axis.majorGridlines = None
     bars += marks

@@ -14,12 +14,13 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 
 from ..figures import SCHEDULE_NOTES, SCHEDULE_TOLERANCE, STOCK_SCENARIOS, OfferFigures
 from ..model import VEST_EVERY, Guide, Offer, Vesting
 from . import formulas as f
 from .cached import record
-from .charts import axis_money_format, column_series, label_categories, show_axes
+from .charts import axis_money_format, chart_title, column_series, label_categories, show_axes
 from .names import define, scenario_name
 from .styles import (
     AVERAGE_FILL,
@@ -122,7 +123,9 @@ def write_years(
     _solve_for_the_ask(workbook, sheet, vesting.years, money, figures)
     _chart(sheet, vesting.years, offer.currency, figures)
     widths(sheet, {"A": 32} | {get_column_letter(c): 13 for c in range(2, 15)})
-    print_setup(sheet, pages_tall=0)
+    # Two pages: the year by year on the first, what would close the gap and the chart on the next.
+    sheet.row_breaks.append(Break(id=solve_row(vesting.years) - 1))
+    print_setup(sheet, pages_tall=2)
 
 
 def _chart(sheet, years: int, currency: str, figures: OfferFigures) -> None:
@@ -140,7 +143,7 @@ def _chart(sheet, years: int, currency: str, figures: OfferFigures) -> None:
     label_categories(chart, sheet, 1, rows, [f"Year {row.year}" for row in figures.years])
     for series, colour in zip(chart.series, ("1F3864", "5B9BD5", "70AD47", "FFC000"), strict=True):
         series.graphicalProperties.solidFill = colour
-    chart.title = f"Pay year by year ({currency})"
+    chart_title(chart, f"Pay year by year ({currency})")
     chart.y_axis.numFmt = axis_money_format(currency, max(row.total_comp for row in figures.years))
     chart.y_axis.majorGridlines = None
     chart.legend.position = "b"
