@@ -272,3 +272,15 @@ def test_the_amounts_said_are_the_named_cells_rounded(case, built, recalculated)
             guide = SEGMENT if offer_.guide_id == SEGMENT.id else STRIPE
             for amount in MONEY_IN_PROSE.findall(text.replace(guide.strategy.walk_away_line, "")):
                 assert amount in table, (amount, text)
+
+
+def test_the_model_and_the_sheet_know_the_same_conditions():
+    from segxlsx.scripts import CONDITIONS, pays_more
+    from segxlsx.wording import conditions
+    from segxlsx.workbook.formulas import condition
+
+    guide, case = CASES["sf-competing"]
+    decided = conditions(offer_figures(case, guide, RATES))
+    assert set(decided) == set(CONDITIONS) | {pays_more(i) for i in range(len(case.competing))}
+    for name in decided:  # each has its formula; an unknown one would raise
+        assert condition(name, lambda index: f"Offer!$G${39 + index}")
