@@ -283,6 +283,10 @@ def _significant(value: Decimal, digits: int = 6) -> str:
     "--force", is_flag=True, help="Replace workbooks that were edited by hand since segxlsx wrote them."
 )
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad offer.")
+@click.option(
+    "--report-currency", callback=lambda ctx, param, value: value and value.strip().upper(), metavar="CODE",
+    help="The summary's common currency for total comp. Default: the one most offers are paid in.",
+)  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only problems and the last line.")
 @click.option(
     "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -300,6 +304,7 @@ def build(
     workers: int | None,
     force: bool,
     fail_fast: bool,
+    report_currency: str | None,
     quiet: bool,
     templates: Path | None,
 ) -> None:
@@ -341,6 +346,7 @@ def build(
             fail_fast=fail_fast,
             templates=templates,
             progress=bar.update if bar else None,
+            report_currency=report_currency,
         )
     finally:
         if bar:
@@ -377,6 +383,10 @@ def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
         click.echo(f"Kept {len(kept)} workbook(s) edited by hand (use --force to replace them):", err=True)
         for outcome in kept:
             click.echo(f"  {display_path(report.out / outcome.file)}", err=True)
+            if outcome.problem:
+                click.echo(f"    cannot be read back: {outcome.problem}", err=True)
+            for difference in outcome.differences:
+                click.echo(f"    {difference}", err=True)
     if report.failures:
         click.echo(f"Failed {len(report.failures)} offer(s):", err=True)
         for failure in report.failures:
@@ -395,6 +405,38 @@ def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
     click.echo(line)
     if not quiet and unchanged:
         click.echo("(unchanged: same inputs and rates as the last build, so not rewritten)")
+
+
+@main.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "-o", "--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="The offers file to write: .yaml, .csv or .xlsx.",
+)  # fmt: skip
+@guides_option
+@click.pass_context
+def export(ctx: click.Context, folder: Path, target: Path, guides: tuple[Path, ...]) -> None:
+    """Write the offers of FOLDER's workbooks, hand edits included, to an offers file.
+
+    Each workbook's input cells are read back and checked like an offer file; building from
+    the export gives the same offers. Exits 1 when a workbook's inputs no longer validate (it
+    is listed, the rest are exported).
+
+    \b
+    Examples:
+      segxlsx export output -o offers/current.yaml
+      segxlsx export reviews/ -o offers.xlsx --guide guides/
+    """
+    from .errors import display_path
+    from .export import export as export_offers
+
+    done = export_offers(folder, target, guides or [Path("data/guides")])
+    for failure in done.failures:
+        click.echo(f"  {failure}", err=True)
+    click.echo(
+        f"{len(done.offers)} offer(s) exported, {len(done.failures)} failed -> {display_path(done.path)}"
+    )
+    ctx.exit(done.exit_code)
 
 
 if __name__ == "__main__":  # python -m segxlsx.cli
