@@ -178,7 +178,7 @@ def validate(
 ) -> None:
     """Check offer files as a build would, without writing anything.
 
-    OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: data/offers/).
+    OFFERS are .yaml, .yml, .json, .csv and .xlsx files, or folders of them (default: data/offers/).
     Runs the checks `build` runs, rates included, so an offer that validates builds. Prints one
     line per problem, naming the file, the row or offer number, the candidate and the field,
     then a count. Exits 0 when every offer is good, 1 when any is not, and 2 when nothing could
@@ -310,7 +310,7 @@ def build(
 ) -> None:
     """Build one Excel workbook per offer, plus summary.xlsx.
 
-    OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: data/offers/).
+    OFFERS are .yaml, .yml, .json, .csv and .xlsx files, or folders of them (default: data/offers/).
     Each workbook compares the offer with its band, says what to ask for and gives the scripts,
     all as live formulas. Exits 0 when every offer was built, 1 when some failed (the rest are
     built and each failure is listed), 2 when nothing could run (or another build is writing to
