@@ -29,7 +29,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from .edits import EDITED, differences, read_back
 from .errors import Location, OfferError, SegxlsxError, display_path
 from .figures import OfferFigures, offer_figures
 from .folder import MANIFEST, Found, Manifest, OutputFolder, Owner, write_new_file
@@ -519,6 +518,8 @@ def edited_by_hand(
     `offer` is what the offer file says, when this build has it: the outcome lists what the
     workbook changes in it. Inputs that no longer validate give no figures, only the problem.
     """
+    from .edits import EDITED, differences, read_back  # openpyxl: only when a workbook is read
+
     name = path.name
     try:
         edited = read_back(path, guides)

@@ -26,6 +26,7 @@ from .styles import (
     STATUS_FILLS,
     SUBTITLE,
     TITLE,
+    WRAP,
     Printing,
     header_row,
     label_pages,
@@ -156,7 +157,9 @@ def _row(sheet, number: int, row, heading: SummaryHeading) -> None:  # type: ign
             value = getattr(row, attribute)
         if number_format == MONEY:
             number_format = money_format(row.currency) if row.currency else "#,##0"
-        if attribute in TEXT_ATTRIBUTES:
+        if attribute == "edits":  # why an edit cannot be read can be long: wrap it in its column
+            put_text(sheet, ref, value or "", alignment=WRAP)
+        elif attribute in TEXT_ATTRIBUTES:
             put_text(sheet, ref, value or "")
         elif value is not None:  # a figure that cannot be known stays empty, never a guess
             put(sheet, ref, value, number_format)
