@@ -19,7 +19,7 @@ from typing import Any
 from .errors import InvalidValue, Location, OfferError, display_path
 from .figures import competing_vesting, vesting_of
 from .inputs import MAX_FILE_BYTES, read_bytes
-from .model import CompetingOffer, Guide, Offer, Vesting
+from .model import MAX_COMPETING_OFFERS, MAX_VESTING_YEARS, CompetingOffer, Guide, Offer, Vesting
 from .money import tidy
 from .offers import offer_from_fields
 from .workbook import compare, offer, years
@@ -258,7 +258,7 @@ def _fields(cells: _Cells) -> tuple[dict[str, Any], dict[str, str]]:
 def _year_rows(cells: _Cells) -> list[int]:
     """The Years table's rows: one per vesting year, numbered 1, 2, … in column A."""
     rows = []
-    for year in range(1, 11):
+    for year in range(1, MAX_VESTING_YEARS + 1):
         row = years.year_row(year)
         if cells.value(f"{years.TITLE_SHEET}!{years.YEAR_COL}{row}") != year:
             break
@@ -271,14 +271,13 @@ def _competing(cells: _Cells) -> tuple[list[dict[str, Any]], dict[str, str]]:
     found: list[dict[str, Any]] = []
     where: dict[str, str] = {}
     schedule_years = _schedule_years(cells)
-    for index in range(20):
-        row = offer.COMPETING_TOP + 2 + index
-        if not cells.value(f"{offer.TITLE_SHEET}!A{row}"):
+    for index in range(MAX_COMPETING_OFFERS):
+        if not cells.value(_plain(offer.competing_cell(index, "A"))):
             break
         prefix = f"competing[{index + 1}]"
         item = {}
         for name, column in COMPETING_COLUMNS.items():
-            cell = f"{offer.TITLE_SHEET}!{column}{row}"
+            cell = _plain(offer.competing_cell(index, column))
             item[name], where[f"{prefix}.{name}"] = cells.value(cell), cell
         column = compare.competitor_column(index)
         rows = compare.CompareRows(schedule_years)
@@ -293,6 +292,11 @@ def _competing(cells: _Cells) -> tuple[list[dict[str, Any]], dict[str, str]]:
         where[f"{prefix}.cliff_months"] = f"{compare.TITLE_SHEET}!{column}{rows.cliff}"
         found.append(item)
     return found, where
+
+
+def _plain(reference: str) -> str:
+    """ "Offer!$C$39" as "Offer!C39", as a recruiter reads it."""
+    return reference.replace("$", "")
 
 
 def _schedule_years(cells: _Cells) -> int:

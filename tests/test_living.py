@@ -227,3 +227,37 @@ def test_the_summary_reads_for_a_manager(folder):
     rows = summary_rows(folder / "summary.xlsx")
     gbp = next(r for r in rows if r["Currency"] == "GBP")
     assert gbp["Total comp (GBP)"] == pytest.approx(float(gbp["Total comp"]))
+
+
+def test_an_offer_that_fails_keeps_its_earlier_workbook_in_the_summary_marked_failed(folder, tmp_path):
+    offers = tmp_path / "offers"
+    shutil.copytree(OFFERS, offers)
+    bay = offers / "bay-area.yaml"
+    bay.write_text(bay.read_text().replace('bonus: "12%"', "bonus: 12"))  # Priya's bonus breaks
+    report = build([offers], GUIDES, folder, today=FRIDAY)
+    assert report.exit_code == 1 and len(report.failures) == 1
+    rows = {r["Workbook"]: r for r in summary_rows(folder / "summary.xlsx")}
+    assert len(rows) == 7
+    assert (rows["priya-raman.xlsx"]["This run"], rows["priya-raman.xlsx"]["Base"]) == ("failed", 185000)
+    errors = list(load_workbook(folder / "summary.xlsx")["Errors"].iter_rows(min_row=2, values_only=True))
+    assert [(e[4], e[5]) for e in errors] == [("Priya Raman", "bonus")]
+
+
+def test_offers_from_an_xlsx_build_like_any_other(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Candidate", "Region", "Base", "Stock", "Bonus"])
+    sheet.append(["Ada Park", "London", 130000, 100000, 0.12])
+    sheet["E2"].number_format = "0%"
+    workbook.save(tmp_path / "offers.xlsx")
+    result = run("build", tmp_path / "offers.xlsx", "--guide", SEED_YAML, "--out", tmp_path / "out", "-q")
+    assert result.exit_code == 0, result.output
+    (row,) = summary_rows(tmp_path / "out" / "summary.xlsx")
+    assert (row["Candidate"], row["Currency"], row["Base"], row["Bonus %"]) == (
+        "Ada Park",
+        "GBP",
+        130000,
+        0.12,
+    )
