@@ -223,6 +223,8 @@ def build(
             inputs = Inputs(
                 guide_map, wording, loaded.offers, load_rates(rates, as_of=as_of, strict=strict_rates)
             )
+            if report_currency:  # a code the rates lack would leave the column empty: say so now
+                inputs.table.value_in(report_currency, inputs.table.base)
             guide_notes = [note for guide in guide_map.values() for note in guide.notes]
             report.failures, report.notes = list(loaded.failures), guide_notes + list(inputs.table.notes)
             if not (fail_fast and report.failures):

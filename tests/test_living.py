@@ -261,3 +261,9 @@ def test_offers_from_an_xlsx_build_like_any_other(tmp_path):
         130000,
         0.12,
     )
+
+
+def test_a_report_currency_the_rates_lack_stops_the_build_before_it_starts(tmp_path):
+    result = run("build", OFFERS, "--guide", SEED_YAML, "--out", tmp_path / "out", "--report-currency", "XYZ")
+    assert result.exit_code == 2 and "no XYZ rate" in result.stderr
+    assert not (tmp_path / "out").exists()
