@@ -238,6 +238,8 @@ class _Cells:
 def _fields(cells: _Cells) -> tuple[dict[str, Any], dict[str, str]]:
     """The offer's fields as an offer file would give them, and the cell each came from."""
     where = {name: f"{offer.TITLE_SHEET}!{ref}" for name, ref in TEXT_CELLS.items()}
+    for name, cell in where.items():
+        _check_label(cells, cell, name)
     where |= {name: cells.named(defined) for name, defined in NAMED_INPUTS.items()}
     fields = {name: cells.value(cell) for name, cell in where.items()}
     year_cells = _year_rows(cells)
@@ -253,6 +255,23 @@ def _fields(cells: _Cells) -> tuple[dict[str, Any], dict[str, str]]:
         fields["competing"] = competing
         where |= competing_cells
     return fields, where
+
+
+def _check_label(cells: _Cells, cell: str, field: str) -> None:
+    """A text input has no defined name: its label beside it must still say what it is.
+
+    Rows inserted above it in Excel would move it; reading the wrong cell would be a guess.
+    """
+    sheet, ref = cell.split("!")
+    label = f"{sheet}!A{ref[1:]}"
+    if str(cells.value(label) or "").strip().casefold() != field.casefold():
+        raise OfferError(
+            f"expected the label {field.capitalize()!r} at {label}; the sheet's rows have moved, "
+            "so its inputs cannot be read safely",
+            file=cells.file,
+            cell=label,
+            field=field,
+        )
 
 
 def _year_rows(cells: _Cells) -> list[int]:

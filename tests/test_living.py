@@ -267,3 +267,12 @@ def test_a_report_currency_the_rates_lack_stops_the_build_before_it_starts(tmp_p
     result = run("build", OFFERS, "--guide", SEED_YAML, "--out", tmp_path / "out", "--report-currency", "XYZ")
     assert result.exit_code == 2 and "no XYZ rate" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_sheet_whose_rows_moved_is_reported_not_guessed(folder, guides):
+    workbook = load_workbook(folder / "hannah-price.xlsx")
+    workbook["Offer"].insert_rows(3)  # text inputs have no defined name: their labels must still match
+    workbook.save(folder / "hannah-price.xlsx")
+    report = build([OFFERS], GUIDES, folder)
+    (kept,) = report.with_action("kept")
+    assert kept.problem.location.cell == "Offer!A5" and "rows have moved" in kept.problem.message
