@@ -24,11 +24,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import OfferError, SegxlsxError, display_path
+from .errors import Location, OfferError, SegxlsxError, display_path
 from .figures import OfferFigures, offer_figures
 from .folder import MANIFEST, Found, Manifest, OutputFolder, Owner, write_new_file
 from .guides import load_guides
@@ -52,28 +52,43 @@ _RESERVED = (
 )
 
 
+# What happened to a workbook in a build, as the summary's "This run" column says it.
+WRITTEN, UNCHANGED, KEPT, FAILED, NOT_IN_RUN = "written", "unchanged", "kept", "failed", "not in this run"
+FIGURES = (
+    "base stock bonus_pct total_comp pen_base pen_stock pen_bonus_pct pen_total_comp compa_base "
+    "ask_base ask_stock walk_away_met status"
+).split()
+
+
 @dataclass(frozen=True)
 class SummaryRow:
-    """What the summary shows for one built offer: values, not formulas."""
+    """What the summary shows for one workbook: values, not formulas.
+
+    The figures are None when they cannot be known: a workbook whose edited inputs no longer
+    validate shows why in `edits` instead of a guess.
+    """
 
     candidate: str
     guide: str
     region: str
     currency: str
-    base: Decimal
-    stock: Decimal
-    bonus_pct: Decimal
-    total_comp: Decimal
-    pen_base: Decimal
-    pen_stock: Decimal
-    pen_bonus_pct: Decimal
-    pen_total_comp: Decimal
-    compa_base: Decimal
-    ask_base: Decimal
-    ask_stock: Decimal
-    walk_away_met: bool
-    status: str  # where annual total comp sits against the band: below / within / above
     file: str  # the workbook's name inside the output folder
+    base: Decimal | None = None
+    stock: Decimal | None = None
+    bonus_pct: Decimal | None = None
+    total_comp: Decimal | None = None
+    pen_base: Decimal | None = None
+    pen_stock: Decimal | None = None
+    pen_bonus_pct: Decimal | None = None
+    pen_total_comp: Decimal | None = None
+    compa_base: Decimal | None = None
+    ask_base: Decimal | None = None
+    ask_stock: Decimal | None = None
+    walk_away_met: bool | None = None
+    status: str | None = None  # where annual total comp sits against the band: below / within / above
+    action: str = ""  # what this build did with the workbook: WRITTEN, UNCHANGED, KEPT, FAILED, NOT_IN_RUN
+    inputs_changed: str = ""  # ISO date: when the offer's inputs (or the hand edits) last changed
+    edits: str = ""  # "edited in the workbook", and why its figures are missing if they are
 
     @classmethod
     def of(cls, offer: Offer, figures: OfferFigures, file: str) -> SummaryRow:
@@ -82,6 +97,7 @@ class SummaryRow:
             guide=offer.guide_id,
             region=offer.region,
             currency=offer.currency,
+            file=file,
             base=figures.offer_base,
             stock=figures.offer_stock,
             bonus_pct=figures.offer_bonus_pct,
@@ -95,8 +111,32 @@ class SummaryRow:
             ask_stock=figures.ask_stock,
             walk_away_met=figures.walk_away_met,
             status=figures.statuses["total_comp"],
-            file=file,
         )
+
+    @classmethod
+    def without_figures(cls, offer: Offer, file: str, edits: str = "") -> SummaryRow:
+        return cls(offer.candidate, offer.guide_id, offer.region, offer.currency, file, edits=edits)
+
+    def as_json(self) -> dict[str, object]:
+        """For the manifest: Decimals as text, so they come back exact; the run's own words left out."""
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        del data["action"], data["inputs_changed"]
+        return {k: str(v) if isinstance(v, Decimal) else v for k, v in data.items() if v not in (None, "")}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object], file: str) -> SummaryRow | None:
+        """A row the manifest kept; None when it is not one (a manifest edited by hand, say)."""
+        try:
+            values = {name: data.get(name) for name in cls.__dataclass_fields__ if name in data}
+            for name in FIGURES:
+                if isinstance(values.get(name), str) and name != "status":
+                    values[name] = Decimal(values[name])  # type: ignore[arg-type]
+            texts = ("candidate", "guide", "region", "currency")
+            if not all(isinstance(values.get(name), str) for name in texts):
+                return None
+            return cls(**{**values, "file": file})  # type: ignore[arg-type]
+        except (ArithmeticError, TypeError, ValueError):
+            return None
 
 
 @dataclass(frozen=True)
@@ -107,6 +147,14 @@ class Outcome:
     action: str  # written, unchanged (same bytes already there), kept (edited by hand)
     sha256: str | None
     row: SummaryRow
+    # For a workbook kept because edited by hand: what its inputs change in the offer file, or
+    # why they cannot be read (`problem`); either needs the recruiter's attention.
+    differences: tuple[str, ...] = ()
+    problem: SegxlsxError | None = None
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.differences or self.problem)
 
 
 @dataclass
@@ -120,6 +168,10 @@ class BuildReport:
     summary: Path | None = None
     stopped_early: bool = False  # --fail-fast stopped at the first bad offer
     interrupted: int | None = None  # the signal (SIGINT, SIGTERM) that stopped the build
+    report_currency: str | None = None  # the summary's common currency
+    # The summary's rows for this build's offers, in input order: each outcome's, and for an
+    # offer that failed, its workbook from an earlier build. Every other workbook follows them.
+    rows: list[SummaryRow] = field(default_factory=list)
 
     def with_action(self, action: str) -> list[Outcome]:
         return [outcome for outcome in self.outcomes if outcome.action == action]
@@ -128,7 +180,8 @@ class BuildReport:
     def exit_code(self) -> int:
         if self.interrupted:
             return 128 + self.interrupted  # the shell's own convention: 130 for Ctrl-C, 143 for SIGTERM
-        return 1 if self.failures else 0
+        edited = any(outcome.needs_attention for outcome in self.outcomes)
+        return 1 if self.failures or edited else 0
 
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -147,6 +200,8 @@ def build(
     fail_fast: bool = False,
     templates: Path | None = None,
     progress: Progress | None = None,
+    report_currency: str | None = None,
+    today: date | None = None,
 ) -> BuildReport:
     """Build one workbook per offer, and the summary, into `out`.
 
@@ -154,6 +209,10 @@ def build(
     folder locked by another build) raise `SegxlsxError`; a bad offer is a failure in the report
     and the rest are built. SIGINT or SIGTERM during the build stops it with what was done
     recorded and summarised, and `report.interrupted` set.
+
+    The summary lists every workbook in `out`, this build's and earlier ones'; its common
+    currency is `report_currency` (default: the one most offers are paid in). `today` dates
+    inputs that changed in this build (default: today's UTC date).
     """
     offers = list(offers)  # read twice: to load, and to order the failures as the input
     report = BuildReport(Path(out))
@@ -164,10 +223,15 @@ def build(
             inputs = Inputs(
                 guide_map, wording, loaded.offers, load_rates(rates, as_of=as_of, strict=strict_rates)
             )
+            if report_currency:  # a code the rates lack would leave the column empty: say so now
+                inputs.table.value_in(report_currency, inputs.table.base)
             guide_notes = [note for guide in guide_map.values() for note in guide.notes]
             report.failures, report.notes = list(loaded.failures), guide_notes + list(inputs.table.notes)
             if not (fail_fast and report.failures):
-                run = Run(inputs, workers, force, fail_fast, progress, _input_order(offers))
+                day = (today or datetime.now(UTC).date()).isoformat()
+                run = Run(
+                    inputs, workers, force, fail_fast, progress, _input_order(offers), day, report_currency
+                )
                 _build_into(report, run, interrupts)
             report.stopped_early = fail_fast and bool(report.failures)
         except Interrupted:
@@ -196,6 +260,8 @@ class Run:
     fail_fast: bool
     progress: Progress | None
     order: Callable[[SegxlsxError], tuple[int, int]]  # sorts failures in input order
+    today: str  # ISO date, for inputs that changed in this build
+    report_currency: str | None
 
 
 def _build_into(report: BuildReport, run: Run, interrupts: Interrupts) -> None:
@@ -212,7 +278,7 @@ def _build_into(report: BuildReport, run: Run, interrupts: Interrupts) -> None:
             pass  # stop building; what was done is still summarised and recorded below
         with interrupts.finishing():
             report.failures.sort(key=run.order)
-            _finish(report, folder, inputs.table, run.force)
+            _finish(report, folder, run)
 
 
 def _make_folder(out: Path) -> None:
@@ -233,11 +299,16 @@ def _recorder(report: BuildReport, folder: OutputFolder, interrupts: Interrupts,
         with interrupts.deferred():  # a signal must not fall between the journal and the rename
             result = _land(folder, job, result)
             if isinstance(result, Outcome):
+                result = _described(folder, job, result, run.today)
                 report.outcomes.append(result)
+                report.rows.append(result.row)
             else:
                 source = job.offer.source
-                where = {"file": source.file, "row": source.row, "index": source.index}
+                where = {"file": source.file, "sheet": source.sheet, "row": source.row, "index": source.index}
                 report.failures.append(result.at(**where, candidate=job.offer.candidate))
+                earlier = _earlier_row(folder, job.name, FAILED)
+                if earlier is not None:
+                    report.rows.append(earlier)
         done += 1
         if run.progress:
             run.progress(done, total)
@@ -260,11 +331,44 @@ def _land(folder: OutputFolder, job: Job, result: Outcome | SegxlsxError) -> Out
     return result
 
 
-def _finish(report: BuildReport, folder: OutputFolder, table: RateTable, force: bool) -> None:
+def _described(folder: OutputFolder, job: Job, outcome: Outcome, today: str) -> Outcome:
+    """The outcome with its summary row complete, that row kept in the manifest for later builds."""
+    if outcome.action == KEPT:  # the inputs are the hand edits, changed when the file last was
+        inputs, day = None, _day_of(job.found.stamp) or today
+    else:
+        inputs, day = offer_fingerprint(job.offer), today
+    entry = folder.describe(job.name, outcome.row.as_json(), inputs, day)
+    return replace(
+        outcome, row=replace(outcome.row, action=outcome.action, inputs_changed=entry.changed or "")
+    )
+
+
+def offer_fingerprint(offer: Offer) -> str:
+    """What an offer's inputs are, in a few bytes: the same offer read again gives the same."""
+    return hashlib.sha256(repr(replace(offer, source=Location())).encode()).hexdigest()[:16]
+
+
+def _day_of(stamp: tuple[int, int, int] | None) -> str | None:
+    """The UTC day of a file's last change, from what `folder.inspect` found."""
+    if stamp is None:
+        return None
+    return datetime.fromtimestamp(stamp[2] / 1e9, UTC).date().isoformat()
+
+
+def _earlier_row(folder: OutputFolder, name: str, action: str) -> SummaryRow | None:
+    """The row an earlier build kept for a workbook still in the folder, marked with `action`."""
+    entry = folder.manifest.entries.get(name)
+    if entry is None or entry.row is None or not (folder.path / name).is_file():
+        return None
+    row = SummaryRow.from_json(entry.row, name)
+    return replace(row, action=action, inputs_changed=entry.changed or "") if row else None
+
+
+def _finish(report: BuildReport, folder: OutputFolder, run: Run) -> None:
     """The summary of what was done, and the manifest that makes the journal unnecessary."""
     what = "the summary"
     try:
-        report.summary = _write_summary(report, folder, table, force)
+        report.summary = _write_summary(report, folder, run)
         what = "the manifest"
         folder.save_manifest()
     except OSError as error:
@@ -388,8 +492,7 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
     table: RateTable = _context["table"]
     try:
         if job.found.state == "foreign" and not job.force:
-            figures = offer_figures(job.offer, guide, table)
-            return Outcome(job.name, "kept", None, SummaryRow.of(job.offer, figures, job.name))
+            return edited_by_hand(job.temporary.parent / job.name, _context["guides"], table, job.offer)
         workbook, figures = render_offer(job.offer, guide, table, _context["wording"])
         data = workbook_bytes(workbook, table.as_of)
         digest = hashlib.sha256(data).hexdigest()
@@ -407,22 +510,62 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
     return Outcome(job.name, action, digest, SummaryRow.of(job.offer, figures, job.name))
 
 
+def edited_by_hand(
+    path: Path, guides: Mapping[str, Guide], table: RateTable, offer: Offer | None = None
+) -> Outcome:
+    """A workbook kept because it was edited: its inputs read back, checked, and recomputed.
+
+    `offer` is what the offer file says, when this build has it: the outcome lists what the
+    workbook changes in it. Inputs that no longer validate give no figures, only the problem.
+    """
+    from .edits import EDITED, differences, read_back  # openpyxl: only when a workbook is read
+
+    name = path.name
+    try:
+        edited = read_back(path, guides)
+        figures = offer_figures(edited, guides[edited.guide_id], table)
+    except SegxlsxError as error:
+        problem = OfferError(error.message, error.location)
+        if offer is not None and not problem.location.candidate:
+            problem = problem.at(candidate=offer.candidate)
+        cell = f"{error.location.cell}: " if error.location.cell else ""
+        row = _unreadable_row(offer, name, f"{EDITED}; {cell}{error.message}")
+        return Outcome(name, KEPT, None, row, problem=problem)
+    changes = tuple(differences(offer, edited, guides)) if offer is not None else ()
+    return Outcome(name, KEPT, None, replace(SummaryRow.of(edited, figures, name), edits=EDITED), changes)
+
+
+def _unreadable_row(offer: Offer | None, name: str, edits: str) -> SummaryRow:
+    if offer is not None:
+        return SummaryRow.without_figures(offer, name, edits)
+    return SummaryRow("", "", "", "", name, edits=edits)
+
+
 # -- the summary -------------------------------------------------------------------------------
 
 
-def _write_summary(report: BuildReport, folder: OutputFolder, table: RateTable, force: bool) -> Path | None:
+def _write_summary(report: BuildReport, folder: OutputFolder, run: Run) -> Path | None:
     from .workbook import workbook_bytes
-    from .workbook.summary import render_summary
+    from .workbook.summary import SummaryHeading, render_summary
 
     path = report.out / SUMMARY
     found = folder.inspect(SUMMARY)
     if found.state == "blocked":
         report.notes.append(f"{display_path(path)}: {found.problem}")
         return None
-    if found.state == "foreign" and not force:
+    if found.state == "foreign" and not run.force:
         report.notes.append(f"{display_path(path)} was edited by hand; kept it (use --force to replace it)")
         return None
-    data = workbook_bytes(render_summary([o.row for o in report.outcomes], report.failures), table.as_of)
+    table = run.inputs.table
+    rows = report.rows + _other_workbooks(report, folder, run)
+    currency = report.report_currency = run.report_currency or _most_paid_in(rows, table)
+    heading = SummaryHeading(
+        guides=tuple(run.inputs.guides),
+        rates=table,
+        report_currency=currency,
+        failures=len(report.failures),
+    )
+    data = workbook_bytes(render_summary(rows, report.failures, heading), table.as_of)
     digest = hashlib.sha256(data).hexdigest()
     if found.state != "ours" or found.sha256 != digest:
         temporary = folder.temporary(SUMMARY)
@@ -433,3 +576,53 @@ def _write_summary(report: BuildReport, folder: OutputFolder, table: RateTable, 
             report.notes.append(f"{display_path(path)}: {error.message}")
             return None
     return path
+
+
+def _other_workbooks(report: BuildReport, folder: OutputFolder, run: Run) -> list[SummaryRow]:
+    """Every workbook in the folder this build did not list yet, by file name.
+
+    Each is listed as an earlier build left it (the manifest keeps its row); one edited by hand
+    since is read back, as in a build of its offer. A workbook deleted from the folder is gone
+    from the summary too. An offer that failed to load keeps its earlier workbook, marked failed.
+    """
+    listed = {row.file for row in report.rows}
+    failed = _failed_owners(report.failures)
+    rows = []
+    for name, entry in sorted(folder.manifest.entries.items()):
+        if entry.owner is None or name in listed or not _is_workbook_name(name):
+            continue
+        action = FAILED if _owner_key(entry.owner) in failed else NOT_IN_RUN
+        found = folder.inspect(name)
+        if found.state == "new":
+            continue
+        row = _earlier_row(folder, name, action) if found.state != "foreign" else None
+        if row is None:  # edited by hand, or no row kept (a build from before rows were kept)
+            outcome = edited_by_hand(folder.path / name, run.inputs.guides, run.inputs.table)
+            row = outcome.row
+            if found.state != "foreign":
+                row = replace(row, edits="")
+            changed = _day_of(found.stamp) if found.state == "foreign" else entry.changed
+            row = replace(row, action=action, inputs_changed=changed or "")
+        rows.append(row)
+    return rows
+
+
+def _failed_owners(failures: Iterable[SegxlsxError]) -> set[tuple[str, str]]:
+    """Offers that failed, as (offer file name, candidate): a bad row still owns its workbook."""
+    return {
+        _owner_key(Owner.of(error.location.file, error.location.candidate))
+        for error in failures
+        if error.location.candidate
+    }
+
+
+def _owner_key(owner: Owner) -> tuple[str, str]:
+    return owner.source, owner.candidate
+
+
+def _most_paid_in(rows: list[SummaryRow], table: RateTable) -> str:
+    """The currency most offers are paid in (ties: alphabetical), the rates' base when none."""
+    counts = Counter(row.currency for row in rows if row.currency)
+    if not counts:
+        return table.base
+    return min(counts, key=lambda code: (-counts[code], code))

@@ -206,8 +206,9 @@ def validate(
 ) -> None:
     """Check offer files as a build would, without writing anything.
 
-    OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: offers/ in a
-    working folder, data/offers/ in the repository). Runs the checks `build` runs, rates included, so an offer that validates builds. Prints one
+    OFFERS are .yaml, .yml, .json, .csv and .xlsx files, or folders of them (default: offers/ in
+    a working folder, data/offers/ in the repository). Runs the checks `build` runs, rates
+    included, so an offer that validates builds. Prints one
     line per problem, naming the file, the row or offer number, the candidate and the field,
     then a count. Exits 0 when every offer is good, 1 when any is not, and 2 when nothing could
     be checked (a bad guide, a missing path, rates that cannot be had).
@@ -317,6 +318,10 @@ def _significant(value: Decimal, digits: int = 6) -> str:
     "--force", is_flag=True, help="Replace workbooks that were edited by hand since segxlsx wrote them."
 )
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad offer.")
+@click.option(
+    "--report-currency", callback=lambda ctx, param, value: value and value.strip().upper(), metavar="CODE",
+    help="The summary's common currency for total comp. Default: the one most offers are paid in.",
+)  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only problems and the last line.")
 @click.option(
     "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -334,13 +339,15 @@ def build(
     workers: int | None,
     force: bool,
     fail_fast: bool,
+    report_currency: str | None,
     quiet: bool,
     templates: Path | None,
 ) -> None:
     """Build one Excel workbook per offer, plus summary.xlsx.
 
-    OFFERS are .yaml, .yml, .json and .csv files, or folders of them (default: offers/ in a
-    working folder made by `segxlsx init`, data/offers/ in the repository). Each workbook compares the offer with its band, says what to ask for and gives the scripts,
+    OFFERS are .yaml, .yml, .json, .csv and .xlsx files, or folders of them (default: offers/ in
+    a working folder made by `segxlsx init`, data/offers/ in the repository). Each workbook
+    compares the offer with its band, says what to ask for and gives the scripts,
     all as live formulas. Exits 0 when every offer was built, 1 when some failed (the rest are
     built and each failure is listed), 2 when nothing could run (or another build is writing to
     the same --out), 130 / 143 when stopped by Ctrl-C / SIGTERM after recording what was done.
@@ -377,6 +384,7 @@ def build(
             fail_fast=fail_fast,
             templates=inputs.templates,
             progress=bar.update if bar else None,
+            report_currency=report_currency,
         )
     finally:
         if bar:
@@ -413,6 +421,10 @@ def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
         click.echo(f"Kept {len(kept)} workbook(s) edited by hand (use --force to replace them):", err=True)
         for outcome in kept:
             click.echo(f"  {display_path(report.out / outcome.file)}", err=True)
+            if outcome.problem:
+                click.echo(f"    cannot be read back: {outcome.problem}", err=True)
+            for difference in outcome.differences:
+                click.echo(f"    {difference}", err=True)
     if report.failures:
         click.echo(f"Failed {len(report.failures)} offer(s):", err=True)
         for failure in report.failures:
@@ -431,6 +443,38 @@ def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
     click.echo(line)
     if not quiet and unchanged:
         click.echo("(unchanged: same inputs and rates as the last build, so not rewritten)")
+
+
+@main.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "-o", "--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="The offers file to write: .yaml, .csv or .xlsx.",
+)  # fmt: skip
+@guides_option
+@click.pass_context
+def export(ctx: click.Context, folder: Path, target: Path, guides: tuple[Path, ...]) -> None:
+    """Write the offers of FOLDER's workbooks, hand edits included, to an offers file.
+
+    Each workbook's input cells are read back and checked like an offer file; building from
+    the export gives the same offers. Exits 1 when a workbook's inputs no longer validate (it
+    is listed, the rest are exported).
+
+    \b
+    Examples:
+      segxlsx export output -o offers/current.yaml
+      segxlsx export reviews/ -o offers.xlsx --guide guides/
+    """
+    from .errors import display_path
+    from .export import export as export_offers
+
+    done = export_offers(folder, target, guides or [Path("data/guides")])
+    for failure in done.failures:
+        click.echo(f"  {failure}", err=True)
+    click.echo(
+        f"{len(done.offers)} offer(s) exported, {len(done.failures)} failed -> {display_path(done.path)}"
+    )
+    ctx.exit(done.exit_code)
 
 
 if __name__ == "__main__":  # python -m segxlsx.cli

@@ -20,8 +20,10 @@ class Location:
     """Where in the inputs a problem sits; every part is optional."""
 
     file: str | None = None
+    sheet: str | None = None  # a sheet of an .xlsx offers file
+    cell: str | None = None  # a cell of a workbook read back, as "Offer!B9"
     line: int | None = None  # a line of a Markdown, YAML or JSON file
-    row: int | None = None  # a CSV data row, 1-based, header not counted
+    row: int | None = None  # a CSV data row, 1-based, header not counted; an .xlsx sheet's own row number
     index: int | None = None  # an offer's position in a YAML/JSON list, 1-based
     candidate: str | None = None
     field: str | None = None
@@ -29,7 +31,7 @@ class Location:
     def __post_init__(self) -> None:
         # A location is shown in messages and written to the summary's Errors sheet: a file name,
         # candidate or key holding a character an .xlsx cannot hold must not corrupt that sheet.
-        for part in ("file", "candidate", "field"):
+        for part in ("file", "sheet", "candidate", "field"):
             value = getattr(self, part)
             if isinstance(value, str):
                 object.__setattr__(self, part, visible(value))
@@ -39,6 +41,10 @@ class Location:
         if self.line is not None:
             where += f":{self.line}"
         parts = [where] if where else []
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.cell is not None:
+            parts.append(f"cell {self.cell}")
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.index is not None:

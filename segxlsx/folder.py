@@ -33,8 +33,9 @@ import stat
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .errors import SegxlsxError, display_path
 
@@ -69,10 +70,18 @@ class Owner:
 
 @dataclass(frozen=True)
 class Entry:
-    """What the manifest knows of one file: the hash segxlsx wrote it with, and its offer."""
+    """What the manifest knows of one file: the hash segxlsx wrote it with, and its offer.
+
+    A workbook's entry also keeps what the summary showed for it (`row`), so a later build of
+    other offers can still list it without opening it, and when its offer's inputs last
+    changed: `inputs` fingerprints them, `changed` is the day a build first saw them so.
+    """
 
     sha256: str | None
     owner: Owner | None = None  # None: the summary, or a file from before owners were kept
+    row: dict[str, Any] | None = None  # batch.SummaryRow as JSON
+    inputs: str | None = None
+    changed: str | None = None  # ISO date
 
 
 def _entry_from_json(data: object) -> Entry:
@@ -84,11 +93,24 @@ def _entry_from_json(data: object) -> Entry:
     if "candidate" in data:
         owner = Owner(str(data.get("source", "")), str(data["candidate"]), int(data.get("occurrence", 1)))
     sha256 = data.get("sha256")
-    return Entry(str(sha256) if sha256 is not None else None, owner)
+    row = data.get("row") if isinstance(data.get("row"), dict) else None
+    inputs, changed = data.get("inputs"), data.get("changed")
+    return Entry(
+        str(sha256) if sha256 is not None else None,
+        owner,
+        row,
+        str(inputs) if inputs is not None else None,
+        str(changed) if changed is not None else None,
+    )
 
 
 def _entry_as_json(entry: Entry) -> dict[str, object]:
-    return {"sha256": entry.sha256, **(entry.owner.as_json() if entry.owner else {})}
+    described = {"row": entry.row, "inputs": entry.inputs, "changed": entry.changed}
+    return {
+        "sha256": entry.sha256,
+        **(entry.owner.as_json() if entry.owner else {}),
+        **{key: value for key, value in described.items() if value is not None},
+    }
 
 
 @dataclass
@@ -291,11 +313,27 @@ class OutputFolder:
             raise SegxlsxError(problem or f"{name} changed while the build ran; kept it, build again")
         self._append({"file": name, "sha256": sha256, **(owner.as_json() if owner else {})})
         os.replace(temporary, path)
-        self.manifest.entries[name] = Entry(sha256, owner)
+        self.manifest.entries[name] = replace(
+            self.manifest.entries.get(name, Entry(None)), sha256=sha256, owner=owner
+        )
 
     def remember(self, name: str, owner: Owner) -> None:
         """Bind a file name to its offer without writing it (kept, unchanged or failed)."""
-        self.manifest.entries[name] = Entry(self.manifest.entries.get(name, Entry(None)).sha256, owner)
+        self.manifest.entries[name] = replace(self.manifest.entries.get(name, Entry(None)), owner=owner)
+
+    def describe(self, name: str, row: dict[str, Any], inputs: str | None, today: str) -> Entry:
+        """Keep what the summary shows for a workbook, and the day its inputs last changed.
+
+        `inputs` fingerprints the offer it was built from (None: unknown, as for a hand-edited
+        file, whose `today` is the day it was edited); the day moves only when they change, so
+        a rebuild of the same inputs gives the same summary.
+        """
+        entry = self.manifest.entries.get(name, Entry(None))
+        if inputs is None or entry.inputs != inputs or entry.changed is None:
+            entry = replace(entry, inputs=inputs, changed=today)
+        entry = replace(entry, row=row)
+        self.manifest.entries[name] = entry
+        return entry
 
     def save_manifest(self) -> None:
         """Fold everything recorded into the manifest, atomically, and start a fresh journal."""

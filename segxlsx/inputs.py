@@ -37,6 +37,17 @@ MAX_YAML_DEPTH = 64  # an offer file nests 6 deep (list, offer, competing, list,
 
 def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 regular file of at most `limit` bytes; anything else is `InvalidValue`."""
+    data = read_bytes(path, limit)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidValue(
+            f"not UTF-8 text (byte {error.start:,} is {error.object[error.start]:#04x})"
+        ) from None
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Read a regular file of at most `limit` bytes; anything else is `InvalidValue`."""
     try:
         # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
@@ -53,12 +64,7 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
             raise InvalidValue(f"cannot read the file: {error.strerror or error}") from None
     if len(data) > limit:
         raise InvalidValue(f"the file is over the {limit:,}-byte limit")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidValue(
-            f"not UTF-8 text (byte {error.start:,} is {error.object[error.start]:#04x})"
-        ) from None
+    return data
 
 
 def _read_at_most(handle: Any, size: int) -> bytes:

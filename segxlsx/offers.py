@@ -9,6 +9,9 @@ File formats (fields as in SPEC.md, "Offers"):
 - `.yaml`/`.yml`/`.json`: one offer (a mapping) or a list of them; `competing` is a list of
   mappings (one mapping alone is taken as a list of one).
 - `.csv`: a header row naming the fields, then one offer per row; empty cells mean "not given".
+- `.xlsx`: the same table on the sheet named "Offers", else the first sheet; numbers, Excel
+  percentages (0.12 shown as 12%) and text such as "12%" all read; a date reads as its ISO text.
+  Rows are numbered as Excel numbers them (the header is row 1), since that is what the user sees.
   Header names ignore case, spaces and hyphens ("Sign on"). A `competing` cell holds the same
   list in YAML flow form or JSON, e.g. `[{company: Snowflake, base: $215K, stock: $240K,
   bonus: 15%}]`. A header with more semicolons than commas makes `;` the delimiter.
@@ -33,12 +36,22 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .errors import InvalidValue, Location, OfferError, SegxlsxError, display_path, located
-from .inputs import MAX_FILE_BYTES, check_file_name, check_text, load_json, load_yaml, read_text, shorten
+from .inputs import (
+    MAX_FILE_BYTES,
+    check_file_name,
+    check_text,
+    load_json,
+    load_yaml,
+    read_bytes,
+    read_text,
+    shorten,
+)
 from .model import (
     DEFAULT_CLIFF_MONTHS,
     Band,
@@ -52,7 +65,7 @@ from .model import (
 from .money import check_currency, parse_amount, parse_percent, tidy
 from .text import code_point
 
-OFFER_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+OFFER_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 FIELDS = (
     "candidate",
     "guide",
@@ -140,7 +153,8 @@ def offer_files(paths: Iterable[str | Path]) -> list[Path]:
 
 def _is_offer_file(path: Path) -> bool:
     # Not `is_file()`: an offers.csv that is a FIFO, a device or a looping link is reported, not skipped.
-    return path.suffix.lower() in OFFER_SUFFIXES and not path.name.startswith(".")
+    # Excel's own lock beside an open workbook is `~$offers.xlsx`.
+    return path.suffix.lower() in OFFER_SUFFIXES and not path.name.startswith((".", "~$"))
 
 
 def read_offer_file(
@@ -173,7 +187,7 @@ def offer_from_fields(fields: Any, guides: Mapping[str, Guide], source: Location
     Raises `OfferError` whose location is `source` plus the candidate (when known) and the field.
     """
     source = source or Location()
-    where = {"file": source.file, "row": source.row, "index": source.index}
+    where = {"file": source.file, "sheet": source.sheet, "row": source.row, "index": source.index}
     with located(OfferError, **where, candidate=_candidate_hint(fields)):
         return _build_offer(_Fields(fields, FIELDS, "an offer"), guides, source)
 
@@ -201,7 +215,7 @@ def _build_offer(fields: _Fields, guides: Mapping[str, Guide], source: Location)
         sign_on=fields.amounts_by_year("sign_on", currency),
         competing=_competing(fields.get("competing", required=False), currency, band),
         notes=fields.notes(),
-        source=Location(file=source.file, row=source.row, index=source.index),
+        source=Location(file=source.file, sheet=source.sheet, row=source.row, index=source.index),
         vesting=_vesting(fields, band),
     )
 
@@ -548,6 +562,8 @@ def _read_records(path: Path, max_bytes: int) -> list[_Record]:
         raise InvalidValue(
             f"expected an offer file ending in {', '.join(OFFER_SUFFIXES)}, not {suffix or 'no suffix'!r}"
         )
+    if suffix == ".xlsx":
+        return _xlsx_records(read_bytes(check_file_name(path), max_bytes))
     try:
         text = read_text(check_file_name(path), max_bytes)
     except InvalidValue as error:
@@ -662,28 +678,90 @@ def _csv_header(reader: Any) -> list[str]:
         header = next(reader, None) or []
     except csv.Error as error:
         raise InvalidValue(_csv_problem(error), line=1) from None
+    return _checked_header(header, line=reader.line_num)
+
+
+def _checked_header(header: list[str], **where: Any) -> list[str]:
+    """A header row naming each field once (a CSV's first line, an .xlsx sheet's first row)."""
     seen: set[str] = set()
     for cell in header:
         name = _field_name(cell)
         if name and name in seen:
-            raise InvalidValue(f"the header names {cell.strip()!r} twice", line=reader.line_num)
+            raise InvalidValue(f"the header names {cell.strip()!r} twice", **where)
         seen.add(name)
     if not seen - {""}:
-        raise InvalidValue("the header row names no fields", line=reader.line_num)
+        raise InvalidValue("the header row names no fields", **where)
     return header
 
 
-def _csv_record(header: list[str], cells: list[str], source: Location) -> _Record:
+def _csv_record(header: list[str], cells: list[Any], source: Location) -> _Record:
     """A row as a mapping of header to cell; a value in a column without a header is an error.
 
     Spreadsheets often add empty trailing cells or an unnamed empty column; those are harmless.
+    A CSV's cells are text; an .xlsx sheet's may be numbers too.
     """
     named = [(header[i].strip() if i < len(header) else "", cell) for i, cell in enumerate(cells)]
     fields = {name: cell for name, cell in named if name}
     for column, (name, cell) in enumerate(named, start=1):
-        if not name and cell.strip():
-            problem = (
-                f"column {column} holds {shorten(cell.strip(), 30)!r} but the header names no field for it"
-            )
+        if not name and not _blank(cell):
+            problem = f"column {column} holds {shorten(str(cell).strip(), 30)!r} but the header names no field for it"
             return _Record(source, problem=OfferError(problem, source, candidate=_candidate_hint(fields)))
     return _Record(source, fields)
+
+
+# --- .xlsx sheets to records -----------------------------------------------------------------------
+
+OFFERS_SHEET = "Offers"
+
+
+def _xlsx_records(data: bytes) -> list[_Record]:
+    """The offers table of an .xlsx file: one offer per row under a header row, as in a CSV.
+
+    Cells are read as values (a formula as the value last saved with it); each row then goes
+    through the CSV's own row rules, so both formats give the same per-row errors.
+    """
+    sheet_name, rows = _xlsx_rows(data)
+    header_cells = next(rows, None) or ()
+    header = _checked_header([_header_text(cell) for cell in header_cells], sheet=sheet_name, row=1)
+    records: list[_Record] = []
+    for number, cells in enumerate(rows, start=2):
+        values = [_xlsx_value(cell) for cell in cells]
+        if any(not _blank(value) for value in values):
+            records.append(_csv_record(header, values, Location(sheet=sheet_name, row=number)))
+    if not records:
+        raise InvalidValue("the sheet has a header row but no offers below it", sheet=sheet_name)
+    return records
+
+
+def _xlsx_rows(data: bytes) -> tuple[str, Iterator[tuple[Any, ...]]]:
+    """The offers sheet's name and its rows of values; a file that is no workbook is refused."""
+    from openpyxl import load_workbook  # only .xlsx offers pay for importing openpyxl here
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises zip, XML and key errors for a damaged file
+        raise InvalidValue(f"cannot read it as an Excel workbook ({type(error).__name__})") from None
+    names = workbook.sheetnames
+    if not names:
+        raise InvalidValue("the workbook has no sheets")
+    wanted = next((name for name in names if name.casefold() == OFFERS_SHEET.casefold()), names[0])
+    return wanted, workbook[wanted].iter_rows(values_only=True)
+
+
+def _header_text(cell: Any) -> str:
+    return "" if cell is None else str(cell)
+
+
+def _xlsx_value(cell: Any) -> Any:
+    """A cell's value as the offer fields take it.
+
+    A whole number saved as 185000.0 is 185000; a date is its ISO text (notes, say); a bonus
+    formatted as a percentage is already its fraction (0.12), which `bonus` reads as 12%.
+    """
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    if isinstance(cell, datetime):
+        return cell.date().isoformat() if cell.time() == time() else cell.isoformat(sep=" ")
+    if isinstance(cell, (date, time, timedelta)):
+        return cell.isoformat() if not isinstance(cell, timedelta) else str(cell)
+    return cell

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from segxlsx.batch import MANIFEST, build, slug, unique_slugs
 from segxlsx.cli import main
 from segxlsx.folder import LOCK
+from segxlsx.workbook.summary import FIRST_ROW, HEADER_ROW
 
 from .conftest import ROOT, SEED_YAML
 
@@ -26,6 +27,14 @@ GOOD_OFFERS = ROOT / "data" / "offers"
 
 def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def summary_rows(path: Path) -> list[dict[str, object]]:
+    """The summary's table as {header: value} per row, whatever the columns' order."""
+    sheet = load_workbook(path)["Summary"]
+    rows = sheet.iter_rows(min_row=HEADER_ROW, values_only=True)
+    header = next(rows)
+    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def write(path: Path, text: str) -> Path:
@@ -106,26 +115,32 @@ def test_a_mixed_batch_builds_the_good_reports_the_bad_and_exits_1(mixed, tmp_pa
         ]
     )  # nothing outside out/, nothing for the bad offers
     workbook = load_workbook(out / "summary.xlsx")
-    rows = list(workbook["Summary"].iter_rows(min_row=2, values_only=True))
-    assert [r[0] for r in rows] == [
+    rows = summary_rows(out / "summary.xlsx")
+    assert [r["Candidate"] for r in rows] == [
         "Ada Park",
         '=HYPERLINK("http://evil","x")',
         "Dee Ray",
         "../../etc/passwd",
     ]
-    assert rows[0][1:4] == ("segment-data-engineer", "San Francisco", "USD")
-    assert rows[0][4] == 190000 and rows[0][7] == 190000 + 40000 + 22800  # values, not formulas
-    assert rows[0][-1] == "ada-park.xlsx"
-    assert workbook["Summary"]["R2"].hyperlink.target == "ada-park.xlsx"
-    for row in workbook["Summary"].iter_rows(min_row=2):
+    assert (rows[0]["Guide"], rows[0]["Region"], rows[0]["Currency"]) == (
+        "segment-data-engineer",
+        "San Francisco",
+        "USD",
+    )
+    assert (
+        rows[0]["Base"] == 190000 and rows[0]["Total comp"] == 190000 + 40000 + 22800
+    )  # values, not formulas
+    assert rows[0]["Workbook"] == "ada-park.xlsx" and rows[0]["This run"] == "written"
+    assert workbook["Summary"][f"V{FIRST_ROW}"].hyperlink.target == "ada-park.xlsx"
+    for row in workbook["Summary"].iter_rows(min_row=FIRST_ROW):
         assert all(cell.data_type != "f" for cell in row)
     errors = list(workbook["Errors"].iter_rows(min_row=2, values_only=True))
-    assert [(e[1], e[2], e[3]) for e in errors] == [
+    assert [(e[2], e[4], e[5]) for e in errors] == [
         ("offer 2", "Ben Ode", "region"),
         ("row 1", "Cai Lin", "bonus"),
         (None, None, None),
     ]
-    assert errors[2][0].endswith("d.json") and "empty" in errors[2][4]
+    assert errors[2][0].endswith("d.json") and "empty" in errors[2][6]
 
 
 def test_fail_fast_stops_before_building(mixed, tmp_path):
@@ -230,7 +245,7 @@ def test_a_new_candidate_never_takes_an_earlier_candidates_file(tmp_path):
     ]
     assert edited.read_bytes() == hand_made
     summary = load_workbook(out / "summary.xlsx")["Summary"]
-    links = [(row[0].value, row[-1].hyperlink.target) for row in summary.iter_rows(min_row=2)]
+    links = [(row[0].value, row[-1].hyperlink.target) for row in summary.iter_rows(min_row=FIRST_ROW)]
     assert links == [("José Núñez", "jose-nunez-2.xlsx"), ("Jose Nunez", "jose-nunez.xlsx")]
 
     # Reruns keep every name: in another order, and with the offers moved to another folder.

@@ -299,7 +299,7 @@ BAD_FILES = [
     ("just-text.json", None,
      "expected an offer (a mapping of fields) or a list of offers, got the text 'Priya Raman, San Francisco, 185K'"),
     ("saved-as-windows-1252.csv", None, 'not UTF-8 text (byte 37 is 0xe9); in Excel, save it as "CSV UTF-8"'),
-    ("offer.txt", None, "expected an offer file ending in .yaml, .yml, .json, .csv, not '.txt'"),
+    ("offer.txt", None, "expected an offer file ending in .yaml, .yml, .json, .csv, .xlsx, not '.txt'"),
 ]  # fmt: skip
 
 
@@ -342,7 +342,7 @@ def test_a_missing_path_or_an_empty_folder_stops_the_run(tmp_path, guides):
     (tmp_path / "notes.md").write_text("not an offer", encoding="utf-8")
     with pytest.raises(SegxlsxError) as caught:
         offer_files([tmp_path])
-    assert caught.value.message.startswith("no offer files (.yaml, .yml, .json, .csv) in ")
+    assert caught.value.message.startswith("no offer files (.yaml, .yml, .json, .csv, .xlsx) in ")
 
 
 # --- hostile files ---------------------------------------------------------------------------------
@@ -703,7 +703,7 @@ def test_validate_names_a_wrong_suffix_when_the_file_is_named(project, run):
     result = run("validate", BAD / "offer.txt", GOOD / "aisha-okafor.yaml")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"{display_path(BAD / 'offer.txt')}: expected an offer file ending in .yaml, .yml, .json, .csv, not '.txt'",
+        f"{display_path(BAD / 'offer.txt')}: expected an offer file ending in .yaml, .yml, .json, .csv, .xlsx, not '.txt'",
         "1 offer OK, 1 with problems",
     ]
 

@@ -45,9 +45,12 @@ _Dumper.add_representer(str, _represent_text)
 def dump_guide(guide: Guide, source: str | None = None) -> str:
     """The guide as YAML text; `source` is named in a header comment."""
     header = f"# Imported by segxlsx import-guide from {source}; edit freely.\n" if source else ""
-    return header + yaml.dump(
-        guide_to_dict(guide), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
-    )
+    return header + yaml_text(guide_to_dict(guide))
+
+
+def yaml_text(data: Any) -> str:
+    """Plain data (and Decimals) as YAML that our YAML 1.2 reader reads back the same."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def guide_to_dict(guide: Guide) -> dict[str, Any]:

@@ -1,81 +1,185 @@
-"""The summary workbook: every built offer in one table, and every failure.
+"""The summary workbook: every workbook in the output folder in one table, and every failure.
 
 Cells hold values, not formulas, so readers that do not calculate (pandas, a mail preview)
-see the numbers; each row links to its offer's workbook.
+see the numbers; each row links to its offer's workbook. Money is shown in each offer's own
+currency, and once more in one reporting currency so that offers paid in USD, GBP and EUR can
+be compared and sorted. A title block says what the table is made from.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from ..errors import SegxlsxError
-from .styles import PERCENT, RATIO, STATUS_FILLS, header_row, print_setup, put, put_text, widths
+from ..errors import RatesError, SegxlsxError
+from ..rates import RateTable
+from .styles import (
+    PERCENT,
+    RATIO,
+    STATUS_FILLS,
+    SUBTITLE,
+    TITLE,
+    WRAP,
+    Printing,
+    header_row,
+    label_pages,
+    money_format,
+    new_workbook,
+    print_setup,
+    put,
+    put_text,
+    widths,
+)
 
 # Excel shows a boolean as TRUE/FALSE whatever its format; LibreOffice shows 1/0 without this.
 BOOLEAN = '"TRUE";"TRUE";"FALSE"'
+MONEY = "money"  # number format: the row's own currency
+REPORT = "report"  # number format: the reporting currency
 COLUMNS = (
-    # header, attribute of SummaryRow, number format (None: text), width
-    ("Candidate", "candidate", None, 28),
-    ("Guide", "guide", None, 24),
-    ("Region", "region", None, 16),
-    ("Currency", "currency", None, 10),
-    ("Base", "base", "#,##0", 12),
-    ("Stock", "stock", "#,##0", 12),
-    ("Bonus %", "bonus_pct", PERCENT, 10),
-    ("Total comp", "total_comp", "#,##0", 13),
-    ("Penetration base", "pen_base", PERCENT, 13),
-    ("Penetration stock", "pen_stock", PERCENT, 13),
-    ("Penetration bonus %", "pen_bonus_pct", PERCENT, 13),
-    ("Penetration total comp", "pen_total_comp", PERCENT, 13),
-    ("Compa-ratio base", "compa_base", RATIO, 11),
-    ("Ask base", "ask_base", "#,##0", 12),
-    ("Ask stock", "ask_stock", "#,##0", 12),
-    ("Walk-away met", "walk_away_met", BOOLEAN, 12),
-    ("Status", "status", None, 10),
-    ("Workbook", "file", None, 30),
+    # header, attribute of SummaryRow (or REPORT for the converted total), number format, width
+    ("Candidate", "candidate", None, 26),
+    ("Guide", "guide", None, 22),
+    ("Region", "region", None, 14),
+    ("Currency", "currency", None, 9),
+    ("Base", "base", MONEY, 12),
+    ("Stock", "stock", MONEY, 12),
+    ("Bonus %", "bonus_pct", PERCENT, 9),
+    ("Total comp", "total_comp", MONEY, 13),
+    ("Total comp ({report})", REPORT, REPORT, 14),
+    ("Penetration base", "pen_base", PERCENT, 12),
+    ("Penetration stock", "pen_stock", PERCENT, 12),
+    ("Penetration bonus %", "pen_bonus_pct", PERCENT, 12),
+    ("Penetration total comp", "pen_total_comp", PERCENT, 12),
+    ("Compa-ratio base", "compa_base", RATIO, 10),
+    ("Ask base", "ask_base", MONEY, 12),
+    ("Ask stock", "ask_stock", MONEY, 12),
+    ("Walk-away met", "walk_away_met", BOOLEAN, 10),
+    ("Status", "status", None, 9),
+    ("This run", "action", None, 13),
+    ("Inputs changed", "inputs_changed", None, 12),
+    ("Edits", "edits", None, 30),
+    ("Workbook", "file", None, 26),
 )
-TEXT_ATTRIBUTES = {"candidate", "guide", "region", "currency", "status", "file"}
+TEXT_ATTRIBUTES = {
+    "candidate",
+    "guide",
+    "region",
+    "currency",
+    "status",
+    "action",
+    "inputs_changed",
+    "edits",
+    "file",
+}
+HEADER_ROW = 6  # below the title block
+FIRST_ROW = HEADER_ROW + 1
 
 
-def render_summary(rows: list, failures: list[SegxlsxError]) -> Workbook:
-    """`rows` are `batch.SummaryRow`s in input order."""
-    workbook = Workbook()
+@dataclass(frozen=True)
+class SummaryHeading:
+    """What the title block says: where the table comes from."""
+
+    guides: tuple[str, ...]
+    rates: RateTable
+    report_currency: str
+    failures: int
+
+
+def render_summary(rows: list, failures: list[SegxlsxError], heading: SummaryHeading) -> Workbook:
+    """`rows` are `batch.SummaryRow`s, this build's offers in input order, then the rest."""
+    workbook = new_workbook("Offer reviews")
     sheet = workbook.active
     sheet.title = "Summary"
-    header_row(sheet, 1, [header for header, *_ in COLUMNS])
-    for number, row in enumerate(rows, start=2):
-        for column, (_, attribute, number_format, _) in enumerate(COLUMNS, start=1):
-            ref = f"{_letter(column)}{number}"
-            value = getattr(row, attribute)
-            if attribute in TEXT_ATTRIBUTES:
-                put_text(sheet, ref, value)
-            else:
-                put(sheet, ref, value, number_format)
-        link = sheet[f"{_letter(len(COLUMNS))}{number}"]
-        link.hyperlink = row.file  # relative: the summary sits beside the workbooks
-        link.style = "Hyperlink"
-    last = len(rows) + 1
-    if rows:  # an Excel table needs at least one data row
-        table = Table(displayName="Offers", ref=f"A1:{_letter(len(COLUMNS))}{last}")
+    _title_block(sheet, rows, heading)
+    headers = [header.format(report=heading.report_currency) for header, *_ in COLUMNS]
+    header_row(sheet, HEADER_ROW, headers)
+    sheet.row_dimensions[HEADER_ROW].height = 30
+    for number, row in enumerate(rows, start=FIRST_ROW):
+        _row(sheet, number, row, heading)
+    last = FIRST_ROW + len(rows) - 1
+    if rows:  # an Excel table needs at least one data row; it brings the autofilter
+        table = Table(displayName="Offers", ref=f"A{HEADER_ROW}:{_letter(len(COLUMNS))}{last}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         sheet.add_table(table)
         status = _letter(_column_of("status"))
         for word, fill in STATUS_FILLS.items():
-            rule = FormulaRule(formula=[f'${status}2="{word}"'], fill=fill)
-            sheet.conditional_formatting.add(f"{status}2:{status}{last}", rule)
-    sheet.freeze_panes = "B2"
+            rule = FormulaRule(formula=[f'${status}{FIRST_ROW}="{word}"'], fill=fill)
+            sheet.conditional_formatting.add(f"{status}{FIRST_ROW}:{status}{last}", rule)
+    sheet.freeze_panes = f"B{FIRST_ROW}"
     widths(sheet, {_letter(i): width for i, (*_, width) in enumerate(COLUMNS, start=1)})
-    sheet.row_dimensions[1].height = 30
-    print_setup(sheet)
-    _errors(workbook, failures)
+    print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    if failures:  # an empty Errors sheet would print blank pages
+        _errors(workbook, failures)
+    label_pages(workbook, Printing("Offer reviews", heading.rates.as_of, heading.report_currency))
     return workbook
+
+
+def _title_block(sheet, rows: list, heading: SummaryHeading) -> None:  # type: ignore[no-untyped-def]
+    rates = heading.rates
+    # The folder's own name stays out: the same inputs built elsewhere give the same bytes.
+    put_text(sheet, "A1", "Offer reviews", TITLE)
+    put_text(sheet, "A2", f"Guides: {', '.join(heading.guides)}", SUBTITLE)
+    put_text(
+        sheet,
+        "A3",
+        f"Rates: {rates.source}, {rates.as_of.isoformat()}; total comp converted to "
+        f"{heading.report_currency} at these rates",
+        SUBTITLE,
+    )
+    put_text(sheet, "A4", _counts(rows, heading.failures), SUBTITLE)
+
+
+def _counts(rows: Iterable, failures: int) -> str:
+    """ "7 workbooks: 1 written, 5 unchanged, 1 kept; 2 offers failed"."""
+    rows = list(rows)
+    actions = Counter(row.action for row in rows)
+    parts = ", ".join(f"{count} {action}" for action, count in actions.items())
+    text = f"{len(rows)} workbook{'s' if len(rows) != 1 else ''}" + (f": {parts}" if parts else "")
+    return text + (
+        f"; {failures} offer{'s' if failures != 1 else ''} failed (see Errors)" if failures else ""
+    )
+
+
+def _row(sheet, number: int, row, heading: SummaryHeading) -> None:  # type: ignore[no-untyped-def]
+    for column, (_, attribute, number_format, _) in enumerate(COLUMNS, start=1):
+        ref = f"{_letter(column)}{number}"
+        if attribute == REPORT:
+            value = _converted(row.total_comp, row.currency, heading)
+            number_format = money_format(heading.report_currency)
+        else:
+            value = getattr(row, attribute)
+        if number_format == MONEY:
+            number_format = money_format(row.currency) if row.currency else "#,##0"
+        if attribute == "edits":  # why an edit cannot be read can be long: wrap it in its column
+            put_text(sheet, ref, value or "", alignment=WRAP)
+        elif attribute in TEXT_ATTRIBUTES:
+            put_text(sheet, ref, value or "")
+        elif value is not None:  # a figure that cannot be known stays empty, never a guess
+            put(sheet, ref, value, number_format)
+    link = sheet[f"{_letter(len(COLUMNS))}{number}"]
+    link.hyperlink = row.file  # relative: the summary sits beside the workbooks
+    link.style = "Hyperlink"
+
+
+def _converted(amount: Decimal | None, currency: str, heading: SummaryHeading) -> Decimal | None:
+    if amount is None or not currency:
+        return None
+    try:
+        return round(heading.rates.convert(amount, currency, heading.report_currency), 2)
+    except RatesError:  # a currency these rates lack: the row's own total still shows
+        return None
 
 
 def _errors(workbook: Workbook, failures: list[SegxlsxError]) -> None:
     sheet = workbook.create_sheet("Errors")
-    header_row(sheet, 1, ["File", "Row or index", "Candidate", "Field", "Message"])
+    header_row(sheet, 1, ["File", "Sheet", "Row or index", "Cell", "Candidate", "Field", "Message"])
     for number, failure in enumerate(failures, start=2):
         where = failure.location
         place = (
@@ -85,17 +189,23 @@ def _errors(workbook: Workbook, failures: list[SegxlsxError]) -> None:
             if where.index
             else (f"line {where.line}" if where.line else "")
         )
-        for column, text in enumerate(
-            (where.file or "", place, where.candidate or "", where.field or "", failure.message), start=1
-        ):
+        texts = (
+            where.file or "",
+            where.sheet or "",
+            place,
+            where.cell or "",
+            where.candidate or "",
+            where.field or "",
+            failure.message,
+        )
+        for column, text in enumerate(texts, start=1):
             put_text(sheet, f"{_letter(column)}{number}", text)
     sheet.freeze_panes = "A2"
-    widths(sheet, {"A": 36, "B": 14, "C": 28, "D": 20, "E": 90})
+    widths(sheet, {"A": 30, "B": 10, "C": 12, "D": 12, "E": 24, "F": 16, "G": 80})
+    print_setup(sheet, landscape=True, title_rows="1:1")
 
 
 def _letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return get_column_letter(column)
 
 

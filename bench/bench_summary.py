@@ -1,0 +1,62 @@
+"""Time and memory of rendering summary.xlsx for N rows: python bench/bench_summary.py 10000.
+
+TRACE=1 also reports tracemalloc's peak (and runs several times slower).
+"""
+
+import json
+import os
+import sys
+import time
+import tracemalloc
+from decimal import Decimal
+
+from segxlsx.batch import SummaryRow
+from segxlsx.rates import load_rates
+from segxlsx.workbook import workbook_bytes
+from segxlsx.workbook.summary import SummaryHeading, render_summary
+
+n = int(sys.argv[1])
+table = load_rates("offline")
+rows = [
+    SummaryRow(
+        f"Candidate {i}",
+        "segment-data-engineer",
+        "London",
+        ["USD", "GBP", "EUR"][i % 3],
+        f"candidate-{i}.xlsx",
+        *(Decimal("123456.78"),) * 4,
+        *(Decimal("0.4567"),) * 5,
+        Decimal(150000),
+        Decimal(200000),
+        True,
+        "within",
+        action="unchanged",
+        inputs_changed="2026-11-23",
+    )
+    for i in range(n)
+]
+manifest_bytes = len(
+    json.dumps(
+        {
+            r.file: {
+                "sha256": "0" * 64,
+                "source": "offers.csv",
+                "candidate": r.candidate,
+                "row": r.as_json(),
+                "inputs": "0" * 16,
+                "changed": "2026-11-23",
+            }
+            for r in rows
+        },
+        indent=2,
+    )
+)
+if os.environ.get("TRACE"):
+    tracemalloc.start()
+t = time.perf_counter()
+data = workbook_bytes(render_summary(rows, [], SummaryHeading(("g",), table, "USD", 0)), table.as_of)
+took = time.perf_counter() - t
+peak = tracemalloc.get_traced_memory()[1]
+print(
+    f"{n} rows: {took:.2f} s, peak {peak / 1e6:.0f} MB traced, file {len(data) / 1e6:.1f} MB, manifest ~{manifest_bytes / 1e6:.1f} MB"
+)

@@ -1,0 +1,104 @@
+"""The offers.xlsx intake sheet: where a recruiter types offers, checked as they type.
+
+The sheet is the `.xlsx` offer format of SPEC.md ("Offers"): a header row with the CSV's
+columns and one example row. Drop-downs offer the guides' regions and currencies, and the bonus
+column takes a percentage, so the commonest mistakes (a misspelt region, a bonus typed as 12
+for 12%) are caught in Excel rather than at build time. `segxlsx init` writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..model import Guide
+from ..offers import FIELDS, OFFERS_SHEET
+from .styles import PERCENT, header_row, money_format, new_workbook, put, put_text, widths
+
+LAST_ROW = 1000  # how far down the drop-downs and checks reach
+# The example row, filled from the first guide's reference band so it loads as an offer.
+EXAMPLE_NOTES = "An example: replace this row with a real offer, or delete it."
+WIDTHS = {"candidate": 24, "guide": 24, "region": 16, "notes": 48, "competing": 30}
+
+
+def intake_workbook(guides: Mapping[str, Guide]) -> Workbook:
+    """An offers sheet with drop-downs for the guides' regions and currencies and one example row."""
+    if not guides:
+        raise ValueError("an intake sheet needs at least one guide")  # a bug of ours, not input
+    workbook = new_workbook("Offers")
+    sheet = workbook.active
+    sheet.title = OFFERS_SHEET
+    header_row(sheet, 1, list(FIELDS))
+    column = {name: _letter(number) for number, name in enumerate(FIELDS, start=1)}
+    _example(sheet, column, next(iter(guides.values())))
+    regions = sorted({band.region for guide in guides.values() for band in guide.bands})
+    currencies = sorted({band.currency for guide in guides.values() for band in guide.bands})
+    _choices(sheet, column["region"], regions, "Region", "a region of the guide")
+    _choices(sheet, column["currency"], currencies, "Currency", "empty for the band's own currency")
+    _choices(sheet, column["guide"], sorted(guides), "Guide", "the guide's id (its file name)")
+    _bonus_as_percent(sheet, column["bonus"])
+    widths(sheet, {letter: WIDTHS.get(name, 12) for name, letter in column.items()})
+    sheet.freeze_panes = "B2"
+    return workbook
+
+
+def intake_bytes(guides: Mapping[str, Guide], stamp: date) -> bytes:
+    """The intake sheet's file: `stamp` dates it, so the same guides give the same bytes."""
+    from . import workbook_bytes
+
+    return workbook_bytes(intake_workbook(guides), stamp)
+
+
+def _example(sheet, column: Mapping[str, str], guide: Guide) -> None:  # type: ignore[no-untyped-def]
+    band = guide.reference_band
+    money = money_format(band.currency)
+    for name, text in (
+        ("candidate", "Example Candidate"),
+        ("guide", guide.id),
+        ("region", band.region),
+        ("currency", band.currency),
+        ("notes", EXAMPLE_NOTES),
+    ):
+        put_text(sheet, f"{column[name]}2", text)
+    put(sheet, f"{column['base']}2", _rounded((band.base.min + band.base.max) / 2), money)
+    put(sheet, f"{column['stock']}2", _rounded((band.stock.min + band.stock.max) / 2), money)
+    put(sheet, f"{column['bonus']}2", band.bonus_pct.min, PERCENT)
+
+
+def _rounded(amount):  # type: ignore[no-untyped-def]
+    return int(round(amount, -3))
+
+
+def _choices(sheet, letter: str, values: list[str], title: str, hint: str) -> None:  # type: ignore[no-untyped-def]
+    """A drop-down over a column. Excel caps a typed-in list at 255 characters; past that the
+    column takes any text and the build checks it."""
+    listed = ",".join(value.replace('"', "") for value in values)
+    if not values or len(listed) > 255 or any("," in value for value in values):
+        return
+    check = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
+    check.error, check.errorTitle = f"Choose one of: {', '.join(values)}", title
+    check.prompt, check.promptTitle = hint, title
+    check.showErrorMessage = check.showInputMessage = True
+    sheet.add_data_validation(check)
+    check.add(f"{letter}2:{letter}{LAST_ROW}")
+
+
+def _bonus_as_percent(sheet, letter: str) -> None:  # type: ignore[no-untyped-def]
+    """Bonus cells take 0%–100%, shown as a percentage: 12 typed into a % cell is 12%."""
+    check = DataValidation(type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True)
+    check.error, check.errorTitle = "Type the bonus as a percentage, e.g. 12%", "Bonus"
+    check.prompt, check.promptTitle = "Target bonus as a percentage of base, e.g. 12%", "Bonus"
+    check.showErrorMessage = check.showInputMessage = True
+    sheet.add_data_validation(check)
+    check.add(f"{letter}2:{letter}{LAST_ROW}")
+    for row in range(2, LAST_ROW + 1):
+        sheet[f"{letter}{row}"].number_format = PERCENT
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
