@@ -22,12 +22,13 @@ README_TEXT = """\
 A segxlsx working folder: candidate offers in, one Excel workbook per offer out.
 
 What to edit
-  offers/     the offers: .yaml, .yml, .json or .csv files, one offer per file, a list of
-              them, or one per CSV row. Edit the examples or add your own. Each offer has a
-              candidate, region, base, stock (the whole grant) and bonus ("12%"); it may
-              add currency, sign_on, vesting, cliff_months, vest_every, competing (other
-              offers held), notes, and guide (needed with more than one guide). An
-              offers.xlsx intake sheet will come with a later version.
+  offers/     the offers: .yaml, .yml, .json, .csv or .xlsx files, one offer per file, a
+              list of them, or one per row. offers.xlsx is an intake sheet to type offers
+              into (regions and currencies as drop-downs; its one example row is built like
+              any offer: replace it). Each offer has a candidate, region, base, stock (the
+              whole grant) and bonus ("12%"); it may add currency, sign_on, vesting,
+              cliff_months, vest_every, competing (other offers held), notes, and guide
+              (needed with more than one guide).
   guides/     the negotiation guide: bands per region, levers, targets and the walk-away.
               `segxlsx import-guide GUIDE.md -o guides/NAME.yaml` turns a Markdown guide
               into one; with more than one guide, each offer names its `guide`.
@@ -40,6 +41,9 @@ What to run, in this folder
   segxlsx rates         the exchange rates a build would use, and how old they are
   segxlsx build --help  every option: rates, dates, another output folder
 """
+
+
+INTAKE_SHEET = "offers.xlsx"
 
 
 class WorkspaceError(SegxlsxError):
@@ -121,6 +125,7 @@ def make_working_folder(folder: Path = Path(".")) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         for name in ("guides", "offers", "templates"):
             made.append(_copy_files(shipped_folder(name), folder / name))
+        _intake_sheet(folder)  # inside offers/, which `made` already names
         (folder / README).write_text(README_TEXT, encoding="utf-8")
         made.append(folder / README)
     except OSError as error:
@@ -128,6 +133,18 @@ def make_working_folder(folder: Path = Path(".")) -> list[Path]:
             f"cannot make the working folder: {error.strerror or error}", file=display_path(folder)
         ) from None
     return made
+
+
+def _intake_sheet(folder: Path) -> Path:
+    """offers/offers.xlsx: a sheet to type offers into, with the example guide's drop-downs."""
+    from datetime import date  # imported here: `segxlsx --help` stays free of openpyxl
+
+    from .guides import load_guides
+    from .workbook.intake import intake_bytes
+
+    intake = folder / "offers" / INTAKE_SHEET
+    intake.write_bytes(intake_bytes(load_guides([folder / "guides"]), date.today()))
+    return intake
 
 
 def _copy_files(source: Path, target: Path) -> Path:

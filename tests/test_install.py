@@ -82,9 +82,9 @@ def test_a_wheel_in_a_fresh_venv_runs_init_then_build(wheel: Path, tmp_path: Pat
     _run([str(segxlsx), "init", "demo"], cwd=home, env=env)
     built = _run([str(segxlsx), "build"], cwd=home / "demo", env=env)
 
-    assert built.stdout.startswith("7 written, 0 unchanged, 0 kept, 0 failed -> output/summary.xlsx")
+    assert built.stdout.startswith("8 written, 0 unchanged, 0 kept, 0 failed -> output/summary.xlsx")
     workbooks = sorted((home / "demo" / "output").glob("*.xlsx"))
-    assert len(workbooks) == 8  # seven offers and the summary
+    assert len(workbooks) == 9  # seven example offers, the intake sheet's example row, the summary
     for workbook in workbooks:
         with zipfile.ZipFile(workbook) as archive:
             assert archive.testzip() is None and "xl/workbook.xml" in archive.namelist()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from segxlsx.cli import main
 from segxlsx.shipped import shipped_folder
@@ -49,7 +50,10 @@ def test_init_lays_out_a_working_folder_of_the_shipped_examples(run, in_tmp) -> 
     ]
     assert sorted(p.name for p in (in_tmp / "demo").iterdir()) == [README, "guides", "offers", "templates"]
     assert _files(in_tmp / "demo" / "guides") == _files(ROOT / "data" / "guides")
-    assert _files(in_tmp / "demo" / "offers") == _files(ROOT / "data" / "offers")
+    offers = _files(in_tmp / "demo" / "offers")
+    intake = offers.pop("offers.xlsx")  # the intake sheet, made for the example guide
+    assert offers == _files(ROOT / "data" / "offers")
+    assert intake.startswith(b"PK") and load_workbook(in_tmp / "demo" / "offers" / "offers.xlsx")["Offers"]
     assert _files(in_tmp / "demo" / "templates") == _files(ROOT / "templates")
     readme = (in_tmp / "demo" / README).read_text(encoding="utf-8")
     assert "segxlsx build" in readme and "offers/" in readme and "{placeholders}" in readme
@@ -98,13 +102,14 @@ def test_build_in_a_working_folder_needs_no_arguments_and_takes_today(run, in_tm
     result = run("build", "--as-of", today, "--workers", 1)
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("7 written, 0 unchanged, 0 kept, 0 failed -> output/summary.xlsx")
+    assert result.stdout.startswith("8 written, 0 unchanged, 0 kept, 0 failed -> output/summary.xlsx")
     days = (today - date(2026, 10, 30)).days
     assert result.stderr == (
         f"warning: rates of 2026-10-30, {days} days before {today}, the last day of the offline ECB "
         "rates (--rates live fetches newer ones)\n"
     )
-    assert len(list((in_tmp / "demo" / "output").glob("*.xlsx"))) == 8  # seven offers and the summary
+    # seven example offers, the intake sheet's example row, and the summary
+    assert len(list((in_tmp / "demo" / "output").glob("*.xlsx"))) == 9
 
     strict = run("build", "--as-of", today, "--strict-rates")
     assert strict.exit_code == 2 and strict.stderr.count("\n") == 1 and "--strict-rates" in strict.stderr
