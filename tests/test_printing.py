@@ -103,3 +103,15 @@ def test_charts_draw_a_year_of_each_offer_and_the_year_by_year(built):
     assert "Stock per year" in band and "Midpoint" in band
     assert all(title in years for title in ("Base", "Target bonus", "Stock vesting", "Sign-on"))
     assert all(title in compare for title in ("This offer", "Snowflake", "Databricks", "Monzo"))
+
+
+def test_the_summary_names_one_typeface_too(tmp_path):
+    import segxlsx
+
+    from .conftest import ROOT
+
+    segxlsx.build([ROOT / "data" / "offers"], [ROOT / "data" / "guides"], tmp_path, workers=1)
+    with zipfile.ZipFile(tmp_path / "summary.xlsx") as archive:
+        styles = archive.read("xl/styles.xml").decode()
+    fonts = re.findall(r"<font>.*?</font>", re.search(r"<fonts[^>]*>(.*?)</fonts>", styles).group(1))
+    assert fonts and all('<name val="Arial"/>' in font for font in fonts), fonts

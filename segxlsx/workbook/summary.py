@@ -21,6 +21,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from ..errors import RatesError, SegxlsxError
 from ..rates import RateTable
 from .styles import (
+    LINK,
     PERCENT,
     RATIO,
     STATUS_FILLS,
@@ -30,6 +31,7 @@ from .styles import (
     Printing,
     header_row,
     label_pages,
+    look,
     money_format,
     new_workbook,
     print_setup,
@@ -44,28 +46,28 @@ MONEY = "money"  # number format: the row's own currency
 REPORT = "report"  # number format: the reporting currency
 COLUMNS = (
     # header, attribute of SummaryRow (or REPORT for the converted total), number format, width
-    ("Candidate", "candidate", None, 26),
-    ("Guide", "guide", None, 22),
-    ("Region", "region", None, 14),
+    ("Candidate", "candidate", None, 22),
+    ("Guide", "guide", None, 21),
+    ("Region", "region", None, 12),
     ("Currency", "currency", None, 9),
-    ("Base", "base", MONEY, 12),
-    ("Stock", "stock", MONEY, 12),
-    ("Bonus %", "bonus_pct", PERCENT, 9),
-    ("Total comp", "total_comp", MONEY, 13),
-    ("Total comp ({report})", REPORT, REPORT, 14),
-    ("Penetration base", "pen_base", PERCENT, 12),
-    ("Penetration stock", "pen_stock", PERCENT, 12),
-    ("Penetration bonus %", "pen_bonus_pct", PERCENT, 12),
-    ("Penetration total comp", "pen_total_comp", PERCENT, 12),
-    ("Compa-ratio base", "compa_base", RATIO, 10),
-    ("Ask base", "ask_base", MONEY, 12),
-    ("Ask stock", "ask_stock", MONEY, 12),
-    ("Walk-away met", "walk_away_met", BOOLEAN, 10),
-    ("Status", "status", None, 9),
-    ("This run", "action", None, 13),
-    ("Inputs changed", "inputs_changed", None, 12),
-    ("Edits", "edits", None, 30),
-    ("Workbook", "file", None, 26),
+    ("Base", "base", MONEY, 11),
+    ("Stock", "stock", MONEY, 11),
+    ("Bonus %", "bonus_pct", PERCENT, 7),
+    ("Total comp", "total_comp", MONEY, 12),
+    ("Total comp ({report})", REPORT, REPORT, 12),
+    ("Penetration base", "pen_base", PERCENT, 11),
+    ("Penetration stock", "pen_stock", PERCENT, 11),
+    ("Penetration bonus %", "pen_bonus_pct", PERCENT, 11),
+    ("Penetration total comp", "pen_total_comp", PERCENT, 11),
+    ("Compa-ratio base", "compa_base", RATIO, 8),
+    ("Ask base", "ask_base", MONEY, 11),
+    ("Ask stock", "ask_stock", MONEY, 11),
+    ("Walk-away met", "walk_away_met", BOOLEAN, 9),
+    ("Status", "status", None, 8),
+    ("This run", "action", None, 10),
+    ("Inputs changed", "inputs_changed", None, 10),
+    ("Edits", "edits", None, 24),
+    ("Workbook", "file", None, 22),
 )
 TEXT_ATTRIBUTES = {
     "candidate",
@@ -100,7 +102,7 @@ def render_summary(rows: list, failures: list[SegxlsxError], heading: SummaryHea
     _title_block(sheet, rows, heading)
     headers = [header.format(report=heading.report_currency) for header, *_ in COLUMNS]
     header_row(sheet, HEADER_ROW, headers)
-    sheet.row_dimensions[HEADER_ROW].height = 30
+    sheet.row_dimensions[HEADER_ROW].height = 40  # three lines of a narrow header
     for number, row in enumerate(rows, start=FIRST_ROW):
         _row(sheet, number, row, heading)
     last = FIRST_ROW + len(rows) - 1
@@ -165,7 +167,7 @@ def _row(sheet, number: int, row, heading: SummaryHeading) -> None:  # type: ign
             put(sheet, ref, value, number_format)
     link = sheet[f"{_letter(len(COLUMNS))}{number}"]
     link.hyperlink = row.file  # relative: the summary sits beside the workbooks
-    link.style = "Hyperlink"
+    look(link, font=LINK)  # the typeface of the rest; Excel's "Hyperlink" style names Calibri
 
 
 def _converted(amount: Decimal | None, currency: str, heading: SummaryHeading) -> Decimal | None:
