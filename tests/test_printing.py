@@ -105,12 +105,14 @@ def test_charts_draw_a_year_of_each_offer_and_the_year_by_year(built):
     assert all(title in compare for title in ("This offer", "Snowflake", "Databricks", "Monzo"))
 
 
-def test_the_summary_names_one_typeface_too(tmp_path):
+def test_the_summary_prints_on_one_page_in_one_typeface(tmp_path):
     import segxlsx
 
     from .conftest import ROOT
 
     segxlsx.build([ROOT / "data" / "offers"], [ROOT / "data" / "guides"], tmp_path, workers=1)
+    (pdf,) = convert([tmp_path / "summary.xlsx"], tmp_path / "printed", to="pdf")
+    assert printed_pages(pdf, ["Summary", "Errors"]) == {"Summary": 1}  # no empty Errors pages
     with zipfile.ZipFile(tmp_path / "summary.xlsx") as archive:
         styles = archive.read("xl/styles.xml").decode()
     fonts = re.findall(r"<font>.*?</font>", re.search(r"<fonts[^>]*>(.*?)</fonts>", styles).group(1))
