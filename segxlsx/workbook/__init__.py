@@ -12,7 +12,10 @@ import zipfile
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.packaging.extended import ExtendedProperties
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.xml.constants import ARC_APP
 from openpyxl.xml.functions import tostring
@@ -66,8 +69,8 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 class _FixedTimeZip(zipfile.ZipFile):
     """A zip whose every entry carries one fixed time, so equal content gives equal bytes.
 
-    openpyxl stamps entries with the current time (and worksheets with their temporary file's);
-    its writer only ever calls `writestr` and `write`, so these two are all that need fixing.
+    openpyxl stamps entries with the current time; its writer only ever calls `writestr` and
+    `write` (sheets go through `writestr`, see `_InMemoryWriter`), so these two are all that need fixing.
     Worksheet parts get their formulas' cached values on the way in (`cached.fill`), and the
     application properties say segxlsx wrote the file rather than openpyxl.
     """
@@ -92,6 +95,25 @@ class _FixedTimeZip(zipfile.ZipFile):
             self.writestr(arcname or str(filename), handle.read())
 
 
+class _InMemoryWriter(ExcelWriter):
+    """openpyxl's writer with each sheet's XML kept in memory.
+
+    openpyxl writes every sheet to a temporary file, reads it back into the zip and deletes it:
+    six files created and removed per workbook, for parts of a few kilobytes. The bytes are
+    the same; this is openpyxl 3.1's `write_worksheet` (pinned below 3.2) with a BytesIO.
+    """
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
+
+
 def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
     """The .xlsx file's bytes, identical for identical content.
 
@@ -106,7 +128,7 @@ def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
         for number, sheet in enumerate(workbook.worksheets, start=1)  # openpyxl's part names
     }
     out = io.BytesIO()
-    ExcelWriter(workbook, _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED, True, values)).save()
+    _InMemoryWriter(workbook, _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED, True, values)).save()
     return out.getvalue()
 
 
