@@ -279,3 +279,16 @@ def test_a_script_too_long_for_an_excel_formula_is_written_as_its_text(tmp_path)
     assert cell.data_type == "s" and cell.value == say
     assert cell.value.startswith(f"I'd like £{figures.ask_stock / 1000:.0f}K in Twilio RSUs")
     assert sheet[f"{NOTE}{FIRST_LINE_ROW}"].data_type == "f"  # the others stay live
+
+
+def test_workbooks_are_written_through_lxml_or_not_at_all():
+    """openpyxl's two XML writers give different bytes; segxlsx takes lxml (a dependency), so a
+    build never quietly writes other bytes for the same inputs than the last one did."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "OPENPYXL_LXML": "False"}
+    code = "import segxlsx.workbook"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment)
+    assert result.returncode != 0 and "segxlsx writes workbooks through lxml" in result.stderr

@@ -11,6 +11,7 @@ import io
 import zipfile
 from datetime import date, datetime
 
+import openpyxl.xml
 from openpyxl import Workbook
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.packaging.extended import ExtendedProperties
@@ -36,6 +37,14 @@ from .styles import Printing, label_pages, new_workbook
 from .years import write_years
 
 SHEETS = ("Offer", "Bands", "Scripts", "Rates", "Years", "Compare")
+
+if not openpyxl.xml.LXML:
+    # Without lxml, openpyxl writes other bytes for the same workbook, and every file of an
+    # earlier build would look changed. lxml is a dependency: only OPENPYXL_LXML=False gets here.
+    raise ImportError(
+        "segxlsx writes workbooks through lxml, so that the same inputs give the same bytes; "
+        "lxml is missing or OPENPYXL_LXML=False turned it off (reinstall segxlsx, or unset OPENPYXL_LXML)"
+    )
 
 
 def render_offer(
