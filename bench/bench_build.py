@@ -146,20 +146,28 @@ def peak_memory_mb(count: int) -> int:
     )
 
 
-def own_share(offers: Path, out: Path) -> float:
-    """The share of a one-worker build spent in segxlsx's own code, not in the libraries it calls.
-
-    cProfile's own time per function, summed over functions defined under segxlsx/.
-    """
+def time_by_library(offers: Path, out: Path) -> dict[str, float]:
+    """Where a one-worker build's time goes: cProfile's own time per function, summed by library."""
     import cProfile
     import pstats
 
     profiler = cProfile.Profile()
     profiler.runcall(build, [offers], [GUIDE], out, workers=1)
-    stats = pstats.Stats(profiler).stats
-    package = str(ROOT / "segxlsx")
-    own = sum(timing[2] for (file, _, _), timing in stats.items() if file.startswith(package))
-    return own / sum(timing[2] for timing in stats.values())
+    shares: dict[str, float] = {}
+    for (file, _, function), timing in pstats.Stats(profiler).stats.items():
+        library = _library(file, function)
+        shares[library] = shares.get(library, 0.0) + timing[2]
+    total = sum(shares.values())
+    return {library: seconds / total for library, seconds in sorted(shares.items(), key=lambda s: -s[1])}
+
+
+def _library(file: str, function: str) -> str:
+    if file.startswith(str(ROOT / "segxlsx")):
+        return "segxlsx"
+    for library in ("openpyxl", "yaml", "lxml", "zlib"):
+        if f"/{library}/" in file or library in function:
+            return library
+    return "Python and I/O"
 
 
 def split(count: int) -> tuple[float, float]:
@@ -202,7 +210,7 @@ def main() -> None:
             mix = cell_mix(next((folder / "one-0").glob("candidate-*.xlsx")))
             (folder / f"bare-{round_}").mkdir()
             bares.append(bare_openpyxl(args.offers, mix, folder / f"bare-{round_}"))
-        own = own_share(offers, folder / "profiled")
+        libraries = time_by_library(offers, folder / "profiled")
     one, many, bare = (statistics.median(times) for times in (ones, manys, bares))
     ratios = [o / b for o, b in zip(ones, bares, strict=True)]
     speed_ups = [o / m for o, m in zip(ones, manys, strict=True)]
@@ -225,9 +233,8 @@ def main() -> None:
         f"where one offer's time goes: building sheets {1000 * render:.1f} ms, openpyxl writing them "
         f"{1000 * save:.1f} ms, the rest (loading, figures, hashing, renaming) {per_offer - 1000 * (render + save):.1f} ms"
     )
-    print(
-        f"segxlsx's own code (cProfile, one worker): {own:.0%} of the time; the rest is openpyxl, zlib and I/O"
-    )
+    shares = ", ".join(f"{library} {share:.0%}" for library, share in libraries.items())
+    print(f"a one-worker build's time by library (cProfile, own time): {shares}")
     small = min(args.offers, 100)
     print(
         f"peak memory, one worker: {peak_memory_mb(small)} MB for {small} offers, {peak_memory_mb(4 * small)} MB for {4 * small}"
