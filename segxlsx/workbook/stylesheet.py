@@ -67,16 +67,20 @@ def fixed_then_sorted(items: list, fixed: int, keys: list) -> list[int]:
 
 def _renumber_cells(workbook: Workbook, renumber: dict[int, dict[int, int]]) -> set[StyleArray]:
     """Give every cell's (and row's and column's) style the new numbers; returns the styles used."""
-    done: set[int] = set()
-    used: set[StyleArray] = set()
-    for style in _styles_of(workbook):
-        if id(style) in done:  # a style array shared by two cells is renumbered once
-            continue
-        done.add(id(style))
-        for field, new in renumber.items():
-            style[field] = new.get(style[field], style[field])  # built-in number formats stay
-        used.add(StyleArray(style))
-    return used
+    distinct = {id(style): style for style in _styles_of(workbook)}  # a shared array is renumbered once
+    new_for: dict[tuple[int, ...], StyleArray] = {}  # most cells share a few dozen looks
+    for style in distinct.values():
+        old = tuple(style)
+        new = new_for.get(old)
+        if new is None:
+            new = new_for[old] = StyleArray(
+                [
+                    renumber[field].get(number, number) if field in renumber else number
+                    for field, number in enumerate(old)
+                ]
+            )  # built-in number formats keep their numbers
+        style[:] = new
+    return set(new_for.values())
 
 
 def _styles_of(workbook: Workbook) -> Iterable[StyleArray]:
