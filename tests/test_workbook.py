@@ -279,3 +279,35 @@ def test_a_script_too_long_for_an_excel_formula_is_written_as_its_text(tmp_path)
     assert cell.data_type == "s" and cell.value == say
     assert cell.value.startswith(f"I'd like £{figures.ask_stock / 1000:.0f}K in Twilio RSUs")
     assert sheet[f"{NOTE}{FIRST_LINE_ROW}"].data_type == "f"  # the others stay live
+
+
+def test_workbooks_are_written_through_lxml_or_not_at_all():
+    """openpyxl's two XML writers give different bytes; segxlsx takes lxml (a dependency), so a
+    build never quietly writes other bytes for the same inputs than the last one did."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "OPENPYXL_LXML": "False"}
+    code = "import segxlsx.workbook"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment)
+    assert result.returncode != 0 and "segxlsx writes workbooks through lxml" in result.stderr
+
+
+def test_the_style_table_does_not_depend_on_the_order_looks_are_first_used():
+    """Styles are numbered in a canonical order, so a workbook's bytes depend on its looks, not
+    on which cell happened to use each look first."""
+    from datetime import date
+
+    from segxlsx.workbook.styles import LABEL, PERCENT, TITLE, new_workbook, put, put_text
+
+    def written(order):
+        workbook = new_workbook("Order")
+        for write in order:
+            write(workbook.active)
+        return workbook_bytes(workbook, date(2026, 1, 2))
+
+    title = lambda sheet: put_text(sheet, "A1", "Title", TITLE)  # noqa: E731
+    label = lambda sheet: put_text(sheet, "A2", "Label", LABEL)  # noqa: E731
+    share = lambda sheet: put(sheet, "B2", D("0.5"), PERCENT)  # noqa: E731
+    assert written([title, label, share]) == written([share, label, title])

@@ -14,19 +14,36 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-import ftfy
 
-_FTFY = ftfy.TextFixerConfig(
-    unescape_html=False,  # Markdown may mean "&amp;" literally
-    uncurl_quotes=False,  # keep the guide's typography
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    explain=False,
-    # ftfy would drop control characters and U+FFFE/U+FFFF without a word; guides.markdown
-    # replaces the ones an Excel file cannot hold with a visible U+FFFD and reports each.
-    remove_control_chars=False,
-)
+@cache
+def _ftfy() -> tuple[Any, Any]:
+    """ftfy and how we configure it, imported only for a guide that may need repair (~45 ms)."""
+    import ftfy
+
+    config = ftfy.TextFixerConfig(
+        unescape_html=False,  # Markdown may mean "&amp;" literally
+        uncurl_quotes=False,  # keep the guide's typography
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        explain=False,
+        # ftfy would drop control characters and U+FFFE/U+FFFF without a word; guides.markdown
+        # replaces the ones an Excel file cannot hold with a visible U+FFFD and reports each.
+        remove_control_chars=False,
+    )
+    return ftfy, config
+
+
+# In plain ASCII, the only characters the fixes configured above touch are the escape (terminal
+# colour codes) and the carriage return (line breaks): text without either has nothing to repair.
+_ASCII_FTFY_CHANGES = frozenset("\x1b\r")
+
+
+def needs_repair(text: str) -> bool:
+    """Whether `text` could hold anything `repair` would change."""
+    return not text.isascii() or not _ASCII_FTFY_CHANGES.isdisjoint(text)
 
 
 def _cp1252_chars(low: int, high: int) -> str:
@@ -51,10 +68,13 @@ class Dropped:
 def repair(text: str) -> tuple[str, list[Dropped]]:
     """Return `text` repaired, and what had to be dropped (by line) because bytes were lost."""
     dropped: list[Dropped] = []
+    if not needs_repair(text):
+        return text, dropped
+    ftfy, config = _ftfy()
     lines = []
     for number, line in enumerate(text.split("\n"), start=1):
         line = _restore_lost_bytes(line, lambda bad, n=number: dropped.append(Dropped(n, bad)))
-        line = ftfy.fix_text(line, _FTFY)
+        line = ftfy.fix_text(line, config)
         lines.append(_SEQUENCE.sub(_decode_complete, line))
     return "\n".join(lines), dropped
 

@@ -9,12 +9,27 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Hashable
 from datetime import date, datetime
 
+import openpyxl.xml
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.packaging.extended import ExtendedProperties
+from openpyxl.workbook._writer import WorkbookWriter
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
-from openpyxl.xml.constants import ARC_APP
+from openpyxl.writer.theme import theme_xml
+from openpyxl.xml.constants import (
+    ARC_APP,
+    ARC_CORE,
+    ARC_ROOT_RELS,
+    ARC_STYLE,
+    ARC_THEME,
+    ARC_WORKBOOK,
+    ARC_WORKBOOK_RELS,
+)
 from openpyxl.xml.functions import tostring
 
 from .. import __version__
@@ -30,9 +45,18 @@ from .offer import write_offer
 from .rates import write_rates
 from .scripts import write_scripts
 from .styles import Printing, label_pages, new_workbook
+from .stylesheet import put_in_canonical_order, stylesheet_xml
 from .years import write_years
 
 SHEETS = ("Offer", "Bands", "Scripts", "Rates", "Years", "Compare")
+
+if not openpyxl.xml.LXML:
+    # Without lxml, openpyxl writes other bytes for the same workbook, and every file of an
+    # earlier build would look changed. lxml is a dependency: only OPENPYXL_LXML=False gets here.
+    raise ImportError(
+        "segxlsx writes workbooks through lxml, so that the same inputs give the same bytes; "
+        "lxml is missing or OPENPYXL_LXML=False turned it off (reinstall segxlsx, or unset OPENPYXL_LXML)"
+    )
 
 
 def render_offer(
@@ -66,10 +90,9 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 class _FixedTimeZip(zipfile.ZipFile):
     """A zip whose every entry carries one fixed time, so equal content gives equal bytes.
 
-    openpyxl stamps entries with the current time (and worksheets with their temporary file's);
-    its writer only ever calls `writestr` and `write`, so these two are all that need fixing.
-    Worksheet parts get their formulas' cached values on the way in (`cached.fill`), and the
-    application properties say segxlsx wrote the file rather than openpyxl.
+    openpyxl stamps entries with the current time; its writer only ever calls `writestr` and
+    `write` (sheets go through `writestr`, see `_InMemoryWriter`), so these two are all that need fixing.
+    Worksheet parts get their formulas' cached values on the way in (`cached.fill`).
     """
 
     def __init__(self, file, mode, compression, allowZip64, cached_values=None):  # type: ignore[no-untyped-def]
@@ -80,8 +103,6 @@ class _FixedTimeZip(zipfile.ZipFile):
         if isinstance(name, str):
             if name in self.cached_values:
                 data = cached.fill(_as_bytes(data), self.cached_values[name], name)
-            elif name == ARC_APP:
-                data = _APP_PROPERTIES
             name = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
             name.compress_type = zipfile.ZIP_DEFLATED
             name.external_attr = 0o600 << 16
@@ -90,6 +111,44 @@ class _FixedTimeZip(zipfile.ZipFile):
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[no-untyped-def]
         with open(filename, "rb") as handle:
             self.writestr(arcname or str(filename), handle.read())
+
+
+class _InMemoryWriter(ExcelWriter):
+    """openpyxl's writer with each sheet's XML kept in memory and the style table built once.
+
+    openpyxl writes every sheet to a temporary file, reads it back into the zip and deletes it:
+    six files created and removed per workbook, for parts of a few kilobytes. The bytes are
+    the same; this is openpyxl 3.1's `write_worksheet` and `write_data` (pinned below 3.2) with
+    a BytesIO, and `styles.xml` taken from `stylesheet_xml`.
+    """
+
+    def __init__(self, workbook: Workbook, archive: zipfile.ZipFile, styles_key: Hashable) -> None:
+        super().__init__(workbook, archive)
+        self.styles_key = styles_key
+
+    def write_data(self) -> None:
+        archive, workbook = self._archive, self.workbook
+        archive.writestr(ARC_APP, _APP_PROPERTIES)
+        archive.writestr(ARC_CORE, tostring(workbook.properties.to_tree()))
+        archive.writestr(ARC_THEME, theme_xml)
+        self._write_worksheets()
+        self._write_charts()
+        archive.writestr(ARC_STYLE, stylesheet_xml(workbook, self.styles_key))
+        writer = WorkbookWriter(workbook)
+        archive.writestr(ARC_ROOT_RELS, writer.write_root_rels())
+        archive.writestr(ARC_WORKBOOK, writer.write())
+        archive.writestr(ARC_WORKBOOK_RELS, writer.write_rels())
+        self.manifest._write(archive, workbook)
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
 
 
 def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
@@ -105,8 +164,10 @@ def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
         f"xl/worksheets/sheet{number}.xml": cached.values_of(sheet)
         for number, sheet in enumerate(workbook.worksheets, start=1)  # openpyxl's part names
     }
+    styles_key = put_in_canonical_order(workbook)
     out = io.BytesIO()
-    ExcelWriter(workbook, _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED, True, values)).save()
+    archive = _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED, True, values)
+    _InMemoryWriter(workbook, archive, styles_key).save()
     return out.getvalue()
 
 
