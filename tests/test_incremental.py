@@ -147,3 +147,23 @@ def test_every_offer_falls_in_exactly_one_shard():
     owners = [Owner.of("offers.csv", f"Candidate {n}") for n in range(300)]
     counts = [sum(Shard(k, 4).holds(owner) for owner in owners) for k in (1, 2, 3, 4)]
     assert sum(counts) == 300 and min(counts) > 50  # the hash spreads them
+
+
+def test_the_merged_summary_reads_back_a_workbook_edited_by_hand_and_keeps_its_own_edits(tmp_path):
+    shared = tmp_path / "shards"
+    for number in (1, 2):
+        build([OFFERS], GUIDES, shared, today=MONDAY, shard=f"{number}/2")
+    path = shared / "jordan-lee.xlsx"
+    workbook = load_workbook(path)
+    workbook["Offer"]["A1"].value = "Jordan's offer, with my notes"
+    workbook.save(path)
+    assert run("summary", shared, "--guide", SEED_YAML).exit_code == 0
+    rows = {row["Workbook"]: row for row in summary_rows(shared / SUMMARY)}
+    assert rows["jordan-lee.xlsx"]["Edits"] == "edited in the workbook"
+    assert {row["Edits"] for name, row in rows.items() if name != path.name} == {None}
+    summary = load_workbook(shared / SUMMARY)
+    summary["Summary"]["A1"].value = "Reviews, week 48"
+    summary.save(shared / SUMMARY)
+    kept = run("summary", shared, "--guide", SEED_YAML)
+    assert kept.exit_code == 1 and "edited by hand" in kept.stderr
+    assert run("summary", shared, "--guide", SEED_YAML, "--force").exit_code == 0
