@@ -50,7 +50,7 @@ def summarise(
     atomically, recorded in that folder's manifest, and a summary edited by hand since is kept
     unless `force`. Links lead from it to each workbook, wherever it sits.
     """
-    folders = [Path(folder) for folder in folders]
+    folders = list({Path(folder).resolve(): Path(folder) for folder in folders}.values())  # each once
     if not folders:
         raise SegxlsxError("no folders to summarise: name the output folders of the builds")
     for folder in folders:
@@ -101,6 +101,7 @@ def _row(
     found = inspect(path, manifest)
     if found.state == "new":
         return None
+    # A shard's manifest says what its build did; an unsharded folder's summary is its own.
     action, changed = entry.action or NOT_IN_RUN, entry.changed or ""
     row = SummaryRow.from_json(entry.row, path.name) if entry.row and found.state != "foreign" else None
     if row is None:
@@ -108,9 +109,17 @@ def _row(
     return replace(row, action=action, inputs_changed=changed)
 
 
-def _write(  # type: ignore[no-untyped-def]
-    folder: OutputFolder, name, rows, guides, table, report_currency, force, notes
+def _write(
+    folder: OutputFolder,
+    name: str,
+    rows: list[SummaryRow],
+    guides: Mapping[str, Guide],
+    table: RateTable,
+    report_currency: str | None,
+    force: bool,
+    notes: list[str],
 ) -> Path | None:
+    """The summary written into `folder` as a build writes its own; None when kept (see `notes`)."""
     from .workbook import workbook_bytes
     from .workbook.summary import SummaryHeading, render_summary
 
