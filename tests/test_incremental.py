@@ -167,3 +167,15 @@ def test_the_merged_summary_reads_back_a_workbook_edited_by_hand_and_keeps_its_o
     kept = run("summary", shared, "--guide", SEED_YAML)
     assert kept.exit_code == 1 and "edited by hand" in kept.stderr
     assert run("summary", shared, "--guide", SEED_YAML, "--force").exit_code == 0
+
+
+def test_a_shard_clears_only_its_own_dead_temporaries(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    theirs, mine = out / ".ada.xlsx.shard-2-of-2.999-dead.tmp", out / ".ada.xlsx.shard-1-of-2.999-dead.tmp"
+    for path in (theirs, mine):
+        path.write_bytes(b"half a workbook")
+    build([OFFERS], GUIDES, out, today=MONDAY, shard="1/2")
+    assert theirs.exists() and not mine.exists()  # shard 2 may still be writing it
+    build([OFFERS], GUIDES, out, today=MONDAY, shard="2/2")
+    assert not theirs.exists()
