@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .errors import Location, OfferError, SegxlsxError, display_path
 from .figures import OfferFigures, offer_figures
-from .folder import MANIFEST, Found, Manifest, OutputFolder, Owner, write_new_file
+from .folder import MANIFEST, Found, Manifest, OutputFolder, Owner, Shard, write_new_file
 from .guides import load_guides
 from .model import Guide, Offer
 from .names import slug_words
@@ -163,6 +163,7 @@ class BuildReport:
 
     out: Path
     outcomes: list[Outcome] = field(default_factory=list)  # input order
+    skipped: int = 0  # offers not rendered at all: inputs and file as the manifest recorded them
     failures: list[SegxlsxError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. live rates fell back to offline
     summary: Path | None = None
@@ -202,6 +203,7 @@ def build(
     progress: Progress | None = None,
     report_currency: str | None = None,
     today: date | None = None,
+    shard: Shard | str | None = None,
 ) -> BuildReport:
     """Build one workbook per offer, and the summary, into `out`.
 
@@ -213,7 +215,14 @@ def build(
     The summary lists every workbook in `out`, this build's and earlier ones'; its common
     currency is `report_currency` (default: the one most offers are paid in). `today` dates
     inputs that changed in this build (default: today's UTC date).
+
+    `shard` ("K/N" or a `Shard`) builds only the offers whose identity hashes to shard K of N,
+    with the shard's own manifest, journal and lock, and no summary: `summarise` merges the
+    shards' manifests into one when all are done. Skipped offers (inputs and file unchanged)
+    are not rendered; `force` renders every offer.
     """
+    if isinstance(shard, str):
+        shard = Shard.parse(shard)
     offers = list(offers)  # read twice: to load, and to order the failures as the input
     report = BuildReport(Path(out))
     with Interrupts() as interrupts:
@@ -230,7 +239,16 @@ def build(
             if not (fail_fast and report.failures):
                 day = (today or datetime.now(UTC).date()).isoformat()
                 run = Run(
-                    inputs, workers, force, fail_fast, progress, _input_order(offers), day, report_currency
+                    inputs,
+                    workers,
+                    force,
+                    fail_fast,
+                    progress,
+                    _input_order(offers),
+                    day,
+                    report_currency,
+                    shard,
+                    input_fingerprints(inputs),
                 )
                 _build_into(report, run, interrupts)
             report.stopped_early = fail_fast and bool(report.failures)
@@ -262,23 +280,47 @@ class Run:
     order: Callable[[SegxlsxError], tuple[int, int]]  # sorts failures in input order
     today: str  # ISO date, for inputs that changed in this build
     report_currency: str | None
+    shard: Shard | None
+    fingerprint: Callable[[Offer], str]  # everything a workbook is made from, see input_fingerprints
 
 
 def _build_into(report: BuildReport, run: Run, interrupts: Interrupts) -> None:
     """Build every offer into the output folder, held for this build; stopped or not, record what was done."""
     _make_folder(report.out)
-    with OutputFolder.locked(report.out) as folder:
+    with OutputFolder.locked(report.out, run.shard) as folder:
         inputs = run.inputs
         try:
-            jobs = plan_jobs(inputs.offers, folder, run.force)
+            jobs = plan_jobs(inputs.offers, folder, run.force, run.fingerprint, run.shard)
             record = _recorder(report, folder, interrupts, len(jobs), run)
             setup = (inputs.guides, inputs.wording, inputs.table)
-            run_jobs(build_one, jobs, run.workers, _start_worker, setup, record)
+            _run_in_order(jobs, run.workers, setup, record)
         except Interrupted:
             pass  # stop building; what was done is still summarised and recorded below
         with interrupts.finishing():
             report.failures.sort(key=run.order)
             _finish(report, folder, run)
+
+
+def _run_in_order(jobs: list[Job], workers: int, setup: tuple, record) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Build the jobs that need it; `record` sees every job, the skipped ones too, in input order."""
+    skipped = deque(job for job in jobs if job.earlier is not None)
+    stopped = False
+
+    def in_order(job: Job, result: Outcome | SegxlsxError) -> bool:
+        nonlocal stopped
+        while skipped and skipped[0].index < job.index:
+            _record_skipped(skipped.popleft(), record)
+        stopped = record(job, result) is False
+        return not stopped
+
+    run_jobs(build_one, [job for job in jobs if job.earlier is None], workers, _start_worker, setup, in_order)
+    while skipped and not stopped:
+        _record_skipped(skipped.popleft(), record)
+
+
+def _record_skipped(job: Job, record) -> None:  # type: ignore[no-untyped-def]
+    assert job.earlier is not None
+    record(job, Outcome(job.name, UNCHANGED, job.found.sha256, job.earlier))
 
 
 def _make_folder(out: Path) -> None:
@@ -300,6 +342,7 @@ def _recorder(report: BuildReport, folder: OutputFolder, interrupts: Interrupts,
             result = _land(folder, job, result)
             if isinstance(result, Outcome):
                 result = _described(folder, job, result, run.today)
+                report.skipped += job.earlier is not None
                 report.outcomes.append(result)
                 report.rows.append(result.row)
             else:
@@ -334,10 +377,14 @@ def _land(folder: OutputFolder, job: Job, result: Outcome | SegxlsxError) -> Out
 def _described(folder: OutputFolder, job: Job, outcome: Outcome, today: str) -> Outcome:
     """The outcome with its summary row complete, that row kept in the manifest for later builds."""
     if outcome.action == KEPT:  # the inputs are the hand edits, changed when the file last was
-        inputs, day = None, _day_of(job.found.stamp) or today
+        inputs, day, built = None, _day_of(job.found.stamp) or today, None
     else:
-        inputs, day = offer_fingerprint(job.offer), today
-    entry = folder.describe(job.name, outcome.row.as_json(), inputs, day)
+        inputs, day, built = offer_fingerprint(job.offer), today, job.built
+    # Only a shard keeps what its build did: the merged summary, made later, has no run of its
+    # own to tell. An unsharded folder's manifest stays what an uninterrupted build would leave.
+    action = outcome.action if folder.shard else None
+    row = outcome.row.as_json()
+    entry = folder.describe(job.name, row, inputs, day, built=built, position=job.index, action=action)
     return replace(
         outcome, row=replace(outcome.row, action=outcome.action, inputs_changed=entry.changed or "")
     )
@@ -346,6 +393,33 @@ def _described(folder: OutputFolder, job: Job, outcome: Outcome, today: str) -> 
 def offer_fingerprint(offer: Offer) -> str:
     """What an offer's inputs are, in a few bytes: the same offer read again gives the same."""
     return hashlib.sha256(repr(replace(offer, source=Location())).encode()).hexdigest()[:16]
+
+
+def input_fingerprints(inputs: Inputs) -> Callable[[Offer], str]:
+    """Each offer's build fingerprint: a hash of everything its workbook's bytes are made from.
+
+    The offer's fields, its guide, the rate table (values, date, source), the wording, and the
+    versions of segxlsx and of openpyxl (which writes the XML). What all offers share is hashed
+    once here; per offer it is one more hash of its fields. The whole table, not only the
+    currencies a workbook shows: a few more rebuilds on a new rate day, never a stale workbook.
+    """
+    import openpyxl
+
+    from . import __version__
+
+    table = inputs.table
+    rates = (table.base, table.as_of, table.source, sorted(table.per_base.items()))
+    shared = repr((__version__, openpyxl.__version__, rates, inputs.wording))
+    guides = {name: _digest(shared + repr(guide)) for name, guide in inputs.guides.items()}
+
+    def fingerprint(offer: Offer) -> str:
+        return _digest(guides[offer.guide_id] + offer_fingerprint(offer))
+
+    return fingerprint
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _day_of(stamp: tuple[int, int, int] | None) -> str | None:
@@ -368,7 +442,8 @@ def _finish(report: BuildReport, folder: OutputFolder, run: Run) -> None:
     """The summary of what was done, and the manifest that makes the journal unnecessary."""
     what = "the summary"
     try:
-        report.summary = _write_summary(report, folder, run)
+        if run.shard is None:  # a shard's summary is the merged one (`summarise`), made after all
+            report.summary = _write_summary(report, folder, run)
         what = "the manifest"
         folder.save_manifest()
     except OSError as error:
@@ -436,14 +511,14 @@ def file_names(owners: list[Owner], manifest: Manifest) -> list[str]:
     """
     # The manifest sits in the folder where anyone may edit it: a name it gives back must still
     # be one slug() could have made, so no manifest can send a workbook outside the folder.
-    kept = {owner: name for owner, name in manifest.names_by_owner().items() if _is_workbook_name(name)}
+    kept = {owner: name for owner, name in manifest.names_by_owner().items() if is_workbook_name(name)}
     new = [owner for owner in owners if owner not in kept]
     owned = (name.removesuffix(".xlsx") for name in manifest.owned_names())
     given = dict(zip(new, unique_slugs((owner.candidate for owner in new), owned), strict=True))
     return [kept.get(owner) or f"{given[owner]}.xlsx" for owner in owners]
 
 
-def _is_workbook_name(name: str) -> bool:
+def is_workbook_name(name: str) -> bool:
     stem = name.removesuffix(".xlsx")
     return name.endswith(".xlsx") and stem not in _RESERVED and _WORKBOOK_STEM.fullmatch(stem) is not None
 
@@ -460,16 +535,42 @@ class Job:
     temporary: Path  # where the worker writes it; the build renames it into place
     found: Found  # what was at the workbook's place when the build looked
     force: bool
+    built: str = ""  # the offer's build fingerprint (input_fingerprints)
+    # The manifest's row, when the offer need not be built: its fingerprint and file are as recorded.
+    earlier: SummaryRow | None = None
 
 
-def plan_jobs(offers: Iterable[Offer], folder: OutputFolder, force: bool) -> list[Job]:
+def plan_jobs(
+    offers: Iterable[Offer],
+    folder: OutputFolder,
+    force: bool,
+    fingerprint: Callable[[Offer], str] = offer_fingerprint,
+    shard: Shard | None = None,
+) -> list[Job]:
+    """One job per offer (of the shard), each with its file name and what sits there now.
+
+    Names are given over every offer, the other shards' too, so that N shards writing into one
+    folder give the names one unsharded build would.
+    """
     offers = list(offers)
     owners = offer_owners(offers)
-    names = file_names(owners, folder.manifest)
-    return [
-        Job(index, offer, owner, name, folder.temporary(name), folder.inspect(name), force)
-        for index, (offer, owner, name) in enumerate(zip(offers, owners, names, strict=True))
-    ]
+    names = file_names(owners, folder.naming())
+    jobs = []
+    for index, (offer, owner, name) in enumerate(zip(offers, owners, names, strict=True)):
+        if shard is not None and not shard.holds(owner):
+            continue
+        found, built = folder.inspect(name), fingerprint(offer)
+        job = Job(index, offer, owner, name, folder.temporary(name), found, force, built)
+        jobs.append(replace(job, earlier=None if force else _unchanged_row(folder, job)))
+    return jobs
+
+
+def _unchanged_row(folder: OutputFolder, job: Job) -> SummaryRow | None:
+    """The manifest's row for a workbook whose inputs and bytes are what it recorded, else None."""
+    entry = folder.manifest.entries.get(job.name)
+    if entry is None or entry.row is None or job.found.state != "ours" or entry.built != job.built:
+        return None
+    return SummaryRow.from_json(entry.row, job.name)
 
 
 _context: dict[str, object] = {}  # what every job in a worker process shares, sent once
@@ -558,7 +659,7 @@ def _write_summary(report: BuildReport, folder: OutputFolder, run: Run) -> Path 
         return None
     table = run.inputs.table
     rows = report.rows + _other_workbooks(report, folder, run)
-    currency = report.report_currency = run.report_currency or _most_paid_in(rows, table)
+    currency = report.report_currency = run.report_currency or most_paid_in(rows, table)
     heading = SummaryHeading(
         guides=tuple(run.inputs.guides),
         rates=table,
@@ -589,7 +690,7 @@ def _other_workbooks(report: BuildReport, folder: OutputFolder, run: Run) -> lis
     failed = _failed_owners(report.failures)
     rows = []
     for name, entry in sorted(folder.manifest.entries.items()):
-        if entry.owner is None or name in listed or not _is_workbook_name(name):
+        if entry.owner is None or name in listed or not is_workbook_name(name):
             continue
         action = FAILED if _owner_key(entry.owner) in failed else NOT_IN_RUN
         found = folder.inspect(name)
@@ -620,7 +721,7 @@ def _owner_key(owner: Owner) -> tuple[str, str]:
     return owner.source, owner.candidate
 
 
-def _most_paid_in(rows: list[SummaryRow], table: RateTable) -> str:
+def most_paid_in(rows: list[SummaryRow], table: RateTable) -> str:
     """The currency most offers are paid in (ties: alphabetical), the rates' base when none."""
     counts = Counter(row.currency for row in rows if row.currency)
     if not counts:

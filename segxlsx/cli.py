@@ -337,9 +337,17 @@ def _significant(value: Decimal, digits: int = 6) -> str:
     help="Processes building workbooks in parallel. Default: the machine's cores.",
 )  # fmt: skip
 @click.option(
-    "--force", is_flag=True, help="Replace workbooks that were edited by hand since segxlsx wrote them."
-)
+    "--force", is_flag=True,
+    help="Build every offer, even one whose inputs are unchanged, and replace workbooks that were "
+    "edited by hand since segxlsx wrote them.",
+)  # fmt: skip
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad offer.")
+@click.option(
+    "--shard", metavar="K/N",
+    help="Build only shard K of N (1 <= K <= N): the offers whose identity hashes to K, with the "
+    "shard's own manifest and lock and no summary.xlsx. N runs (a job array) can share one --out; "
+    "then `segxlsx summary` merges them.",
+)  # fmt: skip
 @click.option(
     "--report-currency", callback=lambda ctx, param, value: value and value.strip().upper(), metavar="CODE",
     help="The summary's common currency for total comp. Default: the one most offers are paid in.",
@@ -364,6 +372,7 @@ def build(
     report_currency: str | None,
     quiet: bool,
     templates: Path | None,
+    shard: str | None,
 ) -> None:
     """Build one Excel workbook per offer, plus summary.xlsx.
 
@@ -375,8 +384,9 @@ def build(
     the same --out), 130 / 143 when stopped by Ctrl-C / SIGTERM after recording what was done.
 
     A workbook edited by hand since segxlsx wrote it is kept unless --force; one open in
-    LibreOffice or Excel is kept and its offer fails; an offer whose workbook would come out the
-    same is not rewritten. A stopped build is resumed by building again.
+    LibreOffice or Excel is kept and its offer fails; an offer whose inputs (offer, guide, rates,
+    templates, segxlsx version) and workbook are as the last build left them is not built again.
+    A stopped build is resumed by building again.
 
     \b
     Examples:
@@ -384,6 +394,7 @@ def build(
       segxlsx build offers/ --guide guides/segment-data-engineer.md --out reviews/
       segxlsx build new.csv --rates live --as-of 2026-11-27 --workers 2
       segxlsx build --rates q4-rates.yaml --force --quiet
+      segxlsx build offers/ --out reviews/ --shard 3/8
     """
     import os
 
@@ -407,6 +418,7 @@ def build(
             templates=inputs.templates,
             progress=bar.update if bar else None,
             report_currency=report_currency,
+            shard=shard,
         )
     finally:
         if bar:
@@ -464,7 +476,67 @@ def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
         return
     click.echo(line)
     if not quiet and unchanged:
-        click.echo("(unchanged: same inputs and rates as the last build, so not rewritten)")
+        click.echo(
+            f"(unchanged: same inputs and rates as the last build, so not rewritten; "
+            f"{report.skipped} not even built)"
+        )
+
+
+@main.command("summary")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "-o", "--out", "target", type=click.Path(dir_okay=False, path_type=Path),
+    help="The summary to write. Default: summary.xlsx in the first FOLDER.",
+)  # fmt: skip
+@guides_option
+@rates_options
+@click.option(
+    "--report-currency", callback=lambda ctx, param, value: value and value.strip().upper(), metavar="CODE",
+    help="The summary's common currency for total comp. Default: the one most offers are paid in.",
+)  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace a summary that was edited by hand.")
+@click.pass_context
+def summary(
+    ctx: click.Context,
+    folders: tuple[Path, ...],
+    target: Path | None,
+    guides: tuple[Path, ...],
+    rates_spec: str,
+    as_of: date | None,
+    strict_rates: bool,
+    report_currency: str | None,
+    force: bool,
+) -> None:
+    """Write one summary.xlsx of every workbook in FOLDERS, from their builds' manifests.
+
+    The last step after `build --shard K/N` runs (into one folder or several): one table, in
+    input order, as an unsharded build's summary. Workbooks are not opened, except one edited
+    by hand since its build, which is read back (its guide is needed: --guide). Failed offers
+    are in each shard's own output, not here. Exits 1 when the summary was kept because edited.
+
+    \b
+    Examples:
+      segxlsx summary reviews/
+      segxlsx summary shards/1 shards/2 shards/3 -o reviews/summary.xlsx
+    """
+    from .errors import display_path
+    from .merge import summarise
+
+    merged = summarise(
+        folders,
+        guides or [Path("data/guides")],
+        target,
+        rates=rates_spec,
+        as_of=as_of,
+        strict_rates=strict_rates,
+        report_currency=report_currency,
+        force=force,
+    )
+    for note in merged.notes:
+        click.echo(f"warning: {note}", err=True)
+    if merged.path is None:
+        ctx.exit(1)
+    click.echo(f"{len(merged.rows)} workbook(s) -> {display_path(merged.path)}")
 
 
 @main.command("export")

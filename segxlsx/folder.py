@@ -28,6 +28,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import stat
 import unicodedata
@@ -42,6 +43,7 @@ from .errors import SegxlsxError, display_path
 MANIFEST = ".segxlsx-manifest.json"
 JOURNAL = ".segxlsx-journal.jsonl"
 LOCK = ".segxlsx.lock"
+_SHARD_MANIFEST = re.compile(r"\.segxlsx-manifest\.\d+-of-\d+\.json")
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,38 @@ class Owner:
 
 
 @dataclass(frozen=True)
+class Shard:
+    """Shard K of N: the offers whose identity hashes to K, built by one run of a job array.
+
+    The hash is of the identity (offer file name, candidate, occurrence), not of the position,
+    so an offer stays in its shard when others are added or removed.
+    """
+
+    number: int  # 1..count
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+        if not match or not 1 <= int(match[1]) <= int(match[2]):
+            raise SegxlsxError(f"--shard {text!r}: write K/N with 1 <= K <= N, e.g. 2/8")
+        return cls(int(match[1]), int(match[2]))
+
+    @property
+    def tag(self) -> str:
+        """How the shard's own files in the folder are told apart: "2-of-8"."""
+        return f"{self.number}-of-{self.count}"
+
+    def holds(self, owner: Owner) -> bool:
+        key = f"{owner.source}\0{owner.candidate}\0{owner.occurrence}".encode()
+        return int.from_bytes(hashlib.sha256(key).digest()[:8], "big") % self.count == self.number - 1
+
+
+def _shard_manifest(name: str) -> bool:
+    return _SHARD_MANIFEST.fullmatch(name) is not None
+
+
+@dataclass(frozen=True)
 class Entry:
     """What the manifest knows of one file: the hash segxlsx wrote it with, and its offer.
 
@@ -82,6 +116,11 @@ class Entry:
     row: dict[str, Any] | None = None  # batch.SummaryRow as JSON
     inputs: str | None = None
     changed: str | None = None  # ISO date
+    # Everything the workbook's bytes were made from (offer, guide, rates, wording, versions): a
+    # build that finds it unchanged, and the file as written, skips the offer without rendering.
+    built: str | None = None
+    position: int | None = None  # the offer's place in the build's input: merged summaries keep it
+    action: str | None = None  # what the last build did with it, for a summary made later
 
 
 def _entry_from_json(data: object) -> Entry:
@@ -94,18 +133,31 @@ def _entry_from_json(data: object) -> Entry:
         owner = Owner(str(data.get("source", "")), str(data["candidate"]), int(data.get("occurrence", 1)))
     sha256 = data.get("sha256")
     row = data.get("row") if isinstance(data.get("row"), dict) else None
-    inputs, changed = data.get("inputs"), data.get("changed")
+    texts = [data.get(key) for key in ("inputs", "changed", "built")]
+    inputs, changed, built = (str(text) if text is not None else None for text in texts)
+    position = data.get("position")
+    action = data.get("action")
     return Entry(
         str(sha256) if sha256 is not None else None,
         owner,
         row,
-        str(inputs) if inputs is not None else None,
-        str(changed) if changed is not None else None,
+        inputs,
+        changed,
+        built,
+        position if isinstance(position, int) else None,
+        action if isinstance(action, str) else None,
     )
 
 
 def _entry_as_json(entry: Entry) -> dict[str, object]:
-    described = {"row": entry.row, "inputs": entry.inputs, "changed": entry.changed}
+    described = {
+        "row": entry.row,
+        "inputs": entry.inputs,
+        "changed": entry.changed,
+        "built": entry.built,
+        "position": entry.position,
+        "action": entry.action,
+    }
     return {
         "sha256": entry.sha256,
         **(entry.owner.as_json() if entry.owner else {}),
@@ -120,9 +172,9 @@ class Manifest:
     entries: dict[str, Entry] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, out: Path) -> Manifest:
+    def read(cls, out: Path, name: str = MANIFEST) -> Manifest:
         try:
-            data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+            data = json.loads((out / name).read_text(encoding="utf-8"))
             files = data["files"].items()
             return cls({name: _entry_from_json(entry) for name, entry in files if _plain_name(name)})
         except FileNotFoundError:
@@ -131,9 +183,24 @@ class Manifest:
             # A damaged manifest protects nothing: every existing file counts as hand-made.
             return cls()
 
+    @classmethod
+    def read_all(cls, out: Path) -> list[tuple[str, Manifest]]:
+        """Every manifest in a folder, the unsharded one and each shard's, by file name."""
+        names = sorted(path.name for path in out.glob(".segxlsx-manifest*.json"))
+        return [(name, cls.read(out, name)) for name in names if name == MANIFEST or _shard_manifest(name)]
+
     def as_text(self) -> str:
-        files = {name: _entry_as_json(entry) for name, entry in sorted(self.entries.items())}
-        return json.dumps({"version": 2, "files": files}, indent=2) + "\n"
+        """The manifest as JSON, one file per line.
+
+        Not `indent=2`: Python's JSON encoder is pure Python with an indent, and for a folder of
+        thousands of workbooks it held a few KiB of small strings per entry at once (the main
+        process's peak) and took seconds; one line per file keeps it readable and diffable.
+        """
+        lines = [
+            f"{json.dumps(name)}: {json.dumps(_entry_as_json(entry))}"
+            for name, entry in sorted(self.entries.items())
+        ]
+        return '{"version": 2, "files": {\n' + ",\n".join(lines) + "\n}}\n"
 
     def names_by_owner(self) -> dict[Owner, str]:
         return {entry.owner: name for name, entry in self.entries.items() if entry.owner}
@@ -268,18 +335,28 @@ class FolderLocked(SegxlsxError):
 class OutputFolder:
     """The output folder while one build holds it: the manifest, the journal, this run's temporaries."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, shard: Shard | None = None) -> None:
         self.path = path
-        self.run = f"{os.getpid()}-{secrets.token_hex(4)}"  # names this build's temporary files
+        self.shard = shard
+        # A shard has its own manifest, journal, lock and temporaries, so that the N runs of a
+        # job array can share one folder: each holds its own files, never another's.
+        tag = f".{shard.tag}" if shard else ""
+        self.manifest_name = f".segxlsx-manifest{tag}.json" if shard else MANIFEST
+        self.journal_name = f".segxlsx-journal{tag}.jsonl" if shard else JOURNAL
+        self.lock_name = f".segxlsx{tag}.lock" if shard else LOCK
+        self.run_prefix = f"shard-{shard.tag}." if shard else ""
+        self.run = f"{self.run_prefix}{os.getpid()}-{secrets.token_hex(4)}"  # names this build's temporaries
         self.manifest = Manifest()
+        # What the folder's other manifests (the other shards') hold: names no new name may take.
+        self.others: dict[str, Entry] = {}
         self._journal: int | None = None  # descriptor, opened on the first landing
 
     @classmethod
     @contextmanager
-    def locked(cls, path: Path) -> Iterator[OutputFolder]:
+    def locked(cls, path: Path, shard: Shard | None = None) -> Iterator[OutputFolder]:
         """Hold `path` for one build: lock it, recover what a dead build left, and let go after."""
-        folder = cls(path)
-        lock = _take_lock(path)
+        folder = cls(path, shard)
+        lock = _take_lock(path, folder.lock_name)
         try:
             try:
                 folder._recover()
@@ -293,6 +370,10 @@ class OutputFolder:
             if folder._journal is not None:
                 os.close(folder._journal)
             os.close(lock)
+
+    def naming(self) -> Manifest:
+        """Every name the folder's manifests give, this build's own last: what new names avoid."""
+        return Manifest({**self.others, **self.manifest.entries})
 
     def temporary(self, name: str) -> Path:
         return self.path / f".{name}.{self.run}.tmp"
@@ -321,30 +402,31 @@ class OutputFolder:
         """Bind a file name to its offer without writing it (kept, unchanged or failed)."""
         self.manifest.entries[name] = replace(self.manifest.entries.get(name, Entry(None)), owner=owner)
 
-    def describe(self, name: str, row: dict[str, Any], inputs: str | None, today: str) -> Entry:
+    def describe(self, name: str, row: dict[str, Any], inputs: str | None, today: str, **more: Any) -> Entry:
         """Keep what the summary shows for a workbook, and the day its inputs last changed.
 
         `inputs` fingerprints the offer it was built from (None: unknown, as for a hand-edited
         file, whose `today` is the day it was edited); the day moves only when they change, so
-        a rebuild of the same inputs gives the same summary.
+        a rebuild of the same inputs gives the same summary. `more`: Entry's `built`,
+        `position` and `action`.
         """
         entry = self.manifest.entries.get(name, Entry(None))
         if inputs is None or entry.inputs != inputs or entry.changed is None:
             entry = replace(entry, inputs=inputs, changed=today)
-        entry = replace(entry, row=row)
+        entry = replace(entry, row=row, **more)
         self.manifest.entries[name] = entry
         return entry
 
     def save_manifest(self) -> None:
         """Fold everything recorded into the manifest, atomically, and start a fresh journal."""
-        temporary = self.temporary(MANIFEST)
+        temporary = self.temporary(self.manifest_name)
         write_new_file(temporary, self.manifest.as_text().encode("utf-8"))
-        os.replace(temporary, self.path / MANIFEST)
+        os.replace(temporary, self.path / self.manifest_name)
         _sync_folder(self.path)
         if self._journal is not None:
             os.close(self._journal)
             self._journal = None
-        (self.path / JOURNAL).unlink(missing_ok=True)
+        (self.path / self.journal_name).unlink(missing_ok=True)
 
     def discard_temporaries(self) -> None:
         """Remove this run's temporary files: what was in flight when the build stopped."""
@@ -354,7 +436,9 @@ class OutputFolder:
     def _append(self, entry: dict[str, object]) -> None:
         """One journal line, durable before the file it names is renamed into place."""
         if self._journal is None:
-            self._journal = os.open(self.path / JOURNAL, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            self._journal = os.open(
+                self.path / self.journal_name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644
+            )
         line = (json.dumps(entry) + "\n").encode("utf-8")
         end = os.lseek(self._journal, 0, os.SEEK_END)
         try:
@@ -371,8 +455,10 @@ class OutputFolder:
         Under the lock, every temporary file left here belongs to a build that is gone.
         """
         self._remove_dead_temporaries()
-        self.manifest = Manifest.read(self.path)
-        journal = self.path / JOURNAL
+        self.manifest = Manifest.read(self.path, self.manifest_name)
+        others = (manifest for name, manifest in Manifest.read_all(self.path) if name != self.manifest_name)
+        self.others = {name: entry for manifest in others for name, entry in manifest.entries.items()}
+        journal = self.path / self.journal_name
         if not os.path.lexists(journal):
             return
         landed = _read_journal(journal)
@@ -390,7 +476,10 @@ class OutputFolder:
         return journalled[-1]  # edited since it landed (or never landed): the hash will say so
 
     def _remove_dead_temporaries(self) -> None:
-        for pattern in (".*.xlsx.*.tmp", f".{MANIFEST}.*.tmp"):  # only names this module makes
+        # Only names this module makes, and only this shard's (or, unsharded, no shard's): under
+        # its own lock a shard knows nothing of the others' builds.
+        run = f"{self.run_prefix}[0-9]*" if self.run_prefix else "[0-9]*"
+        for pattern in (f".*.xlsx.{run}.tmp", f".{self.manifest_name}.{run}.tmp"):
             for leftover in self.path.glob(pattern):
                 leftover.unlink(missing_ok=True)
 
@@ -417,9 +506,9 @@ def _plain_name(name: object) -> bool:
     return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\0" not in name
 
 
-def _take_lock(out: Path) -> int:
+def _take_lock(out: Path, name: str = LOCK) -> int:
     try:
-        descriptor = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        descriptor = os.open(out / name, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as error:
         raise SegxlsxError(
             f"cannot write to the output folder: {error.strerror or error}", file=display_path(out)

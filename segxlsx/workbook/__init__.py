@@ -144,6 +144,16 @@ class _InMemoryWriter(ExcelWriter):
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
+        if self.workbook.write_only:  # the summary: its rows already went out, to openpyxl's file
+            if not ws.closed:
+                ws.close()
+            writer = ws._writer
+            ws._rels = writer._rels
+            with open(writer.out, "rb") as written:
+                self._archive.writestr(ws.path[1:], written.read())
+            self.manifest.append(ws)
+            writer.cleanup()
+            return
         writer = WorksheetWriter(ws, out=io.BytesIO())
         writer.write()
         ws._rels = writer._rels
@@ -164,7 +174,9 @@ def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
         f"xl/worksheets/sheet{number}.xml": cached.values_of(sheet)
         for number, sheet in enumerate(workbook.worksheets, start=1)  # openpyxl's part names
     }
-    styles_key = put_in_canonical_order(workbook)
+    # A write-only sheet's cells were numbered as they went out: its styles stay in that order
+    # (the same rows give the same order), and its style table is built for it alone.
+    styles_key = object() if workbook.write_only else put_in_canonical_order(workbook)
     out = io.BytesIO()
     archive = _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED, True, values)
     _InMemoryWriter(workbook, archive, styles_key).save()

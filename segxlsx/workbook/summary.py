@@ -8,15 +8,18 @@ be compared and sorted. A title block says what the table is made from.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from ..errors import RatesError, SegxlsxError
 from ..rates import RateTable
@@ -94,22 +97,67 @@ class SummaryHeading:
     failures: int
 
 
+class _Streamed:
+    """A write-only sheet that `styles.put`, `put_text` and `header_row` can write to as to any.
+
+    openpyxl's write-only mode writes each row as it is appended and keeps no cell objects: the
+    summary of 50,000 workbooks no longer holds a million styled cells in memory. Cells must
+    come row by row, top to bottom; each row goes out when a later one is asked for.
+    """
+
+    def __init__(self, sheet) -> None:  # type: ignore[no-untyped-def]
+        self.sheet = sheet
+        self.row = 1  # the row being filled
+        self.cells: dict[int, WriteOnlyCell] = {}
+
+    @property
+    def title(self) -> str:
+        return self.sheet.title
+
+    def cell(self, row: int, column: int, value: object = None) -> WriteOnlyCell:
+        if row < self.row:
+            raise ValueError(f"{self.title}: row {row} was already written")
+        while row > self.row:
+            self._append()
+        if column not in self.cells:
+            self.cells[column] = WriteOnlyCell(self.sheet)
+        if value is not None:
+            self.cells[column].value = value
+        return self.cells[column]
+
+    def close(self) -> None:
+        if self.cells:
+            self._append()
+
+    def _append(self) -> None:
+        last = max(self.cells, default=0)
+        self.sheet.append([self.cells.get(column) for column in range(1, last + 1)])
+        self.cells, self.row = {}, self.row + 1
+
+
 def render_summary(rows: list, failures: list[SegxlsxError], heading: SummaryHeading) -> Workbook:
-    """`rows` are `batch.SummaryRow`s, this build's offers in input order, then the rest."""
+    """`rows` are `batch.SummaryRow`s, this build's offers in input order, then the rest.
+
+    Written in openpyxl's write-only mode (see `_Streamed`): everything that is not a cell
+    (widths, the table, colours, frozen panes, printing) is set before the rows go out.
+    """
     workbook = new_workbook("Offer reviews")
-    sheet = workbook.active
-    sheet.title = "Summary"
-    _title_block(sheet, rows, heading)
+    workbook.remove(workbook.active)
+    # new_workbook's fonts and properties, in write-only mode: openpyxl has no public switch.
+    workbook._Workbook__write_only = True
+    sheet = workbook.create_sheet("Summary")
     headers = [header.format(report=heading.report_currency) for header, *_ in COLUMNS]
-    header_row(sheet, HEADER_ROW, headers)
     sheet.row_dimensions[HEADER_ROW].height = 40  # three lines of a narrow header
-    for number, row in enumerate(rows, start=FIRST_ROW):
-        _row(sheet, number, row, heading)
     last = FIRST_ROW + len(rows) - 1
     if rows:  # an Excel table needs at least one data row; it brings the autofilter
-        table = Table(displayName="Offers", ref=f"A{HEADER_ROW}:{_letter(len(COLUMNS))}{last}")
+        ref = f"A{HEADER_ROW}:{_letter(len(COLUMNS))}{last}"
+        table = Table(displayName="Offers", ref=ref, autoFilter=AutoFilter(ref=ref))
+        # Named here: openpyxl would read them from the header cells, which write-only mode lets go.
+        table.tableColumns = [TableColumn(id=i, name=name) for i, name in enumerate(headers, start=1)]
         table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-        sheet.add_table(table)
+        with warnings.catch_warnings():  # "add table columns manually": done, just above
+            warnings.simplefilter("ignore", UserWarning)
+            sheet.add_table(table)
         status = _letter(_column_of("status"))
         for word, fill in STATUS_FILLS.items():
             rule = FormulaRule(formula=[f'${status}{FIRST_ROW}="{word}"'], fill=fill)
@@ -117,6 +165,12 @@ def render_summary(rows: list, failures: list[SegxlsxError], heading: SummaryHea
     sheet.freeze_panes = f"B{FIRST_ROW}"
     widths(sheet, {_letter(i): width for i, (*_, width) in enumerate(COLUMNS, start=1)})
     print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    cells = _Streamed(sheet)
+    _title_block(cells, rows, heading)
+    header_row(cells, HEADER_ROW, headers)  # type: ignore[arg-type]
+    for number, row in enumerate(rows, start=FIRST_ROW):
+        _row(cells, number, row, heading)
+    cells.close()
     if failures:  # an empty Errors sheet would print blank pages
         _errors(workbook, failures)
     label_pages(workbook, Printing("Offer reviews", heading.rates.as_of, heading.report_currency))
@@ -165,7 +219,7 @@ def _row(sheet, number: int, row, heading: SummaryHeading) -> None:  # type: ign
             put_text(sheet, ref, value or "")
         elif value is not None:  # a figure that cannot be known stays empty, never a guess
             put(sheet, ref, value, number_format)
-    link = sheet[f"{_letter(len(COLUMNS))}{number}"]
+    link = sheet.cell(row=number, column=len(COLUMNS))
     link.hyperlink = row.file  # relative: the summary sits beside the workbooks
     look(link, font=LINK)  # the typeface of the rest; Excel's "Hyperlink" style names Calibri
 
@@ -181,7 +235,11 @@ def _converted(amount: Decimal | None, currency: str, heading: SummaryHeading) -
 
 def _errors(workbook: Workbook, failures: list[SegxlsxError]) -> None:
     sheet = workbook.create_sheet("Errors")
-    header_row(sheet, 1, ["File", "Sheet", "Row or index", "Cell", "Candidate", "Field", "Message"])
+    sheet.freeze_panes = "A2"
+    widths(sheet, {"A": 30, "B": 10, "C": 12, "D": 12, "E": 24, "F": 16, "G": 80})
+    print_setup(sheet, landscape=True, title_rows="1:1")
+    cells = _Streamed(sheet)
+    header_row(cells, 1, ["File", "Sheet", "Row or index", "Cell", "Candidate", "Field", "Message"])  # type: ignore[arg-type]
     for number, failure in enumerate(failures, start=2):
         where = failure.location
         place = (
@@ -201,10 +259,8 @@ def _errors(workbook: Workbook, failures: list[SegxlsxError]) -> None:
             failure.message,
         )
         for column, text in enumerate(texts, start=1):
-            put_text(sheet, f"{_letter(column)}{number}", text)
-    sheet.freeze_panes = "A2"
-    widths(sheet, {"A": 30, "B": 10, "C": 12, "D": 12, "E": 24, "F": 16, "G": 80})
-    print_setup(sheet, landscape=True, title_rows="1:1")
+            put_text(cells, f"{_letter(column)}{number}", text)  # type: ignore[arg-type]
+    cells.close()
 
 
 def _letter(column: int) -> str:

@@ -1,0 +1,142 @@
+"""One summary.xlsx from the manifests of many builds: the shards of a job array, or folders.
+
+Each build (each shard, `build --shard K/N`) keeps in its manifest what the summary shows for
+every workbook it wrote: the row, the day its inputs changed, what its last build did with it,
+and its place in the input. `summarise` reads them all and writes one summary, in input order,
+without opening a workbook, except one edited by hand since, which is read back as a build
+would. It is the last step of a job array, once every shard is done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from .batch import NOT_IN_RUN, SUMMARY, SummaryRow, edited_by_hand, is_workbook_name, most_paid_in
+from .errors import SegxlsxError, display_path
+from .folder import Entry, Manifest, OutputFolder, inspect, write_new_file
+from .guides import load_guides
+from .model import Guide
+from .rates import RateTable, load_rates
+
+
+@dataclass
+class MergedSummary:
+    """What `summarise` did, for the CLI's report and for tests."""
+
+    path: Path | None  # None: kept, because edited by hand (see notes)
+    rows: list[SummaryRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def summarise(
+    folders: Iterable[str | Path],
+    guides: Iterable[str | Path],
+    out: str | Path | None = None,
+    *,
+    rates: str = "offline",
+    as_of: date | None = None,
+    strict_rates: bool = False,
+    report_currency: str | None = None,
+    force: bool = False,
+) -> MergedSummary:
+    """Write one summary of every workbook the folders' manifests know, to `out`.
+
+    `out` defaults to summary.xlsx in the first folder. It is written as a build writes its own:
+    atomically, recorded in that folder's manifest, and a summary edited by hand since is kept
+    unless `force`. Links lead from it to each workbook, wherever it sits.
+    """
+    folders = list({Path(folder).resolve(): Path(folder) for folder in folders}.values())  # each once
+    if not folders:
+        raise SegxlsxError("no folders to summarise: name the output folders of the builds")
+    for folder in folders:
+        if not folder.is_dir():
+            raise SegxlsxError("no such folder", file=display_path(folder))
+    target = Path(out) if out else folders[0] / SUMMARY
+    guide_map, table = load_guides(guides), load_rates(rates, as_of=as_of, strict=strict_rates)
+    if report_currency:  # a code the rates lack would leave the column empty: say so now
+        table.value_in(report_currency, table.base)
+    rows = [
+        row for _, row in sorted(_rows(folders, target.parent, guide_map, table), key=lambda pair: pair[0])
+    ]
+    merged = MergedSummary(None, rows)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with OutputFolder.locked(target.parent) as folder:
+        try:
+            merged.path = _write(
+                folder, target.name, rows, guide_map, table, report_currency, force, merged.notes
+            )
+            folder.save_manifest()
+        except OSError as error:
+            raise SegxlsxError(
+                f"cannot write the summary: {error.strerror or error}", file=display_path(target)
+            ) from None
+    return merged
+
+
+def _rows(
+    folders: list[Path], here: Path, guides: Mapping[str, Guide], table: RateTable
+) -> Iterator[tuple[tuple[bool, int, int, str], SummaryRow]]:
+    """Each workbook's row with its sort key: input position (unknown last), folder, name."""
+    for number, folder in enumerate(folders):
+        for _, manifest in Manifest.read_all(folder):
+            for name, entry in manifest.entries.items():
+                if entry.owner is None or not is_workbook_name(name):
+                    continue
+                row = _row(folder / name, manifest, entry, guides, table)
+                if row is not None:
+                    link = Path(os.path.relpath(folder / name, here)).as_posix()
+                    key = (entry.position is None, entry.position or 0, number, name)
+                    yield key, replace(row, file=link)
+
+
+def _row(
+    path: Path, manifest: Manifest, entry: Entry, guides: Mapping[str, Guide], table: RateTable
+) -> SummaryRow | None:
+    """What the manifest kept for a workbook; read back if edited since; None if it is gone."""
+    found = inspect(path, manifest)
+    if found.state == "new":
+        return None
+    # A shard's manifest says what its build did; an unsharded folder's summary is its own.
+    action, changed = entry.action or NOT_IN_RUN, entry.changed or ""
+    row = SummaryRow.from_json(entry.row, path.name) if entry.row and found.state != "foreign" else None
+    if row is None:
+        row = edited_by_hand(path, guides, table).row
+    return replace(row, action=action, inputs_changed=changed)
+
+
+def _write(
+    folder: OutputFolder,
+    name: str,
+    rows: list[SummaryRow],
+    guides: Mapping[str, Guide],
+    table: RateTable,
+    report_currency: str | None,
+    force: bool,
+    notes: list[str],
+) -> Path | None:
+    """The summary written into `folder` as a build writes its own; None when kept (see `notes`)."""
+    from .workbook import workbook_bytes
+    from .workbook.summary import SummaryHeading, render_summary
+
+    path = folder.path / name
+    found = folder.inspect(name)
+    if found.state == "blocked" or (found.state == "foreign" and not force):
+        why = (
+            found.problem
+            or "was edited by hand, or not written by segxlsx; kept it (use --force to replace it)"
+        )
+        notes.append(f"{display_path(path)}: {why}")
+        return None
+    heading = SummaryHeading(tuple(guides), table, report_currency or most_paid_in(rows, table), 0)
+    data = workbook_bytes(render_summary(rows, [], heading), table.as_of)
+    digest = hashlib.sha256(data).hexdigest()
+    if found.state != "ours" or found.sha256 != digest:
+        temporary = folder.temporary(name)
+        write_new_file(temporary, data)
+        folder.land(name, temporary, digest, None, found)
+    return path
