@@ -66,32 +66,11 @@ from .money import check_currency, parse_amount, parse_percent, tidy
 from .text import code_point
 
 OFFER_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
-FIELDS = (
-    "candidate",
-    "guide",
-    "region",
-    "currency",
-    "base",
-    "stock",
-    "bonus",
-    "sign_on",
-    "vesting",
-    "cliff_months",
-    "vest_every",
-    "competing",
-    "notes",
-)
-COMPETING_FIELDS = (
-    "company",
-    "currency",
-    "base",
-    "stock",
-    "bonus",
-    "sign_on",
-    "vesting",
-    "cliff_months",
-    "vest_every",
-)
+# How a grant vests; an offer and a competing offer state it the same way.
+SCHEDULE_FIELDS = ("vesting", "cliff_months", "vest_every")
+PAY_FIELDS = ("currency", "base", "stock", "bonus", "sign_on", *SCHEDULE_FIELDS)
+FIELDS = ("candidate", "guide", "region", *PAY_FIELDS, "competing", "notes")
+COMPETING_FIELDS = ("company", *PAY_FIELDS)
 
 MAX_NAME_CHARS = 200  # a name, region or company; anything longer is a pasting accident
 MAX_NOTES_CHARS = 32_767  # Excel's limit for one cell: longer notes could not be written
@@ -350,9 +329,7 @@ def _competing_offer(fields: _Fields, offer_currency: str, band: Band) -> Compet
 
 def _states_a_schedule(fields: _Fields) -> bool:
     """Whether a competing offer says how its grant vests; without, the guide's even years apply."""
-    return any(
-        fields.get(name, required=False) is not None for name in ("vesting", "cliff_months", "vest_every")
-    )
+    return any(fields.get(name, required=False) is not None for name in SCHEDULE_FIELDS)
 
 
 def _cell_structure(text: str, field: str = "competing") -> Any:

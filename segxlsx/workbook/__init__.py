@@ -122,7 +122,7 @@ class _InMemoryWriter(ExcelWriter):
     a BytesIO, and `styles.xml` taken from `stylesheet_xml`.
     """
 
-    def __init__(self, workbook: Workbook, archive: zipfile.ZipFile, styles_key: Hashable) -> None:
+    def __init__(self, workbook: Workbook, archive: zipfile.ZipFile, styles_key: Hashable | None) -> None:
         super().__init__(workbook, archive)
         self.styles_key = styles_key
 
@@ -176,7 +176,7 @@ def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
     }
     # A write-only sheet's cells were numbered as they went out: its styles stay in that order
     # (the same rows give the same order), and its style table is built for it alone.
-    styles_key = object() if workbook.write_only else put_in_canonical_order(workbook)
+    styles_key = None if workbook.write_only else put_in_canonical_order(workbook)
     out = io.BytesIO()
     archive = _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED, True, values)
     _InMemoryWriter(workbook, archive, styles_key).save()

@@ -118,11 +118,14 @@ _STYLESHEETS: dict[Hashable, bytes] = {}  # key → styles.xml
 _MAX_STYLESHEETS = 64  # a few per guide and currency; a bound against an unusual batch
 
 
-def stylesheet_xml(workbook: Workbook, key: Hashable) -> bytes:
+def stylesheet_xml(workbook: Workbook, key: Hashable | None) -> bytes:
     """`xl/styles.xml` of a workbook in canonical order, built once per distinct style table.
 
-    `key` is what `put_in_canonical_order` returned for it.
+    `key` is what `put_in_canonical_order` returned for it; None for a table never seen again
+    (a write-only summary's), which is built and not kept.
     """
+    if key is None:
+        return tostring(write_stylesheet(workbook))
     xml = _STYLESHEETS.get(key)
     if xml is None:
         if len(_STYLESHEETS) >= _MAX_STYLESHEETS:
