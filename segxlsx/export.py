@@ -180,6 +180,8 @@ def _json_number(value: object) -> object:
 def _xlsx_bytes(cells: list[dict[str, Any]]) -> bytes:
     from datetime import date
 
+    from openpyxl.utils import get_column_letter
+
     from .workbook import workbook_bytes
     from .workbook.styles import header_row, new_workbook, put, put_text
 
@@ -190,7 +192,7 @@ def _xlsx_bytes(cells: list[dict[str, Any]]) -> bytes:
     for number, row in enumerate(cells, start=2):
         for column, name in enumerate(FIELDS, start=1):
             value = row[name]
-            ref = sheet.cell(row=number, column=column).coordinate
+            ref = f"{get_column_letter(column)}{number}"
             if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
                 put(sheet, ref, value, "#,##0" if name in ("base", "stock", "sign_on") else None)
             elif value != "":

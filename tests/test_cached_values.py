@@ -174,11 +174,13 @@ def test_lengths_are_counted_as_excel_counts_them():
 
 
 def test_a_cell_holds_at_most_32767_utf16_units(tmp_path):
-    from openpyxl import Workbook
+    from segxlsx.workbook.styles import new_workbook
 
-    sheet = Workbook().active
-    cell = put_text(sheet, "A1", EMOJI * 20_000)
-    assert excel_length(cell.value) <= MAX_CELL_TEXT and set(cell.value) == {EMOJI}
+    workbook = new_workbook("t")
+    put_text(workbook.active, "A1", EMOJI * 20_000)
+    (tmp_path / "t.xlsx").write_bytes(workbook_bytes(workbook, RATES.as_of))
+    text = load_workbook(tmp_path / "t.xlsx").active["A1"].value
+    assert excel_length(text) <= MAX_CELL_TEXT and set(text) == {EMOJI}
 
 
 def test_text_xml_cannot_hold_never_reaches_a_file():
@@ -218,17 +220,22 @@ def test_excel_would_open_every_workbook_without_repair(built, shipped_examples,
     assert found["stats"].get("chart_refs_without_cache", 0) == 0
 
 
-@pytest.mark.parametrize("empty", [b"<v></v>", b"<v />", b"<v/>"])  # lxml's and ElementTree's writers
-def test_fill_writes_numbers_text_and_booleans_into_either_writers_output(empty):
+def test_cells_are_written_with_their_cached_values_numbers_text_and_booleans():
     from decimal import Decimal
 
-    from segxlsx.workbook.cached import fill
+    from segxlsx.workbook import cells
+    from segxlsx.workbook.styles import new_workbook
 
-    cells = b"".join(b'<c r="%s" s="3"><f>X</f>%s</c>' % (ref, empty) for ref in (b"A1", b"B1", b"C1", b"D1"))
-    values = {"A1": Decimal("0.125"), "B1": "a < b & c", "C1": True, "D1": 12}
-    assert fill(cells, values, "sheet1.xml") == (
-        b'<c r="A1" s="3"><f>X</f><v>0.125</v></c><c r="B1" s="3" t="str"><f>X</f><v>a &lt; b &amp; c</v></c>'
-        b'<c r="C1" s="3" t="b"><f>X</f><v>1</v></c><c r="D1" s="3"><f>X</f><v>12</v></c>'
+    workbook = new_workbook("t")
+    sheet = workbook.active
+    style = workbook._cell_styles[0]
+    for column, shows in enumerate((Decimal("0.125"), "a < b & c", True, 12), start=1):
+        cells.put_formula(sheet, 1, column, style, "=X", shows)
+    cells.put_text(sheet, 2, 1, style, " =HYPERLINK(1) ")
+    assert cells.sheet_data(sheet, workbook) == (
+        '<sheetData><row r="1"><c r="A1"><f>X</f><v>0.125</v></c><c r="B1" t="str"><f>X</f><v>a &lt; b &amp; c</v></c>'
+        '<c r="C1" t="b"><f>X</f><v>1</v></c><c r="D1"><f>X</f><v>12</v></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve"> =HYPERLINK(1) </t></is></c></row></sheetData>'
     )
-    with pytest.raises(AssertionError, match="D1"):
-        fill(cells, {k: v for k, v in values.items() if k != "D1"}, "sheet1.xml")
+    with pytest.raises(TypeError, match="A3"):
+        cells.put_formula(sheet, 3, 1, style, "=X", 0.5)  # a float is a figure from outside the model

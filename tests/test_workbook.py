@@ -311,3 +311,49 @@ def test_the_style_table_does_not_depend_on_the_order_looks_are_first_used():
     label = lambda sheet: put_text(sheet, "A2", "Label", LABEL)  # noqa: E731
     share = lambda sheet: put(sheet, "B2", D("0.5"), PERCENT)  # noqa: E731
     assert written([title, label, share]) == written([share, label, title])
+
+
+def test_charts_drawn_from_a_shape_built_once_equal_charts_built_for_each_offer(monkeypatch):
+    """A chart's XML is built once per shape with stand-ins and each offer's figures are filled
+    in: the bytes are the ones openpyxl writes for a chart built for that offer alone."""
+    from segxlsx.workbook import charts
+
+    wording = load_wording()
+
+    def every_workbook() -> list[bytes]:
+        return [
+            workbook_bytes(render_offer(case, guide, RATES, wording)[0], RATES.as_of)
+            for guide, case in CASES.values()
+        ]
+
+    templated = every_workbook()
+    monkeypatch.setattr(charts, "_TEMPLATES", {})
+    monkeypatch.setattr(charts, "_template", lambda chart, shown: None)  # build each chart afresh
+    assert every_workbook() == templated
+
+
+def test_a_chart_whose_fixed_text_holds_a_stand_in_is_built_for_each_offer(monkeypatch):
+    from openpyxl.chart import BarChart
+
+    from segxlsx.workbook import charts
+    from segxlsx.workbook.styles import new_workbook
+
+    def build(title: str, shown: charts.Shown) -> BarChart:
+        chart = BarChart()
+        sheet = charts.sheet_named("Offer")
+        charts.column_series(chart, sheet, 2, (2, 3), "Base", shown.numbers[0])
+        charts.label_categories(chart, sheet, 1, (2, 3), shown.texts[0])
+        charts.chart_title(chart, title)
+        return chart
+
+    monkeypatch.setattr(charts, "_TEMPLATES", {})
+    sheet = new_workbook("t").active
+    shown = charts.Shown(((D(100), D(200)),), (("Year 1", "Year 2"),))
+    marker = charts._stand_ins(shown).texts[0][0]
+    for title in (f"Sly {marker}", "Plain"):
+        charts.draw(sheet, "A1", build, (title,), shown)
+    sly, plain = (drawn.xml.decode() for drawn in sheet._charts)
+    assert charts._TEMPLATES[(build.__module__, build.__qualname__, (f"Sly {marker}",), (2,), (2,))] is None
+    for xml in (sly, plain):
+        assert ">100<" in xml and ">200<" in xml and ">Year 1<" in xml and ">Year 2<" in xml
+    assert f"Sly {marker}" in sly

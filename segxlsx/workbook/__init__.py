@@ -18,6 +18,7 @@ from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.packaging.extended import ExtendedProperties
 from openpyxl.workbook._writer import WorkbookWriter
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.writer.theme import theme_xml
@@ -30,14 +31,14 @@ from openpyxl.xml.constants import (
     ARC_WORKBOOK,
     ARC_WORKBOOK_RELS,
 )
-from openpyxl.xml.functions import tostring
+from openpyxl.xml.functions import Element, tostring
 
 from .. import __version__
 from ..figures import OfferFigures, offer_figures, vesting_of
 from ..model import Guide, Offer
 from ..rates import RateTable
 from ..wording import Wording, offer_scripts
-from . import cached
+from . import cells
 from .bands import write_bands
 from .compare import competitor_years_cell, write_compare
 from .names import check_all_defined
@@ -92,17 +93,10 @@ class _FixedTimeZip(zipfile.ZipFile):
 
     openpyxl stamps entries with the current time; its writer only ever calls `writestr` and
     `write` (sheets go through `writestr`, see `_InMemoryWriter`), so these two are all that need fixing.
-    Worksheet parts get their formulas' cached values on the way in (`cached.fill`).
     """
-
-    def __init__(self, file, mode, compression, allowZip64, cached_values=None):  # type: ignore[no-untyped-def]
-        super().__init__(file, mode, compression, allowZip64=allowZip64)
-        self.cached_values = cached_values or {}  # part name → {cell: value}
 
     def writestr(self, name, data, compress_type=None, compresslevel=None):  # type: ignore[no-untyped-def]
         if isinstance(name, str):
-            if name in self.cached_values:
-                data = cached.fill(_as_bytes(data), self.cached_values[name], name)
             name = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
             name.compress_type = zipfile.ZIP_DEFLATED
             name.external_attr = 0o600 << 16
@@ -114,12 +108,13 @@ class _FixedTimeZip(zipfile.ZipFile):
 
 
 class _InMemoryWriter(ExcelWriter):
-    """openpyxl's writer with each sheet's XML kept in memory and the style table built once.
+    """openpyxl's writer with each sheet's XML kept in memory, its cells written from our
+    records, and the style table built once.
 
     openpyxl writes every sheet to a temporary file, reads it back into the zip and deletes it:
-    six files created and removed per workbook, for parts of a few kilobytes. The bytes are
-    the same; this is openpyxl 3.1's `write_worksheet` and `write_data` (pinned below 3.2) with
-    a BytesIO, and `styles.xml` taken from `stylesheet_xml`.
+    six files created and removed per workbook, for parts of a few kilobytes. This is openpyxl
+    3.1's `write_worksheet` and `write_data` (pinned below 3.2) with a BytesIO, `<sheetData>`
+    from `cells.sheet_data`, and `styles.xml` taken from `stylesheet_xml`.
     """
 
     def __init__(self, workbook: Workbook, archive: zipfile.ZipFile, styles_key: Hashable | None) -> None:
@@ -140,6 +135,11 @@ class _InMemoryWriter(ExcelWriter):
         archive.writestr(ARC_WORKBOOK_RELS, writer.write_rels())
         self.manifest._write(archive, workbook)
 
+    def _write_charts(self) -> None:
+        for chart in self._charts:  # every chart of ours is drawn already (`charts.draw`)
+            self._archive.writestr(chart.path[1:], chart.xml)
+            self.manifest.append(chart)
+
     def write_worksheet(self, ws: Worksheet) -> None:
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
@@ -154,11 +154,24 @@ class _InMemoryWriter(ExcelWriter):
             self.manifest.append(ws)
             writer.cleanup()
             return
-        writer = WorksheetWriter(ws, out=io.BytesIO())
+        if ws._cells:  # a cell written past `styles.put_*` would be left out of the file
+            raise AssertionError(f"{ws.title}: cells not recorded by styles.put_*: {sorted(ws._cells)[:5]}")
+        writer = _SheetWriter(ws, out=io.BytesIO())
         writer.write()
         ws._rels = writer._rels
-        self._archive.writestr(ws.path[1:], writer.read())
+        xml = writer.read().replace(b"<sheetData/>", cells.sheet_data(ws, self.workbook).encode(), 1)
+        self._archive.writestr(ws.path[1:], xml)
         self.manifest.append(ws)
+
+
+class _SheetWriter(WorksheetWriter):
+    """openpyxl's sheet writer for all but the cells: `<sheetData/>` stands where they go."""
+
+    def write_dimensions(self) -> None:
+        self.xf.send(SheetDimension(cells.dimension(self.ws)).to_tree())
+
+    def write_rows(self) -> None:
+        self.xf.send(Element("sheetData"))
 
 
 def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
@@ -170,15 +183,11 @@ def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
     moment = datetime(stamp.year, stamp.month, stamp.day)
     workbook.properties.created = moment
     workbook.properties.modified = moment
-    values = {
-        f"xl/worksheets/sheet{number}.xml": cached.values_of(sheet)
-        for number, sheet in enumerate(workbook.worksheets, start=1)  # openpyxl's part names
-    }
     # A write-only sheet's cells were numbered as they went out: its styles stay in that order
     # (the same rows give the same order), and its style table is built for it alone.
     styles_key = None if workbook.write_only else put_in_canonical_order(workbook)
     out = io.BytesIO()
-    archive = _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED, True, values)
+    archive = _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED, True)
     _InMemoryWriter(workbook, archive, styles_key).save()
     return out.getvalue()
 
@@ -191,7 +200,3 @@ def _app_properties() -> bytes:
 
 
 _APP_PROPERTIES = _app_properties()
-
-
-def _as_bytes(data: bytes | str) -> bytes:
-    return data.encode() if isinstance(data, str) else data

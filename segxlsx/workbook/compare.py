@@ -20,13 +20,19 @@ from openpyxl.worksheet.pagebreak import Break
 from ..figures import TOTAL_YEARS, OfferFigures
 from ..model import Offer
 from . import formulas as f
-from .charts import axis_money_format, chart_title, column_series, label_categories, show_axes
+from .charts import (
+    Shown,
+    axis_money_format,
+    chart_title,
+    column_series,
+    draw,
+    label_categories,
+    sheet_named,
+    show_axes,
+)
 from .names import rate_name
 from .offer import competing_cell
 from .styles import (
-    HEADER,
-    HEADER_ALIGNMENT,
-    HEADER_FILL,
     LABEL,
     LEFT,
     MUTED,
@@ -38,11 +44,11 @@ from .styles import (
     TITLE,
     YEAR_NUMBER,
     header_row,
-    look,
     money_format,
     print_setup,
     put,
     put_formula,
+    put_header,
     put_input,
     put_text,
     signed_money_format,
@@ -159,23 +165,42 @@ def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures) -> No
 
 def _chart(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
     """Total comp each year, one line per offer: where the lead changes hands is where they cross."""
+    shown = Shown(
+        numbers=(tuple(figures.compare_by_year), *(tuple(c.by_year) for c in figures.competing)),
+        texts=(
+            tuple(f"Year {year}" for year in range(1, rows.years + 1)),
+            ("This offer", *(c.company for c in figures.competing)),
+        ),
+    )
+    largest = max((*figures.compare_by_year, *(v for c in figures.competing for v in c.by_year)))
+    axis = axis_money_format(offer.currency, largest)
+    sheet.row_breaks.append(Break(id=rows.lead_change + 1))
+    draw(
+        sheet,
+        f"A{rows.lead_change + 3}",
+        _lines_chart,
+        (sheet.title, rows.year(1), offer.currency, axis),
+        shown,
+    )
+
+
+def _lines_chart(sheet_title: str, first_year_row: int, currency: str, axis: str, shown: Shown) -> LineChart:
+    sheet = sheet_named(sheet_title)
     chart = LineChart()
-    span = (rows.year(1), rows.year(rows.years))
-    column_series(chart, sheet, 2, span, "This offer", figures.compare_by_year)
-    for index, shows in enumerate(figures.competing):
-        column_series(chart, sheet, 3 + index, span, shows.company, shows.by_year)
-    label_categories(chart, sheet, 1, span, [f"Year {year}" for year in range(1, rows.years + 1)])
+    labels, names = shown.texts
+    span = (first_year_row, first_year_row + len(labels) - 1)
+    for column, (name, values) in enumerate(zip(names, shown.numbers, strict=True), start=2):
+        column_series(chart, sheet, column, span, name, values)
+    label_categories(chart, sheet, 1, span, labels)
     for series in chart.series:
         series.marker.symbol = "circle"
         series.smooth = False
-    largest = max((*figures.compare_by_year, *(v for c in figures.competing for v in c.by_year)))
-    chart_title(chart, f"Total comp, year by year ({offer.currency})")
-    chart.y_axis.numFmt = axis_money_format(offer.currency, largest)
+    chart_title(chart, f"Total comp, year by year ({currency})")
+    chart.y_axis.numFmt = axis
     chart.legend.position = "b"
     show_axes(chart)
     chart.height, chart.width = 7.5, 16
-    sheet.row_breaks.append(Break(id=rows.lead_change + 1))
-    sheet.add_chart(chart, f"A{rows.lead_change + 3}")
+    return chart
 
 
 def _company_headers(sheet, row: int, offer: Offer, this_offer: bool = True) -> None:
@@ -183,8 +208,7 @@ def _company_headers(sheet, row: int, offer: Offer, this_offer: bool = True) -> 
     header_row(sheet, row, ["", "This offer"] if this_offer else [""])
     column = competitor_column if this_offer else difference_column
     for index, other in enumerate(offer.competing):
-        cell = put_text(sheet, f"{column(index)}{row}", other.company)
-        look(cell, font=HEADER, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
+        put_header(sheet, f"{column(index)}{row}", other.company)
 
 
 def _figures(sheet, offer: Offer, figures: OfferFigures) -> None:

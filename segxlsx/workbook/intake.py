@@ -94,8 +94,8 @@ def _bonus_as_percent(sheet, letter: str) -> None:  # type: ignore[no-untyped-de
     check.showErrorMessage = check.showInputMessage = True
     sheet.add_data_validation(check)
     check.add(f"{letter}2:{letter}{LAST_ROW}")
-    for row in range(2, LAST_ROW + 1):
-        sheet[f"{letter}{row}"].number_format = PERCENT
+    for row in range(3, LAST_ROW + 1):  # row 2 holds the example, already a percentage
+        put(sheet, f"{letter}{row}", None, PERCENT)
 
 
 def _letter(column: int) -> str:

@@ -15,7 +15,16 @@ from ..model import Guide, Offer
 from . import bands as b
 from . import formulas as f
 from .bands import BandsSheet
-from .charts import axis_money_format, cache_series, chart_title, hide_from_legend, show_axes
+from .charts import (
+    Shown,
+    axis_money_format,
+    cache_series,
+    chart_title,
+    draw,
+    hide_from_legend,
+    sheet_named,
+    show_axes,
+)
 from .names import define
 from .styles import (
     LABEL,
@@ -30,6 +39,7 @@ from .styles import (
     WRAP,
     fit_rows,
     header_row,
+    merge,
     money_format,
     print_setup,
     put_formula,
@@ -102,7 +112,7 @@ def _inputs(workbook, sheet, offer: Offer, guide: Guide, money: str, figures: Of
     # Notes say what matters ("expires 12 December"): wrapped in full beside the chart's foot.
     put_text(sheet, f"A{NOTES}", "Notes", LABEL, alignment=TOP)
     put_text(sheet, f"B{NOTES}", offer.notes, alignment=WRAP)
-    sheet.merge_cells(f"B{NOTES}:C{NOTES}")
+    merge(sheet, f"B{NOTES}:C{NOTES}")
     fit_rows(sheet, NOTES, offer.notes, NOTES_WIDTH)
     _label(sheet, CURRENCY, "Currency")
     put_text(sheet, f"B{CURRENCY}", offer.currency)
@@ -386,7 +396,26 @@ def _chart(sheet, offer: Offer, bands: BandsSheet, figures: OfferFigures) -> Non
         put_formula(sheet, f"M{row}", f"=(E{source}-C{source}){per}", shows.width, money)
         put_formula(sheet, f"N{row}", f"=D{source}{per}", shows.midpoint, money)
         put_formula(sheet, f"O{row}", offered, shows.offered, money)
-    labels = [shows.label for shows in figures.band_chart]
+    rows = figures.band_chart
+    shown = Shown(
+        numbers=(
+            tuple(r.band.min for r in rows),
+            tuple(r.width for r in rows),
+            tuple(r.midpoint for r in rows),
+            tuple(r.offered for r in rows),
+        ),
+        texts=(tuple(r.label for r in rows),),
+    )
+    title = f"A year against the {offer.region} band ({offer.currency})"
+    axis = axis_money_format(offer.currency, max(r.band.max for r in rows))
+    # Beside the inputs, which leave columns D to H free.
+    draw(sheet, "D4", _band_chart, (sheet.title, top, tuple(titles), title, axis), shown)
+
+
+def _band_chart(
+    sheet_title: str, top: int, titles: tuple[str, ...], title: str, axis: str, shown: Shown
+) -> BarChart:
+    sheet = sheet_named(sheet_title)
     categories = Reference(sheet, min_col=11, min_row=top + 1, max_row=top + 3)
     bars = BarChart()
     bars.type, bars.grouping, bars.overlap, bars.gapWidth = "col", "stacked", 100, 80
@@ -409,20 +438,17 @@ def _chart(sheet, offer: Offer, bands: BandsSheet, figures: OfferFigures) -> Non
         series.marker.graphicalProperties.solidFill = colour
         series.marker.graphicalProperties.line.solidFill = colour
         series.graphicalProperties.line.noFill = True
-    rows = figures.band_chart
-    for series, title, values in (
-        (lift, titles[1], [r.band.min for r in rows]),
-        (band, titles[2], [r.width for r in rows]),
-        (midpoint, titles[3], [r.midpoint for r in rows]),
-        (offer_mark, titles[4], [r.offered for r in rows]),
+    (labels,) = shown.texts
+    for series, series_title, values in zip(
+        (lift, band, midpoint, offer_mark), titles[1:], shown.numbers, strict=True
     ):
-        cache_series(series, values, labels, title, "#,##0")
-    chart_title(bars, f"A year against the {offer.region} band ({offer.currency})")
-    bars.y_axis.numFmt = axis_money_format(offer.currency, max(r.band.max for r in rows))
+        cache_series(series, values, labels, series_title, "#,##0")
+    chart_title(bars, title)
+    bars.y_axis.numFmt = axis
     bars.y_axis.majorGridlines = None
     bars += marks
     hide_from_legend(bars, lift)
     bars.legend.position = "b"
     show_axes(bars, marks)
     bars.height, bars.width = 7.5, 14.5  # within columns D to H, the print area
-    sheet.add_chart(bars, "D4")  # beside the inputs, which leave columns D to H free
+    return bars

@@ -30,6 +30,7 @@ from .styles import (
     WRAP,
     fit_rows,
     header_row,
+    merge,
     money_format,
     print_setup,
     put_formula,
@@ -202,7 +203,7 @@ def _guide_levers(sheet, guide: Guide, top: int) -> int:
         for part, piece in enumerate(split_for_rows(text, GUIDE_TEXT_WIDTH)):
             put_text(sheet, f"A{row}", label if part == 0 else f"{label} (continued)", LABEL, alignment=WRAP)
             put_text(sheet, f"{SAY}{row}", piece, alignment=WRAP)
-            sheet.merge_cells(f"{SAY}{row}:{NOTE}{row}")
+            merge(sheet, f"{SAY}{row}:{NOTE}{row}")
             fit_rows(sheet, row, piece, GUIDE_TEXT_WIDTH)
             row += 1
     return row

@@ -14,13 +14,15 @@ from weakref import WeakKeyDictionary
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..money import SYMBOL_FOR
 from ..text import visible
-from . import cached
+from . import cells
 from .text import MAX_CELL_TEXT, cut
 
 # One typeface on every font, named: a font that names none is drawn in whatever the reader
@@ -77,75 +79,102 @@ def quoted_prefix(currency: str) -> str:
 
 
 def put_text(
-    sheet: Worksheet, ref: str, text: str, font: Font | None = None, alignment: Alignment | None = None
-) -> Cell:
+    sheet: Worksheet,
+    ref: str,
+    text: str,
+    font: Font | None = None,
+    alignment: Alignment | None = None,
+    fill: PatternFill | None = None,
+) -> None:
     """Write untrusted text as text, never a formula, within Excel's limits.
 
-    openpyxl turns any string starting with "=" into a formula; forcing the type keeps
-    "=HYPERLINK(…)" from a candidate's name inert. Characters XML cannot hold (refused where
-    they enter) would show as U+FFFD rather than corrupt the file.
+    The cell is always a string: "=HYPERLINK(…)" from a candidate's name stays inert.
+    Characters XML cannot hold (refused where they enter) would show as U+FFFD rather than
+    corrupt the file.
     """
-    cell = _cell(sheet, ref)
-    cell.value = cut(visible(str(text)), MAX_CELL_TEXT)
-    cell.data_type = "s"
-    look(cell, font=font, alignment=alignment)
-    return cell
+    row, column = _coordinates(ref)
+    text = cut(visible(str(text)), MAX_CELL_TEXT)
+    if not isinstance(sheet, Worksheet):
+        return _put_streamed(sheet, row, column, text, font=font, fill=fill, alignment=alignment)
+    cells.put_text(sheet, row, column, style_of(sheet, font=font, fill=fill, alignment=alignment), text)
 
 
 def put(
     sheet: Worksheet,
     ref: str,
-    value: object,
+    value: cells.Number | None,
     number_format: str | None = None,
     font: Font | None = None,
     alignment: Alignment | None = None,
-) -> Cell:
-    """Write a number or a boolean (text goes through `put_text`, formulas through `put_formula`)."""
+) -> None:
+    """Write a number, a boolean or a date (text goes through `put_text`, formulas through
+    `put_formula`); None gives an empty cell with the look."""
     if isinstance(value, str):
         raise TypeError(f"{sheet.title}!{ref}: text must go through put_text or put_formula")
-    cell = _cell(sheet, ref)
-    cell.value = value
-    look(cell, number_format, font, alignment=alignment)
-    return cell
+    row, column = _coordinates(ref)
+    if not isinstance(sheet, Worksheet):
+        return _put_streamed(sheet, row, column, value, number_format, font, alignment=alignment)
+    cells.put_value(sheet, row, column, style_of(sheet, number_format, font, alignment=alignment), value)
 
 
 def put_formula(
     sheet: Worksheet,
     ref: str,
     formula: str,
-    shows: cached.Cached,
+    shows: cells.Cached,
     number_format: str | None = None,
     font: Font | None = None,
     alignment: Alignment | None = None,
-) -> Cell:
+    fill: PatternFill | None = None,
+) -> None:
     """Write one of our own formulas and what it shows, as the model computes it.
 
     `shows` becomes the cell's cached value: what a reader that does not recalculate sees.
     """
-    cell = _cell(sheet, ref)
-    cell.value = formula
-    cached.record(sheet, ref, shows)
-    look(cell, number_format, font, alignment=alignment)
-    return cell
+    row, column = _coordinates(ref)
+    style = style_of(sheet, number_format, font, fill, alignment=alignment)
+    cells.put_formula(sheet, row, column, style, formula, shows)
 
 
-def put_input(sheet: Worksheet, ref: str, value: object, number_format: str | None = None) -> Cell:
-    """An input cell: a value the user may change, styled so they can see which cells those are."""
-    cell = _cell(sheet, ref)
+def put_input(
+    sheet: Worksheet, ref: str, value: cells.Number | str, number_format: str | None = None
+) -> None:
+    """An input cell: a value the user may change (a number, or a word from a drop-down),
+    styled so they can see which cells those are."""
+    row, column = _coordinates(ref)
+    style = style_of(sheet, number_format, INPUT_FONT, INPUT_FILL, BOX)
+    if isinstance(value, str):
+        cells.put_text(sheet, row, column, style, cut(visible(value), MAX_CELL_TEXT))
+    else:
+        cells.put_value(sheet, row, column, style, value)
+
+
+def _put_streamed(sheet, row: int, column: int, value: object, *looks, **named_looks) -> None:  # type: ignore[no-untyped-def]
+    """A cell of a write-only sheet (the summary's), which writes its own cells as rows go out."""
+    cell = sheet.cell(row=row, column=column)
     cell.value = value
-    look(cell, number_format, INPUT_FONT, INPUT_FILL, BOX)
-    return cell
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula
+    look(cell, *looks, **named_looks)
+
+
+def put_header(sheet: Worksheet, ref: str, title: str) -> None:
+    """A column's header: white on dark blue, wrapped."""
+    put_text(sheet, ref, title, HEADER, HEADER_ALIGNMENT, HEADER_FILL)
 
 
 def header_row(sheet: Worksheet, row: int, titles: list[str], first_column: int = 1) -> None:
     for offset, title in enumerate(titles):
-        cell = sheet.cell(row=row, column=first_column + offset, value=title)
-        look(cell, font=HEADER, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
+        put_header(sheet, f"{get_column_letter(first_column + offset)}{row}", title)
 
 
-def _cell(sheet: Worksheet, ref: str) -> Cell:
-    row, column = _coordinates(ref)
-    return sheet.cell(row=row, column=column)
+def merge(sheet: Worksheet, cell_range: str) -> None:
+    """Merge `cell_range`; its first cell holds what the merged cell shows.
+
+    openpyxl's `merge_cells` also makes an object for every covered cell, to draw borders
+    across them; our merged cells have none, and the covered cells stay unwritten.
+    """
+    sheet.merged_cells.add(CellRange(cell_range))
 
 
 @lru_cache(maxsize=4096)
@@ -157,6 +186,38 @@ def _coordinates(ref: str) -> tuple[int, int]:
 _LOOKS: WeakKeyDictionary = WeakKeyDictionary()  # workbook → {look's key: its StyleArray}
 
 
+def style_of(
+    sheet: Worksheet,
+    number_format: str | None = None,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+    border: Border | None = None,
+    alignment: Alignment | None = None,
+) -> StyleArray:
+    """The style array for a look in `sheet`'s workbook, made on its first use there and shared
+    by every cell with that look.
+
+    Setting a font or fill in openpyxl hashes the style object to find it in the workbook's
+    tables; a look is always built from the constants above, so their ids identify it, and
+    each is looked up once per workbook.
+    """
+    font = font or BODY
+    key = (number_format, id(font), id(fill), id(border), id(alignment))
+    looks = _LOOKS.get(sheet.parent)
+    if looks is None:
+        looks = _LOOKS[sheet.parent] = {}
+    style = looks.get(key)
+    if style is None:
+        cell = Cell(sheet)  # never placed: it only files the look in the workbook's tables
+        if number_format:
+            cell.number_format = number_format
+        for name, value in (("font", font), ("fill", fill), ("border", border), ("alignment", alignment)):
+            if value is not None:
+                setattr(cell, name, value)
+        style = looks[key] = cell._style
+    return style
+
+
 def look(
     cell: Cell,
     number_format: str | None = None,
@@ -165,25 +226,8 @@ def look(
     border: Border | None = None,
     alignment: Alignment | None = None,
 ) -> None:
-    """Give `cell` a look, reusing the style a cell of this workbook already has for it.
-
-    Setting a font or fill in openpyxl hashes the style object to find it in the workbook's
-    list; that was most of the time spent building a workbook. A look is always built from the
-    constants above, so their ids identify it, and its style array can be copied.
-    """
-    font = font or BODY
-    key = (number_format, id(font), id(fill), id(border), id(alignment))
-    looks = _LOOKS.setdefault(cell.parent.parent, {})
-    known = looks.get(key)
-    if known is not None:
-        cell._style = copy(known)
-        return
-    if number_format:
-        cell.number_format = number_format
-    for name, value in (("font", font), ("fill", fill), ("border", border), ("alignment", alignment)):
-        if value is not None:
-            setattr(cell, name, value)
-    looks[key] = copy(cell._style)
+    """Give an openpyxl cell (a write-only sheet's) a look."""
+    cell._style = copy(style_of(cell.parent, number_format, font, fill, border, alignment))
 
 
 def widths(sheet: Worksheet, by_column: dict[str, float]) -> None:

@@ -19,6 +19,8 @@ from openpyxl.styles.stylesheet import write_stylesheet
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.xml.functions import tostring
 
+from . import cells
+
 # How many entries of each table Excel expects in place, never reordered: the default font,
 # border, alignment and protection, and the two fills every file starts with (none, gray125).
 _FIXED = {"_fonts": 1, "_fills": 2, "_borders": 1, "_alignments": 1, "_protections": 1}
@@ -92,6 +94,7 @@ def _styles_of(workbook: Workbook) -> Iterable[StyleArray]:
         ):
             if holder._style is not None:
                 yield holder._style
+    yield from cells.styles_used(workbook.worksheets)
 
 
 _KEYS: dict[int, tuple[object, str]] = {}  # id → (style object, its key): our constants

@@ -19,8 +19,16 @@ from openpyxl.worksheet.pagebreak import Break
 from ..figures import SCHEDULE_NOTES, SCHEDULE_TOLERANCE, STOCK_SCENARIOS, OfferFigures
 from ..model import VEST_EVERY, Guide, Offer, Vesting
 from . import formulas as f
-from .cached import record
-from .charts import axis_money_format, chart_title, column_series, label_categories, show_axes
+from .charts import (
+    Shown,
+    axis_money_format,
+    chart_title,
+    column_series,
+    draw,
+    label_categories,
+    sheet_named,
+    show_axes,
+)
 from .names import define, scenario_name
 from .styles import (
     AVERAGE_FILL,
@@ -41,7 +49,7 @@ from .styles import (
     YEAR_NUMBER,
     YEAR_ONE_FILL,
     header_row,
-    look,
+    merge,
     money_format,
     print_setup,
     put,
@@ -130,39 +138,56 @@ def write_years(
 
 def _chart(sheet, years: int, currency: str, figures: OfferFigures) -> None:
     """Each year's pay stacked: base and bonus (cash), the stock vesting that year, the sign-on."""
+    rows = figures.years
+    shown = Shown(
+        numbers=(
+            tuple(row.base for row in rows),
+            tuple(row.bonus for row in rows),
+            tuple(row.stock for row in rows),
+            tuple(row.sign_on for row in rows),
+        ),
+        texts=(tuple(f"Year {row.year}" for row in rows),),
+    )
+    axis = axis_money_format(currency, max(row.total_comp for row in rows))
+    # Below the tables, so it prints with them.
+    draw(sheet, f"A{solve_row(years) + 6}", _pay_chart, (sheet.title, years, currency, axis), shown)
+
+
+_PAY_SERIES = (
+    (BASE_COL, "Base"),
+    (BONUS_COL, "Target bonus"),
+    (STOCK_COL, "Stock vesting"),
+    (SIGN_ON_COL, "Sign-on"),
+)
+
+
+def _pay_chart(sheet_title: str, years: int, currency: str, axis: str, shown: Shown) -> BarChart:
+    sheet = sheet_named(sheet_title)
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap, chart.gapWidth = "col", "stacked", 100, 60
     rows = (FIRST_YEAR_ROW, year_row(years))
-    for column, title, values in (
-        (BASE_COL, "Base", [row.base for row in figures.years]),
-        (BONUS_COL, "Target bonus", [row.bonus for row in figures.years]),
-        (STOCK_COL, "Stock vesting", [row.stock for row in figures.years]),
-        (SIGN_ON_COL, "Sign-on", [row.sign_on for row in figures.years]),
-    ):
+    for (column, title), values in zip(_PAY_SERIES, shown.numbers, strict=True):
         column_series(chart, sheet, column_index_from_string(column), rows, title, values)
-    label_categories(chart, sheet, 1, rows, [f"Year {row.year}" for row in figures.years])
+    label_categories(chart, sheet, 1, rows, shown.texts[0])
     for series, colour in zip(chart.series, ("1F3864", "5B9BD5", "70AD47", "FFC000"), strict=True):
         series.graphicalProperties.solidFill = colour
     chart_title(chart, f"Pay year by year ({currency})")
-    chart.y_axis.numFmt = axis_money_format(currency, max(row.total_comp for row in figures.years))
+    chart.y_axis.numFmt = axis
     chart.y_axis.majorGridlines = None
     chart.legend.position = "b"
     show_axes(chart)
     chart.height, chart.width = 7.5, 16
-    sheet.add_chart(chart, f"A{solve_row(years) + 6}")  # below the tables, so it prints with them
+    return chart
 
 
-def _box(sheet, row: int, box: tuple[str, str], value: str, shows=None, **looks: object) -> None:
+def _box(sheet, row: int, box: tuple[str, str], value: str, shows=None, number_format=None, **looks) -> None:  # type: ignore[no-untyped-def]
     """One merged cell across a headline box, styled once: a label, or a formula that `shows`."""
     first, last = box
-    cell = sheet[f"{first}{row}"]
     if shows is None:
-        put_text(sheet, cell.coordinate, value)
+        put_text(sheet, f"{first}{row}", value, **looks)
     else:
-        cell.value = value
-        record(sheet, cell.coordinate, shows)
-    look(cell, **looks)
-    sheet.merge_cells(f"{first}{row}:{last}{row}")
+        put_formula(sheet, f"{first}{row}", value, shows, number_format, **looks)
+    merge(sheet, f"{first}{row}:{last}{row}")
 
 
 def _headline(workbook, sheet, years: int, currency: str, figures: OfferFigures) -> None:
@@ -349,7 +374,7 @@ def _scenarios(workbook, sheet, guide: Guide, years: int, money: str, figures: O
         MUTED,
         alignment=WRAP,
     )
-    sheet.merge_cells(f"A{top + 1}:J{top + 1}")
+    merge(sheet, f"A{top + 1}:J{top + 1}")
     sheet.row_dimensions[top + 1].height = 26
     header_row(
         sheet,
