@@ -224,18 +224,17 @@ def test_cells_are_written_with_their_cached_values_numbers_text_and_booleans():
     from decimal import Decimal
 
     from segxlsx.workbook import cells
-    from segxlsx.workbook.styles import new_workbook
+    from segxlsx.workbook.styles import look_of, new_workbook
 
-    workbook = new_workbook("t")
-    sheet = workbook.active
-    style = workbook._cell_styles[0]
+    sheet = new_workbook("t").active
+    look = look_of()
     for column, shows in enumerate((Decimal("0.125"), "a < b & c", True, 12), start=1):
-        cells.put_formula(sheet, 1, column, style, "=X", shows)
-    cells.put_text(sheet, 2, 1, style, " =HYPERLINK(1) ")
-    assert cells.sheet_data(sheet, workbook) == (
+        cells.put_formula(sheet, 1, column, look, "=X", shows)
+    cells.put_text(sheet, 2, 1, look, " =HYPERLINK(1) ")
+    assert cells.sheet_data(sheet, {look: ""}) == (
         '<sheetData><row r="1"><c r="A1"><f>X</f><v>0.125</v></c><c r="B1" t="str"><f>X</f><v>a &lt; b &amp; c</v></c>'
         '<c r="C1" t="b"><f>X</f><v>1</v></c><c r="D1"><f>X</f><v>12</v></c></row>'
         '<row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve"> =HYPERLINK(1) </t></is></c></row></sheetData>'
     )
     with pytest.raises(TypeError, match="A3"):
-        cells.put_formula(sheet, 3, 1, style, "=X", 0.5)  # a float is a figure from outside the model
+        cells.put_formula(sheet, 3, 1, look, "=X", 0.5)  # a float is a figure from outside the model

@@ -357,3 +357,16 @@ def test_a_chart_whose_fixed_text_holds_a_stand_in_is_built_for_each_offer(monke
     for xml in (sly, plain):
         assert ">100<" in xml and ">200<" in xml and ">Year 1<" in xml and ">Year 2<" in xml
     assert f"Sly {marker}" in sly
+
+
+def test_a_style_table_worked_out_once_serves_every_workbook_with_those_looks(monkeypatch):
+    from segxlsx.workbook import stylesheet
+
+    wording = load_wording()
+    in_one_run = {
+        name: workbook_bytes(render_offer(case, guide, RATES, wording)[0], RATES.as_of)
+        for name, (guide, case) in CASES.items()
+    }
+    for name, (guide, case) in reversed(CASES.items()):
+        monkeypatch.setattr(stylesheet, "_TABLES", {})  # as if this offer were the first built
+        assert workbook_bytes(render_offer(case, guide, RATES, wording)[0], RATES.as_of) == in_one_run[name]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Hashable
 from datetime import date, datetime
 
 import openpyxl.xml
 from openpyxl import Workbook
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.packaging.extended import ExtendedProperties
+from openpyxl.styles.stylesheet import write_stylesheet
 from openpyxl.workbook._writer import WorkbookWriter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.dimensions import SheetDimension
@@ -46,7 +46,7 @@ from .offer import write_offer
 from .rates import write_rates
 from .scripts import write_scripts
 from .styles import Printing, label_pages, new_workbook
-from .stylesheet import put_in_canonical_order, stylesheet_xml
+from .stylesheet import StyleTable, put_in_canonical_order
 from .years import write_years
 
 SHEETS = ("Offer", "Bands", "Scripts", "Rates", "Years", "Compare")
@@ -114,12 +114,12 @@ class _InMemoryWriter(ExcelWriter):
     openpyxl writes every sheet to a temporary file, reads it back into the zip and deletes it:
     six files created and removed per workbook, for parts of a few kilobytes. This is openpyxl
     3.1's `write_worksheet` and `write_data` (pinned below 3.2) with a BytesIO, `<sheetData>`
-    from `cells.sheet_data`, and `styles.xml` taken from `stylesheet_xml`.
+    from `cells.sheet_data`, and `styles.xml` from the workbook's `StyleTable`.
     """
 
-    def __init__(self, workbook: Workbook, archive: zipfile.ZipFile, styles_key: Hashable | None) -> None:
+    def __init__(self, workbook: Workbook, archive: zipfile.ZipFile, styles: StyleTable | None) -> None:
         super().__init__(workbook, archive)
-        self.styles_key = styles_key
+        self.styles = styles  # None for a write-only workbook, whose cells carry their own styles
 
     def write_data(self) -> None:
         archive, workbook = self._archive, self.workbook
@@ -128,7 +128,8 @@ class _InMemoryWriter(ExcelWriter):
         archive.writestr(ARC_THEME, theme_xml)
         self._write_worksheets()
         self._write_charts()
-        archive.writestr(ARC_STYLE, stylesheet_xml(workbook, self.styles_key))
+        styles = self.styles.xml if self.styles else tostring(write_stylesheet(workbook))
+        archive.writestr(ARC_STYLE, styles)
         writer = WorkbookWriter(workbook)
         archive.writestr(ARC_ROOT_RELS, writer.write_root_rels())
         archive.writestr(ARC_WORKBOOK, writer.write())
@@ -159,7 +160,7 @@ class _InMemoryWriter(ExcelWriter):
         writer = _SheetWriter(ws, out=io.BytesIO())
         writer.write()
         ws._rels = writer._rels
-        xml = writer.read().replace(b"<sheetData/>", cells.sheet_data(ws, self.workbook).encode(), 1)
+        xml = writer.read().replace(b"<sheetData/>", cells.sheet_data(ws, self.styles.numbers).encode(), 1)
         self._archive.writestr(ws.path[1:], xml)
         self.manifest.append(ws)
 
@@ -185,10 +186,14 @@ def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
     workbook.properties.modified = moment
     # A write-only sheet's cells were numbered as they went out: its styles stay in that order
     # (the same rows give the same order), and its style table is built for it alone.
-    styles_key = None if workbook.write_only else put_in_canonical_order(workbook)
+    styles = (
+        None
+        if workbook.write_only
+        else put_in_canonical_order(workbook, cells.looks_used(workbook.worksheets))
+    )
     out = io.BytesIO()
     archive = _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED, True)
-    _InMemoryWriter(workbook, archive, styles_key).save()
+    _InMemoryWriter(workbook, archive, styles).save()
     return out.getvalue()
 
 

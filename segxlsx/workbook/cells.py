@@ -3,7 +3,7 @@
 openpyxl makes a `Cell` object per cell, styles it through descriptors that look each font and
 fill up in the workbook's tables, and writes it element by element through lxml: most of the
 time a workbook took. Our sheets write every cell through `styles.put_*`, which record here the
-cell's look (a style array shared by every cell with that look) and its content as XML, its
+cell's look (one object per look in the process) and its content as XML, its
 formula's cached value included. `sheet_data` writes a sheet's `<sheetData>` from those records
 in the very bytes openpyxl writes for the same cells; the rest of the sheet (columns, merges,
 conditional formats, printing) is still openpyxl's.
@@ -11,24 +11,23 @@ conditional formats, printing) is still openpyxl's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import to_excel
-from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .stylesheet import Look
 from .text import xml_text
 
 Cached = Decimal | int | bool | str  # what a formula shows, as the model computes it
 Number = Decimal | int | float | bool | date
 # A cell as written: its look, its type attribute (` t="…"`, or none) and its content's XML.
-Record = tuple[StyleArray, str, str]
+Record = tuple[Look, str, str]
 
 _SHEETS: WeakKeyDictionary[Worksheet, dict[tuple[int, int], Record]] = WeakKeyDictionary()
 
@@ -41,38 +40,36 @@ def cells_of(sheet: Worksheet) -> dict[tuple[int, int], Record]:
     return cells
 
 
-def put_text(sheet: Worksheet, row: int, column: int, style: StyleArray, text: str) -> None:
+def put_text(sheet: Worksheet, row: int, column: int, look: Look, text: str) -> None:
     """Text, always a string (openpyxl's inline string, never a formula)."""
     if not text:  # openpyxl writes an empty string as an empty cell of that type
-        cells_of(sheet)[row, column] = (style, ' t="inlineStr"', "")
+        cells_of(sheet)[row, column] = (look, ' t="inlineStr"', "")
         return
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    cells_of(sheet)[row, column] = (style, ' t="inlineStr"', f"<is><t{space}>{xml_text(text)}</t></is>")
+    cells_of(sheet)[row, column] = (look, ' t="inlineStr"', f"<is><t{space}>{xml_text(text)}</t></is>")
 
 
-def put_value(sheet: Worksheet, row: int, column: int, style: StyleArray, value: Number | None) -> None:
+def put_value(sheet: Worksheet, row: int, column: int, look: Look, value: Number | None) -> None:
     """A number, a boolean, a date (a day number, as Excel keeps dates), or nothing but a look."""
     if value is None:
-        cells_of(sheet)[row, column] = (style, ' t="n"', "")
+        cells_of(sheet)[row, column] = (look, ' t="n"', "")
     elif isinstance(value, bool):
-        cells_of(sheet)[row, column] = (style, ' t="b"', f"<v>{int(value)}</v>")
+        cells_of(sheet)[row, column] = (look, ' t="b"', f"<v>{int(value)}</v>")
     elif isinstance(value, date):
         day = to_excel(value if isinstance(value, datetime) else datetime(value.year, value.month, value.day))
-        cells_of(sheet)[row, column] = (style, ' t="n"', f"<v>{_as_openpyxl_writes(day)}</v>")
+        cells_of(sheet)[row, column] = (look, ' t="n"', f"<v>{_as_openpyxl_writes(day)}</v>")
     else:
-        cells_of(sheet)[row, column] = (style, ' t="n"', f"<v>{_as_openpyxl_writes(value)}</v>")
+        cells_of(sheet)[row, column] = (look, ' t="n"', f"<v>{_as_openpyxl_writes(value)}</v>")
 
 
-def put_formula(
-    sheet: Worksheet, row: int, column: int, style: StyleArray, formula: str, shows: Cached
-) -> None:
+def put_formula(sheet: Worksheet, row: int, column: int, look: Look, formula: str, shows: Cached) -> None:
     """A formula (with its "=") and the value it shows: what a reader that does not recalculate sees."""
     if shows is None or isinstance(shows, float):
         # A float would be a figure computed outside the Decimal model: a bug of ours.
         where = f"{sheet.title}!{get_column_letter(column)}{row}"
         raise TypeError(f"{where}: cached value {shows!r} is not a model figure")
     kind, value = _cached_xml(shows)
-    cells_of(sheet)[row, column] = (style, kind, f"<f>{xml_text(formula[1:])}</f><v>{value}</v>")
+    cells_of(sheet)[row, column] = (look, kind, f"<f>{xml_text(formula[1:])}</f><v>{value}</v>")
 
 
 def _as_openpyxl_writes(value: Decimal | int | float) -> str:
@@ -97,10 +94,8 @@ def number_text(value: Decimal | int) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def styles_used(sheets: Iterable[Worksheet]) -> Iterable[StyleArray]:
-    for sheet in sheets:
-        for style, _, _ in cells_of(sheet).values():
-            yield style
+def looks_used(sheets: Iterable[Worksheet]) -> set[Look]:
+    return {look for sheet in sheets for look, _, _ in cells_of(sheet).values()}
 
 
 def dimension(sheet: Worksheet) -> str:
@@ -113,11 +108,11 @@ def dimension(sheet: Worksheet) -> str:
     return f"{_letter(min(columns))}{min(rows)}:{_letter(max(columns))}{max(rows)}"
 
 
-def sheet_data(sheet: Worksheet, workbook: Workbook) -> str:
+def sheet_data(sheet: Worksheet, numbers: Mapping[Look, str]) -> str:
     """The sheet's `<sheetData>`: its rows in order, each with its height and its cells.
 
-    A cell's `s` is its look's number in the workbook's cell formats, known only now that the
-    style table is in its canonical order.
+    A cell's `s` is its look's number in the workbook's cell formats (`numbers`), known only
+    once the style table is in its canonical order.
     """
     by_row: dict[int, list[tuple[int, Record]]] = {}
     for (row, column), record in sorted(cells_of(sheet).items()):
@@ -127,16 +122,12 @@ def sheet_data(sheet: Worksheet, workbook: Workbook) -> str:
         by_row[row] = []  # a row sized for what spans it, with no cell of its own
     if not by_row:
         return "<sheetData/>"
-    styled: dict[int, str] = {}  # id of a look's array → its ` s="…"`; cells share a few dozen looks
     parts = ["<sheetData>"]
     for row, cells in sorted(by_row.items()):
         attributes = "".join(f' {name}="{value}"' for name, value in heights[row]) if row in heights else ""
         parts.append(f'<row r="{row}"{attributes}>')
-        for column, (style, kind, content) in cells:
-            number = styled.get(id(style))
-            if number is None:
-                number = styled[id(style)] = f' s="{workbook._cell_styles.add(style)}"' if any(style) else ""
-            parts.append(f'<c r="{_letter(column)}{row}"{number}{kind}>{content}</c>')
+        for column, (look, kind, content) in cells:
+            parts.append(f'<c r="{_letter(column)}{row}"{numbers[look]}{kind}>{content}</c>')
         parts.append("</row>")
     parts.append("</sheetData>")
     return "".join(parts)

@@ -9,12 +9,10 @@ from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.cell_range import CellRange
@@ -23,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..money import SYMBOL_FOR
 from ..text import visible
 from . import cells
+from .stylesheet import Look
 from .text import MAX_CELL_TEXT, cut
 
 # One typeface on every font, named: a font that names none is drawn in whatever the reader
@@ -96,7 +95,7 @@ def put_text(
     text = cut(visible(str(text)), MAX_CELL_TEXT)
     if not isinstance(sheet, Worksheet):
         return _put_streamed(sheet, row, column, text, font=font, fill=fill, alignment=alignment)
-    cells.put_text(sheet, row, column, style_of(sheet, font=font, fill=fill, alignment=alignment), text)
+    cells.put_text(sheet, row, column, look_of(font=font, fill=fill, alignment=alignment), text)
 
 
 def put(
@@ -114,7 +113,7 @@ def put(
     row, column = _coordinates(ref)
     if not isinstance(sheet, Worksheet):
         return _put_streamed(sheet, row, column, value, number_format, font, alignment=alignment)
-    cells.put_value(sheet, row, column, style_of(sheet, number_format, font, alignment=alignment), value)
+    cells.put_value(sheet, row, column, look_of(number_format, font, alignment=alignment), value)
 
 
 def put_formula(
@@ -132,7 +131,7 @@ def put_formula(
     `shows` becomes the cell's cached value: what a reader that does not recalculate sees.
     """
     row, column = _coordinates(ref)
-    style = style_of(sheet, number_format, font, fill, alignment=alignment)
+    style = look_of(number_format, font, fill, alignment=alignment)
     cells.put_formula(sheet, row, column, style, formula, shows)
 
 
@@ -142,7 +141,7 @@ def put_input(
     """An input cell: a value the user may change (a number, or a word from a drop-down),
     styled so they can see which cells those are."""
     row, column = _coordinates(ref)
-    style = style_of(sheet, number_format, INPUT_FONT, INPUT_FILL, BOX)
+    style = look_of(number_format, INPUT_FONT, INPUT_FILL, BOX)
     if isinstance(value, str):
         cells.put_text(sheet, row, column, style, cut(visible(value), MAX_CELL_TEXT))
     else:
@@ -183,39 +182,27 @@ def _coordinates(ref: str) -> tuple[int, int]:
     return coordinate_to_tuple(ref)
 
 
-_LOOKS: WeakKeyDictionary = WeakKeyDictionary()  # workbook → {look's key: its StyleArray}
+_LOOKS: dict[tuple[str | None, int, int, int, int], Look] = {}
 
 
-def style_of(
-    sheet: Worksheet,
+def look_of(
     number_format: str | None = None,
     font: Font | None = None,
     fill: PatternFill | None = None,
     border: Border | None = None,
     alignment: Alignment | None = None,
-) -> StyleArray:
-    """The style array for a look in `sheet`'s workbook, made on its first use there and shared
-    by every cell with that look.
+) -> Look:
+    """The one `Look` of this process for a number format and the style constants above.
 
-    Setting a font or fill in openpyxl hashes the style object to find it in the workbook's
-    tables; a look is always built from the constants above, so their ids identify it, and
-    each is looked up once per workbook.
+    Looks are always built from those constants, so their ids identify a look; number formats
+    are few (a money format per currency).
     """
     font = font or BODY
     key = (number_format, id(font), id(fill), id(border), id(alignment))
-    looks = _LOOKS.get(sheet.parent)
-    if looks is None:
-        looks = _LOOKS[sheet.parent] = {}
-    style = looks.get(key)
-    if style is None:
-        cell = Cell(sheet)  # never placed: it only files the look in the workbook's tables
-        if number_format:
-            cell.number_format = number_format
-        for name, value in (("font", font), ("fill", fill), ("border", border), ("alignment", alignment)):
-            if value is not None:
-                setattr(cell, name, value)
-        style = looks[key] = cell._style
-    return style
+    found = _LOOKS.get(key)
+    if found is None:
+        found = _LOOKS[key] = Look(number_format, font, fill, border, alignment)
+    return found
 
 
 def look(
@@ -227,7 +214,7 @@ def look(
     alignment: Alignment | None = None,
 ) -> None:
     """Give an openpyxl cell (a write-only sheet's) a look."""
-    cell._style = copy(style_of(cell.parent, number_format, font, fill, border, alignment))
+    cell._style = copy(look_of(number_format, font, fill, border, alignment).filed_in(cell.parent.parent))
 
 
 def widths(sheet: Worksheet, by_column: dict[str, float]) -> None:
