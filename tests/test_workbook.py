@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -370,3 +371,33 @@ def test_a_style_table_worked_out_once_serves_every_workbook_with_those_looks(mo
     for name, (guide, case) in reversed(CASES.items()):
         monkeypatch.setattr(stylesheet, "_TABLES", {})  # as if this offer were the first built
         assert workbook_bytes(render_offer(case, guide, RATES, wording)[0], RATES.as_of) == in_one_run[name]
+
+
+def test_sheets_are_written_in_the_bytes_openpyxls_own_writer_gives(tmp_path):
+    """`_SheetWriter` formats columns, merges and cells directly and serialises the rest one
+    element at a time; openpyxl's streaming writer, with the cells spliced in, gives the same."""
+    import io
+
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    from segxlsx.workbook import _SheetWriter, cells
+    from segxlsx.workbook.stylesheet import put_in_canonical_order
+
+    wording = load_wording()
+    for name, (guide, case) in CASES.items():
+        workbook = render_offer(case, guide, RATES, wording)[0]
+        numbers = put_in_canonical_order(workbook, cells.looks_used(workbook.worksheets)).numbers
+        for sheet in workbook.worksheets:
+            sheet._drawing = SpreadsheetDrawing()
+            sheet._drawing.charts = sheet._charts
+            ours = _SheetWriter(sheet, numbers, {})
+            ours.write()
+            theirs = WorksheetWriter(sheet, out=io.BytesIO())
+            theirs.write()
+            # openpyxl, holding no cells, writes rows only for their heights and "A1:A1" as the size
+            cells_only = re.sub(rb"<sheetData(/>|>.*</sheetData>)", b"<sheetData/>", theirs.read())
+            expected = cells_only.replace(
+                b'<dimension ref="A1:A1"/>', b'<dimension ref="%s"/>' % cells.dimension(sheet).encode()
+            ).replace(b"<sheetData/>", cells.sheet_data(sheet, numbers).encode())
+            assert ours.read() == expected, f"{name}: {sheet.title}"

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import openpyxl.xml
 from openpyxl import Workbook
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.packaging.extended import ExtendedProperties
+from openpyxl.packaging.relationship import RelationshipList
 from openpyxl.styles.stylesheet import write_stylesheet
 from openpyxl.workbook._writer import WorkbookWriter
 from openpyxl.worksheet._writer import WorksheetWriter
-from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from openpyxl.writer.theme import theme_xml
@@ -30,8 +31,9 @@ from openpyxl.xml.constants import (
     ARC_THEME,
     ARC_WORKBOOK,
     ARC_WORKBOOK_RELS,
+    SHEET_MAIN_NS,
 )
-from openpyxl.xml.functions import Element, tostring
+from openpyxl.xml.functions import tostring
 
 from .. import __version__
 from ..figures import OfferFigures, offer_figures, vesting_of
@@ -120,6 +122,7 @@ class _InMemoryWriter(ExcelWriter):
     def __init__(self, workbook: Workbook, archive: zipfile.ZipFile, styles: StyleTable | None) -> None:
         super().__init__(workbook, archive)
         self.styles = styles  # None for a write-only workbook, whose cells carry their own styles
+        self.headers: dict[tuple, bytes] = {}  # every sheet of a workbook has the same header and footer
 
     def write_data(self) -> None:
         archive, workbook = self._archive, self.workbook
@@ -157,22 +160,85 @@ class _InMemoryWriter(ExcelWriter):
             return
         if ws._cells:  # a cell written past `styles.put_*` would be left out of the file
             raise AssertionError(f"{ws.title}: cells not recorded by styles.put_*: {sorted(ws._cells)[:5]}")
-        writer = _SheetWriter(ws, out=io.BytesIO())
+        writer = _SheetWriter(ws, self.styles.numbers, self.headers)
         writer.write()
         ws._rels = writer._rels
-        xml = writer.read().replace(b"<sheetData/>", cells.sheet_data(ws, self.styles.numbers).encode(), 1)
-        self._archive.writestr(ws.path[1:], xml)
+        self._archive.writestr(ws.path[1:], writer.read())
         self.manifest.append(ws)
 
 
 class _SheetWriter(WorksheetWriter):
-    """openpyxl's sheet writer for all but the cells: `<sheetData/>` stands where they go."""
+    """openpyxl's sheet writer, with the cells from `cells.sheet_data`, and each element
+    serialised as it comes rather than streamed through lxml's incremental writer (a third
+    of the time a sheet took, for a few kilobytes). The bytes are the same."""
+
+    def __init__(self, ws: Worksheet, numbers: Mapping[cells.Look, str], headers: dict[tuple, bytes]) -> None:
+        # openpyxl 3.1's __init__, with this object where its stream was
+        self.ws, self.numbers, self.headers = ws, numbers, headers
+        ws._hyperlinks, ws._comments = [], []
+        self._rels = RelationshipList()
+        self.xf, self.parts = self, [_WORKSHEET_START]
+
+    def send(self, element: object) -> None:  # what openpyxl's methods send to their stream
+        self.parts.append(tostring(element))
 
     def write_dimensions(self) -> None:
-        self.xf.send(SheetDimension(cells.dimension(self.ws)).to_tree())
+        self.parts.append(b'<dimension ref="%s"/>' % cells.dimension(self.ws).encode())
 
     def write_rows(self) -> None:
-        self.xf.send(Element("sheetData"))
+        self.parts.append(cells.sheet_data(self.ws, self.numbers).encode())
+
+    def write_cols(self) -> None:
+        """openpyxl's `DimensionHolder.to_tree`, formatted directly: a column with only its
+        position is left out, and no element at all when none has more."""
+        columns = []
+        for column in sorted(self.ws.column_dimensions.values(), key=_reindexed):
+            attributes = dict(column)
+            if attributes.keys() != {"min", "max"}:
+                columns.append(f"<col{cells.attributes(attributes.items())}/>")
+        if columns:
+            self.parts.append(f"<cols>{''.join(columns)}</cols>".encode())
+
+    def write_merged_cells(self) -> None:
+        merged = [f'<mergeCell ref="{ref}"/>' for ref in self.ws.merged_cells]
+        if merged:
+            self.parts.append(f'<mergeCells count="{len(merged)}">{"".join(merged)}</mergeCells>'.encode())
+
+    def write_formatting(self) -> None:
+        for formatting in self.ws.conditional_formatting:  # styles numbered already: put_in_canonical_order
+            self.send(formatting.to_tree())
+
+    def write_header(self) -> None:
+        printed = self.ws.HeaderFooter
+        key = tuple(
+            (part.text, part.font, part.size, part.color)
+            for item in (
+                printed.oddHeader,
+                printed.oddFooter,
+                printed.evenHeader,
+                printed.evenFooter,
+                printed.firstHeader,
+                printed.firstFooter,
+            )  # fmt: skip
+            for part in (item.left, item.center, item.right)
+        ) + (printed.differentOddEven, printed.differentFirst, printed.scaleWithDoc, printed.alignWithMargins)
+        if key not in self.headers:
+            self.headers[key] = tostring(printed.to_tree()) if printed else b""
+        self.parts.append(self.headers[key])
+
+    def close(self) -> None:
+        self.parts.append(b"</worksheet>")
+
+    def read(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _reindexed(column):  # type: ignore[no-untyped-def]
+    column.reindex()
+    return column.min
+
+
+_WORKSHEET_START = b'<worksheet xmlns="%s">' % SHEET_MAIN_NS.encode()
 
 
 def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:

@@ -124,13 +124,18 @@ def sheet_data(sheet: Worksheet, numbers: Mapping[Look, str]) -> str:
         return "<sheetData/>"
     parts = ["<sheetData>"]
     for row, cells in sorted(by_row.items()):
-        attributes = "".join(f' {name}="{value}"' for name, value in heights[row]) if row in heights else ""
-        parts.append(f'<row r="{row}"{attributes}>')
+        parts.append(f'<row r="{row}"{attributes(heights[row]) if row in heights else ""}>')
         for column, (look, kind, content) in cells:
             parts.append(f'<c r="{_letter(column)}{row}"{numbers[look]}{kind}>{content}</c>')
         parts.append("</row>")
     parts.append("</sheetData>")
     return "".join(parts)
+
+
+def attributes(pairs: Iterable[tuple[str, str]]) -> str:
+    """XML attributes from an openpyxl dimension's (name, text) pairs: numbers and flags, never
+    text that would need escaping."""
+    return "".join(f' {name}="{value}"' for name, value in pairs)
 
 
 @lru_cache(maxsize=256)
