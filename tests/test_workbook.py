@@ -14,6 +14,7 @@ from segxlsx.wording import load_wording, offer_scripts
 from segxlsx.workbook import SHEETS, render_offer, workbook_bytes
 from segxlsx.workbook import compare as c
 from segxlsx.workbook import years as y
+from segxlsx.workbook.memo import Memo
 from segxlsx.workbook.names import SPEC_NAMES
 from segxlsx.workbook.scripts import FIRST_LINE_ROW, NOTE, SAY
 
@@ -328,7 +329,7 @@ def test_charts_drawn_from_a_shape_built_once_equal_charts_built_for_each_offer(
         ]
 
     templated = every_workbook()
-    monkeypatch.setattr(charts, "_TEMPLATES", {})
+    monkeypatch.setattr(charts, "_TEMPLATES", Memo(256))
     monkeypatch.setattr(charts, "_template", lambda chart, shown: None)  # build each chart afresh
     assert every_workbook() == templated
 
@@ -347,7 +348,7 @@ def test_a_chart_whose_fixed_text_holds_a_stand_in_is_built_for_each_offer(monke
         charts.chart_title(chart, title)
         return chart
 
-    monkeypatch.setattr(charts, "_TEMPLATES", {})
+    monkeypatch.setattr(charts, "_TEMPLATES", Memo(256))
     sheet = new_workbook("t").active
     shown = charts.Shown(((D(100), D(200)),), (("Year 1", "Year 2"),))
     marker = charts._stand_ins(shown).texts[0][0]
@@ -369,7 +370,7 @@ def test_a_style_table_worked_out_once_serves_every_workbook_with_those_looks(mo
         for name, (guide, case) in CASES.items()
     }
     for name, (guide, case) in reversed(CASES.items()):
-        monkeypatch.setattr(stylesheet, "_TABLES", {})  # as if this offer were the first built
+        monkeypatch.setattr(stylesheet, "_TABLES", Memo(64))  # as if this offer were the first built
         assert workbook_bytes(render_offer(case, guide, RATES, wording)[0], RATES.as_of) == in_one_run[name]
 
 

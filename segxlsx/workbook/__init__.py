@@ -16,7 +16,7 @@ import openpyxl.xml
 from openpyxl import Workbook
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.packaging.extended import ExtendedProperties
-from openpyxl.packaging.relationship import RelationshipList
+from openpyxl.packaging.relationship import RelationshipList, get_rels_path
 from openpyxl.styles.stylesheet import write_stylesheet
 from openpyxl.workbook._writer import WorkbookWriter
 from openpyxl.worksheet._writer import WorksheetWriter
@@ -43,6 +43,7 @@ from ..wording import Wording, offer_scripts
 from . import cells
 from .bands import write_bands
 from .compare import competitor_years_cell, write_compare
+from .memo import Memo
 from .names import check_all_defined
 from .offer import write_offer
 from .rates import write_rates
@@ -138,6 +139,24 @@ class _InMemoryWriter(ExcelWriter):
         archive.writestr(ARC_WORKBOOK, writer.write())
         archive.writestr(ARC_WORKBOOK_RELS, writer.write_rels())
         self.manifest._write(archive, workbook)
+
+    def _write_drawing(self, drawing: SpreadsheetDrawing) -> None:
+        """openpyxl 3.1's, with the drawing's XML (where each chart sits, which part it is)
+        built once per layout: the same for every offer of a shape."""
+        self._drawings.append(drawing)
+        drawing._id = len(self._drawings)
+        for chart in drawing.charts:
+            self._charts.append(chart)
+            chart._id = len(self._charts)
+        key = tuple((chart.anchor, chart.width, chart.height, chart._id) for chart in drawing.charts)
+        parts = _DRAWINGS.get(key) if not drawing.images else None
+        if parts is None:
+            parts = (tostring(drawing._write()), tostring(drawing._write_rels()))
+            if not drawing.images:
+                _DRAWINGS.keep(key, parts)
+        self._archive.writestr(drawing.path[1:], parts[0])
+        self._archive.writestr(get_rels_path(drawing.path)[1:], parts[1])
+        self.manifest.append(drawing)
 
     def _write_charts(self) -> None:
         for chart in self._charts:  # every chart of ours is drawn already (`charts.draw`)
@@ -237,6 +256,8 @@ def _reindexed(column):  # type: ignore[no-untyped-def]
     column.reindex()
     return column.min
 
+
+_DRAWINGS = Memo(256)  # charts' places → a drawing's XML and relationships
 
 _WORKSHEET_START = b'<worksheet xmlns="%s">' % SHEET_MAIN_NS.encode()
 

@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from .cells import number_text
+from .memo import Memo
 from .styles import quoted_prefix
 from .text import xml_text
 
@@ -47,8 +48,7 @@ class Drawn(ChartBase):
 
 
 Build = Callable[..., ChartBase]  # (*shape, shown) → the chart
-_TEMPLATES: dict[Hashable, tuple[list[bytes], list[int], float, float] | None] = {}
-_MAX_TEMPLATES = 256  # a few per guide, currency and number of competing offers
+_TEMPLATES = Memo(256)  # shape → its XML cut at the stand-ins (None: built for each offer)
 
 
 def draw(sheet: Worksheet, anchor: str, build: Build, shape: tuple[Hashable, ...], shown: Shown) -> None:
@@ -66,11 +66,10 @@ def draw(sheet: Worksheet, anchor: str, build: Build, shape: tuple[Hashable, ...
         tuple(map(len, shown.numbers)),
         tuple(map(len, shown.texts)),
     )
-    if key not in _TEMPLATES:
-        if len(_TEMPLATES) >= _MAX_TEMPLATES:
-            _TEMPLATES.clear()
-        _TEMPLATES[key] = _template(build(*shape, _stand_ins(shown)), shown)
-    template = _TEMPLATES[key]
+    if key in _TEMPLATES:
+        template = _TEMPLATES[key]
+    else:
+        template = _TEMPLATES.keep(key, _template(build(*shape, _stand_ins(shown)), shown))
     if template is None:
         chart = build(*shape, shown)
         drawn = Drawn(tostring(chart._write()), chart.width, chart.height)

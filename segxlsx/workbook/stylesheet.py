@@ -10,7 +10,7 @@ and it, with each look's number, is worked out once per process.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
@@ -23,6 +23,8 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.styles.stylesheet import write_stylesheet
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.xml.functions import tostring
+
+from .memo import Memo
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,8 +76,7 @@ class StyleTable:
     numbers: dict[Look, str]
 
 
-_TABLES: dict[Hashable, StyleTable] = {}  # the looks a workbook uses → its style table
-_MAX_TABLES = 64  # a few per guide and currency; a bound against an unusual batch
+_TABLES = Memo(64)  # the looks a workbook uses → its style table
 
 
 def put_in_canonical_order(workbook: Workbook, looks: Iterable[Look]) -> StyleTable:
@@ -99,9 +100,7 @@ def put_in_canonical_order(workbook: Workbook, looks: Iterable[Look]) -> StyleTa
         }
         table = StyleTable(tostring(write_stylesheet(workbook)), numbers)
         if plain:
-            if len(_TABLES) >= _MAX_TABLES:
-                _TABLES.clear()
-            _TABLES[key] = table
+            _TABLES.keep(key, table)
     return table
 
 
