@@ -375,11 +375,13 @@ def test_a_style_table_worked_out_once_serves_every_workbook_with_those_looks(mo
 
 
 def test_sheets_are_written_in_the_bytes_openpyxls_own_writer_gives(tmp_path):
-    """`_SheetWriter` formats columns, merges and cells directly and serialises the rest one
-    element at a time; openpyxl's streaming writer, with the cells spliced in, gives the same."""
+    """`_SheetWriter` formats columns, merges, rows and cells directly and serialises the rest
+    one element at a time; openpyxl's streaming writer, given the same sizes and with the
+    cells spliced in, gives the same."""
     import io
 
     from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet._writer import WorksheetWriter
 
     from segxlsx.workbook import _SheetWriter, cells
@@ -394,6 +396,11 @@ def test_sheets_are_written_in_the_bytes_openpyxls_own_writer_gives(tmp_path):
             sheet._drawing.charts = sheet._charts
             ours = _SheetWriter(sheet, numbers, {})
             ours.write()
+            recorded = cells._recorded(sheet)  # openpyxl keeps sizes on objects of its own
+            for column, width in recorded.widths.items():
+                sheet.column_dimensions[get_column_letter(column)].width = width
+            for row, height in recorded.heights.items():
+                sheet.row_dimensions[row].height = height
             theirs = WorksheetWriter(sheet, out=io.BytesIO())
             theirs.write()
             # openpyxl, holding no cells, writes rows only for their heights and "A1:A1" as the size

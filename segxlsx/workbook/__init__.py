@@ -177,8 +177,10 @@ class _InMemoryWriter(ExcelWriter):
             self.manifest.append(ws)
             writer.cleanup()
             return
-        if ws._cells:  # a cell written past `styles.put_*` would be left out of the file
-            raise AssertionError(f"{ws.title}: cells not recorded by styles.put_*: {sorted(ws._cells)[:5]}")
+        if ws._cells or ws.row_dimensions or ws.column_dimensions:  # would be left out of the file
+            raise AssertionError(
+                f"{ws.title}: cells, rows or columns set past styles.put_*, row_height, widths"
+            )
         writer = _SheetWriter(ws, self.styles.numbers, self.headers)
         writer.write()
         ws._rels = writer._rels
@@ -208,15 +210,7 @@ class _SheetWriter(WorksheetWriter):
         self.parts.append(cells.sheet_data(self.ws, self.numbers).encode())
 
     def write_cols(self) -> None:
-        """openpyxl's `DimensionHolder.to_tree`, formatted directly: a column with only its
-        position is left out, and no element at all when none has more."""
-        columns = []
-        for column in sorted(self.ws.column_dimensions.values(), key=_reindexed):
-            attributes = dict(column)
-            if attributes.keys() != {"min", "max"}:
-                columns.append(f"<col{cells.attributes(attributes.items())}/>")
-        if columns:
-            self.parts.append(f"<cols>{''.join(columns)}</cols>".encode())
+        self.parts.append(cells.columns(self.ws).encode())
 
     def write_merged_cells(self) -> None:
         merged = [f'<mergeCell ref="{ref}"/>' for ref in self.ws.merged_cells]
@@ -250,11 +244,6 @@ class _SheetWriter(WorksheetWriter):
 
     def read(self) -> bytes:
         return b"".join(self.parts)
-
-
-def _reindexed(column):  # type: ignore[no-untyped-def]
-    column.reindex()
-    return column.min
 
 
 _DRAWINGS = Memo(256)  # charts' places → a drawing's XML and relationships

@@ -30,6 +30,7 @@ from .styles import (
     put_formula,
     put_input,
     put_text,
+    row_height,
     widths,
 )
 
@@ -93,7 +94,7 @@ def write_bands(workbook: Workbook, guide: Guide, figures: OfferFigures, title: 
     put_text(sheet, "A2", "Each region in its own currency; the stock grant is the whole grant.", SUBTITLE)
     header_row(sheet, HEADER_ROW, ["Region", "Currency", "Base min", "Base max", "Stock grant min",
                                    "Stock grant max", "Vesting years", "Bonus min", "Bonus max"])  # fmt: skip
-    sheet.row_dimensions[HEADER_ROW].height = 30
+    row_height(sheet, HEADER_ROW, 30)
     rows = {band.region: row for row, band in enumerate(guide.bands, start=FIRST_BAND_ROW)}
     for band in guide.bands:
         _band_row(sheet, rows[band.region], band)
@@ -134,7 +135,7 @@ def _total_comp_check(
              "workbook always uses the computed one.", SUBTITLE)  # fmt: skip
     header_row(sheet, top + 2, ["Region", "Stated min", "Stated max", "Computed min", "Computed max",
                                 "Stated vs computed (min)", "Stated vs computed (max)", "Flag"])  # fmt: skip
-    sheet.row_dimensions[top + 2].height = 30
+    row_height(sheet, top + 2, 30)
     first = top + 3
     limit_row = first + len(guide.bands) + 1
     limit = f"$E${limit_row}"
@@ -186,7 +187,7 @@ def _converted_table(
         return {}
     header_row(sheet, top + 1, ["Region", "From", "Base min", "Base max", "Stock grant min", "Stock grant max",
                                 "Computed total comp min", "Computed total comp max"])  # fmt: skip
-    sheet.row_dimensions[top + 1].height = 30
+    row_height(sheet, top + 1, 30)
     money = money_format(offer_currency)
     converted_rows = {}
     for row, band in enumerate(others, start=top + 2):

@@ -29,15 +29,40 @@ Number = Decimal | int | float | bool | date
 # A cell as written: its look, its type attribute (` t="…"`, or none) and its content's XML.
 Record = tuple[Look, str, str]
 
-_SHEETS: WeakKeyDictionary[Worksheet, dict[tuple[int, int], Record]] = WeakKeyDictionary()
+
+class _Recorded:
+    """One sheet's cells by (row, column), and the heights of rows and widths of columns
+    (in points and characters) that were set: openpyxl made an object for each."""
+
+    __slots__ = ("cells", "heights", "widths")
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], Record] = {}
+        self.heights: dict[int, float] = {}
+        self.widths: dict[int, float] = {}
+
+
+_SHEETS: WeakKeyDictionary[Worksheet, _Recorded] = WeakKeyDictionary()
+
+
+def _recorded(sheet: Worksheet) -> _Recorded:
+    recorded = _SHEETS.get(sheet)
+    if recorded is None:
+        recorded = _SHEETS[sheet] = _Recorded()
+    return recorded
 
 
 def cells_of(sheet: Worksheet) -> dict[tuple[int, int], Record]:
     """The sheet's cells as recorded, by (row, column)."""
-    cells = _SHEETS.get(sheet)
-    if cells is None:
-        cells = _SHEETS[sheet] = {}
-    return cells
+    return _recorded(sheet).cells
+
+
+def set_height(sheet: Worksheet, row: int, points: float) -> None:
+    _recorded(sheet).heights[row] = points
+
+
+def set_width(sheet: Worksheet, column: int, characters: float) -> None:
+    _recorded(sheet).widths[column] = characters
 
 
 def put_text(sheet: Worksheet, row: int, column: int, look: Look, text: str) -> None:
@@ -114,17 +139,19 @@ def sheet_data(sheet: Worksheet, numbers: Mapping[Look, str]) -> str:
     A cell's `s` is its look's number in the workbook's cell formats (`numbers`), known only
     once the style table is in its canonical order.
     """
+    recorded = _recorded(sheet)
     by_row: dict[int, list[tuple[int, Record]]] = {}
-    for (row, column), record in sorted(cells_of(sheet).items()):
+    for (row, column), record in sorted(recorded.cells.items()):
         by_row.setdefault(row, []).append((column, record))
-    heights = sheet.row_dimensions
+    heights = recorded.heights
     for row in heights.keys() - by_row.keys():
         by_row[row] = []  # a row sized for what spans it, with no cell of its own
     if not by_row:
         return "<sheetData/>"
     parts = ["<sheetData>"]
     for row, cells in sorted(by_row.items()):
-        parts.append(f'<row r="{row}"{attributes(heights[row]) if row in heights else ""}>')
+        height = f' ht="{_as_openpyxl_writes(heights[row])}" customHeight="1"' if row in heights else ""
+        parts.append(f'<row r="{row}"{height}>')
         for column, (look, kind, content) in cells:
             parts.append(f'<c r="{_letter(column)}{row}"{numbers[look]}{kind}>{content}</c>')
         parts.append("</row>")
@@ -132,10 +159,15 @@ def sheet_data(sheet: Worksheet, numbers: Mapping[Look, str]) -> str:
     return "".join(parts)
 
 
-def attributes(pairs: Iterable[tuple[str, str]]) -> str:
-    """XML attributes from an openpyxl dimension's (name, text) pairs: numbers and flags, never
-    text that would need escaping."""
-    return "".join(f' {name}="{value}"' for name, value in pairs)
+def columns(sheet: Worksheet) -> str:
+    """The sheet's `<cols>`: each column given a width, as openpyxl writes it; "" for none."""
+    widths = _recorded(sheet).widths
+    if not widths:
+        return ""
+    return "<cols>%s</cols>" % "".join(  # noqa: UP031
+        f'<col width="{_as_openpyxl_writes(widths[column])}" customWidth="1" min="{column}" max="{column}"/>'
+        for column in sorted(widths)
+    )
 
 
 @lru_cache(maxsize=256)

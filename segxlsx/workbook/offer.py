@@ -45,6 +45,7 @@ from .styles import (
     put_formula,
     put_input,
     put_text,
+    row_height,
     widths,
 )
 from .years import PCT_COL, SIGN_ON_COL, schedule_range
@@ -167,7 +168,7 @@ def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str, fi
     put_text(
         sheet, f"A{COMPARE_HEADER - 1}", f"Against the {region} band (converted to {offer.currency})", SECTION
     )
-    sheet.row_dimensions[COMPARE_HEADER].height = 30
+    row_height(sheet, COMPARE_HEADER, 30)
     header_row(
         sheet,
         COMPARE_HEADER,
@@ -276,7 +277,7 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures:
             "Still to gain (ask − offer)",
         ],
     )
-    sheet.row_dimensions[ASK_HEADER].height = 30
+    row_height(sheet, ASK_HEADER, 30)
     guide_money = money_format(guide.strategy.currency)
     for row, label, target, low, high, offer_name, name, band_prefix, shows in (
         (ASK_BASE, "Base salary", bands.target_base, b.BASE_MIN, b.BASE_MAX, "offer_base", "ask_base",
@@ -341,7 +342,7 @@ def competing_cell(index: int, column: str) -> str:
 def _competing(sheet, offer: Offer, years: list[str], money: str, figures: OfferFigures) -> None:
     """`years`: for each competing offer, the cell of the years its grant vests over."""
     put_text(sheet, f"A{COMPETING_TOP}", "Competing offers", SECTION)
-    sheet.row_dimensions[COMPETING_TOP + 1].height = 30
+    row_height(sheet, COMPETING_TOP + 1, 30)
     header_row(
         sheet,
         COMPETING_TOP + 1,

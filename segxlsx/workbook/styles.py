@@ -13,7 +13,7 @@ from functools import lru_cache
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
@@ -218,8 +218,16 @@ def look(
 
 
 def widths(sheet: Worksheet, by_column: dict[str, float]) -> None:
+    """Columns' widths, in characters."""
     for column, width in by_column.items():
-        sheet.column_dimensions[column].width = width
+        if isinstance(sheet, Worksheet):
+            cells.set_width(sheet, column_index_from_string(column), width)
+        else:  # a write-only sheet (the summary's) writes its own columns
+            sheet.column_dimensions[column].width = width
+
+
+def row_height(sheet: Worksheet, row: int, points: float) -> None:
+    cells.set_height(sheet, row, points)
 
 
 def new_workbook(title: str) -> Workbook:
@@ -302,7 +310,7 @@ def fit_rows(sheet: Worksheet, row: int, text: str, width_chars: float) -> None:
     Text taller than that is split over rows before it gets here (`split_for_rows`).
     """
     lines = min(wrapped_lines(text, width_chars), MAX_ROW_LINES)
-    sheet.row_dimensions[row].height = max(LINE_HEIGHT, LINE_HEIGHT * lines)
+    row_height(sheet, row, max(LINE_HEIGHT, LINE_HEIGHT * lines))
 
 
 def split_for_rows(text: str, width_chars: float) -> list[str]:

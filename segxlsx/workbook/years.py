@@ -56,6 +56,7 @@ from .styles import (
     put_formula,
     put_input,
     put_text,
+    row_height,
     signed_money_format,
     widths,
 )
@@ -237,9 +238,9 @@ def _headline(workbook, sheet, years: int, currency: str, figures: OfferFigures)
          alignment=CENTER)  # fmt: skip
     define(workbook, "year1_total_comp", sheet.title, year_one)
     define(workbook, "avg_total_comp", sheet.title, average)
-    sheet.row_dimensions[label_row].height = 30
-    sheet.row_dimensions[HEADLINE_ROW].height = 36
-    sheet.row_dimensions[note_row].height = 26
+    row_height(sheet, label_row, 30)
+    row_height(sheet, HEADLINE_ROW, 36)
+    row_height(sheet, note_row, 26)
 
 
 def _how_the_grant_vests(workbook, sheet, vesting: Vesting, money: str, figures: OfferFigures) -> None:
@@ -291,7 +292,7 @@ def _table(sheet, offer: Offer, vesting: Vesting, money: str, figures: OfferFigu
     years = vesting.years
     put_text(sheet, f"A{TABLE_HEADER_ROW - 1}", f"Year by year ({offer.currency})", SECTION)
     header_row(sheet, TABLE_HEADER_ROW, TABLE_HEADERS)
-    sheet.row_dimensions[TABLE_HEADER_ROW].height = 30
+    row_height(sheet, TABLE_HEADER_ROW, 30)
     year_numbers = schedule_range(YEAR_COL, years, sheet=False)
     percents = schedule_range(PCT_COL, years, sheet=False)
     sign_on = offer.sign_on + (0,) * (years - len(offer.sign_on))
@@ -375,7 +376,7 @@ def _scenarios(workbook, sheet, guide: Guide, years: int, money: str, figures: O
         alignment=WRAP,
     )
     merge(sheet, f"A{top + 1}:J{top + 1}")
-    sheet.row_dimensions[top + 1].height = 26
+    row_height(sheet, top + 1, 26)
     header_row(
         sheet,
         top + 2,
@@ -383,7 +384,7 @@ def _scenarios(workbook, sheet, guide: Guide, years: int, money: str, figures: O
         + [f"Year {year}" for year in range(1, years + 1)]
         + ["Average year"],
     )
-    sheet.row_dimensions[top + 2].height = 30
+    row_height(sheet, top + 2, 30)
     for number, shows in enumerate(figures.scenarios, start=1):
         row = scenario_row(years, number)
         put_formula(sheet, f"A{row}", f.scenario_label(f"B{row}"), shows.label, font=LABEL)
