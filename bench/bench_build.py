@@ -5,7 +5,8 @@
 Prints, each beside its target (issue 15, a 2-core machine), the median of `--rounds` runs:
 - start-up: a one-offer `segxlsx build` in a fresh process, <= 0.3 s;
 - the full build's cost against bare openpyxl writing the same number of cells (a third each
-  text, numbers, formulas) in the same run, <= 1.2x;
+  text, numbers, formulas) in the same run, <= 1.2x: in wall time, and in CPU time (a one-worker
+  build runs in this process), which other work on a shared machine disturbs far less;
 - the speed-up of `--workers` workers over one, >= 1.8x.
 Then where one offer's time goes (cProfile), which is what a missed target is measured by.
 """
@@ -88,10 +89,11 @@ def start_up(folder: Path, runs: int) -> float:
     return statistics.median(times[1:])
 
 
-def timed_build(offers: Path, out: Path, workers: int) -> float:
-    start = time.perf_counter()
+def timed_build(offers: Path, out: Path, workers: int) -> tuple[float, float]:
+    """Wall seconds, and CPU seconds of this process (all of a one-worker build's work)."""
+    start, cpu = time.perf_counter(), time.process_time()
     report = build([offers], [GUIDE], out, workers=workers)
-    elapsed = time.perf_counter() - start
+    elapsed = time.perf_counter() - start, time.process_time() - cpu
     assert report.exit_code == 0, report.failures[:3]
     return elapsed
 
@@ -105,9 +107,10 @@ def cell_mix(path: Path) -> list[tuple[str, int]]:
     ]
 
 
-def bare_openpyxl(count: int, mix: list[tuple[str, int]], out: Path) -> float:
-    """Write `count` workbooks with the same sheets and cell counts, a third each text, number, formula."""
-    start = time.perf_counter()
+def bare_openpyxl(count: int, mix: list[tuple[str, int]], out: Path) -> tuple[float, float]:
+    """Write `count` workbooks with the same sheets and cell counts, a third each text, number,
+    formula; wall and CPU seconds."""
+    start, cpu = time.perf_counter(), time.process_time()
     for number in range(count):
         workbook = Workbook()
         workbook.remove(workbook.active)
@@ -121,7 +124,7 @@ def bare_openpyxl(count: int, mix: list[tuple[str, int]], out: Path) -> float:
         buffer = io.BytesIO()
         workbook.save(buffer)
         (out / f"bare-{number}.xlsx").write_bytes(buffer.getvalue())
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 _PEAK_RSS = """
@@ -203,16 +206,21 @@ def main() -> None:
         offers = synthetic_offers(folder, args.offers)
         started = start_up(folder, 2 * args.rounds + 1)
         build([offers], [GUIDE], folder / "warm-up", workers=1)  # imports and the ECB table, once
-        ones, manys, bares = [], [], []
+        ones, manys, bares, one_cpus, bare_cpus = [], [], [], [], []
         for round_ in range(args.rounds):  # interleaved, so that a busy spell hits all three alike
-            ones.append(timed_build(offers, folder / f"one-{round_}", 1))
-            manys.append(timed_build(offers, folder / f"many-{round_}", args.workers))
+            wall, cpu = timed_build(offers, folder / f"one-{round_}", 1)
+            ones.append(wall)
+            one_cpus.append(cpu)
+            manys.append(timed_build(offers, folder / f"many-{round_}", args.workers)[0])
             mix = cell_mix(next((folder / "one-0").glob("candidate-*.xlsx")))
             (folder / f"bare-{round_}").mkdir()
-            bares.append(bare_openpyxl(args.offers, mix, folder / f"bare-{round_}"))
+            wall, cpu = bare_openpyxl(args.offers, mix, folder / f"bare-{round_}")
+            bares.append(wall)
+            bare_cpus.append(cpu)
         libraries = time_by_library(offers, folder / "profiled")
     one, many, bare = (statistics.median(times) for times in (ones, manys, bares))
     ratios = [o / b for o, b in zip(ones, bares, strict=True)]
+    cpu_ratios = [o / b for o, b in zip(one_cpus, bare_cpus, strict=True)]
     speed_ups = [o / m for o, m in zip(ones, manys, strict=True)]
     cells = sum(count for _, count in mix)
     per_offer = 1000 * one / args.offers
@@ -227,6 +235,10 @@ def main() -> None:
     print(
         f"bare openpyxl, same cells: {1000 * bare / args.offers:6.1f} ms/offer   tool / bare = "
         f"{statistics.median(ratios):.2f}x (target <= 1.2x; rounds: {_listed(ratios)})"
+    )
+    print(
+        f"the same in CPU time (what other work on the machine disturbs least): tool / bare = "
+        f"{statistics.median(cpu_ratios):.2f}x (rounds: {_listed(cpu_ratios)})"
     )
     render, save = split(min(args.offers, 100))
     print(

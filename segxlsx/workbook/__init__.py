@@ -222,17 +222,11 @@ class _SheetWriter(WorksheetWriter):
             self.send(formatting.to_tree())
 
     def write_header(self) -> None:
+        """The header and footer, serialised once for the sheets of a workbook that share them."""
         printed = self.ws.HeaderFooter
         key = tuple(
             (part.text, part.font, part.size, part.color)
-            for item in (
-                printed.oddHeader,
-                printed.oddFooter,
-                printed.evenHeader,
-                printed.evenFooter,
-                printed.firstHeader,
-                printed.firstFooter,
-            )  # fmt: skip
+            for item in map(printed.__getattribute__, _HEADERS_AND_FOOTERS)
             for part in (item.left, item.center, item.right)
         ) + (printed.differentOddEven, printed.differentFirst, printed.scaleWithDoc, printed.alignWithMargins)
         if key not in self.headers:
@@ -246,6 +240,7 @@ class _SheetWriter(WorksheetWriter):
         return b"".join(self.parts)
 
 
+_HEADERS_AND_FOOTERS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
 _DRAWINGS = Memo(256)  # charts' places → a drawing's XML and relationships
 
 _WORKSHEET_START = b'<worksheet xmlns="%s">' % SHEET_MAIN_NS.encode()
