@@ -89,7 +89,11 @@ def put_in_canonical_order(workbook: Workbook, looks: Iterable[Look]) -> StyleTa
     looks = frozenset(looks)
     differential = tuple(_style_key(style, remember=False) for style in workbook._differential_styles.styles)
     plain = not any(any(style) for style in _own_styles(workbook))
-    key = (looks, differential) if plain else None
+    # What a cell without a look shows: `styles.new_workbook` makes it the same in every workbook
+    defaults = tuple(_style_key(named.font) for named in workbook._named_styles) + (
+        _style_key(workbook._fonts[0]),
+    )
+    key = (looks, differential, defaults) if plain else None
     table = _TABLES.get(key) if plain else None
     if table is None:
         arrays = {look: look.filed_in(workbook) for look in looks}
