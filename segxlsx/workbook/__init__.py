@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 import openpyxl.xml
 from openpyxl import Workbook
+from openpyxl.descriptors.serialisable import Serialisable
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.packaging.extended import ExtendedProperties
 from openpyxl.packaging.relationship import RelationshipList, get_rels_path
@@ -212,6 +213,22 @@ class _SheetWriter(WorksheetWriter):
     def write_cols(self) -> None:
         self.parts.append(cells.columns(self.ws).encode())
 
+    def write_format(self) -> None:
+        self.ws.sheet_format.outlineLevelCol = self.ws.column_dimensions.max_outline
+        self.parts.append(_attributes_only(self.ws.sheet_format))
+
+    def write_print(self) -> None:
+        if self.ws.print_options:
+            self.parts.append(_attributes_only(self.ws.print_options))
+
+    def write_margins(self) -> None:
+        if self.ws.page_margins:
+            self.parts.append(_attributes_only(self.ws.page_margins))
+
+    def write_page(self) -> None:
+        if self.ws.page_setup:
+            self.parts.append(_attributes_only(self.ws.page_setup))
+
     def write_merged_cells(self) -> None:
         merged = [f'<mergeCell ref="{ref}"/>' for ref in self.ws.merged_cells]
         if merged:
@@ -240,6 +257,17 @@ class _SheetWriter(WorksheetWriter):
         return b"".join(self.parts)
 
 
+def _attributes_only(element: Serialisable) -> bytes:
+    """An element that is a tag and its attributes (a sheet's format, print options, margins,
+    page setup): serialised once per distinct set of attributes, most the same on every sheet."""
+    if element.__elements__ or element.__nested__:
+        return tostring(element.to_tree())
+    key = (type(element), tuple(element))
+    xml = _ATTRIBUTES_ONLY.get(key)
+    return xml if xml is not None else _ATTRIBUTES_ONLY.keep(key, tostring(element.to_tree()))
+
+
+_ATTRIBUTES_ONLY = Memo(256)
 _HEADERS_AND_FOOTERS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
 _DRAWINGS = Memo(256)  # charts' places → a drawing's XML and relationships
 
