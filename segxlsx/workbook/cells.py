@@ -3,10 +3,10 @@
 openpyxl makes a `Cell` object per cell, styles it through descriptors that look each font and
 fill up in the workbook's tables, and writes it element by element through lxml: most of the
 time a workbook took. Our sheets write every cell through `styles.put_*`, which record here the
-cell's look (one object per look in the process) and its content as XML, its
-formula's cached value included. `sheet_data` writes a sheet's `<sheetData>` from those records
-in the very bytes openpyxl writes for the same cells; the rest of the sheet (columns, merges,
-conditional formats, printing) is still openpyxl's.
+cell's look (one `Look` object per look in the process) and its content as XML, a formula's
+cached value included; rows' heights and columns' widths likewise. `sheet_data` and `columns`
+write them in the very bytes openpyxl writes for the same cells and sizes; the rest of the
+sheet (merges, conditional formats, printing) is still openpyxl's objects.
 """
 
 from __future__ import annotations
@@ -82,9 +82,9 @@ def put_value(sheet: Worksheet, row: int, column: int, look: Look, value: Number
         cells_of(sheet)[row, column] = (look, ' t="b"', f"<v>{int(value)}</v>")
     elif isinstance(value, date):
         day = to_excel(value if isinstance(value, datetime) else datetime(value.year, value.month, value.day))
-        cells_of(sheet)[row, column] = (look, ' t="n"', f"<v>{_as_openpyxl_writes(day)}</v>")
+        cells_of(sheet)[row, column] = (look, ' t="n"', f"<v>{openpyxl_number(day)}</v>")
     else:
-        cells_of(sheet)[row, column] = (look, ' t="n"', f"<v>{_as_openpyxl_writes(value)}</v>")
+        cells_of(sheet)[row, column] = (look, ' t="n"', f"<v>{openpyxl_number(value)}</v>")
 
 
 def put_formula(sheet: Worksheet, row: int, column: int, look: Look, formula: str, shows: Cached) -> None:
@@ -97,8 +97,9 @@ def put_formula(sheet: Worksheet, row: int, column: int, look: Look, formula: st
     cells_of(sheet)[row, column] = (look, kind, f"<f>{xml_text(formula[1:])}</f><v>{value}</v>")
 
 
-def _as_openpyxl_writes(value: Decimal | int | float) -> str:
-    """A value typed into a cell, as openpyxl writes it: through a double, 16 significant digits."""
+def openpyxl_number(value: Decimal | int | float) -> str:
+    """A number as openpyxl writes a cell's value, a size or a chart's cached point: through a
+    double, to 16 significant digits."""
     return "%.16g" % value  # noqa: UP031 (a Decimal's own format would not go through the double)
 
 
@@ -150,7 +151,7 @@ def sheet_data(sheet: Worksheet, numbers: Mapping[Look, str]) -> str:
         return "<sheetData/>"
     parts = ["<sheetData>"]
     for row, cells in sorted(by_row.items()):
-        height = f' ht="{_as_openpyxl_writes(heights[row])}" customHeight="1"' if row in heights else ""
+        height = f' ht="{openpyxl_number(heights[row])}" customHeight="1"' if row in heights else ""
         parts.append(f'<row r="{row}"{height}>')
         for column, (look, kind, content) in cells:
             parts.append(f'<c r="{_letter(column)}{row}"{numbers[look]}{kind}>{content}</c>')
@@ -164,10 +165,11 @@ def columns(sheet: Worksheet) -> str:
     widths = _recorded(sheet).widths
     if not widths:
         return ""
-    return "<cols>%s</cols>" % "".join(  # noqa: UP031
-        f'<col width="{_as_openpyxl_writes(widths[column])}" customWidth="1" min="{column}" max="{column}"/>'
+    each = "".join(
+        f'<col width="{openpyxl_number(widths[column])}" customWidth="1" min="{column}" max="{column}"/>'
         for column in sorted(widths)
     )
+    return f"<cols>{each}</cols>"
 
 
 @lru_cache(maxsize=256)

@@ -23,7 +23,7 @@ from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphPrope
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
-from .cells import number_text
+from .cells import number_text, openpyxl_number
 from .memo import Memo
 from .styles import quoted_prefix
 from .text import xml_text
@@ -98,8 +98,7 @@ def _slot_values(shown: Shown) -> list[bytes]:
 
 
 def _number_xml(value: Decimal) -> bytes:
-    # openpyxl reads a cached number as a float and writes 16 significant digits
-    return b"%.16g" % float(number_text(value))
+    return openpyxl_number(value).encode()
 
 
 def _template(chart: ChartBase, shown: Shown) -> tuple[list[bytes], list[int], float, float] | None:
