@@ -385,12 +385,12 @@ def test_sheets_are_written_in_the_bytes_openpyxls_own_writer_gives(tmp_path):
     from openpyxl.worksheet._writer import WorksheetWriter
 
     from segxlsx.workbook import _SheetWriter, cells
-    from segxlsx.workbook.stylesheet import put_in_canonical_order
+    from segxlsx.workbook.stylesheet import style_table
 
     wording = load_wording()
     for name, (guide, case) in CASES.items():
         workbook = render_offer(case, guide, RATES, wording)[0]
-        numbers = put_in_canonical_order(workbook, cells.looks_used(workbook.worksheets)).numbers
+        numbers = style_table(workbook, cells.looks_used(workbook.worksheets)).numbers
         for sheet in workbook.worksheets:
             sheet._drawing = SpreadsheetDrawing()
             sheet._drawing.charts = sheet._charts

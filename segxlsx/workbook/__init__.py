@@ -50,7 +50,7 @@ from .offer import write_offer
 from .rates import write_rates
 from .scripts import write_scripts
 from .styles import Printing, label_pages, new_workbook
-from .stylesheet import StyleTable, put_in_canonical_order
+from .stylesheet import StyleTable, style_table
 from .years import write_years
 
 SHEETS = ("Offer", "Bands", "Scripts", "Rates", "Years", "Compare")
@@ -235,7 +235,7 @@ class _SheetWriter(WorksheetWriter):
             self.parts.append(f'<mergeCells count="{len(merged)}">{"".join(merged)}</mergeCells>'.encode())
 
     def write_formatting(self) -> None:
-        for formatting in self.ws.conditional_formatting:  # styles numbered already: put_in_canonical_order
+        for formatting in self.ws.conditional_formatting:  # styles numbered already: style_table
             self.send(formatting.to_tree())
 
     def write_header(self) -> None:
@@ -285,11 +285,7 @@ def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
     workbook.properties.modified = moment
     # A write-only sheet's cells were numbered as they went out: its styles stay in that order
     # (the same rows give the same order), and its style table is built for it alone.
-    styles = (
-        None
-        if workbook.write_only
-        else put_in_canonical_order(workbook, cells.looks_used(workbook.worksheets))
-    )
+    styles = None if workbook.write_only else style_table(workbook, cells.looks_used(workbook.worksheets))
     out = io.BytesIO()
     archive = _FixedTimeZip(out, "w", zipfile.ZIP_DEFLATED, True)
     _InMemoryWriter(workbook, archive, styles).save()

@@ -2,7 +2,7 @@
 
 openpyxl numbers fonts, fills, borders, number formats and cell formats in the order cells
 first use them, so the same looks could be numbered differently by two offers whose sheets
-happen to use them in another order. `put_in_canonical_order` numbers them in an order that
+happen to use them in another order. `style_table` numbers them in an order that
 depends only on which looks the workbook uses: sorted by what each one is. Then every offer
 that uses the same looks (most offers of a guide in one currency) has the same `styles.xml`,
 and it, with each look's number, is worked out once per process.
@@ -79,7 +79,7 @@ class StyleTable:
 _TABLES = Memo(64)  # the looks a workbook uses → its style table
 
 
-def put_in_canonical_order(workbook: Workbook, looks: Iterable[Look]) -> StyleTable:
+def style_table(workbook: Workbook, looks: Iterable[Look]) -> StyleTable:
     """The style table of a workbook whose cells use `looks`, in canonical order.
 
     Worked out once per distinct set of looks (and conditional formats' styles); a workbook
