@@ -103,10 +103,27 @@ def load_offers(
     A bad offer or file is reported in `failures` and the rest load; a path that does not exist,
     or no offer file at all, raises `SegxlsxError` (nothing could run).
     """
-    loaded = LoadedOffers()
+    return _collected(iter_offers(paths, guides, max_bytes))
+
+
+def iter_offers(
+    paths: Iterable[str | Path], guides: Mapping[str, Guide], max_bytes: int = MAX_FILE_BYTES
+) -> Iterator[Offer | OfferError]:
+    """Each offer of `load_offers`, or the error that stands for it, one at a time in input order.
+
+    A build of 50,000 offers reads them this way, twice (to plan, then to build), rather than
+    holding them all: the same files give the same offers, in the same order, each time.
+    """
     for path in offer_files(paths):
-        loaded += read_offer_file(path, guides, max_bytes)
-    return loaded
+        yield from offer_file_items(path, guides, max_bytes)
+
+
+def _collected(items: Iterable[Offer | OfferError]) -> LoadedOffers:
+    offers: list[Offer] = []
+    failures: list[OfferError] = []
+    for item in items:
+        (failures if isinstance(item, OfferError) else offers).append(item)  # type: ignore[arg-type]
+    return LoadedOffers(tuple(offers), tuple(failures))
 
 
 def offer_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -140,24 +157,32 @@ def read_offer_file(
     path: str | Path, guides: Mapping[str, Guide], max_bytes: int = MAX_FILE_BYTES
 ) -> LoadedOffers:
     """Load every offer in one file; a file that cannot be read at all is one failure."""
+    return _collected(offer_file_items(path, guides, max_bytes))
+
+
+def offer_file_items(
+    path: str | Path, guides: Mapping[str, Guide], max_bytes: int = MAX_FILE_BYTES
+) -> Iterator[Offer | OfferError]:
+    """Each offer in one file, or the error that stands for it, as its rows are read."""
     path = Path(path)
     file = display_path(path)
-    try:
-        with located(OfferError, file=file):
-            records = _read_records(path, max_bytes)
-    except OfferError as error:
-        return LoadedOffers(failures=(error,))
-    offers: list[Offer] = []
-    failures: list[OfferError] = []
-    for record in records:
+    records = _read_records(path, max_bytes)
+    while True:
+        try:
+            with located(OfferError, file=file):
+                record = next(records, None)
+        except OfferError as error:  # the file cannot be read at all: one failure, and no offers
+            yield error
+            return
+        if record is None:
+            return
         if record.problem:
-            failures.append(_as_offer_error(record.problem.at(file=file)))
+            yield _as_offer_error(record.problem.at(file=file))
             continue
         try:
-            offers.append(offer_from_fields(record.fields, guides, replace(record.source, file=file)))
+            yield offer_from_fields(record.fields, guides, replace(record.source, file=file))
         except OfferError as error:
-            failures.append(error)
-    return LoadedOffers(tuple(offers), tuple(failures))
+            yield error
 
 
 def offer_from_fields(fields: Any, guides: Mapping[str, Guide], source: Location | None = None) -> Offer:
@@ -533,14 +558,16 @@ class _Record:
     problem: OfferError | None = None
 
 
-def _read_records(path: Path, max_bytes: int) -> list[_Record]:
+def _read_records(path: Path, max_bytes: int) -> Iterator[_Record]:
+    """The file's records as they are read; what makes the whole file unreadable is raised."""
     suffix = path.suffix.lower()
     if suffix not in OFFER_SUFFIXES:
         raise InvalidValue(
             f"expected an offer file ending in {', '.join(OFFER_SUFFIXES)}, not {suffix or 'no suffix'!r}"
         )
     if suffix == ".xlsx":
-        return _xlsx_records(read_bytes(check_file_name(path), max_bytes))
+        yield from _xlsx_records(read_bytes(check_file_name(path), max_bytes))
+        return
     try:
         text = read_text(check_file_name(path), max_bytes)
     except InvalidValue as error:
@@ -551,37 +578,42 @@ def _read_records(path: Path, max_bytes: int) -> list[_Record]:
     if not text.strip():
         raise InvalidValue("the file is empty; expected one offer or a list of them")
     if suffix == ".csv":
-        return _csv_records(text)
-    return _document_records(load_json(text) if suffix == ".json" else load_yaml(text))
+        records = _csv_records(text)
+        del text  # the rows hold it, split: not twice
+        yield from records
+        return
+    yield from _document_records(load_json(text) if suffix == ".json" else load_yaml(text))
 
 
-def _document_records(data: Any) -> list[_Record]:
+def _document_records(data: Any) -> Iterator[_Record]:
     """A YAML/JSON document: one offer (a mapping) or a list of them, numbered from 1."""
     if isinstance(data, list):
         if not data:
             raise InvalidValue("the file holds an empty list; expected at least one offer")
-        return [_Record(Location(index=number), item) for number, item in enumerate(data, start=1)]
+        return (_Record(Location(index=number), item) for number, item in enumerate(data, start=1))
     if isinstance(data, dict):
-        return [_Record(Location(), data)]
+        return iter([_Record(Location(), data)])
     if data is None:
         raise InvalidValue("the file holds no offer (only comments?)")
     raise InvalidValue(f"expected an offer (a mapping of fields) or a list of offers, got {_kind(data)}")
 
 
-def _csv_records(text: str) -> list[_Record]:
+def _csv_records(text: str) -> Iterator[_Record]:
     """One offer per row under a header row; rows are numbered from 1 below the header.
 
     Excel set to a European locale saves CSV with semicolons, so a header with more semicolons
     than commas is read that way. A row the csv module cannot read (a stray quote) is one
     problem, named by the line its record starts on, and reading goes on from the next line:
     an unclosed quote would otherwise swallow every row after it. So every row is either an
-    offer or a problem.
+    offer or a problem. Rows are given as they are read (a generator).
     """
     first_line = text.lstrip("\ufeff").partition("\n")[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    size = len(text)
     lines = io.StringIO(text, newline="").readlines()  # split where csv itself would
-    records: list[_Record] = []
-    with _cells_up_to(len(text)):
+    del text  # held by the lines now
+    any_rows = False
+    with _cells_up_to(size):
         source = _Lines(lines)
         reader = csv.reader(source, delimiter=delimiter, strict=True)
         header = _csv_header(reader)
@@ -593,7 +625,8 @@ def _csv_records(text: str) -> list[_Record]:
             except csv.Error as error:
                 row += 1
                 problem = OfferError(_csv_problem(error), line=start + 1, row=row)
-                records.append(_Record(Location(row=row), problem=problem))
+                any_rows = True
+                yield _Record(Location(row=row), problem=problem)
                 # The record may have run on over many lines (or to the end, for an unclosed
                 # quote); those lines hold the next rows, so read again from the one after its start.
                 source = _Lines(lines, start + 1)
@@ -603,10 +636,10 @@ def _csv_records(text: str) -> list[_Record]:
                 break
             row += 1
             if any(cell.strip() for cell in cells):  # blank lines are skipped but still counted
-                records.append(_csv_record(header, cells, Location(row=row)))
-    if not records:
+                any_rows = True
+                yield _csv_record(header, cells, Location(row=row))
+    if not any_rows:
         raise InvalidValue("the file has a header row but no offers below it", line=1)
-    return records
 
 
 class _Lines:
@@ -691,7 +724,7 @@ def _csv_record(header: list[str], cells: list[Any], source: Location) -> _Recor
 OFFERS_SHEET = "Offers"
 
 
-def _xlsx_records(data: bytes) -> list[_Record]:
+def _xlsx_records(data: bytes) -> Iterator[_Record]:
     """The offers table of an .xlsx file: one offer per row under a header row, as in a CSV.
 
     Cells are read as values (a formula as the value last saved with it); each row then goes
@@ -700,14 +733,14 @@ def _xlsx_records(data: bytes) -> list[_Record]:
     sheet_name, rows = _xlsx_rows(data)
     header_cells = next(rows, None) or ()
     header = _checked_header([_header_text(cell) for cell in header_cells], sheet=sheet_name, row=1)
-    records: list[_Record] = []
+    any_rows = False
     for number, cells in enumerate(rows, start=2):
         values = [_xlsx_value(cell) for cell in cells]
         if any(not _blank(value) for value in values):
-            records.append(_csv_record(header, values, Location(sheet=sheet_name, row=number)))
-    if not records:
+            any_rows = True
+            yield _csv_record(header, values, Location(sheet=sheet_name, row=number))
+    if not any_rows:
         raise InvalidValue("the sheet has a header row but no offers below it", sheet=sheet_name)
-    return records
 
 
 def _xlsx_rows(data: bytes) -> tuple[str, Iterator[tuple[Any, ...]]]:
