@@ -9,10 +9,12 @@ be compared and sorted. A title block says what the table is made from.
 from __future__ import annotations
 
 import warnings
-from collections import Counter
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
+from typing import IO, TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -23,6 +25,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from ..errors import RatesError, SegxlsxError
 from ..rates import RateTable
+from . import _FixedTimeZip, _InMemoryWriter
 from .styles import (
     LINK,
     PERCENT,
@@ -83,6 +86,9 @@ TEXT_ATTRIBUTES = {
     "edits",
     "file",
 }
+if TYPE_CHECKING:
+    from ..ledger import Tally
+
 HEADER_ROW = 6  # below the title block
 FIRST_ROW = HEADER_ROW + 1
 
@@ -135,12 +141,21 @@ class _Streamed:
         self.cells, self.row = {}, self.row + 1
 
 
-def render_summary(rows: list, failures: list[SegxlsxError], heading: SummaryHeading) -> Workbook:
+def render_summary(
+    rows: Iterable, failures: list[SegxlsxError], heading: SummaryHeading, tally: Tally | None = None
+) -> Workbook:
     """`rows` are `batch.SummaryRow`s, this build's offers in input order, then the rest.
 
     Written in openpyxl's write-only mode (see `_Streamed`): everything that is not a cell
-    (widths, the table, colours, frozen panes, printing) is set before the rows go out.
+    (widths, the table, colours, frozen panes, printing) is set before the rows go out, from
+    `tally` (`ledger.Tally`, which counts them); so `rows` can be a stream, read once. Without a
+    tally, the rows are counted first. Save it with `save_summary`.
     """
+    if tally is None:
+        from ..ledger import Tally
+
+        rows = list(rows)
+        tally = Tally.of(rows)
     workbook = new_workbook("Offer reviews")
     workbook.remove(workbook.active)
     # new_workbook's fonts and properties, in write-only mode: openpyxl has no public switch.
@@ -148,8 +163,8 @@ def render_summary(rows: list, failures: list[SegxlsxError], heading: SummaryHea
     sheet = workbook.create_sheet("Summary")
     headers = [header.format(report=heading.report_currency) for header, *_ in COLUMNS]
     sheet.row_dimensions[HEADER_ROW].height = 40  # three lines of a narrow header
-    last = FIRST_ROW + len(rows) - 1
-    if rows:  # an Excel table needs at least one data row; it brings the autofilter
+    last = FIRST_ROW + tally.rows - 1
+    if tally.rows:  # an Excel table needs at least one data row; it brings the autofilter
         ref = f"A{HEADER_ROW}:{_letter(len(COLUMNS))}{last}"
         table = Table(displayName="Offers", ref=ref, autoFilter=AutoFilter(ref=ref))
         # Named here: openpyxl would read them from the header cells, which write-only mode lets go.
@@ -166,7 +181,7 @@ def render_summary(rows: list, failures: list[SegxlsxError], heading: SummaryHea
     widths(sheet, {_letter(i): width for i, (*_, width) in enumerate(COLUMNS, start=1)})
     print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     cells = _Streamed(sheet)
-    _title_block(cells, rows, heading)
+    _title_block(cells, tally, heading)
     header_row(cells, HEADER_ROW, headers)  # type: ignore[arg-type]
     for number, row in enumerate(rows, start=FIRST_ROW):
         _row(cells, number, row, heading)
@@ -177,7 +192,7 @@ def render_summary(rows: list, failures: list[SegxlsxError], heading: SummaryHea
     return workbook
 
 
-def _title_block(sheet, rows: list, heading: SummaryHeading) -> None:  # type: ignore[no-untyped-def]
+def _title_block(sheet, tally: Tally, heading: SummaryHeading) -> None:  # type: ignore[no-untyped-def]
     rates = heading.rates
     # The folder's own name stays out: the same inputs built elsewhere give the same bytes.
     put_text(sheet, "A1", "Offer reviews", TITLE)
@@ -189,15 +204,13 @@ def _title_block(sheet, rows: list, heading: SummaryHeading) -> None:  # type: i
         f"{heading.report_currency} at these rates",
         SUBTITLE,
     )
-    put_text(sheet, "A4", _counts(rows, heading.failures), SUBTITLE)
+    put_text(sheet, "A4", _counts(tally, heading.failures), SUBTITLE)
 
 
-def _counts(rows: Iterable, failures: int) -> str:
+def _counts(tally: Tally, failures: int) -> str:
     """ "7 workbooks: 1 written, 5 unchanged, 1 kept; 2 offers failed"."""
-    rows = list(rows)
-    actions = Counter(row.action for row in rows)
-    parts = ", ".join(f"{count} {action}" for action, count in actions.items())
-    text = f"{len(rows)} workbook{'s' if len(rows) != 1 else ''}" + (f": {parts}" if parts else "")
+    parts = ", ".join(f"{count} {action}" for action, count in tally.actions.items())
+    text = f"{tally.rows} workbook{'s' if tally.rows != 1 else ''}" + (f": {parts}" if parts else "")
     return text + (
         f"; {failures} offer{'s' if failures != 1 else ''} failed (see Errors)" if failures else ""
     )
@@ -269,3 +282,14 @@ def _letter(column: int) -> str:
 
 def _column_of(attribute: str) -> int:
     return next(i for i, (_, name, *_) in enumerate(COLUMNS, start=1) if name == attribute)
+
+
+def save_summary(workbook: Workbook, stamp: date, file: IO[bytes]) -> None:
+    """Write the summary's .xlsx to `file`, identical for identical content, as `workbook_bytes`
+    would give it, but never whole in memory: the sheet's XML goes from openpyxl's temporary
+    file into the zip a chunk at a time (50,000 rows are ~50 MB of XML)."""
+    moment = datetime(stamp.year, stamp.month, stamp.day)  # as `workbook_bytes`: the rates' day
+    workbook.properties.created = moment
+    workbook.properties.modified = moment
+    archive = _FixedTimeZip(file, "w", zipfile.ZIP_DEFLATED, True)
+    _InMemoryWriter(workbook, archive, None).save()  # a write-only workbook's styles stay in their order
