@@ -9,8 +9,10 @@ be compared and sorted. A title block says what the table is made from.
 from __future__ import annotations
 
 import warnings
+import json
+import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,9 +21,13 @@ from typing import IO, TYPE_CHECKING
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.packaging.relationship import Relationship, RelationshipList
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+from openpyxl.xml.functions import tostring
 
 from ..errors import RatesError, SegxlsxError
 from ..rates import RateTable
@@ -115,6 +121,10 @@ class _Streamed:
         self.sheet = sheet
         self.row = 1  # the row being filled
         self.cells: dict[int, WriteOnlyCell] = {}
+        self.links = _Links()
+        # What openpyxl would make at the first row, with a writer that takes links from `links`.
+        sheet._writer = _LinkingWriter(sheet, self.links)
+        sheet._writer.write_top()
 
     @property
     def title(self) -> str:
@@ -130,6 +140,12 @@ class _Streamed:
         if value is not None:
             self.cells[column].value = value
         return self.cells[column]
+
+    def link(self, row: int, column: int, target: str) -> WriteOnlyCell:
+        """The cell, linked to `target` (its value is the text shown)."""
+        cell = self.cell(row, column)
+        self.links.add(f"{_letter(column)}{row}", target)
+        return cell
 
     def close(self) -> None:
         if self.cells:
@@ -232,8 +248,7 @@ def _row(sheet, number: int, row, heading: SummaryHeading) -> None:  # type: ign
             put_text(sheet, ref, value or "")
         elif value is not None:  # a figure that cannot be known stays empty, never a guess
             put(sheet, ref, value, number_format)
-    link = sheet.cell(row=number, column=len(COLUMNS))
-    link.hyperlink = row.file  # relative: the summary sits beside the workbooks
+    link = sheet.link(number, len(COLUMNS), row.file)  # relative: the summary sits beside the workbooks
     look(link, font=LINK)  # the typeface of the rest; Excel's "Hyperlink" style names Calibri
 
 
@@ -291,5 +306,87 @@ def save_summary(workbook: Workbook, stamp: date, file: IO[bytes]) -> None:
     moment = datetime(stamp.year, stamp.month, stamp.day)  # as `workbook_bytes`: the rates' day
     workbook.properties.created = moment
     workbook.properties.modified = moment
-    archive = _FixedTimeZip(file, "w", zipfile.ZIP_DEFLATED, True)
+    links = {
+        f"xl/worksheets/_rels/sheet{number}.xml.rels": sheet._writer.links  # openpyxl's part names
+        for number, sheet in enumerate(workbook.worksheets, start=1)
+        if isinstance(sheet._writer, _LinkingWriter) and sheet._writer.links.count
+    }
+    archive = _LinkedZip(file, links)
     _InMemoryWriter(workbook, archive, None).save()  # a write-only workbook's styles stay in their order
+
+
+class _Links:
+    """A sheet's hyperlinks, (cell, target) in a temporary file until the sheet's end.
+
+    openpyxl keeps every hyperlink of a sheet, and a relationship for each, as objects until the
+    file is saved: ~2 KiB a row, 100 MB for 50,000 rows. These are written from this file
+    instead, one at a time, as the very bytes openpyxl would write (`_LinkingWriter`, `_LinkedZip`).
+    """
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()
+        self.count = 0
+
+    def add(self, ref: str, target: str) -> None:
+        self.file.write(json.dumps([ref, target]).encode() + b"\n")
+        self.count += 1
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        self.file.seek(0)
+        for line in self.file:
+            ref, target = json.loads(line)
+            yield ref, target
+
+
+class _LinkingWriter(WorksheetWriter):
+    """openpyxl's sheet writer, with the sheet's hyperlinks from `_Links`: `<hyperlink>` elements
+    numbered rId1…rIdN, and the sheet's other relationships (its table's) numbered after them."""
+
+    def __init__(self, sheet, links: _Links) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(sheet)
+        self.links = links
+
+    def write_hyperlinks(self) -> None:
+        if not self.links.count:
+            return
+        xf = self.xf.send(True)  # the XML stream itself, as openpyxl's own rows are written
+        with xf.element("hyperlinks"):
+            for number, (ref, _) in enumerate(self.links, start=1):
+                xf.write(Hyperlink(ref=ref, id=f"rId{number}").to_tree())
+        self.xf.send(None)
+        self._rels = _RelationshipsAfter(self.links.count)
+
+
+class _RelationshipsAfter(RelationshipList):
+    """A sheet's relationships numbered after its `before` hyperlinks' (which `_LinkedZip` writes)."""
+
+    def __init__(self, before: int) -> None:
+        super().__init__()
+        self.before = before
+
+    def append(self, value: Relationship) -> None:
+        if not value.Id:
+            value.Id = f"rId{self.before + len(self) + 1}"
+        super().append(value)
+
+
+class _LinkedZip(_FixedTimeZip):
+    """The zip, with each linked sheet's hyperlink relationships written first in its `.rels`
+    part, one at a time, from its `_Links`."""
+
+    def __init__(self, file: IO[bytes], links: dict[str, _Links]) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, True)
+        self.links = links
+
+    def writestr(self, name, data, compress_type=None, compresslevel=None):  # type: ignore[no-untyped-def]
+        links = self.links.get(name) if isinstance(name, str) else None
+        if links is None:
+            return super().writestr(name, data, compress_type, compresslevel)
+        opening, _, rest = (data.encode() if isinstance(data, str) else data).partition(b">")
+        with self.open(name, "w") as part:
+            part.write(opening + b">")  # <Relationships xmlns="…">
+            for number, (_, target) in enumerate(links, start=1):
+                link = Relationship(type="hyperlink", TargetMode="External", Target=target, Id=f"rId{number}")
+                part.write(tostring(link.to_tree()))
+            part.write(rest)
+        return None
