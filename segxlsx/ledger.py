@@ -38,6 +38,7 @@ CREATE TABLE row (
     file TEXT, currency TEXT, action TEXT, changed TEXT, json TEXT
 );
 CREATE INDEX row_file ON row (file);
+CREATE INDEX row_order ON row (unknown_place, place, folder, name, seq);  -- read in order, never sorted in memory
 """
 
 

@@ -578,9 +578,7 @@ def _read_records(path: Path, max_bytes: int) -> Iterator[_Record]:
     if not text.strip():
         raise InvalidValue("the file is empty; expected one offer or a list of them")
     if suffix == ".csv":
-        records = _csv_records(text)
-        del text  # the rows hold it, split: not twice
-        yield from records
+        yield from _csv_records(text)
         return
     yield from _document_records(load_json(text) if suffix == ".json" else load_yaml(text))
 
@@ -609,17 +607,14 @@ def _csv_records(text: str) -> Iterator[_Record]:
     """
     first_line = text.lstrip("\ufeff").partition("\n")[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    size = len(text)
-    lines = io.StringIO(text, newline="").readlines()  # split where csv itself would
-    del text  # held by the lines now
     any_rows = False
-    with _cells_up_to(size):
-        source = _Lines(lines)
+    with _cells_up_to(len(text)):
+        source = _Lines(text)
         reader = csv.reader(source, delimiter=delimiter, strict=True)
         header = _csv_header(reader)
         row = 0
         while True:
-            start = source.taken  # lines before this record
+            start, start_at = source.taken, source.position  # lines before this record, and where it starts
             try:
                 cells = next(reader, None)
             except csv.Error as error:
@@ -629,7 +624,8 @@ def _csv_records(text: str) -> Iterator[_Record]:
                 yield _Record(Location(row=row), problem=problem)
                 # The record may have run on over many lines (or to the end, for an unclosed
                 # quote); those lines hold the next rows, so read again from the one after its start.
-                source = _Lines(lines, start + 1)
+                source = _Lines(text, start_at, start)
+                next(source)
                 reader = csv.reader(source, delimiter=delimiter, strict=True)
                 continue
             if cells is None:
@@ -643,20 +639,31 @@ def _csv_records(text: str) -> Iterator[_Record]:
 
 
 class _Lines:
-    """A file's lines for `csv.reader`, counting how many it has taken."""
+    """A file's lines for `csv.reader`, split where csv itself would (as `newline=""` does),
+    counting how many it has taken.
 
-    def __init__(self, lines: list[str], start: int = 0) -> None:
-        self.lines = lines
-        self.taken = start
+    Cut from the text one at a time: a list of a 5 MB file's lines, or a StringIO of it (four
+    bytes a character), would hold several times the file.
+    """
+
+    _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+
+    def __init__(self, text: str, position: int = 0, taken: int = 0) -> None:
+        self.text = text
+        self.position = position  # where the next line starts
+        self.taken = taken
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
-        if self.taken >= len(self.lines):
+        if self.position >= len(self.text):
             raise StopIteration
+        line = self._LINE.match(self.text, self.position)
+        assert line is not None  # the pattern matches at any position
+        self.position = line.end()
         self.taken += 1
-        return self.lines[self.taken - 1]
+        return line[0]
 
 
 @contextmanager

@@ -179,3 +179,53 @@ def test_a_shard_clears_only_its_own_dead_temporaries(tmp_path):
     assert theirs.exists() and not mine.exists()  # shard 2 may still be writing it
     build([OFFERS], GUIDES, out, today=MONDAY, shard="2/2")
     assert not theirs.exists()
+
+
+# -- flat memory: what a build of 50,000 offers holds at once --------------------------------------
+
+
+def test_a_manifest_in_an_earlier_builds_format_is_read_and_rewritten_a_line_per_file(built):
+    """A folder an older segxlsx wrote (`indent=2`) keeps working: unchanged offers are skipped."""
+    (built / MANIFEST).write_text(json.dumps(manifest(built), indent=2), encoding="utf-8")
+    report = build([OFFERS], GUIDES, built, today=MONDAY)
+    assert report.skipped == OFFER_COUNT and not report.kept
+    lines = (built / MANIFEST).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == '{"version": 2, "files": {' and len(lines) == OFFER_COUNT + 1 + 2  # and the summary
+
+
+def test_a_damaged_line_in_the_manifest_protects_nothing(built):
+    text = (built / MANIFEST).read_text(encoding="utf-8")
+    (built / MANIFEST).write_text(text.replace('"sha256": "', '"sha256": ', 1), encoding="utf-8")
+    report = build([OFFERS], GUIDES, built, today=MONDAY)
+    assert len(report.kept) == OFFER_COUNT  # every workbook there now counts as made by hand
+
+
+def _double(number: int) -> int:
+    return number * 2
+
+
+def _nothing(*args: object) -> None:
+    pass
+
+
+def test_jobs_are_read_only_as_the_workers_need_them_and_results_come_in_order():
+    from segxlsx.workers import run_jobs
+
+    read, seen = [], []
+
+    def jobs():
+        for number in range(2000):
+            read.append(number)
+            yield number
+
+    def on_result(job: int, result: int) -> bool:
+        seen.append((job, result, len(read)))
+        return True
+
+    # Multiples of 3 need no worker: their result is known, and still comes in its place.
+    known = lambda job: -job if job % 3 == 0 else None  # noqa: E731
+    run_jobs(_double, jobs(), 2, _nothing, (), on_result, known=known, to_build=1333)
+    assert [(job, result) for job, result, _ in seen] == [
+        (n, -n if n % 3 == 0 else n * 2) for n in range(2000)
+    ]
+    assert seen[0][2] < 500  # the first result came before the generator was read far

@@ -8,9 +8,9 @@ be compared and sorted. A title block says what the table is made from.
 
 from __future__ import annotations
 
-import warnings
 import json
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
