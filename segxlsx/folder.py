@@ -183,6 +183,7 @@ class Manifest:
             """
             PRAGMA journal_mode = OFF;  -- a scratch copy: the manifest file and journal are what last
             PRAGMA synchronous = OFF;
+            PRAGMA cache_size = -1024;  -- KiB of pages in memory: the rest is in the file
             CREATE TABLE entry (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
             CREATE INDEX entry_owner ON entry (source, candidate, occurrence);
             """
@@ -239,19 +240,20 @@ class Manifest:
         return _entry_from_json(json.loads(found[0])) if found else None
 
     def put(self, name: str, entry: Entry) -> None:
-        owner = entry.owner or Owner("", "", 0)
+        owner = (
+            (entry.owner.source, entry.owner.candidate, entry.owner.occurrence)
+            if entry.owner
+            else (None,) * 3
+        )
         self._db.execute(
             "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?)",
-            (name, owner.source, owner.candidate, owner.occurrence, json.dumps(_entry_as_json(entry))),
+            (name, *owner, json.dumps(_entry_as_json(entry))),
         )
 
     def items(self) -> Iterator[tuple[str, Entry]]:
         """Every entry, by file name (code point order, as Python sorts: SQLite compares UTF-8)."""
         for name, text in self._db.execute("SELECT name, json FROM entry ORDER BY name"):
             yield name, _entry_from_json(json.loads(text))
-
-    def __len__(self) -> int:
-        return self._db.execute("SELECT count(*) FROM entry").fetchone()[0]
 
     def name_of(self, owner: Owner) -> str | None:
         """The file name this manifest gives the offer `owner`, if any."""

@@ -26,6 +26,7 @@ from .folder import Found, Owner
 _SCHEMA = """
 PRAGMA journal_mode = OFF;  -- scratch: a build that dies starts again from the manifest
 PRAGMA synchronous = OFF;
+PRAGMA cache_size = -1024;  -- KiB of pages in memory: the rest is in the file
 CREATE TABLE plan (
     number INTEGER PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, name TEXT,
     member INTEGER, state TEXT, sha256 TEXT, problem TEXT, inode INTEGER, size INTEGER,
