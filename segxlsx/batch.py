@@ -20,7 +20,9 @@ callback and returns a `BuildReport`. Safety rules, each for a reason:
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -259,6 +261,8 @@ def build(
             report.stopped_early = fail_fast and bool(report.failures)
         except Interrupted:
             pass  # stopped before the output folder was touched: nothing to record
+        except sqlite3.Error as error:  # the plan and manifest live in the temporary folder
+            raise scratch_problem(error) from None
         report.interrupted = interrupts.received
     return report
 
@@ -312,6 +316,18 @@ def _build_into(report: BuildReport, run: Run, interrupts: Interrupts) -> None:
         with interrupts.finishing():
             report.failures.sort(key=run.order)
             _finish(report, folder, ledger, run)
+
+
+def scratch_problem(error: sqlite3.Error) -> SegxlsxError:
+    """A build's working files (`Ledger`, the manifest's entries) could not be kept: say where.
+
+    What landed is in the folder's journal, so the next build carries on from it.
+    """
+    where = os.environ.get("SQLITE_TMPDIR") or os.environ.get("TMPDIR") or "/tmp"
+    return SegxlsxError(
+        f"cannot keep the build's working files in the temporary folder ({where}): {error}; "
+        "free some space there or set TMPDIR, and build again"
+    )
 
 
 def _known(job: Job) -> Outcome | SegxlsxError | None:

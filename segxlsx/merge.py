@@ -10,6 +10,7 @@ would. It is the last step of a job array, once every shard is done.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -22,6 +23,7 @@ from .batch import (
     edited_by_hand,
     is_workbook_name,
     most_paid_in,
+    scratch_problem,
     write_summary,
 )
 from .errors import SegxlsxError, display_path
@@ -69,6 +71,20 @@ def summarise(
     if report_currency:  # a code the rates lack would leave the column empty: say so now
         table.value_in(report_currency, table.base)
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return _merged(folders, target, guide_map, table, report_currency, force)
+    except sqlite3.Error as error:
+        raise scratch_problem(error) from None
+
+
+def _merged(
+    folders: list[Path],
+    target: Path,
+    guide_map: Mapping[str, Guide],
+    table: RateTable,
+    report_currency: str | None,
+    force: bool,
+) -> MergedSummary:
     with OutputFolder.locked(target.parent) as folder, Ledger() as ledger:
         for key, row in _rows(folders, target.parent, guide_map, table):
             ledger.add_row(row, key)
