@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from itertools import zip_longest
 from pathlib import Path
 
 from .errors import Location, OfferError, SegxlsxError, display_path
@@ -38,7 +37,7 @@ from .guides import load_guides
 from .ledger import Ledger, Step, Tally
 from .model import Guide, Offer
 from .names import slug_words
-from .offers import iter_offers, offer_files
+from .offers import iter_offers, offer_files, offer_loaders
 from .rates import RateTable, load_rates
 from .wording import Wording, load_wording
 from .workers import Interrupted, Interrupts, run_jobs
@@ -332,7 +331,7 @@ def scratch_problem(error: sqlite3.Error) -> SegxlsxError:
 
 def _known(job: Job) -> Outcome | SegxlsxError | None:
     """A job's result when it needs no worker: a skipped offer, or one that changed under the build."""
-    if job.offer is None:
+    if job.stale:
         return OfferError("the offer file changed while the build ran; build again to build this offer")
     if job.skip:
         return Outcome(job.name, UNCHANGED, job.found.sha256, None)
@@ -406,11 +405,10 @@ def _described(folder: OutputFolder, job: Job, outcome: Outcome, today: str) -> 
 
     A skipped offer's outcome has no row yet: the manifest's is its row.
     """
-    assert job.offer is not None
     if outcome.action == KEPT:  # the inputs are the hand edits, changed when the file last was
         inputs, day, built = None, _day_of(job.found.stamp) or today, None
     else:
-        inputs, day, built = offer_fingerprint(job.offer), today, job.built
+        inputs, day, built = job.inputs, today, job.built
     # Only a shard keeps what its build did: the merged summary, made later, has no run of its
     # own to tell. An unsharded folder's manifest stays what an uninterrupted build would leave.
     action = outcome.action if folder.shard else None
@@ -539,14 +537,16 @@ def is_workbook_name(name: str) -> bool:
 @dataclass(frozen=True)
 class Job:
     number: int  # the offer's place among those that loaded, from 0
-    offer: Offer | None  # None: the offer file changed since the build planned (see `_jobs`)
+    offer: Offer | None  # None when skipped (not read again), or `stale`
     owner: Owner
     name: str  # the workbook's file name in the output folder
     temporary: Path  # where the worker writes it; the build renames it into place
     found: Found  # what was at the workbook's place when the build looked
     force: bool
+    inputs: str = ""  # the offer's fields' fingerprint (offer_fingerprint)
     built: str = ""  # the offer's build fingerprint (input_fingerprints)
     skip: bool = False  # its fingerprint and file are as the manifest recorded them: not rendered
+    stale: bool = False  # the offer file changed since the build planned: not this offer any more
 
 
 def plan_offers(report: BuildReport, run: Run, folder: OutputFolder, ledger: Ledger) -> tuple[int, int]:
@@ -557,11 +557,11 @@ def plan_offers(report: BuildReport, run: Run, folder: OutputFolder, ledger: Led
     would. Returns how many offers this build (its shard) has, and how many of them it renders.
     """
     planned = to_build = number = 0
-    for item in iter_offers(run.inputs.offer_files, run.inputs.guides):
+    for record, item in enumerate(iter_offers(run.inputs.offer_files, run.inputs.guides)):
         if isinstance(item, OfferError):
             report.failures.append(item)
             continue
-        step = _step(number, item, folder, ledger, run)
+        step = _step(number, record, item, folder, ledger, run)
         ledger.plan(step)
         number += 1
         planned += step.member
@@ -569,15 +569,15 @@ def plan_offers(report: BuildReport, run: Run, folder: OutputFolder, ledger: Led
     return planned, to_build
 
 
-def _step(number: int, offer: Offer, folder: OutputFolder, ledger: Ledger, run: Run) -> Step:
+def _step(number: int, record: int, offer: Offer, folder: OutputFolder, ledger: Ledger, run: Run) -> Step:
     first = Owner.of(offer.source.file, offer.candidate)
     owner = replace(first, occurrence=ledger.occurrence(first.source, first.candidate))
     name = file_name(owner, folder, ledger)
     if run.shard is not None and not run.shard.holds(owner):
-        return Step(number, owner, name, False, Found("new"), "", False)
+        return Step(number, record, owner, name, False, Found("new"), "", "", False)
     found, built = folder.inspect(name), run.fingerprint(offer)
     skip = not run.force and _unchanged(folder, name, found, built)
-    return Step(number, owner, name, True, found, built, skip)
+    return Step(number, record, owner, name, True, found, offer_fingerprint(offer), built, skip)
 
 
 def file_name(owner: Owner, folder: OutputFolder, ledger: Ledger) -> str:
@@ -609,20 +609,22 @@ def _unchanged(folder: OutputFolder, name: str, found: Found, built: str) -> boo
 def _jobs(run: Run, folder: OutputFolder, ledger: Ledger) -> Iterator[Job]:
     """This build's offers read again, in input order, each made a job as its plan says.
 
-    An offer that is not what was planned (its file edited since) fails, and the next build
-    takes it as it is then.
+    A skipped offer is only counted past, not checked or built again. An offer that is not what
+    was planned (its file edited since) fails, and the next build takes it as it is then.
     """
-    offers = (
-        item for item in iter_offers(run.inputs.offer_files, run.inputs.guides) if isinstance(item, Offer)
-    )
-    for step, offer in zip_longest(ledger.steps(), offers):
-        if step is None:
-            return  # offers added since the plan: the next build has them
-        if step.member:
-            if offer is not None and not _same_owner(offer, step.owner):
-                offer = None
-            yield Job(step.number, offer, step.owner, step.name, folder.temporary(step.name),
-                      step.found, run.force, step.built, step.skip)  # fmt: skip
+    loaders = enumerate(offer_loaders(run.inputs.offer_files, run.inputs.guides))
+    for step in ledger.steps():
+        load = next((load for record, load in loaders if record == step.record), None)
+        if not step.member:
+            continue
+        job = Job(step.number, None, step.owner, step.name, folder.temporary(step.name), step.found,
+                  run.force, step.inputs, step.built, step.skip)  # fmt: skip
+        if step.skip:
+            yield job
+            continue
+        offer = load() if load else None
+        fresh = isinstance(offer, Offer) and _same_owner(offer, step.owner)
+        yield replace(job, offer=offer) if fresh else replace(job, stale=True)
 
 
 def _same_owner(offer: Offer, owner: Owner) -> bool:
@@ -644,6 +646,7 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
     """
     from .workbook import render_offer, workbook_bytes
 
+    assert job.offer is not None  # skipped and stale jobs never come here (`_known`)
     if job.found.state == "blocked":
         return OfferError(job.found.problem or f"cannot write {job.name}")
     guide = _context["guides"][job.offer.guide_id]

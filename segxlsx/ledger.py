@@ -28,9 +28,9 @@ PRAGMA journal_mode = OFF;  -- scratch: a build that dies starts again from the 
 PRAGMA synchronous = OFF;
 PRAGMA cache_size = -1024;  -- KiB of pages in memory: the rest is in the file
 CREATE TABLE plan (
-    number INTEGER PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, name TEXT,
-    member INTEGER, state TEXT, sha256 TEXT, problem TEXT, inode INTEGER, size INTEGER,
-    mtime INTEGER, built TEXT, skip INTEGER
+    number INTEGER PRIMARY KEY, record INTEGER, source TEXT, candidate TEXT, occurrence INTEGER,
+    name TEXT, member INTEGER, state TEXT, sha256 TEXT, problem TEXT, inode INTEGER, size INTEGER,
+    mtime INTEGER, inputs TEXT, built TEXT, skip INTEGER
 );
 CREATE INDEX plan_owner ON plan (source, candidate);
 CREATE INDEX plan_name ON plan (name);
@@ -48,10 +48,12 @@ class Step:
     """One offer's place in the plan."""
 
     number: int  # its place among the offers that loaded, from 0
+    record: int  # its place in the input, among offers and failures, from 0 (`offers.offer_loaders`)
     owner: Owner
     name: str  # its workbook's file name
     member: bool  # in this build's shard (always, unsharded)
     found: Found  # what sat at the workbook's place when the build looked
+    inputs: str  # its fields' fingerprint (`batch.offer_fingerprint`)
     built: str  # its build fingerprint
     skip: bool  # inputs and file as the manifest recorded them: not rendered
 
@@ -107,18 +109,30 @@ class Ledger:
         owner, found = step.owner, step.found
         stamp = found.stamp or (None, None, None)
         self._db.execute(
-            "INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (step.number, owner.source, owner.candidate, owner.occurrence, step.name, step.member,
-             found.state, found.sha256, found.problem, *stamp, step.built, step.skip),
+            "INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (step.number, step.record, owner.source, owner.candidate, owner.occurrence, step.name,
+             step.member, found.state, found.sha256, found.problem, *stamp, step.inputs, step.built,
+             step.skip),
         )  # fmt: skip
 
     def steps(self) -> Iterator[Step]:
         """The plan, in input order, read as it is used (the build adds rows meanwhile, not steps)."""
-        for number, source, candidate, occurrence, name, member, *found, built, skip in self._db.execute(
-            "SELECT * FROM plan ORDER BY number"
-        ):
-            yield Step(number, Owner(source, candidate, occurrence), name, bool(member),
-                       _found(*found), built, bool(skip))  # fmt: skip
+        query = "SELECT * FROM plan ORDER BY number"
+        for (
+            number,
+            record,
+            source,
+            candidate,
+            occurrence,
+            name,
+            member,
+            *found,
+            inputs,
+            built,
+            skip,
+        ) in self._db.execute(query):
+            yield Step(number, record, Owner(source, candidate, occurrence), name, bool(member),
+                       _found(*found), inputs, built, bool(skip))  # fmt: skip
 
     # -- the summary's rows -------------------------------------------------------------------
 

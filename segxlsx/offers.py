@@ -33,11 +33,12 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -111,11 +112,22 @@ def iter_offers(
 ) -> Iterator[Offer | OfferError]:
     """Each offer of `load_offers`, or the error that stands for it, one at a time in input order.
 
-    A build of 50,000 offers reads them this way, twice (to plan, then to build), rather than
-    holding them all: the same files give the same offers, in the same order, each time.
+    A build of 50,000 offers reads them this way rather than holding them all: the same files
+    give the same offers, in the same order, each time.
+    """
+    return (load() for load in offer_loaders(paths, guides, max_bytes))
+
+
+def offer_loaders(
+    paths: Iterable[str | Path], guides: Mapping[str, Guide], max_bytes: int = MAX_FILE_BYTES
+) -> Iterator[Callable[[], Offer | OfferError]]:
+    """What `iter_offers` gives, each as a function that checks and builds it only when called.
+
+    A build reads its offers a second time to hand them to the workers; the offers it skips as
+    unchanged are then only counted past, not checked again (most of a rerun's reading).
     """
     for path in offer_files(paths):
-        yield from offer_file_items(path, guides, max_bytes)
+        yield from _file_loaders(path, guides, max_bytes)
 
 
 def _collected(items: Iterable[Offer | OfferError]) -> LoadedOffers:
@@ -164,7 +176,12 @@ def offer_file_items(
     path: str | Path, guides: Mapping[str, Guide], max_bytes: int = MAX_FILE_BYTES
 ) -> Iterator[Offer | OfferError]:
     """Each offer in one file, or the error that stands for it, as its rows are read."""
-    path = Path(path)
+    return (load() for load in _file_loaders(Path(path), guides, max_bytes))
+
+
+def _file_loaders(
+    path: Path, guides: Mapping[str, Guide], max_bytes: int
+) -> Iterator[Callable[[], Offer | OfferError]]:
     file = display_path(path)
     records = _read_records(path, max_bytes)
     while True:
@@ -172,17 +189,25 @@ def offer_file_items(
             with located(OfferError, file=file):
                 record = next(records, None)
         except OfferError as error:  # the file cannot be read at all: one failure, and no offers
-            yield error
+            yield partial(_given, error)
             return
         if record is None:
             return
         if record.problem:
-            yield _as_offer_error(record.problem.at(file=file))
+            yield partial(_given, _as_offer_error(record.problem.at(file=file)))
             continue
-        try:
-            yield offer_from_fields(record.fields, guides, replace(record.source, file=file))
-        except OfferError as error:
-            yield error
+        yield partial(_offer_of, record.fields, guides, replace(record.source, file=file))
+
+
+def _given(error: OfferError) -> OfferError:
+    return error
+
+
+def _offer_of(fields: Any, guides: Mapping[str, Guide], source: Location) -> Offer | OfferError:
+    try:
+        return offer_from_fields(fields, guides, source)
+    except OfferError as error:
+        return error
 
 
 def offer_from_fields(fields: Any, guides: Mapping[str, Guide], source: Location | None = None) -> Offer:
