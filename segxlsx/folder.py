@@ -201,28 +201,35 @@ class Manifest:
 
     def add_file(self, path: Path) -> None:
         """Add the entries of the manifest file at `path` over any of the same name; none if it is
-        missing or damaged (all or nothing: one transaction)."""
-        self._db.execute("BEGIN")
-        try:
-            with open(path, "rb") as handle:
-                self._load(handle)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, sqlite3.Error):
-            self._db.execute("ROLLBACK")
-            return
-        self._db.execute("COMMIT")
+        missing or damaged (all or nothing: one transaction).
 
-    def _load(self, handle: Any) -> None:
-        """Line by line when the file is as `as_lines` writes it; otherwise (an older build's
-        `indent=2`, a file edited by hand) as one JSON document, which the next save rewrites."""
-        first = handle.readline()
-        if first.rstrip(b"\n") == _FIRST_LINE:
-            for line in handle:
-                line = line.rstrip(b"\n").removesuffix(b",")
-                if line and line != _LAST_LINE:
-                    self._put_all(json.loads(b"{" + line + b"}").items())
+        Read a line at a time when it is as `as_lines` writes it; otherwise (an older build's
+        `indent=2`, a file edited by hand) as one JSON document, which the next save rewrites.
+        """
+        for load in (self._load_lines, self._load_document):
+            self._db.execute("BEGIN")
+            try:
+                with open(path, "rb") as handle:
+                    load(handle)
+            except FileNotFoundError:
+                self._db.execute("ROLLBACK")
+                return
+            except (OSError, ValueError, KeyError, TypeError, AttributeError, sqlite3.Error):
+                self._db.execute("ROLLBACK")
+                continue
+            self._db.execute("COMMIT")
             return
-        data = json.loads(first + handle.read())
-        self._put_all(data["files"].items())
+
+    def _load_lines(self, handle: Any) -> None:
+        if handle.readline().rstrip(b"\n") != _FIRST_LINE:
+            raise ValueError("not a manifest a line per file")
+        for line in handle:
+            line = line.rstrip(b"\n").removesuffix(b",")
+            if line and line != _LAST_LINE:
+                self._put_all(json.loads(b"{" + line + b"}").items())
+
+    def _load_document(self, handle: Any) -> None:
+        self._put_all(json.loads(handle.read())["files"].items())
 
     def _put_all(self, files: Iterable[tuple[Any, Any]]) -> None:
         for name, data in files:

@@ -193,6 +193,12 @@ def test_a_manifest_in_an_earlier_builds_format_is_read_and_rewritten_a_line_per
     assert lines[0] == '{"version": 2, "files": {' and len(lines) == OFFER_COUNT + 1 + 2  # and the summary
 
 
+def test_a_manifest_edited_by_hand_across_lines_is_still_read(built):
+    text = (built / MANIFEST).read_text(encoding="utf-8")
+    (built / MANIFEST).write_text(text.replace(', "source": ', ',\n  "source": '), encoding="utf-8")
+    assert build([OFFERS], GUIDES, built, today=MONDAY).skipped == OFFER_COUNT
+
+
 def test_a_damaged_line_in_the_manifest_protects_nothing(built):
     text = (built / MANIFEST).read_text(encoding="utf-8")
     (built / MANIFEST).write_text(text.replace('"sha256": "', '"sha256": ', 1), encoding="utf-8")
