@@ -144,9 +144,13 @@ def run_jobs(
 
 
 def _batch_size(to_build: int, workers: int) -> int:
-    """One offer is ~15 ms of work, so sending them one by one would spend a noticeable share of
-    it on inter-process traffic; a batch of 16 is ~0.25 s of one worker's time."""
-    return max(1, min(16, to_build // (workers * 4)))
+    """Up to 16 offers a batch, and at least 16 batches a worker.
+
+    One offer is ~15 ms of work, and sending a batch costs well under a millisecond: a batch of
+    16 is ~0.25 s of one worker's time. At the end of a build one worker may finish while the
+    other still has a batch to go; in a small build, short batches keep that wait short.
+    """
+    return max(1, min(16, to_build // (workers * 16)))
 
 
 _BATCHES_IN_FLIGHT = 4  # per worker: enough that none waits for work, few enough to hold little
