@@ -186,6 +186,7 @@ class Manifest:
             PRAGMA cache_size = -1024;  -- KiB of pages in memory: the rest is in the file
             CREATE TABLE entry (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
             CREATE INDEX entry_owner ON entry (source, candidate, occurrence);
+            CREATE TABLE reading (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
             """
         )
 
@@ -201,24 +202,27 @@ class Manifest:
 
     def add_file(self, path: Path) -> None:
         """Add the entries of the manifest file at `path` over any of the same name; none if it is
-        missing or damaged (all or nothing: one transaction).
+        missing or damaged: all or nothing, so it is read into a table of its own first (a scratch
+        database keeps no journal to roll back).
 
         Read a line at a time when it is as `as_lines` writes it; otherwise (an older build's
         `indent=2`, a file edited by hand) as one JSON document, which the next save rewrites.
         """
         for load in (self._load_lines, self._load_document):
-            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM reading")
+            self._db.execute("BEGIN")  # one transaction: fast, not atomic
             try:
                 with open(path, "rb") as handle:
                     load(handle)
             except FileNotFoundError:
-                self._db.execute("ROLLBACK")
-                return
+                break
             except (OSError, ValueError, KeyError, TypeError, AttributeError, sqlite3.Error):
-                self._db.execute("ROLLBACK")
                 continue
-            self._db.execute("COMMIT")
-            return
+            finally:
+                self._db.execute("COMMIT")
+            self._db.execute("INSERT OR REPLACE INTO entry SELECT * FROM reading")
+            break
+        self._db.execute("DELETE FROM reading")
 
     def _load_lines(self, handle: Any) -> None:
         if handle.readline().rstrip(b"\n") != _FIRST_LINE:
@@ -234,7 +238,7 @@ class Manifest:
     def _put_all(self, files: Iterable[tuple[Any, Any]]) -> None:
         for name, data in files:
             if _plain_name(name):
-                self.put(name, _entry_from_json(data))
+                self._insert("reading", name, _entry_from_json(data))
 
     @staticmethod
     def names_in(out: Path) -> list[str]:
@@ -247,15 +251,18 @@ class Manifest:
         return _entry_from_json(json.loads(found[0])) if found else None
 
     def put(self, name: str, entry: Entry) -> None:
+        self._insert("entry", name, entry)
+
+    def _insert(self, table: str, name: str, entry: Entry) -> None:
         owner = (
             (entry.owner.source, entry.owner.candidate, entry.owner.occurrence)
             if entry.owner
             else (None,) * 3
         )
+        row = (name, *owner, json.dumps(_entry_as_json(entry)))
         self._db.execute(
-            "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?)",
-            (name, *owner, json.dumps(_entry_as_json(entry))),
-        )
+            f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?, ?)", row
+        )  # table: ours, never input
 
     def items(self) -> Iterator[tuple[str, Entry]]:
         """Every entry, by file name (code point order, as Python sorts: SQLite compares UTF-8)."""

@@ -200,8 +200,9 @@ def test_a_manifest_edited_by_hand_across_lines_is_still_read(built):
 
 
 def test_a_damaged_line_in_the_manifest_protects_nothing(built):
-    text = (built / MANIFEST).read_text(encoding="utf-8")
-    (built / MANIFEST).write_text(text.replace('"sha256": "', '"sha256": ', 1), encoding="utf-8")
+    lines = (built / MANIFEST).read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[-2] = lines[-2].replace('"sha256": "', '"sha256": ')  # the last entry's line: the others read
+    (built / MANIFEST).write_text("".join(lines), encoding="utf-8")
     report = build([OFFERS], GUIDES, built, today=MONDAY)
     assert len(report.kept) == OFFER_COUNT  # every workbook there now counts as made by hand
 
