@@ -20,9 +20,11 @@ callback and returns a `BuildReport`. Safety rules, each for a reason:
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Mapping
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -30,11 +32,12 @@ from pathlib import Path
 
 from .errors import Location, OfferError, SegxlsxError, display_path
 from .figures import OfferFigures, offer_figures
-from .folder import MANIFEST, Found, Manifest, OutputFolder, Owner, Shard, write_new_file
+from .folder import MANIFEST, Found, OutputFolder, Owner, Shard, file_hash, new_file, write_new_file
 from .guides import load_guides
+from .ledger import Ledger, Step, Tally
 from .model import Guide, Offer
 from .names import slug_words
-from .offers import load_offers, offer_files
+from .offers import iter_offers, offer_files, offer_loaders
 from .rates import RateTable, load_rates
 from .wording import Wording, load_wording
 from .workers import Interrupted, Interrupts, run_jobs
@@ -146,7 +149,7 @@ class Outcome:
     file: str
     action: str  # written, unchanged (same bytes already there), kept (edited by hand)
     sha256: str | None
-    row: SummaryRow
+    row: SummaryRow | None  # None for an offer skipped as unchanged, until its manifest row is taken
     # For a workbook kept because edited by hand: what its inputs change in the offer file, or
     # why they cannot be read (`problem`); either needs the recruiter's attention.
     differences: tuple[str, ...] = ()
@@ -159,10 +162,15 @@ class Outcome:
 
 @dataclass
 class BuildReport:
-    """Everything a build did, for the CLI's report and for tests."""
+    """What a build did, for the CLI's report and for tests.
+
+    Counts, and only the outcomes that need the recruiter: a build of 50,000 offers does not
+    keep 50,000 of them. What each workbook is now, the summary lists.
+    """
 
     out: Path
-    outcomes: list[Outcome] = field(default_factory=list)  # input order
+    counts: Counter[str] = field(default_factory=Counter)  # workbooks by action: written, unchanged, kept
+    kept: list[Outcome] = field(default_factory=list)  # workbooks kept, edited by hand, in input order
     skipped: int = 0  # offers not rendered at all: inputs and file as the manifest recorded them
     failures: list[SegxlsxError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. live rates fell back to offline
@@ -170,18 +178,15 @@ class BuildReport:
     stopped_early: bool = False  # --fail-fast stopped at the first bad offer
     interrupted: int | None = None  # the signal (SIGINT, SIGTERM) that stopped the build
     report_currency: str | None = None  # the summary's common currency
-    # The summary's rows for this build's offers, in input order: each outcome's, and for an
-    # offer that failed, its workbook from an earlier build. Every other workbook follows them.
-    rows: list[SummaryRow] = field(default_factory=list)
 
-    def with_action(self, action: str) -> list[Outcome]:
-        return [outcome for outcome in self.outcomes if outcome.action == action]
+    def count(self, action: str) -> int:
+        return self.counts[action]
 
     @property
     def exit_code(self) -> int:
         if self.interrupted:
             return 128 + self.interrupted  # the shell's own convention: 130 for Ctrl-C, 143 for SIGTERM
-        edited = any(outcome.needs_attention for outcome in self.outcomes)
+        edited = any(outcome.needs_attention for outcome in self.kept)
         return 1 if self.failures or edited else 0
 
 
@@ -223,19 +228,20 @@ def build(
     """
     if isinstance(shard, str):
         shard = Shard.parse(shard)
-    offers = list(offers)  # read twice: to load, and to order the failures as the input
     report = BuildReport(Path(out))
     with Interrupts() as interrupts:
         try:
             guide_map, wording = load_guides(guides), load_wording(templates)
-            loaded = load_offers(offers, guide_map)
-            inputs = Inputs(
-                guide_map, wording, loaded.offers, load_rates(rates, as_of=as_of, strict=strict_rates)
-            )
+            files = tuple(offer_files(offers))
+            inputs = Inputs(guide_map, wording, files, load_rates(rates, as_of=as_of, strict=strict_rates))
             if report_currency:  # a code the rates lack would leave the column empty: say so now
                 inputs.table.value_in(report_currency, inputs.table.base)
             guide_notes = [note for guide in guide_map.values() for note in guide.notes]
-            report.failures, report.notes = list(loaded.failures), guide_notes + list(inputs.table.notes)
+            report.notes = guide_notes + list(inputs.table.notes)
+            if fail_fast:  # every offer checked before the output folder is touched
+                report.failures = [
+                    item for item in iter_offers(files, guide_map) if isinstance(item, OfferError)
+                ]
             if not (fail_fast and report.failures):
                 day = (today or datetime.now(UTC).date()).isoformat()
                 run = Run(
@@ -244,7 +250,7 @@ def build(
                     force,
                     fail_fast,
                     progress,
-                    _input_order(offers),
+                    _input_order(files),
                     day,
                     report_currency,
                     shard,
@@ -254,6 +260,8 @@ def build(
             report.stopped_early = fail_fast and bool(report.failures)
         except Interrupted:
             pass  # stopped before the output folder was touched: nothing to record
+        except sqlite3.Error as error:  # the plan and manifest live in the temporary folder
+            raise scratch_problem(error) from None
         report.interrupted = interrupts.received
     return report
 
@@ -264,7 +272,7 @@ class Inputs:
 
     guides: Mapping[str, Guide]
     wording: Wording
-    offers: tuple[Offer, ...]
+    offer_files: tuple[Path, ...]  # read twice, in this order: to plan, then to build
     table: RateTable
 
 
@@ -285,42 +293,49 @@ class Run:
 
 
 def _build_into(report: BuildReport, run: Run, interrupts: Interrupts) -> None:
-    """Build every offer into the output folder, held for this build; stopped or not, record what was done."""
+    """Build every offer into the output folder, held for this build; stopped or not, record what was done.
+
+    Offers are read twice: once to plan (names, what is there, what can be skipped), keeping a
+    few hundred bytes per offer on disk (`Ledger`), and once more to build, as the workers take
+    them. No step holds every offer, job or summary row at once.
+    """
     _make_folder(report.out)
-    with OutputFolder.locked(report.out, run.shard) as folder:
+    with OutputFolder.locked(report.out, run.shard) as folder, Ledger() as ledger:
         inputs = run.inputs
         try:
-            jobs = plan_jobs(inputs.offers, folder, run.force, run.fingerprint, run.shard)
-            record = _recorder(report, folder, interrupts, len(jobs), run)
+            planned, to_build = plan_offers(report, run, folder, ledger)
+            record = _recorder(report, folder, ledger, interrupts, planned, run)
             setup = (inputs.guides, inputs.wording, inputs.table)
-            _run_in_order(jobs, run.workers, setup, record)
+            jobs = _jobs(run, folder, ledger)
+            run_jobs(
+                build_one, jobs, run.workers, _start_worker, setup, record, known=_known, to_build=to_build
+            )
         except Interrupted:
             pass  # stop building; what was done is still summarised and recorded below
         with interrupts.finishing():
             report.failures.sort(key=run.order)
-            _finish(report, folder, run)
+            _finish(report, folder, ledger, run)
 
 
-def _run_in_order(jobs: list[Job], workers: int, setup: tuple, record) -> None:  # type: ignore[no-untyped-def,type-arg]
-    """Build the jobs that need it; `record` sees every job, the skipped ones too, in input order."""
-    skipped = deque(job for job in jobs if job.earlier is not None)
-    stopped = False
+def scratch_problem(error: sqlite3.Error) -> SegxlsxError:
+    """A build's working files (`Ledger`, the manifest's entries) could not be kept: say where.
 
-    def in_order(job: Job, result: Outcome | SegxlsxError) -> bool:
-        nonlocal stopped
-        while skipped and skipped[0].index < job.index:
-            _record_skipped(skipped.popleft(), record)
-        stopped = record(job, result) is False
-        return not stopped
-
-    run_jobs(build_one, [job for job in jobs if job.earlier is None], workers, _start_worker, setup, in_order)
-    while skipped and not stopped:
-        _record_skipped(skipped.popleft(), record)
+    What landed is in the folder's journal, so the next build carries on from it.
+    """
+    where = os.environ.get("SQLITE_TMPDIR") or os.environ.get("TMPDIR") or "/tmp"
+    return SegxlsxError(
+        f"cannot keep the build's working files in the temporary folder ({where}): {error}; "
+        "free some space there or set TMPDIR, and build again"
+    )
 
 
-def _record_skipped(job: Job, record) -> None:  # type: ignore[no-untyped-def]
-    assert job.earlier is not None
-    record(job, Outcome(job.name, UNCHANGED, job.found.sha256, job.earlier))
+def _known(job: Job) -> Outcome | SegxlsxError | None:
+    """A job's result when it needs no worker: a skipped offer, or one that changed under the build."""
+    if job.stale:
+        return OfferError("the offer file changed while the build ran; build again to build this offer")
+    if job.skip:
+        return Outcome(job.name, UNCHANGED, job.found.sha256, None)
+    return None
 
 
 def _make_folder(out: Path) -> None:
@@ -332,7 +347,9 @@ def _make_folder(out: Path) -> None:
         ) from None
 
 
-def _recorder(report: BuildReport, folder: OutputFolder, interrupts: Interrupts, total: int, run: Run):  # type: ignore[no-untyped-def]
+def _recorder(  # type: ignore[no-untyped-def]
+    report: BuildReport, folder: OutputFolder, ledger: Ledger, interrupts: Interrupts, total: int, run: Run
+):
     """What to do with each job's result, in input order, as it arrives: land it, then note it."""
     done = 0
 
@@ -342,22 +359,31 @@ def _recorder(report: BuildReport, folder: OutputFolder, interrupts: Interrupts,
             result = _land(folder, job, result)
             if isinstance(result, Outcome):
                 result = _described(folder, job, result, run.today)
-                report.skipped += job.earlier is not None
-                report.outcomes.append(result)
-                report.rows.append(result.row)
+                report.counts[result.action] += 1
+                report.skipped += job.skip
+                if result.action == KEPT:
+                    report.kept.append(result)
+                ledger.add_row(result.row)
             else:
-                source = job.offer.source
-                where = {"file": source.file, "sheet": source.sheet, "row": source.row, "index": source.index}
-                report.failures.append(result.at(**where, candidate=job.offer.candidate))
+                report.failures.append(_located(result, job))
                 earlier = _earlier_row(folder, job.name, FAILED)
                 if earlier is not None:
-                    report.rows.append(earlier)
+                    ledger.add_row(earlier)
         done += 1
         if run.progress:
             run.progress(done, total)
         return not (run.fail_fast and isinstance(result, SegxlsxError))
 
     return record
+
+
+def _located(error: SegxlsxError, job: Job) -> SegxlsxError:
+    """A job's failure, named by its offer's place in the input."""
+    if job.offer is None:
+        return error.at(file=job.owner.source, candidate=job.owner.candidate)
+    source = job.offer.source
+    where = {"file": source.file, "sheet": source.sheet, "row": source.row, "index": source.index}
+    return error.at(**where, candidate=job.offer.candidate)
 
 
 def _land(folder: OutputFolder, job: Job, result: Outcome | SegxlsxError) -> Outcome | SegxlsxError:
@@ -375,19 +401,22 @@ def _land(folder: OutputFolder, job: Job, result: Outcome | SegxlsxError) -> Out
 
 
 def _described(folder: OutputFolder, job: Job, outcome: Outcome, today: str) -> Outcome:
-    """The outcome with its summary row complete, that row kept in the manifest for later builds."""
+    """The outcome with its summary row complete, that row kept in the manifest for later builds.
+
+    A skipped offer's outcome has no row yet: the manifest's is its row.
+    """
     if outcome.action == KEPT:  # the inputs are the hand edits, changed when the file last was
         inputs, day, built = None, _day_of(job.found.stamp) or today, None
     else:
-        inputs, day, built = offer_fingerprint(job.offer), today, job.built
+        inputs, day, built = job.inputs, today, job.built
     # Only a shard keeps what its build did: the merged summary, made later, has no run of its
     # own to tell. An unsharded folder's manifest stays what an uninterrupted build would leave.
     action = outcome.action if folder.shard else None
-    row = outcome.row.as_json()
-    entry = folder.describe(job.name, row, inputs, day, built=built, position=job.index, action=action)
-    return replace(
-        outcome, row=replace(outcome.row, action=outcome.action, inputs_changed=entry.changed or "")
-    )
+    row = outcome.row.as_json() if outcome.row else None
+    entry = folder.describe(job.name, row, inputs, day, built=built, position=job.number, action=action)
+    whole = outcome.row or SummaryRow.from_json(entry.row or {}, job.name)
+    assert whole is not None  # a skipped offer's row was checked when it was planned
+    return replace(outcome, row=replace(whole, action=outcome.action, inputs_changed=entry.changed or ""))
 
 
 def offer_fingerprint(offer: Offer) -> str:
@@ -431,19 +460,19 @@ def _day_of(stamp: tuple[int, int, int] | None) -> str | None:
 
 def _earlier_row(folder: OutputFolder, name: str, action: str) -> SummaryRow | None:
     """The row an earlier build kept for a workbook still in the folder, marked with `action`."""
-    entry = folder.manifest.entries.get(name)
+    entry = folder.manifest.get(name)
     if entry is None or entry.row is None or not (folder.path / name).is_file():
         return None
     row = SummaryRow.from_json(entry.row, name)
     return replace(row, action=action, inputs_changed=entry.changed or "") if row else None
 
 
-def _finish(report: BuildReport, folder: OutputFolder, run: Run) -> None:
+def _finish(report: BuildReport, folder: OutputFolder, ledger: Ledger, run: Run) -> None:
     """The summary of what was done, and the manifest that makes the journal unnecessary."""
     what = "the summary"
     try:
         if run.shard is None:  # a shard's summary is the merged one (`summarise`), made after all
-            report.summary = _write_summary(report, folder, run)
+            report.summary = _write_summary(report, folder, ledger, run)
         what = "the manifest"
         folder.save_manifest()
     except OSError as error:
@@ -479,43 +508,22 @@ def slug(name: str) -> str:
 
 def unique_slugs(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
     """Slugs made unique in input order: the second "ada" becomes "ada-2"; `taken` are never given."""
-    taken = set(_RESERVED) | set(taken)
+    given = set(taken)
     result = []
     for name in names:
-        base = slug(name)
-        candidate, number = base, 1
-        while candidate in taken:
-            number += 1
-            candidate = f"{base}-{number}"
-        taken.add(candidate)
-        result.append(candidate)
+        result.append(unique_slug(name, given.__contains__))
+        given.add(result[-1])
     return result
 
 
-def offer_owners(offers: Iterable[Offer]) -> list[Owner]:
-    """Each offer's identity: its file, its candidate, and which of same-named ones in that file."""
-    seen: Counter[Owner] = Counter()
-    owners = []
-    for offer in offers:
-        first = Owner.of(offer.source.file, offer.candidate)
-        seen[first] += 1
-        owners.append(replace(first, occurrence=seen[first]))
-    return owners
-
-
-def file_names(owners: list[Owner], manifest: Manifest) -> list[str]:
-    """Each offer's workbook name: the one the manifest keeps for it, else a new one nobody owns.
-
-    New names are handed out in input order, so a build stopped half-way and then resumed gives
-    the same names as one that was never stopped.
-    """
-    # The manifest sits in the folder where anyone may edit it: a name it gives back must still
-    # be one slug() could have made, so no manifest can send a workbook outside the folder.
-    kept = {owner: name for owner, name in manifest.names_by_owner().items() if is_workbook_name(name)}
-    new = [owner for owner in owners if owner not in kept]
-    owned = (name.removesuffix(".xlsx") for name in manifest.owned_names())
-    given = dict(zip(new, unique_slugs((owner.candidate for owner in new), owned), strict=True))
-    return [kept.get(owner) or f"{given[owner]}.xlsx" for owner in owners]
+def unique_slug(name: str, is_taken: Callable[[str], bool]) -> str:
+    """The slug of `name`, numbered ("ada-2", "ada-3") past those `is_taken` and those reserved."""
+    base = slug(name)
+    candidate, number = base, 1
+    while candidate in _RESERVED or is_taken(candidate):
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
 
 
 def is_workbook_name(name: str) -> bool:
@@ -528,49 +536,100 @@ def is_workbook_name(name: str) -> bool:
 
 @dataclass(frozen=True)
 class Job:
-    index: int
-    offer: Offer
+    number: int  # the offer's place among those that loaded, from 0
+    offer: Offer | None  # None when skipped (not read again), or `stale`
     owner: Owner
     name: str  # the workbook's file name in the output folder
     temporary: Path  # where the worker writes it; the build renames it into place
     found: Found  # what was at the workbook's place when the build looked
     force: bool
+    inputs: str = ""  # the offer's fields' fingerprint (offer_fingerprint)
     built: str = ""  # the offer's build fingerprint (input_fingerprints)
-    # The manifest's row, when the offer need not be built: its fingerprint and file are as recorded.
-    earlier: SummaryRow | None = None
+    skip: bool = False  # its fingerprint and file are as the manifest recorded them: not rendered
+    stale: bool = False  # the offer file changed since the build planned: not this offer any more
 
 
-def plan_jobs(
-    offers: Iterable[Offer],
-    folder: OutputFolder,
-    force: bool,
-    fingerprint: Callable[[Offer], str] = offer_fingerprint,
-    shard: Shard | None = None,
-) -> list[Job]:
-    """One job per offer (of the shard), each with its file name and what sits there now.
+def plan_offers(report: BuildReport, run: Run, folder: OutputFolder, ledger: Ledger) -> tuple[int, int]:
+    """Read every offer once and plan it: its file name, what sits there, whether to build it.
 
-    Names are given over every offer, the other shards' too, so that N shards writing into one
-    folder give the names one unsharded build would.
+    Offers that do not load become failures. Names are given over every offer, the other
+    shards' too, so that N shards writing into one folder give the names one unsharded build
+    would. Returns how many offers this build (its shard) has, and how many of them it renders.
     """
-    offers = list(offers)
-    owners = offer_owners(offers)
-    names = file_names(owners, folder.naming())
-    jobs = []
-    for index, (offer, owner, name) in enumerate(zip(offers, owners, names, strict=True)):
-        if shard is not None and not shard.holds(owner):
+    planned = to_build = number = 0
+    for record, item in enumerate(iter_offers(run.inputs.offer_files, run.inputs.guides)):
+        if isinstance(item, OfferError):
+            report.failures.append(item)
             continue
-        found, built = folder.inspect(name), fingerprint(offer)
-        job = Job(index, offer, owner, name, folder.temporary(name), found, force, built)
-        jobs.append(replace(job, earlier=None if force else _unchanged_row(folder, job)))
-    return jobs
+        step = _step(number, record, item, folder, ledger, run)
+        ledger.plan(step)
+        number += 1
+        planned += step.member
+        to_build += step.member and not step.skip
+    return planned, to_build
 
 
-def _unchanged_row(folder: OutputFolder, job: Job) -> SummaryRow | None:
-    """The manifest's row for a workbook whose inputs and bytes are what it recorded, else None."""
-    entry = folder.manifest.entries.get(job.name)
-    if entry is None or entry.row is None or job.found.state != "ours" or entry.built != job.built:
-        return None
-    return SummaryRow.from_json(entry.row, job.name)
+def _step(number: int, record: int, offer: Offer, folder: OutputFolder, ledger: Ledger, run: Run) -> Step:
+    first = Owner.of(offer.source.file, offer.candidate)
+    owner = replace(first, occurrence=ledger.occurrence(first.source, first.candidate))
+    name = file_name(owner, folder, ledger)
+    if run.shard is not None and not run.shard.holds(owner):
+        return Step(number, record, owner, name, False, Found("new"), "", "", False)
+    found, built = folder.inspect(name), run.fingerprint(offer)
+    skip = not run.force and _unchanged(folder, name, found, built)
+    return Step(number, record, owner, name, True, found, offer_fingerprint(offer), built, skip)
+
+
+def file_name(owner: Owner, folder: OutputFolder, ledger: Ledger) -> str:
+    """An offer's workbook name: the one the folder's manifests keep for it, else a new one nobody owns.
+
+    New names are handed out in input order, so a build stopped half-way and then resumed gives
+    the same names as one that was never stopped.
+    """
+    # The manifest sits in the folder where anyone may edit it: a name it gives back must still
+    # be one slug() could have made, so no manifest can send a workbook outside the folder.
+    kept = folder.name_of(owner)
+    if kept is not None and is_workbook_name(kept):
+        return kept
+
+    def is_taken(stem: str) -> bool:
+        return folder.is_owned(f"{stem}.xlsx") or ledger.is_given(f"{stem}.xlsx")
+
+    return f"{unique_slug(owner.candidate, is_taken)}.xlsx"
+
+
+def _unchanged(folder: OutputFolder, name: str, found: Found, built: str) -> bool:
+    """Whether a workbook's inputs and bytes are what the manifest recorded, with a usable row."""
+    entry = folder.manifest.get(name)
+    if entry is None or entry.row is None or found.state != "ours" or entry.built != built:
+        return False
+    return SummaryRow.from_json(entry.row, name) is not None
+
+
+def _jobs(run: Run, folder: OutputFolder, ledger: Ledger) -> Iterator[Job]:
+    """This build's offers read again, in input order, each made a job as its plan says.
+
+    A skipped offer is only counted past, not checked or built again. An offer that is not what
+    was planned (its file edited since) fails, and the next build takes it as it is then.
+    """
+    loaders = enumerate(offer_loaders(run.inputs.offer_files, run.inputs.guides))
+    for step in ledger.steps():
+        load = next((load for record, load in loaders if record == step.record), None)
+        if not step.member:
+            continue
+        job = Job(step.number, None, step.owner, step.name, folder.temporary(step.name), step.found,
+                  run.force, step.inputs, step.built, step.skip)  # fmt: skip
+        if step.skip:
+            yield job
+            continue
+        offer = load() if load else None
+        fresh = isinstance(offer, Offer) and _same_owner(offer, step.owner)
+        yield replace(job, offer=offer) if fresh else replace(job, stale=True)
+
+
+def _same_owner(offer: Offer, owner: Owner) -> bool:
+    first = Owner.of(offer.source.file, offer.candidate)
+    return (first.source, first.candidate) == (owner.source, owner.candidate)
 
 
 _context: dict[str, object] = {}  # what every job in a worker process shares, sent once
@@ -587,6 +646,7 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
     """
     from .workbook import render_offer, workbook_bytes
 
+    assert job.offer is not None  # skipped and stale jobs never come here (`_known`)
     if job.found.state == "blocked":
         return OfferError(job.found.problem or f"cannot write {job.name}")
     guide = _context["guides"][job.offer.guide_id]
@@ -645,10 +705,8 @@ def _unreadable_row(offer: Offer | None, name: str, edits: str) -> SummaryRow:
 # -- the summary -------------------------------------------------------------------------------
 
 
-def _write_summary(report: BuildReport, folder: OutputFolder, run: Run) -> Path | None:
-    from .workbook import workbook_bytes
-    from .workbook.summary import SummaryHeading, render_summary
-
+def _write_summary(report: BuildReport, folder: OutputFolder, ledger: Ledger, run: Run) -> Path | None:
+    """The summary: this build's rows (in the ledger already), then every other workbook's."""
     path = report.out / SUMMARY
     found = folder.inspect(SUMMARY)
     if found.state == "blocked":
@@ -657,40 +715,67 @@ def _write_summary(report: BuildReport, folder: OutputFolder, run: Run) -> Path 
     if found.state == "foreign" and not run.force:
         report.notes.append(f"{display_path(path)} was edited by hand; kept it (use --force to replace it)")
         return None
-    table = run.inputs.table
-    rows = report.rows + _other_workbooks(report, folder, run)
-    currency = report.report_currency = run.report_currency or most_paid_in(rows, table)
-    heading = SummaryHeading(
-        guides=tuple(run.inputs.guides),
-        rates=table,
-        report_currency=currency,
-        failures=len(report.failures),
-    )
-    data = workbook_bytes(render_summary(rows, report.failures, heading), table.as_of)
-    digest = hashlib.sha256(data).hexdigest()
-    if found.state != "ours" or found.sha256 != digest:
-        temporary = folder.temporary(SUMMARY)
-        write_new_file(temporary, data)
-        try:
-            folder.land(SUMMARY, temporary, digest, None, found)
-        except SegxlsxError as error:  # opened or replaced while the offers were building
-            report.notes.append(f"{display_path(path)}: {error.message}")
-            return None
+    from .workbook.summary import SummaryHeading
+
+    _list_other_workbooks(report, folder, ledger, run)
+    table, tally = run.inputs.table, ledger.tally()
+    currency = report.report_currency = run.report_currency or most_paid_in(tally.currencies, table)
+    heading = SummaryHeading(tuple(run.inputs.guides), table, currency, len(report.failures))
+    problem = write_summary(folder, SUMMARY, found, ledger, heading, tally, report.failures)
+    if problem:  # opened or replaced while the offers were building
+        report.notes.append(f"{display_path(path)}: {problem}")
+        return None
     return path
 
 
-def _other_workbooks(report: BuildReport, folder: OutputFolder, run: Run) -> list[SummaryRow]:
-    """Every workbook in the folder this build did not list yet, by file name.
+def write_summary(  # type: ignore[no-untyped-def]
+    folder: OutputFolder,
+    name: str,
+    found: Found,
+    ledger: Ledger,
+    heading,
+    tally: Tally,
+    failures: list[SegxlsxError],
+) -> str | None:
+    """Write the ledger's rows as the summary `name` in `folder`, unless the same bytes are there.
+
+    The workbook is streamed to a temporary file (rows from the ledger, the zip from openpyxl's
+    own file) and hashed there, never held whole. Returns why it could not land, if it could not.
+    `heading` is a `workbook.summary.SummaryHeading`.
+    """
+    from .workbook.summary import render_summary, save_summary
+
+    workbook = render_summary(ledger.rows(_summary_row), failures, heading, tally)
+    temporary = folder.temporary(name)
+    with new_file(temporary) as handle:
+        save_summary(workbook, heading.rates.as_of, handle)
+    digest = file_hash(temporary)
+    if found.state == "ours" and found.sha256 == digest:
+        temporary.unlink()
+        return None
+    try:
+        folder.land(name, temporary, digest, None, found)
+    except SegxlsxError as error:
+        return error.message
+    return None
+
+
+def _summary_row(data: Mapping[str, object], file: str, action: str, changed: str) -> SummaryRow:
+    row = SummaryRow.from_json(data, file)
+    assert row is not None  # the ledger keeps only rows that were SummaryRows
+    return replace(row, action=action, inputs_changed=changed)
+
+
+def _list_other_workbooks(report: BuildReport, folder: OutputFolder, ledger: Ledger, run: Run) -> None:
+    """Every workbook in the folder this build did not list yet, by file name, into the ledger.
 
     Each is listed as an earlier build left it (the manifest keeps its row); one edited by hand
     since is read back, as in a build of its offer. A workbook deleted from the folder is gone
     from the summary too. An offer that failed to load keeps its earlier workbook, marked failed.
     """
-    listed = {row.file for row in report.rows}
     failed = _failed_owners(report.failures)
-    rows = []
-    for name, entry in sorted(folder.manifest.entries.items()):
-        if entry.owner is None or name in listed or not is_workbook_name(name):
+    for name, entry in folder.manifest.items():
+        if entry.owner is None or not is_workbook_name(name) or ledger.is_listed(name):
             continue
         action = FAILED if _owner_key(entry.owner) in failed else NOT_IN_RUN
         found = folder.inspect(name)
@@ -700,12 +785,12 @@ def _other_workbooks(report: BuildReport, folder: OutputFolder, run: Run) -> lis
         if row is None:  # edited by hand, or no row kept (a build from before rows were kept)
             outcome = edited_by_hand(folder.path / name, run.inputs.guides, run.inputs.table)
             row = outcome.row
+            assert row is not None
             if found.state != "foreign":
                 row = replace(row, edits="")
             changed = _day_of(found.stamp) if found.state == "foreign" else entry.changed
             row = replace(row, action=action, inputs_changed=changed or "")
-        rows.append(row)
-    return rows
+        ledger.add_row(row)
 
 
 def _failed_owners(failures: Iterable[SegxlsxError]) -> set[tuple[str, str]]:
@@ -721,9 +806,8 @@ def _owner_key(owner: Owner) -> tuple[str, str]:
     return owner.source, owner.candidate
 
 
-def most_paid_in(rows: list[SummaryRow], table: RateTable) -> str:
+def most_paid_in(counts: Counter[str], table: RateTable) -> str:
     """The currency most offers are paid in (ties: alphabetical), the rates' base when none."""
-    counts = Counter(row.currency for row in rows if row.currency)
     if not counts:
         return table.base
     return min(counts, key=lambda code: (-counts[code], code))

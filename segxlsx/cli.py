@@ -450,7 +450,7 @@ def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
 
     for note in report.notes:
         click.echo(f"warning: {note}", err=True)
-    kept, unchanged = report.with_action("kept"), report.with_action("unchanged")
+    kept, unchanged = report.kept, report.count("unchanged")
     if kept:
         click.echo(f"Kept {len(kept)} workbook(s) edited by hand (use --force to replace them):", err=True)
         for outcome in kept:
@@ -465,10 +465,10 @@ def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
             click.echo(f"  {failure}", err=True)
     if report.stopped_early:
         click.echo("Stopped at the first bad offer (--fail-fast).", err=True)
-    written = len(report.with_action("written"))
+    written = report.count("written")
     where = display_path(report.summary) if report.summary else display_path(report.out)
     line = (
-        f"{written} written, {len(unchanged)} unchanged, {len(kept)} kept, {len(report.failures)} failed"
+        f"{written} written, {unchanged} unchanged, {len(kept)} kept, {len(report.failures)} failed"
         f" -> {where}"
     )
     if report.interrupted:
@@ -536,7 +536,7 @@ def summary(
         click.echo(f"warning: {note}", err=True)
     if merged.path is None:
         ctx.exit(1)
-    click.echo(f"{len(merged.rows)} workbook(s) -> {display_path(merged.path)}")
+    click.echo(f"{merged.workbooks} workbook(s) -> {display_path(merged.path)}")
 
 
 @main.command("export")

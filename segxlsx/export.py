@@ -69,7 +69,7 @@ def folder_offers(
     """Each workbook's offer as it stands now, by file name; unreadable ones as failures."""
     offers: list[Offer] = []
     failures: list[OfferError] = []
-    for name, entry in sorted(Manifest.read(folder).entries.items()):
+    for name, entry in Manifest.read(folder).items():
         path = folder / name
         if entry.owner is None or not path.is_file():
             continue

@@ -30,11 +30,12 @@ import json
 import os
 import re
 import secrets
+import sqlite3
 import stat
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -165,49 +166,137 @@ def _entry_as_json(entry: Entry) -> dict[str, object]:
     }
 
 
-@dataclass
 class Manifest:
-    """Every file segxlsx wrote in the folder, by file name."""
+    """Every file segxlsx wrote in the folder, by file name, kept on disk rather than in memory.
 
-    entries: dict[str, Entry] = field(default_factory=dict)
+    The manifest file is JSON, one file per line (`as_lines`), as every build since version 2
+    wrote it: people read it, diff it, and edit it. While a build runs, its entries live in a
+    private SQLite database in SQLite's own temporary file, deleted when it is closed, of which
+    only a bounded page cache sits in memory: a folder of 50,000 workbooks has ~25 MB of
+    manifest, which as a dict of entries was most of a build's memory. An entry is kept as its
+    JSON text, with its owner beside it for the lookups that naming needs.
+    """
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("", isolation_level=None)  # "": a temporary file, gone on close
+        self._db.executescript(
+            """
+            PRAGMA journal_mode = OFF;  -- a scratch copy: the manifest file and journal are what last
+            PRAGMA synchronous = OFF;
+            PRAGMA cache_size = -1024;  -- KiB of pages in memory: the rest is in the file
+            CREATE TABLE entry (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
+            CREATE INDEX entry_owner ON entry (source, candidate, occurrence);
+            CREATE TABLE reading (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
+            """
+        )
 
     @classmethod
     def read(cls, out: Path, name: str = MANIFEST) -> Manifest:
-        try:
-            data = json.loads((out / name).read_text(encoding="utf-8"))
-            files = data["files"].items()
-            return cls({name: _entry_from_json(entry) for name, entry in files if _plain_name(name)})
-        except FileNotFoundError:
-            return cls()
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            # A damaged manifest protects nothing: every existing file counts as hand-made.
-            return cls()
+        """The manifest file `name` in `out`; empty when missing or damaged.
 
-    @classmethod
-    def read_all(cls, out: Path) -> list[tuple[str, Manifest]]:
-        """Every manifest in a folder, the unsharded one and each shard's, by file name."""
+        A damaged manifest protects nothing: every existing file then counts as hand-made.
+        """
+        manifest = cls()
+        manifest.add_file(out / name)
+        return manifest
+
+    def add_file(self, path: Path) -> None:
+        """Add the entries of the manifest file at `path` over any of the same name; none if it is
+        missing or damaged: all or nothing, so it is read into a table of its own first (a scratch
+        database keeps no journal to roll back).
+
+        Read a line at a time when it is as `as_lines` writes it; otherwise (an older build's
+        `indent=2`, a file edited by hand) as one JSON document, which the next save rewrites.
+        """
+        for load in (self._load_lines, self._load_document):
+            self._db.execute("DELETE FROM reading")
+            self._db.execute("BEGIN")  # one transaction: fast, not atomic
+            try:
+                with open(path, "rb") as handle:
+                    load(handle)
+            except FileNotFoundError:
+                break
+            except (OSError, ValueError, KeyError, TypeError, AttributeError, sqlite3.Error):
+                continue
+            finally:
+                self._db.execute("COMMIT")
+            self._db.execute("INSERT OR REPLACE INTO entry SELECT * FROM reading")
+            break
+        self._db.execute("DELETE FROM reading")
+
+    def _load_lines(self, handle: Any) -> None:
+        if handle.readline().rstrip(b"\n") != _FIRST_LINE:
+            raise ValueError("not a manifest a line per file")
+        for line in handle:
+            line = line.rstrip(b"\n").removesuffix(b",")
+            if line and line != _LAST_LINE:
+                self._put_all(json.loads(b"{" + line + b"}").items())
+
+    def _load_document(self, handle: Any) -> None:
+        self._put_all(json.loads(handle.read())["files"].items())
+
+    def _put_all(self, files: Iterable[tuple[Any, Any]]) -> None:
+        for name, data in files:
+            if _plain_name(name):
+                self._insert("reading", name, _entry_from_json(data))
+
+    @staticmethod
+    def names_in(out: Path) -> list[str]:
+        """The names of every manifest in a folder, the unsharded one and each shard's, sorted."""
         names = sorted(path.name for path in out.glob(".segxlsx-manifest*.json"))
-        return [(name, cls.read(out, name)) for name in names if name == MANIFEST or _shard_manifest(name)]
+        return [name for name in names if name == MANIFEST or _shard_manifest(name)]
 
-    def as_text(self) -> str:
-        """The manifest as JSON, one file per line.
+    def get(self, name: str) -> Entry | None:
+        found = self._db.execute("SELECT json FROM entry WHERE name = ?", (name,)).fetchone()
+        return _entry_from_json(json.loads(found[0])) if found else None
+
+    def put(self, name: str, entry: Entry) -> None:
+        self._insert("entry", name, entry)
+
+    def _insert(self, table: str, name: str, entry: Entry) -> None:
+        owner = (
+            (entry.owner.source, entry.owner.candidate, entry.owner.occurrence)
+            if entry.owner
+            else (None,) * 3
+        )
+        row = (name, *owner, json.dumps(_entry_as_json(entry)))
+        self._db.execute(
+            f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?, ?)", row
+        )  # table: ours, never input
+
+    def items(self) -> Iterator[tuple[str, Entry]]:
+        """Every entry, by file name (code point order, as Python sorts: SQLite compares UTF-8)."""
+        for name, text in self._db.execute("SELECT name, json FROM entry ORDER BY name"):
+            yield name, _entry_from_json(json.loads(text))
+
+    def name_of(self, owner: Owner) -> str | None:
+        """The file name this manifest gives the offer `owner`, if any."""
+        found = self._db.execute(
+            "SELECT name FROM entry WHERE source = ? AND candidate = ? AND occurrence = ? ORDER BY name DESC",
+            (owner.source, owner.candidate, owner.occurrence),
+        ).fetchone()
+        return found[0] if found else None
+
+    def as_lines(self) -> Iterator[bytes]:
+        """The manifest as JSON, one file per line, by file name.
 
         Not `indent=2`: Python's JSON encoder is pure Python with an indent, and for a folder of
-        thousands of workbooks it held a few KiB of small strings per entry at once (the main
-        process's peak) and took seconds; one line per file keeps it readable and diffable.
+        thousands of workbooks it held a few KiB of small strings per entry at once and took
+        seconds; one line per file keeps it readable and diffable, and lets it be written and
+        read a line at a time.
         """
-        lines = [
-            f"{json.dumps(name)}: {json.dumps(_entry_as_json(entry))}"
-            for name, entry in sorted(self.entries.items())
-        ]
-        return '{"version": 2, "files": {\n' + ",\n".join(lines) + "\n}}\n"
+        yield _FIRST_LINE + b"\n"
+        rows = self._db.execute("SELECT name, json FROM entry ORDER BY name")
+        for number, (name, text) in enumerate(rows):
+            yield (b",\n" if number else b"") + f"{json.dumps(name)}: {text}".encode()
+        yield b"\n" + _LAST_LINE + b"\n"
 
-    def names_by_owner(self) -> dict[Owner, str]:
-        return {entry.owner: name for name, entry in self.entries.items() if entry.owner}
+    def close(self) -> None:
+        self._db.close()
 
-    def owned_names(self) -> set[str]:
-        """Names that belong to an offer: no other offer may take them."""
-        return {name for name, entry in self.entries.items() if entry.owner}
+
+_FIRST_LINE = b'{"version": 2, "files": {'
+_LAST_LINE = b"}}"
 
 
 # -- what is at a workbook's place --------------------------------------------------------------
@@ -261,7 +350,7 @@ def inspect(path: Path, manifest: Manifest) -> Found:
             "blocked",
             problem=f"cannot read {path.name} to check it was not edited by hand: {error.strerror or error}",
         )
-    entry = manifest.entries.get(path.name)
+    entry = manifest.get(path.name)
     state = "ours" if entry is not None and entry.sha256 == digest else "foreign"
     return Found(state, digest, stamp=(info.st_ino, info.st_size, info.st_mtime_ns))
 
@@ -303,12 +392,21 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
 # -- writing files ------------------------------------------------------------------------------
 
 
-def write_new_file(path: Path, data: bytes) -> None:
-    """Write `data` to a file that must not exist yet, and make it durable before it is renamed."""
+def write_new_file(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (bytes, or its pieces in order) to a file that must not exist yet, durably."""
+    with new_file(path) as handle:
+        for piece in [data] if isinstance(data, bytes) else data:
+            handle.write(piece)
+
+
+@contextmanager
+def new_file(path: Path) -> Iterator[Any]:
+    """A file that must not exist yet, open to write, and durable when the block ends (before
+    it is renamed into place); removed if the block fails."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+        with os.fdopen(descriptor, "w+b") as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
@@ -348,7 +446,7 @@ class OutputFolder:
         self.run = f"{self.run_prefix}{os.getpid()}-{secrets.token_hex(4)}"  # names this build's temporaries
         self.manifest = Manifest()
         # What the folder's other manifests (the other shards') hold: names no new name may take.
-        self.others: dict[str, Entry] = {}
+        self.others = Manifest()
         self._journal: int | None = None  # descriptor, opened on the first landing
 
     @classmethod
@@ -369,11 +467,18 @@ class OutputFolder:
             folder.discard_temporaries()
             if folder._journal is not None:
                 os.close(folder._journal)
+            folder.manifest.close()
+            folder.others.close()
             os.close(lock)
 
-    def naming(self) -> Manifest:
-        """Every name the folder's manifests give, this build's own last: what new names avoid."""
-        return Manifest({**self.others, **self.manifest.entries})
+    def name_of(self, owner: Owner) -> str | None:
+        """The name the folder's manifests give an offer: this build's own first, then the other shards'."""
+        return self.manifest.name_of(owner) or self.others.name_of(owner)
+
+    def is_owned(self, name: str) -> bool:
+        """Whether a name belongs to an offer, as this build's manifest says, else another shard's."""
+        entry = self.manifest.get(name) or self.others.get(name)
+        return entry is not None and entry.owner is not None
 
     def temporary(self, name: str) -> Path:
         return self.path / f".{name}.{self.run}.tmp"
@@ -394,33 +499,34 @@ class OutputFolder:
             raise SegxlsxError(problem or f"{name} changed while the build ran; kept it, build again")
         self._append({"file": name, "sha256": sha256, **(owner.as_json() if owner else {})})
         os.replace(temporary, path)
-        self.manifest.entries[name] = replace(
-            self.manifest.entries.get(name, Entry(None)), sha256=sha256, owner=owner
-        )
+        self.manifest.put(name, replace(self.manifest.get(name) or Entry(None), sha256=sha256, owner=owner))
 
     def remember(self, name: str, owner: Owner) -> None:
         """Bind a file name to its offer without writing it (kept, unchanged or failed)."""
-        self.manifest.entries[name] = replace(self.manifest.entries.get(name, Entry(None)), owner=owner)
+        self.manifest.put(name, replace(self.manifest.get(name) or Entry(None), owner=owner))
 
-    def describe(self, name: str, row: dict[str, Any], inputs: str | None, today: str, **more: Any) -> Entry:
-        """Keep what the summary shows for a workbook, and the day its inputs last changed.
+    def describe(
+        self, name: str, row: dict[str, Any] | None, inputs: str | None, today: str, **more: Any
+    ) -> Entry:
+        """Keep what the summary shows for a workbook (None: the row kept already), and the day
+        its inputs last changed.
 
         `inputs` fingerprints the offer it was built from (None: unknown, as for a hand-edited
         file, whose `today` is the day it was edited); the day moves only when they change, so
         a rebuild of the same inputs gives the same summary. `more`: Entry's `built`,
         `position` and `action`.
         """
-        entry = self.manifest.entries.get(name, Entry(None))
+        entry = self.manifest.get(name) or Entry(None)
         if inputs is None or entry.inputs != inputs or entry.changed is None:
             entry = replace(entry, inputs=inputs, changed=today)
-        entry = replace(entry, row=row, **more)
-        self.manifest.entries[name] = entry
+        entry = replace(entry, row=entry.row if row is None else row, **more)
+        self.manifest.put(name, entry)
         return entry
 
     def save_manifest(self) -> None:
         """Fold everything recorded into the manifest, atomically, and start a fresh journal."""
         temporary = self.temporary(self.manifest_name)
-        write_new_file(temporary, self.manifest.as_text().encode("utf-8"))
+        write_new_file(temporary, self.manifest.as_lines())
         os.replace(temporary, self.path / self.manifest_name)
         _sync_folder(self.path)
         if self._journal is not None:
@@ -455,20 +561,22 @@ class OutputFolder:
         Under the lock, every temporary file left here belongs to a build that is gone.
         """
         self._remove_dead_temporaries()
+        self.manifest.close()
         self.manifest = Manifest.read(self.path, self.manifest_name)
-        others = (manifest for name, manifest in Manifest.read_all(self.path) if name != self.manifest_name)
-        self.others = {name: entry for manifest in others for name, entry in manifest.entries.items()}
+        for name in Manifest.names_in(self.path):
+            if name != self.manifest_name:
+                self.others.add_file(self.path / name)
         journal = self.path / self.journal_name
         if not os.path.lexists(journal):
             return
         landed = _read_journal(journal)
         for name, entries in landed.items():
-            self.manifest.entries[name] = self._what_landed(name, entries)
+            self.manifest.put(name, self._what_landed(name, entries))
         self.save_manifest()
 
     def _what_landed(self, name: str, journalled: list[Entry]) -> Entry:
         """The journal says a file was about to land; whether the rename happened, the bytes tell."""
-        before = self.manifest.entries.get(name)
+        before = self.manifest.get(name)
         now = _hash_if_file(self.path / name)
         for entry in [*reversed(journalled), *([before] if before else [])]:
             if now is not None and entry.sha256 == now:

@@ -9,17 +9,27 @@ would. It is the last step of a job array, once every shard is done.
 
 from __future__ import annotations
 
-import hashlib
 import os
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .batch import NOT_IN_RUN, SUMMARY, SummaryRow, edited_by_hand, is_workbook_name, most_paid_in
+from .batch import (
+    NOT_IN_RUN,
+    SUMMARY,
+    SummaryRow,
+    edited_by_hand,
+    is_workbook_name,
+    most_paid_in,
+    scratch_problem,
+    write_summary,
+)
 from .errors import SegxlsxError, display_path
-from .folder import Entry, Manifest, OutputFolder, inspect, write_new_file
+from .folder import Entry, Manifest, OutputFolder, inspect
 from .guides import load_guides
+from .ledger import Ledger
 from .model import Guide
 from .rates import RateTable, load_rates
 
@@ -29,7 +39,7 @@ class MergedSummary:
     """What `summarise` did, for the CLI's report and for tests."""
 
     path: Path | None  # None: kept, because edited by hand (see notes)
-    rows: list[SummaryRow] = field(default_factory=list)
+    workbooks: int = 0  # rows in the summary
     notes: list[str] = field(default_factory=list)
 
 
@@ -60,15 +70,28 @@ def summarise(
     guide_map, table = load_guides(guides), load_rates(rates, as_of=as_of, strict=strict_rates)
     if report_currency:  # a code the rates lack would leave the column empty: say so now
         table.value_in(report_currency, table.base)
-    rows = [
-        row for _, row in sorted(_rows(folders, target.parent, guide_map, table), key=lambda pair: pair[0])
-    ]
-    merged = MergedSummary(None, rows)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with OutputFolder.locked(target.parent) as folder:
+    try:
+        return _merged(folders, target, guide_map, table, report_currency, force)
+    except sqlite3.Error as error:
+        raise scratch_problem(error) from None
+
+
+def _merged(
+    folders: list[Path],
+    target: Path,
+    guide_map: Mapping[str, Guide],
+    table: RateTable,
+    report_currency: str | None,
+    force: bool,
+) -> MergedSummary:
+    with OutputFolder.locked(target.parent) as folder, Ledger() as ledger:
+        for key, row in _rows(folders, target.parent, guide_map, table):
+            ledger.add_row(row, key)
+        merged = MergedSummary(None)
         try:
-            merged.path = _write(
-                folder, target.name, rows, guide_map, table, report_currency, force, merged.notes
+            merged.path, merged.workbooks = _write(
+                folder, target.name, ledger, guide_map, table, report_currency, force, merged.notes
             )
             folder.save_manifest()
         except OSError as error:
@@ -83,8 +106,9 @@ def _rows(
 ) -> Iterator[tuple[tuple[bool, int, int, str], SummaryRow]]:
     """Each workbook's row with its sort key: input position (unknown last), folder, name."""
     for number, folder in enumerate(folders):
-        for _, manifest in Manifest.read_all(folder):
-            for name, entry in manifest.entries.items():
+        for manifest_name in Manifest.names_in(folder):
+            manifest = Manifest.read(folder, manifest_name)
+            for name, entry in manifest.items():
                 if entry.owner is None or not is_workbook_name(name):
                     continue
                 row = _row(folder / name, manifest, entry, guides, table)
@@ -92,6 +116,7 @@ def _rows(
                     link = Path(os.path.relpath(folder / name, here)).as_posix()
                     key = (entry.position is None, entry.position or 0, number, name)
                     yield key, replace(row, file=link)
+            manifest.close()
 
 
 def _row(
@@ -112,16 +137,16 @@ def _row(
 def _write(
     folder: OutputFolder,
     name: str,
-    rows: list[SummaryRow],
+    ledger: Ledger,
     guides: Mapping[str, Guide],
     table: RateTable,
     report_currency: str | None,
     force: bool,
     notes: list[str],
-) -> Path | None:
-    """The summary written into `folder` as a build writes its own; None when kept (see `notes`)."""
-    from .workbook import workbook_bytes
-    from .workbook.summary import SummaryHeading, render_summary
+) -> tuple[Path | None, int]:
+    """The summary written into `folder` as a build writes its own, and its number of rows;
+    None when kept (see `notes`)."""
+    from .workbook.summary import SummaryHeading
 
     path = folder.path / name
     found = folder.inspect(name)
@@ -131,12 +156,12 @@ def _write(
             or "was edited by hand, or not written by segxlsx; kept it (use --force to replace it)"
         )
         notes.append(f"{display_path(path)}: {why}")
-        return None
-    heading = SummaryHeading(tuple(guides), table, report_currency or most_paid_in(rows, table), 0)
-    data = workbook_bytes(render_summary(rows, [], heading), table.as_of)
-    digest = hashlib.sha256(data).hexdigest()
-    if found.state != "ours" or found.sha256 != digest:
-        temporary = folder.temporary(name)
-        write_new_file(temporary, data)
-        folder.land(name, temporary, digest, None, found)
-    return path
+        return None, 0
+    tally = ledger.tally()
+    heading = SummaryHeading(
+        tuple(guides), table, report_currency or most_paid_in(tally.currencies, table), 0
+    )
+    problem = write_summary(folder, name, found, ledger, heading, tally, [])
+    if problem:
+        raise SegxlsxError(problem, file=display_path(path))
+    return path, tally.rows

@@ -33,11 +33,12 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -103,10 +104,38 @@ def load_offers(
     A bad offer or file is reported in `failures` and the rest load; a path that does not exist,
     or no offer file at all, raises `SegxlsxError` (nothing could run).
     """
-    loaded = LoadedOffers()
+    return _collected(iter_offers(paths, guides, max_bytes))
+
+
+def iter_offers(
+    paths: Iterable[str | Path], guides: Mapping[str, Guide], max_bytes: int = MAX_FILE_BYTES
+) -> Iterator[Offer | OfferError]:
+    """Each offer of `load_offers`, or the error that stands for it, one at a time in input order.
+
+    A build of 50,000 offers reads them this way rather than holding them all: the same files
+    give the same offers, in the same order, each time.
+    """
+    return (load() for load in offer_loaders(paths, guides, max_bytes))
+
+
+def offer_loaders(
+    paths: Iterable[str | Path], guides: Mapping[str, Guide], max_bytes: int = MAX_FILE_BYTES
+) -> Iterator[Callable[[], Offer | OfferError]]:
+    """What `iter_offers` gives, each as a function that checks and builds it only when called.
+
+    A build reads its offers a second time to hand them to the workers; the offers it skips as
+    unchanged are then only counted past, not checked again (most of a rerun's reading).
+    """
     for path in offer_files(paths):
-        loaded += read_offer_file(path, guides, max_bytes)
-    return loaded
+        yield from _file_loaders(path, guides, max_bytes)
+
+
+def _collected(items: Iterable[Offer | OfferError]) -> LoadedOffers:
+    offers: list[Offer] = []
+    failures: list[OfferError] = []
+    for item in items:
+        (failures if isinstance(item, OfferError) else offers).append(item)  # type: ignore[arg-type]
+    return LoadedOffers(tuple(offers), tuple(failures))
 
 
 def offer_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -140,24 +169,45 @@ def read_offer_file(
     path: str | Path, guides: Mapping[str, Guide], max_bytes: int = MAX_FILE_BYTES
 ) -> LoadedOffers:
     """Load every offer in one file; a file that cannot be read at all is one failure."""
-    path = Path(path)
+    return _collected(offer_file_items(path, guides, max_bytes))
+
+
+def offer_file_items(
+    path: str | Path, guides: Mapping[str, Guide], max_bytes: int = MAX_FILE_BYTES
+) -> Iterator[Offer | OfferError]:
+    """Each offer in one file, or the error that stands for it, as its rows are read."""
+    return (load() for load in _file_loaders(Path(path), guides, max_bytes))
+
+
+def _file_loaders(
+    path: Path, guides: Mapping[str, Guide], max_bytes: int
+) -> Iterator[Callable[[], Offer | OfferError]]:
     file = display_path(path)
-    try:
-        with located(OfferError, file=file):
-            records = _read_records(path, max_bytes)
-    except OfferError as error:
-        return LoadedOffers(failures=(error,))
-    offers: list[Offer] = []
-    failures: list[OfferError] = []
-    for record in records:
-        if record.problem:
-            failures.append(_as_offer_error(record.problem.at(file=file)))
-            continue
+    records = _read_records(path, max_bytes)
+    while True:
         try:
-            offers.append(offer_from_fields(record.fields, guides, replace(record.source, file=file)))
-        except OfferError as error:
-            failures.append(error)
-    return LoadedOffers(tuple(offers), tuple(failures))
+            with located(OfferError, file=file):
+                record = next(records, None)
+        except OfferError as error:  # the file cannot be read at all: one failure, and no offers
+            yield partial(_given, error)
+            return
+        if record is None:
+            return
+        if record.problem:
+            yield partial(_given, _as_offer_error(record.problem.at(file=file)))
+            continue
+        yield partial(_offer_of, record.fields, guides, replace(record.source, file=file))
+
+
+def _given(error: OfferError) -> OfferError:
+    return error
+
+
+def _offer_of(fields: Any, guides: Mapping[str, Guide], source: Location) -> Offer | OfferError:
+    try:
+        return offer_from_fields(fields, guides, source)
+    except OfferError as error:
+        return error
 
 
 def offer_from_fields(fields: Any, guides: Mapping[str, Guide], source: Location | None = None) -> Offer:
@@ -533,14 +583,16 @@ class _Record:
     problem: OfferError | None = None
 
 
-def _read_records(path: Path, max_bytes: int) -> list[_Record]:
+def _read_records(path: Path, max_bytes: int) -> Iterator[_Record]:
+    """The file's records as they are read; what makes the whole file unreadable is raised."""
     suffix = path.suffix.lower()
     if suffix not in OFFER_SUFFIXES:
         raise InvalidValue(
             f"expected an offer file ending in {', '.join(OFFER_SUFFIXES)}, not {suffix or 'no suffix'!r}"
         )
     if suffix == ".xlsx":
-        return _xlsx_records(read_bytes(check_file_name(path), max_bytes))
+        yield from _xlsx_records(read_bytes(check_file_name(path), max_bytes))
+        return
     try:
         text = read_text(check_file_name(path), max_bytes)
     except InvalidValue as error:
@@ -551,79 +603,92 @@ def _read_records(path: Path, max_bytes: int) -> list[_Record]:
     if not text.strip():
         raise InvalidValue("the file is empty; expected one offer or a list of them")
     if suffix == ".csv":
-        return _csv_records(text)
-    return _document_records(load_json(text) if suffix == ".json" else load_yaml(text))
+        yield from _csv_records(text)
+        return
+    yield from _document_records(load_json(text) if suffix == ".json" else load_yaml(text))
 
 
-def _document_records(data: Any) -> list[_Record]:
+def _document_records(data: Any) -> Iterator[_Record]:
     """A YAML/JSON document: one offer (a mapping) or a list of them, numbered from 1."""
     if isinstance(data, list):
         if not data:
             raise InvalidValue("the file holds an empty list; expected at least one offer")
-        return [_Record(Location(index=number), item) for number, item in enumerate(data, start=1)]
+        return (_Record(Location(index=number), item) for number, item in enumerate(data, start=1))
     if isinstance(data, dict):
-        return [_Record(Location(), data)]
+        return iter([_Record(Location(), data)])
     if data is None:
         raise InvalidValue("the file holds no offer (only comments?)")
     raise InvalidValue(f"expected an offer (a mapping of fields) or a list of offers, got {_kind(data)}")
 
 
-def _csv_records(text: str) -> list[_Record]:
+def _csv_records(text: str) -> Iterator[_Record]:
     """One offer per row under a header row; rows are numbered from 1 below the header.
 
     Excel set to a European locale saves CSV with semicolons, so a header with more semicolons
     than commas is read that way. A row the csv module cannot read (a stray quote) is one
     problem, named by the line its record starts on, and reading goes on from the next line:
     an unclosed quote would otherwise swallow every row after it. So every row is either an
-    offer or a problem.
+    offer or a problem. Rows are given as they are read (a generator).
     """
     first_line = text.lstrip("\ufeff").partition("\n")[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    lines = io.StringIO(text, newline="").readlines()  # split where csv itself would
-    records: list[_Record] = []
+    any_rows = False
     with _cells_up_to(len(text)):
-        source = _Lines(lines)
+        source = _Lines(text)
         reader = csv.reader(source, delimiter=delimiter, strict=True)
         header = _csv_header(reader)
         row = 0
         while True:
-            start = source.taken  # lines before this record
+            start, start_at = source.taken, source.position  # lines before this record, and where it starts
             try:
                 cells = next(reader, None)
             except csv.Error as error:
                 row += 1
                 problem = OfferError(_csv_problem(error), line=start + 1, row=row)
-                records.append(_Record(Location(row=row), problem=problem))
+                any_rows = True
+                yield _Record(Location(row=row), problem=problem)
                 # The record may have run on over many lines (or to the end, for an unclosed
                 # quote); those lines hold the next rows, so read again from the one after its start.
-                source = _Lines(lines, start + 1)
+                source = _Lines(text, start_at, start)
+                next(source)
                 reader = csv.reader(source, delimiter=delimiter, strict=True)
                 continue
             if cells is None:
                 break
             row += 1
             if any(cell.strip() for cell in cells):  # blank lines are skipped but still counted
-                records.append(_csv_record(header, cells, Location(row=row)))
-    if not records:
+                any_rows = True
+                yield _csv_record(header, cells, Location(row=row))
+    if not any_rows:
         raise InvalidValue("the file has a header row but no offers below it", line=1)
-    return records
 
 
 class _Lines:
-    """A file's lines for `csv.reader`, counting how many it has taken."""
+    """A file's lines for `csv.reader`, split where csv itself would (as `newline=""` does),
+    counting how many it has taken.
 
-    def __init__(self, lines: list[str], start: int = 0) -> None:
-        self.lines = lines
-        self.taken = start
+    Cut from the text one at a time: a list of a 5 MB file's lines, or a StringIO of it (four
+    bytes a character), would hold several times the file.
+    """
+
+    _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+
+    def __init__(self, text: str, position: int = 0, taken: int = 0) -> None:
+        self.text = text
+        self.position = position  # where the next line starts
+        self.taken = taken
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
-        if self.taken >= len(self.lines):
+        if self.position >= len(self.text):
             raise StopIteration
+        line = self._LINE.match(self.text, self.position)
+        assert line is not None  # the pattern matches at any position
+        self.position = line.end()
         self.taken += 1
-        return self.lines[self.taken - 1]
+        return line[0]
 
 
 @contextmanager
@@ -691,7 +756,7 @@ def _csv_record(header: list[str], cells: list[Any], source: Location) -> _Recor
 OFFERS_SHEET = "Offers"
 
 
-def _xlsx_records(data: bytes) -> list[_Record]:
+def _xlsx_records(data: bytes) -> Iterator[_Record]:
     """The offers table of an .xlsx file: one offer per row under a header row, as in a CSV.
 
     Cells are read as values (a formula as the value last saved with it); each row then goes
@@ -700,14 +765,14 @@ def _xlsx_records(data: bytes) -> list[_Record]:
     sheet_name, rows = _xlsx_rows(data)
     header_cells = next(rows, None) or ()
     header = _checked_header([_header_text(cell) for cell in header_cells], sheet=sheet_name, row=1)
-    records: list[_Record] = []
+    any_rows = False
     for number, cells in enumerate(rows, start=2):
         values = [_xlsx_value(cell) for cell in cells]
         if any(not _blank(value) for value in values):
-            records.append(_csv_record(header, values, Location(sheet=sheet_name, row=number)))
-    if not records:
+            any_rows = True
+            yield _csv_record(header, values, Location(sheet=sheet_name, row=number))
+    if not any_rows:
         raise InvalidValue("the sheet has a header row but no offers below it", sheet=sheet_name)
-    return records
 
 
 def _xlsx_rows(data: bytes) -> tuple[str, Iterator[tuple[Any, ...]]]:

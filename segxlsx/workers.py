@@ -18,7 +18,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -101,21 +102,29 @@ Result = Callable[[Any, Any], bool]  # (job, result) -> False to stop early
 
 def run_jobs(
     work: Callable[[Any], Any],
-    jobs: Sequence[Any],
+    jobs: Iterable[Any],
     workers: int,
     setup: Callable[..., None],
     setup_args: tuple[Any, ...],
     on_result: Result,
+    *,
+    known: Callable[[Any], Any] = lambda job: None,
+    to_build: int = 2,
 ) -> None:
     """Run `work(job)` for each job, here or in `workers` processes; `on_result` sees them in order.
 
-    `setup(*setup_args)` runs once in each process before its first job. When `on_result` returns
-    False (--fail-fast) or anything is raised (`Interrupted`), the workers are stopped at once.
+    `known(job)` is a job's result when it needs no work (an offer skipped as unchanged), else
+    None. `jobs` may be a generator: it is read only as far as the jobs in flight need, so a
+    batch of any size holds a bounded number of them. `to_build` (how many need work, if known)
+    sizes the batches; with one or none, no process is started. `setup(*setup_args)` runs once
+    in each process before its first job. When `on_result` returns False (--fail-fast) or
+    anything is raised (`Interrupted`), the workers are stopped at once.
     """
-    if workers <= 1 or len(jobs) <= 1:
+    if workers <= 1 or to_build <= 1:
         setup(*setup_args)
         for job in jobs:
-            if on_result(job, work(job)) is False:
+            result = known(job)
+            if on_result(job, work(job) if result is None else result) is False:
                 return
         return
     pool = ProcessPoolExecutor(
@@ -123,14 +132,7 @@ def run_jobs(
     )
     finished = False
     try:
-        # Forked with the build's signal handlers, a worker hit by Ctrl-C before it had set its
-        # own would raise `Interrupted` and break the pool: the signals wait until it has.
-        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-        try:
-            batches = _submit(pool, work, jobs, workers)
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-        for batch, results in _results(batches):
+        for batch, results in _results(_in_flight(pool, work, jobs, known, _batch_size(to_build, workers))):
             for job, result in zip(batch, results, strict=True):
                 if on_result(job, result) is False:
                     return
@@ -141,20 +143,91 @@ def run_jobs(
         pool.shutdown(wait=True)
 
 
-def _submit(pool: ProcessPoolExecutor, work, jobs, workers) -> list[tuple[Sequence[Any], Future]]:  # type: ignore[no-untyped-def]
-    """Send the jobs out in batches.
+def _batch_size(to_build: int, workers: int) -> int:
+    """Up to 16 offers a batch, and at least 16 batches a worker.
 
-    One offer is ~15 ms of work, so sending them one by one would spend a noticeable share of
-    it on inter-process traffic; a batch of 16 is ~0.25 s of one worker's time.
+    One offer is ~15 ms of work, and sending a batch costs well under a millisecond: a batch of
+    16 is ~0.25 s of one worker's time. At the end of a build one worker may finish while the
+    other still has a batch to go; in a small build, short batches keep that wait short.
     """
-    size = max(1, min(16, len(jobs) // (workers * 4)))
-    batches = [jobs[start : start + size] for start in range(0, len(jobs), size)]
-    return [(batch, pool.submit(_work_batch, work, batch)) for batch in batches]
+    return max(1, min(16, to_build // (workers * 16)))
 
 
-def _results(batches: list[tuple[Sequence[Any], Future]]) -> Iterator[tuple[Sequence[Any], list[Any]]]:
+_BATCHES_IN_FLIGHT = 4  # per worker: enough that none waits for work, few enough to hold little
+_WAITING_AT_MOST = 4096  # jobs with known results read ahead of the batch they wait behind
+
+
+def _in_flight(
+    pool: ProcessPoolExecutor, work, jobs, known, size: int
+) -> Iterator[tuple[list[Any], Future | list[Any]]]:  # type: ignore[no-untyped-def]
+    """Batches in job order, each with its future (sent to the workers) or its known results.
+
+    At most a few batches per worker are out at once, and jobs are read from `jobs` only as
+    those come back, so a generator of 50,000 offers is never held whole.
+    """
+    pending: deque[tuple[list[Any], Future | list[Any]]] = deque()
+    out, waiting = 0, 0
+    limit = _BATCHES_IN_FLIGHT * pool._max_workers  # type: ignore[attr-defined]
+    source = iter(jobs)
+    batch: list[Any] = []
+    exhausted = False
+    while pending or not exhausted:
+        while not exhausted and out < limit and waiting < _WAITING_AT_MOST:
+            job = next(source, _END)
+            if job is _END:
+                exhausted = True
+                if batch:
+                    pending.append((batch, _submit(pool, work, batch)))
+                    out += 1
+                break
+            result = known(job)
+            if result is not None:
+                if batch:  # results stay in job order: the batch so far goes first
+                    pending.append((batch, _submit(pool, work, batch)))
+                    out, batch = out + 1, []
+                pending.append(([job], [result]))
+                waiting += 1
+                continue
+            batch.append(job)
+            if len(batch) == size:
+                pending.append((batch, _submit(pool, work, batch)))
+                out, batch = out + 1, []
+        if not pending:
+            continue
+        jobs_done, results = pending.popleft()
+        if isinstance(results, Future):
+            out -= 1
+        else:
+            waiting -= 1
+        yield jobs_done, results
+
+
+_END = object()
+
+
+def _submit(pool: ProcessPoolExecutor, work, batch: list[Any]) -> Future:  # type: ignore[no-untyped-def]
+    """Send one batch out. The pool forks its workers on the first: forked with the build's
+    signal handlers, a worker hit by Ctrl-C before it had set its own would raise `Interrupted`
+    and break the pool, so the signals wait until it has."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        return pool.submit(_work_batch, work, batch)
+    except BrokenProcessPool as error:  # a worker died: this batch fails as the others do
+        future: Future = Future()
+        future.set_exception(error)
+        return future
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def _results(
+    batches: Iterable[tuple[list[Any], Future | list[Any]]],
+) -> Iterator[tuple[list[Any], list[Any]]]:
     """Each batch with its results, in job order; a worker that died fails its jobs, not the build."""
     for batch, future in batches:
+        if not isinstance(future, Future):
+            yield batch, future
+            continue
         try:
             yield batch, future.result()
         except BrokenProcessPool:

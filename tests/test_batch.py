@@ -37,6 +37,12 @@ def summary_rows(path: Path) -> list[dict[str, object]]:
     return [dict(zip(header, row, strict=True)) for row in rows]
 
 
+def this_run(out: Path, *actions: str) -> list[tuple[object, object]]:
+    """(candidate, workbook) of each summary row this build gave one of `actions`, in order."""
+    rows = summary_rows(out / "summary.xlsx")
+    return [(row["Candidate"], row["Workbook"]) for row in rows if row["This run"] in actions]
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -176,15 +182,16 @@ def test_a_rerun_skips_unchanged_and_keeps_hand_edits_unless_forced(tmp_path):
     hand_made = edited.read_bytes()
 
     again = build([GOOD_OFFERS], GUIDES, out)
-    assert [o.file for o in again.with_action("kept")] == ["jordan-lee.xlsx"]
-    assert len(again.with_action("unchanged")) == 6 and not again.with_action("written")
+    assert [o.file for o in again.kept] == ["jordan-lee.xlsx"]
+    assert again.count("unchanged") == 6 and not again.count("written")
     assert edited.read_bytes() == hand_made
 
     result = run("build", GOOD_OFFERS, "--guide", SEED_YAML, "--out", out)
     assert "jordan-lee.xlsx" in result.stderr and "--force" in result.stderr
 
     forced = build([GOOD_OFFERS], GUIDES, out, force=True)
-    assert [o.file for o in forced.with_action("written")] == ["jordan-lee.xlsx"]
+    assert forced.count("written") == 1
+    assert this_run(out, "written") == [("Jordan Lee", "jordan-lee.xlsx")]
     assert edited.read_bytes() != hand_made
     manifest = json.loads((out / MANIFEST).read_text())
     assert set(manifest["files"]) == {p.name for p in out.glob("*.xlsx")}
@@ -195,7 +202,7 @@ def test_a_workbook_segxlsx_never_wrote_is_not_overwritten(tmp_path):
     stranger = write(out / "jordan-lee.xlsx", "someone else's file")
     report = build([GOOD_OFFERS], GUIDES, out)
     assert stranger.read_text() == "someone else's file"
-    assert [o.file for o in report.with_action("kept")] == ["jordan-lee.xlsx"]
+    assert [o.file for o in report.kept] == ["jordan-lee.xlsx"]
 
 
 # A build killed mid-way, by any signal: tests/test_stopping.py.
@@ -215,7 +222,7 @@ def test_fail_fast_stops_at_an_offer_that_fails_while_building(tmp_path):
     )
     rates = write(tmp_path / "rates.yaml", "as_of: 2026-11-27\nbase: USD\nrates: {GBP: 0.79}\n")
     report = build([offers], GUIDES, tmp_path / "out", rates=str(rates), fail_fast=True)
-    assert report.stopped_early and [o.file for o in report.outcomes] == ["ann.xlsx"]
+    assert report.stopped_early and this_run(tmp_path / "out", "written") == [("Ann", "ann.xlsx")]
     assert [(f.location.row, f.location.candidate) for f in report.failures] == [(2, "Bo")]
     assert "no JPY rate" in report.failures[0].message
     assert not (tmp_path / "out" / "cy.xlsx").exists()
@@ -238,10 +245,10 @@ def test_a_new_candidate_never_takes_an_earlier_candidates_file(tmp_path):
 
     # Another candidate, spelled almost alike, is added later and listed first.
     write(offers, HEADER + "José Núñez,London,130000,95000,10%\nJose Nunez,London,120000,90000,10%\n")
-    report = build([offers], GUIDES, out)
-    assert [(o.row.candidate, o.file, o.action) for o in report.outcomes] == [
-        ("José Núñez", "jose-nunez-2.xlsx", "written"),
-        ("Jose Nunez", "jose-nunez.xlsx", "kept"),
+    build([offers], GUIDES, out)
+    assert this_run(out, "written", "kept") == [
+        ("José Núñez", "jose-nunez-2.xlsx"),
+        ("Jose Nunez", "jose-nunez.xlsx"),
     ]
     assert edited.read_bytes() == hand_made
     summary = load_workbook(out / "summary.xlsx")["Summary"]
@@ -251,8 +258,8 @@ def test_a_new_candidate_never_takes_an_earlier_candidates_file(tmp_path):
     # Reruns keep every name: in another order, and with the offers moved to another folder.
     moved = write(tmp_path / "moved" / "offers.csv", HEADER + "Jose Nunez,London,120000,90000,10%\n"
                   "José Núñez,London,130000,95000,10%\n")  # fmt: skip
-    again = build([moved], GUIDES, out)
-    assert [(o.row.candidate, o.file) for o in again.outcomes] == [
+    build([moved], GUIDES, out)
+    assert this_run(out, "unchanged", "kept") == [
         ("Jose Nunez", "jose-nunez.xlsx"),
         ("José Núñez", "jose-nunez-2.xlsx"),
     ]
@@ -266,8 +273,8 @@ def test_a_manifest_edited_to_send_a_workbook_outside_the_folder_is_not_followed
     owner = {"sha256": None, "source": "offers.csv", "candidate": "Ada Park"}
     for name in ["../outside.xlsx", "summary.xlsx", ".hidden.xlsx", "ada-park.xlsm"]:
         write(tmp_path / "out" / MANIFEST, json.dumps({"version": 2, "files": {name: owner}}))
-        report = build([offers], GUIDES, tmp_path / "out")
-        assert [o.file for o in report.outcomes] == ["ada-park.xlsx"], name
+        build([offers], GUIDES, tmp_path / "out")
+        assert this_run(tmp_path / "out", "written", "unchanged") == [("Ada Park", "ada-park.xlsx")], name
     assert not (tmp_path / "outside.xlsx").exists()
 
 
@@ -326,7 +333,7 @@ def test_a_workbook_opened_while_the_build_runs_is_not_replaced(tmp_path):
             "jordan-lee.xlsx is open in LibreOffice or Excel (.~lock.jordan-lee.xlsx#); kept it, close it and build again",
         )
     ]
-    assert len(report.with_action("written")) == 6
+    assert report.count("written") == 6
     assert (out / "jordan-lee.xlsx").read_bytes() == before
     assert not list(out.glob(".*.tmp"))
 

@@ -47,7 +47,7 @@ def test_an_unchanged_rerun_builds_nothing_and_changes_no_byte(built):
     before = contents(built)
     report = build([OFFERS], GUIDES, built, today=MONDAY)
     assert report.skipped == OFFER_COUNT
-    assert {outcome.action for outcome in report.outcomes} == {"unchanged"}
+    assert report.counts == {"unchanged": OFFER_COUNT}
     # The summary changes once, from "written" to "unchanged"; its rows come from the manifest.
     assert contents(built) | {SUMMARY: b""} == before | {SUMMARY: b""}
     assert {row["This run"] for row in summary_rows(built / SUMMARY)} == {"unchanged"}
@@ -62,7 +62,7 @@ def test_a_lost_fingerprint_rebuilds_and_gives_the_same_bytes(built):
     (built / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
     report = build([OFFERS], GUIDES, built, today=MONDAY)
     assert report.skipped == 0
-    assert {outcome.action for outcome in report.outcomes} == {"unchanged"}  # rendered, same bytes
+    assert report.counts == {"unchanged": OFFER_COUNT}  # rendered, same bytes
     assert contents(built) == before
     assert build([OFFERS], GUIDES, built, today=MONDAY).skipped == OFFER_COUNT  # fingerprints back
 
@@ -76,9 +76,9 @@ def test_changed_templates_rates_or_force_build_again(built, tmp_path):
     assert build([OFFERS], GUIDES, built, today=MONDAY, templates=templates).skipped == 0
     assert build([OFFERS], GUIDES, built, today=MONDAY, as_of=date(2026, 10, 1)).skipped == 0
     report = build([OFFERS], GUIDES, built, today=MONDAY)  # back to the first build's inputs
-    assert report.skipped == 0 and {outcome.action for outcome in report.outcomes} == {"written"}
+    assert report.skipped == 0 and report.counts == {"written": OFFER_COUNT}
     report = build([OFFERS], GUIDES, built, today=MONDAY, force=True)
-    assert report.skipped == 0 and {outcome.action for outcome in report.outcomes} == {"unchanged"}
+    assert report.skipped == 0 and report.counts == {"unchanged": OFFER_COUNT}
 
 
 def test_a_workbook_edited_by_hand_is_not_skipped(built):
@@ -88,7 +88,7 @@ def test_a_workbook_edited_by_hand_is_not_skipped(built):
     workbook.save(path)
     report = build([OFFERS], GUIDES, built, today=MONDAY)
     assert report.skipped == OFFER_COUNT - 1
-    assert [outcome.action for outcome in report.outcomes if outcome.file == path.name] == ["kept"]
+    assert [outcome.file for outcome in report.kept] == [path.name]
 
 
 def run(*args):
@@ -179,3 +179,60 @@ def test_a_shard_clears_only_its_own_dead_temporaries(tmp_path):
     assert theirs.exists() and not mine.exists()  # shard 2 may still be writing it
     build([OFFERS], GUIDES, out, today=MONDAY, shard="2/2")
     assert not theirs.exists()
+
+
+# -- flat memory: what a build of 50,000 offers holds at once --------------------------------------
+
+
+def test_a_manifest_in_an_earlier_builds_format_is_read_and_rewritten_a_line_per_file(built):
+    """A folder an older segxlsx wrote (`indent=2`) keeps working: unchanged offers are skipped."""
+    (built / MANIFEST).write_text(json.dumps(manifest(built), indent=2), encoding="utf-8")
+    report = build([OFFERS], GUIDES, built, today=MONDAY)
+    assert report.skipped == OFFER_COUNT and not report.kept
+    lines = (built / MANIFEST).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == '{"version": 2, "files": {' and len(lines) == OFFER_COUNT + 1 + 2  # and the summary
+
+
+def test_a_manifest_edited_by_hand_across_lines_is_still_read(built):
+    text = (built / MANIFEST).read_text(encoding="utf-8")
+    (built / MANIFEST).write_text(text.replace(', "source": ', ',\n  "source": '), encoding="utf-8")
+    assert build([OFFERS], GUIDES, built, today=MONDAY).skipped == OFFER_COUNT
+
+
+def test_a_damaged_line_in_the_manifest_protects_nothing(built):
+    lines = (built / MANIFEST).read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[-2] = lines[-2].replace('"sha256": "', '"sha256": ')  # the last entry's line: the others read
+    (built / MANIFEST).write_text("".join(lines), encoding="utf-8")
+    report = build([OFFERS], GUIDES, built, today=MONDAY)
+    assert len(report.kept) == OFFER_COUNT  # every workbook there now counts as made by hand
+
+
+def _double(number: int) -> int:
+    return number * 2
+
+
+def _nothing(*args: object) -> None:
+    pass
+
+
+def test_jobs_are_read_only_as_the_workers_need_them_and_results_come_in_order():
+    from segxlsx.workers import run_jobs
+
+    read, seen = [], []
+
+    def jobs():
+        for number in range(2000):
+            read.append(number)
+            yield number
+
+    def on_result(job: int, result: int) -> bool:
+        seen.append((job, result, len(read)))
+        return True
+
+    # Multiples of 3 need no worker: their result is known, and still comes in its place.
+    known = lambda job: -job if job % 3 == 0 else None  # noqa: E731
+    run_jobs(_double, jobs(), 2, _nothing, (), on_result, known=known, to_build=1333)
+    assert [(job, result) for job, result, _ in seen] == [
+        (n, -n if n % 3 == 0 else n * 2) for n in range(2000)
+    ]
+    assert seen[0][2] < 500  # the first result came before the generator was read far

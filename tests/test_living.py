@@ -110,7 +110,7 @@ def test_an_edit_is_read_back_recomputed_flagged_and_reported(folder):
                    "Offer!C39": 210000, "Compare!C19": 6})  # fmt: skip
     report = build([OFFERS], GUIDES, folder, today=FRIDAY)
     assert report.exit_code == 1  # the workbook and its offer file disagree: someone should look
-    (kept,) = report.with_action("kept")
+    (kept,) = report.kept
     assert (
         kept.differences
         == (
@@ -143,7 +143,7 @@ def test_an_edit_is_read_back_recomputed_flagged_and_reported(folder):
 def test_an_edit_that_does_not_validate_names_its_cell_and_shows_no_figures(folder):
     edit(folder / "marcus-chen.xlsx", **{"Offer!B9": "lots"})
     report = build([OFFERS], GUIDES, folder)
-    (kept,) = report.with_action("kept")
+    (kept,) = report.kept
     assert report.exit_code == 1 and kept.problem is not None
     assert kept.problem.location.cell == "Offer!B9" and kept.problem.location.field == "base"
     assert "cannot read 'lots' as an amount" in kept.problem.message
@@ -168,7 +168,7 @@ def test_edits_saved_by_libreoffice_read_back_and_export_round_trips(folder, tmp
         shutil.copy(path, folder / path.name)
 
     report = build([OFFERS], GUIDES, folder)
-    assert len(report.with_action("kept")) == 7
+    assert len(report.kept) == 7
     rows = {r["Workbook"]: r for r in summary_rows(folder / "summary.xlsx")}
     assert rows["priya-raman.xlsx"]["Base"] == 190000 and rows["jordan-lee.xlsx"]["Bonus %"] == 0.14
 
@@ -274,5 +274,5 @@ def test_a_sheet_whose_rows_moved_is_reported_not_guessed(folder, guides):
     workbook["Offer"].insert_rows(3)  # text inputs have no defined name: their labels must still match
     workbook.save(folder / "hannah-price.xlsx")
     report = build([OFFERS], GUIDES, folder)
-    (kept,) = report.with_action("kept")
+    (kept,) = report.kept
     assert kept.problem.location.cell == "Offer!A5" and "rows have moved" in kept.problem.message

@@ -160,8 +160,8 @@ def test_a_stopped_build_is_resumed_into_the_folder_an_unstopped_one_makes(
 
     rerun = build([many], GUIDES, out, workers=2)
     assert rerun.exit_code == 0 and not rerun.failures and not rerun.notes
-    assert rerun.with_action("kept") == [], "the build's own workbooks were taken for hand edits"
-    assert len(rerun.with_action("unchanged")) >= len(landed) - 1  # the last may not have landed
+    assert rerun.kept == [], "the build's own workbooks were taken for hand edits"
+    assert rerun.count("unchanged") >= len(landed) - 1  # the last may not have landed
     assert folder_contents(out) == folder_contents(uninterrupted)
 
 
@@ -186,8 +186,8 @@ def test_a_build_that_dies_between_two_files_leaves_a_journal_the_next_build_tru
         journal.write('{"file": "candidate-9.xlsx", "sha2')  # and a line torn by the crash
 
     rerun = build([offers], GUIDES, out)
-    assert rerun.exit_code == 0 and rerun.with_action("kept") == []
-    assert [len(rerun.with_action(action)) for action in ("unchanged", "written")] == [5, 7]
+    assert rerun.exit_code == 0 and rerun.kept == []
+    assert [rerun.count(action) for action in ("unchanged", "written")] == [5, 7]
     assert not (out / JOURNAL).exists() and not list(out.glob(".*.tmp"))
     fresh = build([offers], GUIDES, tmp_path / "fresh")
     assert fresh.exit_code == 0
@@ -207,10 +207,10 @@ def test_ctrl_c_in_a_library_build_records_what_was_done_and_reports_it(tmp_path
     report = build([offers], GUIDES, out, workers=workers, progress=ctrl_c_after_three)
     assert signal.getsignal(signal.SIGINT) is previous  # the caller's handler is back
     assert report.interrupted == signal.SIGINT and report.exit_code == 130
-    assert len(report.with_action("written")) == 3
+    assert report.count("written") == 3
     assert load_workbook(out / "summary.xlsx")["Summary"].max_row == HEADER_ROW + 3
     assert not (out / JOURNAL).exists() and not list(out.glob(".*.tmp"))
-    assert len(build([offers], GUIDES, out, workers=workers).with_action("unchanged")) == 3
+    assert build([offers], GUIDES, out, workers=workers).count("unchanged") == 3
 
 
 @pytest.fixture
@@ -239,6 +239,6 @@ def test_a_build_that_fills_the_disk_is_resumed_once_there_is_room(small_disk, t
     out = tmp_path / "out"  # the recruiter moves the folder to a bigger disk and builds again
     shutil.copytree(small_disk / "out", out)
     rerun = build([offers], GUIDES, out)
-    assert rerun.exit_code == 0 and rerun.with_action("kept") == [] and not rerun.notes
+    assert rerun.exit_code == 0 and rerun.kept == [] and not rerun.notes
     build([offers], GUIDES, tmp_path / "fresh")
     assert folder_contents(out) == folder_contents(tmp_path / "fresh")

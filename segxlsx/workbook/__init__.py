@@ -8,6 +8,7 @@ the same bytes.
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -110,6 +111,14 @@ class _FixedTimeZip(zipfile.ZipFile):
         with open(filename, "rb") as handle:
             self.writestr(arcname or str(filename), handle.read())
 
+    def open(self, name, mode="r", pwd=None, *, force_zip64=False):  # type: ignore[no-untyped-def]
+        """An entry to stream into, with the fixed time (`writestr` comes here with its ZipInfo)."""
+        if mode == "w" and isinstance(name, str):
+            name = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
+            name.compress_type = zipfile.ZIP_DEFLATED
+            name.external_attr = 0o600 << 16
+        return super().open(name, mode, pwd, force_zip64=force_zip64)
+
 
 class _InMemoryWriter(ExcelWriter):
     """openpyxl's writer with each sheet's XML kept in memory, its cells written from our
@@ -173,8 +182,8 @@ class _InMemoryWriter(ExcelWriter):
                 ws.close()
             writer = ws._writer
             ws._rels = writer._rels
-            with open(writer.out, "rb") as written:
-                self._archive.writestr(ws.path[1:], written.read())
+            with open(writer.out, "rb") as written, self._archive.open(ws.path[1:], "w") as part:
+                shutil.copyfileobj(written, part)  # a chunk at a time: 50,000 rows are ~50 MB of XML
             self.manifest.append(ws)
             writer.cleanup()
             return

@@ -8,21 +8,30 @@ be compared and sorted. A title block says what the table is made from.
 
 from __future__ import annotations
 
+import json
+import tempfile
 import warnings
-from collections import Counter
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
+from typing import IO, TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.packaging.relationship import Relationship, RelationshipList
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+from openpyxl.xml.functions import tostring
 
 from ..errors import RatesError, SegxlsxError
 from ..rates import RateTable
+from . import _FixedTimeZip, _InMemoryWriter
 from .styles import (
     LINK,
     PERCENT,
@@ -83,6 +92,9 @@ TEXT_ATTRIBUTES = {
     "edits",
     "file",
 }
+if TYPE_CHECKING:
+    from ..ledger import Tally
+
 HEADER_ROW = 6  # below the title block
 FIRST_ROW = HEADER_ROW + 1
 
@@ -109,6 +121,10 @@ class _Streamed:
         self.sheet = sheet
         self.row = 1  # the row being filled
         self.cells: dict[int, WriteOnlyCell] = {}
+        self.links = _Links()
+        # What openpyxl would make at the first row, with a writer that takes links from `links`.
+        sheet._writer = _LinkingWriter(sheet, self.links)
+        sheet._writer.write_top()
 
     @property
     def title(self) -> str:
@@ -125,6 +141,12 @@ class _Streamed:
             self.cells[column].value = value
         return self.cells[column]
 
+    def link(self, row: int, column: int, target: str) -> WriteOnlyCell:
+        """The cell, linked to `target` (its value is the text shown)."""
+        cell = self.cell(row, column)
+        self.links.add(f"{_letter(column)}{row}", target)
+        return cell
+
     def close(self) -> None:
         if self.cells:
             self._append()
@@ -135,12 +157,21 @@ class _Streamed:
         self.cells, self.row = {}, self.row + 1
 
 
-def render_summary(rows: list, failures: list[SegxlsxError], heading: SummaryHeading) -> Workbook:
+def render_summary(
+    rows: Iterable, failures: list[SegxlsxError], heading: SummaryHeading, tally: Tally | None = None
+) -> Workbook:
     """`rows` are `batch.SummaryRow`s, this build's offers in input order, then the rest.
 
     Written in openpyxl's write-only mode (see `_Streamed`): everything that is not a cell
-    (widths, the table, colours, frozen panes, printing) is set before the rows go out.
+    (widths, the table, colours, frozen panes, printing) is set before the rows go out, from
+    `tally` (`ledger.Tally`, which counts them); so `rows` can be a stream, read once. Without a
+    tally, the rows are counted first. Save it with `save_summary`.
     """
+    if tally is None:
+        from ..ledger import Tally
+
+        rows = list(rows)
+        tally = Tally.of(rows)
     workbook = new_workbook("Offer reviews")
     workbook.remove(workbook.active)
     # new_workbook's fonts and properties, in write-only mode: openpyxl has no public switch.
@@ -148,8 +179,8 @@ def render_summary(rows: list, failures: list[SegxlsxError], heading: SummaryHea
     sheet = workbook.create_sheet("Summary")
     headers = [header.format(report=heading.report_currency) for header, *_ in COLUMNS]
     sheet.row_dimensions[HEADER_ROW].height = 40  # three lines of a narrow header
-    last = FIRST_ROW + len(rows) - 1
-    if rows:  # an Excel table needs at least one data row; it brings the autofilter
+    last = FIRST_ROW + tally.rows - 1
+    if tally.rows:  # an Excel table needs at least one data row; it brings the autofilter
         ref = f"A{HEADER_ROW}:{_letter(len(COLUMNS))}{last}"
         table = Table(displayName="Offers", ref=ref, autoFilter=AutoFilter(ref=ref))
         # Named here: openpyxl would read them from the header cells, which write-only mode lets go.
@@ -166,7 +197,7 @@ def render_summary(rows: list, failures: list[SegxlsxError], heading: SummaryHea
     widths(sheet, {_letter(i): width for i, (*_, width) in enumerate(COLUMNS, start=1)})
     print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     cells = _Streamed(sheet)
-    _title_block(cells, rows, heading)
+    _title_block(cells, tally, heading)
     header_row(cells, HEADER_ROW, headers)  # type: ignore[arg-type]
     for number, row in enumerate(rows, start=FIRST_ROW):
         _row(cells, number, row, heading)
@@ -177,7 +208,7 @@ def render_summary(rows: list, failures: list[SegxlsxError], heading: SummaryHea
     return workbook
 
 
-def _title_block(sheet, rows: list, heading: SummaryHeading) -> None:  # type: ignore[no-untyped-def]
+def _title_block(sheet, tally: Tally, heading: SummaryHeading) -> None:  # type: ignore[no-untyped-def]
     rates = heading.rates
     # The folder's own name stays out: the same inputs built elsewhere give the same bytes.
     put_text(sheet, "A1", "Offer reviews", TITLE)
@@ -189,15 +220,13 @@ def _title_block(sheet, rows: list, heading: SummaryHeading) -> None:  # type: i
         f"{heading.report_currency} at these rates",
         SUBTITLE,
     )
-    put_text(sheet, "A4", _counts(rows, heading.failures), SUBTITLE)
+    put_text(sheet, "A4", _counts(tally, heading.failures), SUBTITLE)
 
 
-def _counts(rows: Iterable, failures: int) -> str:
+def _counts(tally: Tally, failures: int) -> str:
     """ "7 workbooks: 1 written, 5 unchanged, 1 kept; 2 offers failed"."""
-    rows = list(rows)
-    actions = Counter(row.action for row in rows)
-    parts = ", ".join(f"{count} {action}" for action, count in actions.items())
-    text = f"{len(rows)} workbook{'s' if len(rows) != 1 else ''}" + (f": {parts}" if parts else "")
+    parts = ", ".join(f"{count} {action}" for action, count in tally.actions.items())
+    text = f"{tally.rows} workbook{'s' if tally.rows != 1 else ''}" + (f": {parts}" if parts else "")
     return text + (
         f"; {failures} offer{'s' if failures != 1 else ''} failed (see Errors)" if failures else ""
     )
@@ -219,8 +248,7 @@ def _row(sheet, number: int, row, heading: SummaryHeading) -> None:  # type: ign
             put_text(sheet, ref, value or "")
         elif value is not None:  # a figure that cannot be known stays empty, never a guess
             put(sheet, ref, value, number_format)
-    link = sheet.cell(row=number, column=len(COLUMNS))
-    link.hyperlink = row.file  # relative: the summary sits beside the workbooks
+    link = sheet.link(number, len(COLUMNS), row.file)  # relative: the summary sits beside the workbooks
     look(link, font=LINK)  # the typeface of the rest; Excel's "Hyperlink" style names Calibri
 
 
@@ -269,3 +297,96 @@ def _letter(column: int) -> str:
 
 def _column_of(attribute: str) -> int:
     return next(i for i, (_, name, *_) in enumerate(COLUMNS, start=1) if name == attribute)
+
+
+def save_summary(workbook: Workbook, stamp: date, file: IO[bytes]) -> None:
+    """Write the summary's .xlsx to `file`, identical for identical content, as `workbook_bytes`
+    would give it, but never whole in memory: the sheet's XML goes from openpyxl's temporary
+    file into the zip a chunk at a time (50,000 rows are ~50 MB of XML)."""
+    moment = datetime(stamp.year, stamp.month, stamp.day)  # as `workbook_bytes`: the rates' day
+    workbook.properties.created = moment
+    workbook.properties.modified = moment
+    links = {
+        f"xl/worksheets/_rels/sheet{number}.xml.rels": sheet._writer.links  # openpyxl's part names
+        for number, sheet in enumerate(workbook.worksheets, start=1)
+        if isinstance(sheet._writer, _LinkingWriter) and sheet._writer.links.count
+    }
+    archive = _LinkedZip(file, links)
+    _InMemoryWriter(workbook, archive, None).save()  # a write-only workbook's styles stay in their order
+
+
+class _Links:
+    """A sheet's hyperlinks, (cell, target) in a temporary file until the sheet's end.
+
+    openpyxl keeps every hyperlink of a sheet, and a relationship for each, as objects until the
+    file is saved: ~2 KiB a row, 100 MB for 50,000 rows. These are written from this file
+    instead, one at a time, as the very bytes openpyxl would write (`_LinkingWriter`, `_LinkedZip`).
+    """
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()
+        self.count = 0
+
+    def add(self, ref: str, target: str) -> None:
+        self.file.write(json.dumps([ref, target]).encode() + b"\n")
+        self.count += 1
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        self.file.seek(0)
+        for line in self.file:
+            ref, target = json.loads(line)
+            yield ref, target
+
+
+class _LinkingWriter(WorksheetWriter):
+    """openpyxl's sheet writer, with the sheet's hyperlinks from `_Links`: `<hyperlink>` elements
+    numbered rId1…rIdN, and the sheet's other relationships (its table's) numbered after them."""
+
+    def __init__(self, sheet, links: _Links) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(sheet)
+        self.links = links
+
+    def write_hyperlinks(self) -> None:
+        if not self.links.count:
+            return
+        xf = self.xf.send(True)  # the XML stream itself, as openpyxl's own rows are written
+        with xf.element("hyperlinks"):
+            for number, (ref, _) in enumerate(self.links, start=1):
+                xf.write(Hyperlink(ref=ref, id=f"rId{number}").to_tree())
+        self.xf.send(None)
+        self._rels = _RelationshipsAfter(self.links.count)
+
+
+class _RelationshipsAfter(RelationshipList):
+    """A sheet's relationships numbered after its `before` hyperlinks' (which `_LinkedZip` writes)."""
+
+    def __init__(self, before: int) -> None:
+        super().__init__()
+        self.before = before
+
+    def append(self, value: Relationship) -> None:
+        if not value.Id:
+            value.Id = f"rId{self.before + len(self) + 1}"
+        super().append(value)
+
+
+class _LinkedZip(_FixedTimeZip):
+    """The zip, with each linked sheet's hyperlink relationships written first in its `.rels`
+    part, one at a time, from its `_Links`."""
+
+    def __init__(self, file: IO[bytes], links: dict[str, _Links]) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, True)
+        self.links = links
+
+    def writestr(self, name, data, compress_type=None, compresslevel=None):  # type: ignore[no-untyped-def]
+        links = self.links.get(name) if isinstance(name, str) else None
+        if links is None:
+            return super().writestr(name, data, compress_type, compresslevel)
+        opening, _, rest = (data.encode() if isinstance(data, str) else data).partition(b">")
+        with self.open(name, "w") as part:
+            part.write(opening + b">")  # <Relationships xmlns="…">
+            for number, (_, target) in enumerate(links, start=1):
+                link = Relationship(type="hyperlink", TargetMode="External", Target=target, Id=f"rId{number}")
+                part.write(tostring(link.to_tree()))
+            part.write(rest)
+        return None

@@ -1,0 +1,179 @@
+"""What a build keeps while it runs, on disk rather than in memory: its plan and its summary's rows.
+
+A build of 50,000 offers used to hold every offer, every job and every summary row at once;
+this keeps them in a private SQLite database, in SQLite's own temporary file (deleted when it is
+closed), of which only a bounded page cache sits in memory. Nothing here needs to survive a
+crash: the output folder's manifest and journal are what last (see `folder.py`).
+
+- The plan: for each offer in input order, its identity (offer file, candidate, occurrence), its
+  workbook's name, what sat at that name when the build looked, its build fingerprint, and
+  whether it can be skipped. Names are handed out over it, so it answers "is this name given?".
+- The summary's rows, as the build records them (each with the key that orders it), then
+  streamed back in that order when the summary is written.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .folder import Found, Owner
+
+_SCHEMA = """
+PRAGMA journal_mode = OFF;  -- scratch: a build that dies starts again from the manifest
+PRAGMA synchronous = OFF;
+PRAGMA cache_size = -1024;  -- KiB of pages in memory: the rest is in the file
+CREATE TABLE plan (
+    number INTEGER PRIMARY KEY, record INTEGER, source TEXT, candidate TEXT, occurrence INTEGER,
+    name TEXT, member INTEGER, state TEXT, sha256 TEXT, problem TEXT, inode INTEGER, size INTEGER,
+    mtime INTEGER, inputs TEXT, built TEXT, skip INTEGER
+);
+CREATE INDEX plan_owner ON plan (source, candidate);
+CREATE INDEX plan_name ON plan (name);
+CREATE TABLE row (
+    seq INTEGER PRIMARY KEY, unknown_place INTEGER, place INTEGER, folder INTEGER, name TEXT,
+    file TEXT, currency TEXT, action TEXT, changed TEXT, json TEXT
+);
+CREATE INDEX row_file ON row (file);
+CREATE INDEX row_order ON row (unknown_place, place, folder, name, seq);  -- read in order, never sorted in memory
+"""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One offer's place in the plan."""
+
+    number: int  # its place among the offers that loaded, from 0
+    record: int  # its place in the input, among offers and failures, from 0 (`offers.offer_loaders`)
+    owner: Owner
+    name: str  # its workbook's file name
+    member: bool  # in this build's shard (always, unsharded)
+    found: Found  # what sat at the workbook's place when the build looked
+    inputs: str  # its fields' fingerprint (`batch.offer_fingerprint`)
+    built: str  # its build fingerprint
+    skip: bool  # inputs and file as the manifest recorded them: not rendered
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What the summary's title block counts, known before its rows go out."""
+
+    rows: int
+    actions: dict[str, int]  # by the order each first appears in the rows
+    currencies: Counter[str]
+
+    @classmethod
+    def of(cls, rows: Iterable[Any]) -> Tally:
+        """The tally of rows in hand (`batch.SummaryRow`s), as `Ledger.tally` counts them."""
+        actions: Counter[str] = Counter()
+        currencies: Counter[str] = Counter()
+        for row in rows:
+            actions[row.action] += 1
+            if row.currency:
+                currencies[row.currency] += 1
+        return cls(actions.total(), dict(actions), currencies)
+
+
+class Ledger:
+    """A build's plan and summary rows (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("", isolation_level=None)  # "": a temporary file, gone on close
+        self._db.executescript(_SCHEMA)
+        self._db.execute("BEGIN")  # one transaction for the whole build: nothing here is shared
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- the plan ---------------------------------------------------------------------------
+
+    def occurrence(self, source: str, candidate: str) -> int:
+        """Which of the same-named candidates in one offer file the next one is: 1, 2, …"""
+        query = "SELECT count(*) FROM plan WHERE source = ? AND candidate = ?"
+        return self._db.execute(query, (source, candidate)).fetchone()[0] + 1
+
+    def is_given(self, name: str) -> bool:
+        return self._db.execute("SELECT 1 FROM plan WHERE name = ?", (name,)).fetchone() is not None
+
+    def plan(self, step: Step) -> None:
+        owner, found = step.owner, step.found
+        stamp = found.stamp or (None, None, None)
+        self._db.execute(
+            "INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (step.number, step.record, owner.source, owner.candidate, owner.occurrence, step.name,
+             step.member, found.state, found.sha256, found.problem, *stamp, step.inputs, step.built,
+             step.skip),
+        )  # fmt: skip
+
+    def steps(self) -> Iterator[Step]:
+        """The plan, in input order, read as it is used (the build adds rows meanwhile, not steps)."""
+        query = "SELECT * FROM plan ORDER BY number"
+        for (
+            number,
+            record,
+            source,
+            candidate,
+            occurrence,
+            name,
+            member,
+            *found,
+            inputs,
+            built,
+            skip,
+        ) in self._db.execute(query):
+            yield Step(number, record, Owner(source, candidate, occurrence), name, bool(member),
+                       _found(*found), inputs, built, bool(skip))  # fmt: skip
+
+    # -- the summary's rows -------------------------------------------------------------------
+
+    def add_row(self, row: Any, key: tuple[bool, int, int, str] | None = None) -> None:
+        """A `batch.SummaryRow`; rows come back in the order of `key` (unknown place last, place,
+        folder, name), or as they were added when it is None."""
+        unknown, place, folder, name = key or (False, 0, 0, "")
+        self._db.execute(
+            "INSERT INTO row VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (unknown, place, folder, name, row.file, row.currency, row.action, row.inputs_changed,
+             _as_json(row)),
+        )  # fmt: skip
+
+    def is_listed(self, file: str) -> bool:
+        return self._db.execute("SELECT 1 FROM row WHERE file = ?", (file,)).fetchone() is not None
+
+    def tally(self) -> Tally:
+        query = f"SELECT action, currency FROM row ORDER BY {_ROW_ORDER}"
+        return Tally.of(_Counted(action, currency) for action, currency in self._db.execute(query))
+
+    def rows(self, make: Any) -> Iterator[Any]:
+        """The rows in order, each made by `make(data, file, action, changed)`, read as they are used."""
+        query = f"SELECT json, file, action, changed FROM row ORDER BY {_ROW_ORDER}"
+        for data, file, action, changed in self._db.execute(query):
+            yield make(json.loads(data), file, action, changed)
+
+
+def _as_json(row: Any) -> str:
+    """Every field of the row, empty ones too (a workbook that cannot be read has no candidate);
+    `Decimal`s as text, which `SummaryRow.from_json` reads back exact."""
+    return json.dumps({name: getattr(row, name) for name in row.__dataclass_fields__}, default=str)
+
+
+@dataclass(frozen=True)
+class _Counted:
+    action: str
+    currency: str
+
+
+_ROW_ORDER = "unknown_place, place, folder, name, seq"
+
+
+def _found(state: str, sha256: str | None, problem: str | None, *stamp: int | None) -> Found:
+    return Found(state, sha256, problem, None if stamp[0] is None else tuple(stamp))  # type: ignore[arg-type]
