@@ -361,8 +361,11 @@ def test_a_chart_whose_fixed_text_holds_a_stand_in_is_built_for_each_offer(monke
     assert f"Sly {marker}" in sly
 
 
-def test_a_style_table_worked_out_once_serves_every_workbook_with_those_looks(monkeypatch):
-    from segxlsx.workbook import stylesheet
+def test_parts_worked_out_once_serve_every_workbook_of_the_same_shape(monkeypatch):
+    """Style tables, charts, drawings, workbook parts and print settings are kept per shape: an
+    offer built after the others gives the bytes it gives when built first."""
+    import segxlsx.workbook as workbook_module
+    from segxlsx.workbook import charts, stylesheet
 
     wording = load_wording()
     in_one_run = {
@@ -370,7 +373,14 @@ def test_a_style_table_worked_out_once_serves_every_workbook_with_those_looks(mo
         for name, (guide, case) in CASES.items()
     }
     for name, (guide, case) in reversed(CASES.items()):
-        monkeypatch.setattr(stylesheet, "_TABLES", Memo(64))  # as if this offer were the first built
+        for module, memo in (
+            (stylesheet, "_TABLES"),
+            (charts, "_TEMPLATES"),
+            (workbook_module, "_DRAWINGS"),
+            (workbook_module, "_WORKBOOK_PARTS"),
+            (workbook_module, "_ATTRIBUTES_ONLY"),
+        ):
+            monkeypatch.setattr(module, memo, Memo(64))  # as if this offer were the first built
         assert workbook_bytes(render_offer(case, guide, RATES, wording)[0], RATES.as_of) == in_one_run[name]
 
 
@@ -409,3 +419,20 @@ def test_sheets_are_written_in_the_bytes_openpyxls_own_writer_gives(tmp_path):
                 b'<dimension ref="A1:A1"/>', b'<dimension ref="%s"/>' % cells.dimension(sheet).encode()
             ).replace(b"<sheetData/>", cells.sheet_data(sheet, numbers).encode())
             assert ours.read() == expected, f"{name}: {sheet.title}"
+
+
+def test_workbooks_alike_but_for_a_defined_name_get_their_own_workbook_part():
+    import io
+    import zipfile
+    from datetime import date
+
+    from segxlsx.workbook.names import define
+    from segxlsx.workbook.styles import new_workbook
+
+    def workbook_xml(cell: str) -> bytes:
+        workbook = new_workbook("Names")
+        define(workbook, "offer_base", "Sheet", cell)
+        data = workbook_bytes(workbook, date(2026, 1, 2))
+        return zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml")
+
+    assert b"$B$5" in workbook_xml("B5") and b"$B$6" in workbook_xml("B6")

@@ -144,10 +144,10 @@ class _InMemoryWriter(ExcelWriter):
         self._write_charts()
         styles = self.styles.xml if self.styles else tostring(write_stylesheet(workbook))
         archive.writestr(ARC_STYLE, styles)
-        writer = WorkbookWriter(workbook)
-        archive.writestr(ARC_ROOT_RELS, writer.write_root_rels())
-        archive.writestr(ARC_WORKBOOK, writer.write())
-        archive.writestr(ARC_WORKBOOK_RELS, writer.write_rels())
+        for name, xml in zip(
+            (ARC_ROOT_RELS, ARC_WORKBOOK, ARC_WORKBOOK_RELS), _workbook_parts(workbook), strict=True
+        ):
+            archive.writestr(name, xml)
         self.manifest._write(archive, workbook)
 
     def _write_drawing(self, drawing: SpreadsheetDrawing) -> None:
@@ -264,6 +264,39 @@ class _SheetWriter(WorksheetWriter):
 
     def read(self) -> bytes:
         return b"".join(self.parts)
+
+
+def _workbook_parts(workbook: Workbook) -> tuple[bytes, bytes, bytes]:
+    """The root relationships, `workbook.xml` and its relationships: the sheets, the defined
+    names, what prints. The same for every offer of a shape, so written once per shape.
+
+    Names are made by `names.define` (a name and a cell, nothing else) and by openpyxl for
+    print areas and titles; a workbook with other workbook-level parts is written afresh.
+    """
+    plain = not (workbook._external_links or workbook._pivots or workbook.chartsheets or workbook.code_name)
+    key = (
+        tuple(
+            (name, named.attr_text, named.localSheetId, named.hidden)
+            for name, named in workbook.defined_names.items()
+        ),
+        tuple(
+            (sheet.title, sheet.sheet_state, sheet.print_titles, sheet.print_area)
+            for sheet in workbook.worksheets
+        ),
+        workbook.active.title,
+        workbook.calculation.fullCalcOnLoad,
+        workbook.epoch,
+    )
+    parts = _WORKBOOK_PARTS.get(key) if plain else None
+    if parts is None:
+        writer = WorkbookWriter(workbook)
+        parts = (writer.write_root_rels(), writer.write(), writer.write_rels())
+        if plain:
+            _WORKBOOK_PARTS.keep(key, parts)
+    return parts
+
+
+_WORKBOOK_PARTS = Memo(256)
 
 
 def _attributes_only(element: Serialisable) -> bytes:
