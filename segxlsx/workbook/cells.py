@@ -11,7 +11,7 @@ sheet (merges, conditional formats, printing) is still openpyxl's objects.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -140,24 +140,36 @@ def sheet_data(sheet: Worksheet, numbers: Mapping[Look, str]) -> str:
     A cell's `s` is its look's number in the workbook's cell formats (`numbers`), known only
     once the style table is in its canonical order.
     """
+    rows = _rows(_recorded(sheet), numbers.__getitem__)
+    return f"<sheetData>{''.join(xml for _, xml in rows)}</sheetData>" if rows else "<sheetData/>"
+
+
+def take_rows(sheet: Worksheet, number: Callable[[Look], str]) -> list[tuple[int, str]]:
+    """The rows recorded so far, in order, as XML, and then forgotten: a sheet that streams its
+    rows out (the summary's) holds only the rows not yet sent. `number` gives a look's ` s="…"`."""
     recorded = _recorded(sheet)
-    by_row: dict[int, list[tuple[int, Record]]] = {}
+    rows = _rows(recorded, number)
+    recorded.cells.clear()
+    recorded.heights.clear()
+    return rows
+
+
+def _rows(recorded: _Recorded, number: Callable[[Look], str]) -> list[tuple[int, str]]:
+    """Each row with its height and its cells, in order; a sized row with no cell of its own
+    (sized for what spans it) too."""
+    by_row: dict[int, list[tuple[int, Record]]] = {row: [] for row in recorded.heights}
     for (row, column), record in sorted(recorded.cells.items()):
         by_row.setdefault(row, []).append((column, record))
-    heights = recorded.heights
-    for row in heights.keys() - by_row.keys():
-        by_row[row] = []  # a row sized for what spans it, with no cell of its own
-    if not by_row:
-        return "<sheetData/>"
-    parts = ["<sheetData>"]
+    rows = []
     for row, cells in sorted(by_row.items()):
-        height = f' ht="{openpyxl_number(heights[row])}" customHeight="1"' if row in heights else ""
-        parts.append(f'<row r="{row}"{height}>')
-        for column, (look, kind, content) in cells:
-            parts.append(f'<c r="{_letter(column)}{row}"{numbers[look]}{kind}>{content}</c>')
-        parts.append("</row>")
-    parts.append("</sheetData>")
-    return "".join(parts)
+        height = recorded.heights.get(row)
+        sized = f' ht="{openpyxl_number(height)}" customHeight="1"' if height is not None else ""
+        each = "".join(
+            f'<c r="{_letter(column)}{row}"{number(look)}{kind}>{content}</c>'
+            for column, (look, kind, content) in cells
+        )
+        rows.append((row, f'<row r="{row}"{sized}>{each}</row>'))
+    return rows
 
 
 def columns(sheet: Worksheet) -> str:

@@ -5,13 +5,11 @@ Style objects are built once per process and shared; openpyxl stores each distin
 
 from __future__ import annotations
 
-from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
@@ -93,8 +91,6 @@ def put_text(
     """
     row, column = _coordinates(ref)
     text = cut(visible(str(text)), MAX_CELL_TEXT)
-    if not isinstance(sheet, Worksheet):
-        return _put_streamed(sheet, row, column, text, font=font, fill=fill, alignment=alignment)
     cells.put_text(sheet, row, column, look_of(font=font, fill=fill, alignment=alignment), text)
 
 
@@ -111,8 +107,6 @@ def put(
     if isinstance(value, str):
         raise TypeError(f"{sheet.title}!{ref}: text must go through put_text or put_formula")
     row, column = _coordinates(ref)
-    if not isinstance(sheet, Worksheet):
-        return _put_streamed(sheet, row, column, value, number_format, font, alignment=alignment)
     cells.put_value(sheet, row, column, look_of(number_format, font, alignment=alignment), value)
 
 
@@ -146,15 +140,6 @@ def put_input(
         cells.put_text(sheet, row, column, style, cut(visible(value), MAX_CELL_TEXT))
     else:
         cells.put_value(sheet, row, column, style, value)
-
-
-def _put_streamed(sheet, row: int, column: int, value: object, *looks, **named_looks) -> None:  # type: ignore[no-untyped-def]
-    """A cell of a write-only sheet (the summary's), which writes its own cells as rows go out."""
-    cell = sheet.cell(row=row, column=column)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula
-    look(cell, *looks, **named_looks)
 
 
 def put_header(sheet: Worksheet, ref: str, title: str) -> None:
@@ -203,18 +188,6 @@ def look_of(
     if found is None:
         found = _LOOKS[key] = Look(number_format, font, fill, border, alignment)
     return found
-
-
-def look(
-    cell: Cell,
-    number_format: str | None = None,
-    font: Font | None = None,
-    fill: PatternFill | None = None,
-    border: Border | None = None,
-    alignment: Alignment | None = None,
-) -> None:
-    """Give an openpyxl cell (a write-only sheet's) a look."""
-    cell._style = copy(look_of(number_format, font, fill, border, alignment).filed_in(cell.parent.parent))
 
 
 def widths(sheet: Worksheet, by_column: dict[str, float]) -> None:
