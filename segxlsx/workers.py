@@ -144,13 +144,14 @@ def run_jobs(
 
 
 def _batch_size(to_build: int, workers: int) -> int:
-    """Up to 16 offers a batch, and at least 16 batches a worker.
+    """Up to 8 offers a batch, and at least 32 batches a worker.
 
-    One offer is ~15 ms of work, and sending a batch costs well under a millisecond: a batch of
-    16 is ~0.25 s of one worker's time. At the end of a build one worker may finish while the
-    other still has a batch to go; in a small build, short batches keep that wait short.
+    One offer is ~9 ms of work, and sending a batch costs well under a millisecond: a batch of
+    8 is ~70 ms of one worker's time. At the end of a build one worker may finish while the
+    other still has a batch to go; short batches keep that wait short (400 offers on 2 workers:
+    batches of 12 gave 1.75-1.80x over one worker, of 6 1.85-1.93x, of 3 1.68-1.75x).
     """
-    return max(1, min(16, to_build // (workers * 16)))
+    return max(1, min(8, to_build // (workers * 32)))
 
 
 _BATCHES_IN_FLIGHT = 4  # per worker: enough that none waits for work, few enough to hold little
