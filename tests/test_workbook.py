@@ -364,8 +364,8 @@ def test_a_chart_whose_fixed_text_holds_a_stand_in_is_built_for_each_offer(monke
 def test_parts_worked_out_once_serve_every_workbook_of_the_same_shape(monkeypatch):
     """Style tables, charts, drawings, workbook parts and print settings are kept per shape: an
     offer built after the others gives the bytes it gives when built first."""
-    import segxlsx.workbook as workbook_module
     from segxlsx.workbook import charts, stylesheet
+    from segxlsx.workbook import writer as workbook_module
 
     wording = load_wording()
     in_one_run = {
@@ -394,8 +394,9 @@ def test_sheets_are_written_in_the_bytes_openpyxls_own_writer_gives(tmp_path):
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet._writer import WorksheetWriter
 
-    from segxlsx.workbook import _SheetWriter, cells
+    from segxlsx.workbook import cells
     from segxlsx.workbook.stylesheet import style_table
+    from segxlsx.workbook.writer import _SheetWriter
 
     wording = load_wording()
     for name, (guide, case) in CASES.items():

@@ -31,7 +31,7 @@ from openpyxl.xml.functions import tostring
 
 from ..errors import RatesError, SegxlsxError
 from ..rates import RateTable
-from . import _FixedTimeZip, _InMemoryWriter, cells
+from . import cells
 from .styles import (
     LINK,
     PERCENT,
@@ -51,6 +51,7 @@ from .styles import (
     row_height,
     widths,
 )
+from .writer import _FixedTimeZip, _InMemoryWriter
 
 # Excel shows a boolean as TRUE/FALSE whatever its format; LibreOffice shows 1/0 without this.
 BOOLEAN = '"TRUE";"TRUE";"FALSE"'
