@@ -43,7 +43,8 @@ class Drawn(ChartBase):
 
     __hash__ = object.__hash__  # one object per chart; openpyxl's hash would walk its fields
 
-    def __init__(self, xml: bytes, width: float, height: float) -> None:  # noqa: D107 (no ChartBase set-up: only the drawing reads it)
+    def __init__(self, xml: bytes, width: float, height: float) -> None:
+        # No ChartBase set-up: the drawing reads only where it goes and how big it is.
         self.xml, self.width, self.height = xml, width, height
 
 
@@ -85,7 +86,9 @@ def draw(sheet: Worksheet, anchor: str, build: Build, shape: tuple[Hashable, ...
 
 def _stand_ins(shown: Shown) -> Shown:
     """`shown` with every value and text replaced by a marker that can be found in the XML."""
-    slot = iter(range(1, 1_000_000))  # from 1: every number's marker is as long as every other
+    # From 1, every number's marker reads "1.…e+300", and none can be found inside another
+    # (slot 0 would be "1e+300", the end of "1.000001e+300").
+    slot = iter(range(1, 1_000_000))
     numbers = tuple(tuple(Decimal(f"1.{next(slot):06d}E+300") for _ in series) for series in shown.numbers)
     texts = tuple(tuple(f"\ue000{next(slot)}\ue001" for _ in labels) for labels in shown.texts)
     return Shown(numbers, texts)
@@ -93,12 +96,8 @@ def _stand_ins(shown: Shown) -> Shown:
 
 def _slot_values(shown: Shown) -> list[bytes]:
     """What each stand-in's place in the XML holds for `shown`, as openpyxl writes it."""
-    numbers = [_number_xml(value) for series in shown.numbers for value in series]
+    numbers = [openpyxl_number(value).encode() for series in shown.numbers for value in series]
     return numbers + [xml_text(text).encode() for labels in shown.texts for text in labels]
-
-
-def _number_xml(value: Decimal) -> bytes:
-    return openpyxl_number(value).encode()
 
 
 def _template(chart: ChartBase, shown: Shown) -> tuple[list[bytes], list[int], float, float] | None:

@@ -90,8 +90,7 @@ def put_text(
     corrupt the file.
     """
     row, column = _coordinates(ref)
-    text = cut(visible(str(text)), MAX_CELL_TEXT)
-    cells.put_text(sheet, row, column, look_of(font=font, fill=fill, alignment=alignment), text)
+    cells.put_text(sheet, row, column, look_of(font=font, fill=fill, alignment=alignment), _as_text(text))
 
 
 def put(
@@ -137,9 +136,13 @@ def put_input(
     row, column = _coordinates(ref)
     style = look_of(number_format, INPUT_FONT, INPUT_FILL, BOX)
     if isinstance(value, str):
-        cells.put_text(sheet, row, column, style, cut(visible(value), MAX_CELL_TEXT))
+        cells.put_text(sheet, row, column, style, _as_text(value))
     else:
         cells.put_value(sheet, row, column, style, value)
+
+
+def _as_text(value: object) -> str:
+    return cut(visible(str(value)), MAX_CELL_TEXT)
 
 
 def put_header(sheet: Worksheet, ref: str, title: str) -> None:
