@@ -53,6 +53,23 @@ def test_an_unchanged_rerun_builds_nothing_and_changes_no_byte(built):
     assert {row["This run"] for row in summary_rows(built / SUMMARY)} == {"unchanged"}
 
 
+def test_a_summary_made_from_the_same_rows_is_not_made_again_and_any_change_makes_it(built, monkeypatch):
+    import segxlsx.workbook.summary as summary
+
+    build([OFFERS], GUIDES, built, today=MONDAY)  # its summary now says "unchanged" throughout
+    made = []
+    render = summary.render_summary
+    monkeypatch.setattr(summary, "render_summary", lambda *args: made.append(1) or render(*args))
+    before = contents(built)
+    build([OFFERS], GUIDES, built, today=MONDAY)
+    assert made == [] and contents(built) == before  # the same rows, heading and failures
+    build([OFFERS], GUIDES, built, today=MONDAY, report_currency="EUR")  # another heading
+    assert made == [1] and contents(built)[SUMMARY] != before[SUMMARY]
+    (built / SUMMARY).unlink()  # a summary that is gone is made, whatever the manifest says
+    build([OFFERS], GUIDES, built, today=MONDAY, report_currency="EUR")
+    assert made == [1, 1] and (built / SUMMARY).is_file()
+
+
 def test_a_lost_fingerprint_rebuilds_and_gives_the_same_bytes(built):
     build([OFFERS], GUIDES, built, today=MONDAY)  # skipped: its summary says "unchanged"
     before = contents(built)
