@@ -51,6 +51,7 @@ from .styles import (
     row_height,
     widths,
 )
+from .stylesheet import Look
 from .writer import _FixedTimeZip, _InMemoryWriter
 
 # Excel shows a boolean as TRUE/FALSE whatever its format; LibreOffice shows 1/0 without this.
@@ -124,6 +125,7 @@ class _Streamed:
         self.sheet, self.parent = sheet, sheet.parent
         self.links = _Links()
         self.written = 0  # the last row sent
+        self.numbers: dict[Look, str] = {}  # each look's ` s="…"`, numbered as first used
         # What openpyxl would make at the first row, with a writer that takes links from `links`.
         sheet._writer = _LinkingWriter(sheet, self.links)
         sheet._writer.write_top()
@@ -140,14 +142,20 @@ class _Streamed:
     def flush(self) -> None:
         """Send the rows recorded so far, in order, each numbered as openpyxl numbers styles:
         as cells first use them."""
-        styles = self.parent._cell_styles
-        for row, xml in cells.take_rows(self, lambda look: _styled(styles, look.filed_in(self.parent))):
+        for row, xml in cells.take_rows(self, self._number):
             if row <= self.written:
                 raise ValueError(f"{self.title}: row {row} was already written")
             self.sheet._rows.send(etree.fromstring(xml))
             self.written = row
 
     close = flush
+
+    def _number(self, look: Look) -> str:
+        number = self.numbers.get(look)
+        if number is None:
+            style = look.filed_in(self.parent)
+            number = self.numbers[look] = f' s="{self.parent._cell_styles.add(style)}"' if any(style) else ""
+        return number
 
 
 def _rows_of(sheet):  # type: ignore[no-untyped-def]
@@ -160,10 +168,6 @@ def _rows_of(sheet):  # type: ignore[no-untyped-def]
         except GeneratorExit:
             pass
     sheet._writer.xf.send(None)
-
-
-def _styled(styles, style) -> str:  # type: ignore[no-untyped-def]
-    return f' s="{styles.add(style)}"' if any(style) else ""
 
 
 def render_summary(
