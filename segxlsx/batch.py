@@ -432,19 +432,30 @@ def input_fingerprints(inputs: Inputs) -> Callable[[Offer], str]:
     once here; per offer it is one more hash of its fields. The whole table, not only the
     currencies a workbook shows: a few more rebuilds on a new rate day, never a stale workbook.
     """
-    import openpyxl
-
-    from . import __version__
-
-    table = inputs.table
-    rates = (table.base, table.as_of, table.source, sorted(table.per_base.items()))
-    shared = repr((__version__, openpyxl.__version__, rates, inputs.wording))
+    shared = repr((_writer_and_rates(inputs.table), inputs.wording))
     guides = {name: _digest(shared + repr(guide)) for name, guide in inputs.guides.items()}
 
     def fingerprint(offer: Offer) -> str:
         return _digest(guides[offer.guide_id] + offer_fingerprint(offer))
 
     return fingerprint
+
+
+def _writer_and_rates(table: RateTable) -> tuple[object, ...]:
+    """What every file's bytes depend on beyond its own inputs: the versions of segxlsx and of
+    openpyxl (which writes the XML), and the whole rate table (values, date, source)."""
+    import openpyxl
+
+    from . import __version__
+
+    return (
+        __version__,
+        openpyxl.__version__,
+        table.base,
+        table.as_of,
+        table.source,
+        sorted(table.per_base.items()),
+    )
 
 
 def _digest(text: str) -> str:
@@ -770,27 +781,17 @@ def write_summary(  # type: ignore[no-untyped-def]
 
 
 def _summary_fingerprint(ledger: Ledger, heading, failures: list[SegxlsxError]) -> str:  # type: ignore[no-untyped-def]
-    """Everything a summary's bytes are made from: its rows in order, its heading (the rates in
-    full: totals are converted with them), its failures, and the tool that writes it."""
-    import openpyxl
-
-    from . import __version__
-
-    rates = heading.rates
-    made_from = hashlib.sha256()
-    for part in (
-        __version__,
-        openpyxl.__version__,
+    """Everything a summary's bytes are made from: its rows in order (as the ledger keeps them),
+    its heading (the rates in full: totals are converted with them), its failures, and the tool
+    that writes it."""
+    heading_and_failures = (
+        _writer_and_rates(heading.rates),
         heading.guides,
         heading.report_currency,
         heading.failures,
-        (rates.base, rates.as_of, rates.source, sorted(rates.per_base.items())),
         [(str(failure), failure.location) for failure in failures],
-    ):
-        made_from.update(repr(part).encode())
-    for row in ledger.rows(_summary_row):
-        made_from.update(repr(row).encode())
-    return made_from.hexdigest()[:32]
+    )
+    return _digest(repr(heading_and_failures) + ledger.rows_digest())
 
 
 def _summary_row(data: Mapping[str, object], file: str, action: str, changed: str) -> SummaryRow:

@@ -14,6 +14,7 @@ crash: the output folder's manifest and journal are what last (see `folder.py`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections import Counter
@@ -158,6 +159,14 @@ class Ledger:
         query = f"SELECT json, file, action, changed FROM row ORDER BY {_ROW_ORDER}"
         for data, file, action, changed in self._db.execute(query):
             yield make(json.loads(data), file, action, changed)
+
+    def rows_digest(self) -> str:
+        """A hash of the rows as kept, in order: equal exactly when `rows` would give the same."""
+        digest = hashlib.sha256()
+        query = f"SELECT json, file, action, changed FROM row ORDER BY {_ROW_ORDER}"
+        for fields in self._db.execute(query):
+            digest.update(json.dumps(fields).encode() + b"\n")
+        return digest.hexdigest()
 
 
 def _as_json(row: Any) -> str:
