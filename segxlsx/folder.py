@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SegxlsxError, display_path
+from .scratch import scratch_database
 
 MANIFEST = ".segxlsx-manifest.json"
 JOURNAL = ".segxlsx-journal.jsonl"
@@ -178,12 +179,8 @@ class Manifest:
     """
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("", isolation_level=None)  # "": a temporary file, gone on close
-        self._db.executescript(
+        self._db = scratch_database(
             """
-            PRAGMA journal_mode = OFF;  -- a scratch copy: the manifest file and journal are what last
-            PRAGMA synchronous = OFF;
-            PRAGMA cache_size = -1024;  -- KiB of pages in memory: the rest is in the file
             CREATE TABLE entry (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
             CREATE INDEX entry_owner ON entry (source, candidate, occurrence);
             CREATE TABLE reading (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);

@@ -16,18 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .folder import Found, Owner
+from .scratch import scratch_database
 
 _SCHEMA = """
-PRAGMA journal_mode = OFF;  -- scratch: a build that dies starts again from the manifest
-PRAGMA synchronous = OFF;
-PRAGMA cache_size = -1024;  -- KiB of pages in memory: the rest is in the file
 CREATE TABLE plan (
     number INTEGER PRIMARY KEY, record INTEGER, source TEXT, candidate TEXT, occurrence INTEGER,
     name TEXT, member INTEGER, state TEXT, sha256 TEXT, problem TEXT, inode INTEGER, size INTEGER,
@@ -83,8 +80,7 @@ class Ledger:
     """A build's plan and summary rows (see the module's docstring)."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("", isolation_level=None)  # "": a temporary file, gone on close
-        self._db.executescript(_SCHEMA)
+        self._db = scratch_database(_SCHEMA)
         self._db.execute("BEGIN")  # one transaction for the whole build: nothing here is shared
 
     def close(self) -> None:
