@@ -253,3 +253,32 @@ def test_jobs_are_read_only_as_the_workers_need_them_and_results_come_in_order()
         (n, -n if n % 3 == 0 else n * 2) for n in range(2000)
     ]
     assert seen[0][2] < 500  # the first result came before the generator was read far
+
+
+def _freeze_count(number: int) -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_jobs_run_with_what_existed_before_them_frozen_and_the_process_left_as_it_was(workers: int):
+    import gc
+
+    from segxlsx.workers import run_jobs
+
+    counts: list[int] = []
+    assert gc.get_freeze_count() == 0
+    run_jobs(_freeze_count, range(4), workers, _nothing, (), lambda job, count: counts.append(count))
+    # The build's objects were kept out of the collector in this process and in each worker,
+    # and are collected as ever once the jobs are done.
+    assert len(counts) == 4 and min(counts) > 1000
+    assert gc.get_freeze_count() == 0
+
+    gc.freeze()  # a caller that froze objects of its own keeps them frozen
+    try:
+        frozen = gc.get_freeze_count()
+        run_jobs(_freeze_count, range(4), workers, _nothing, (), lambda job, count: counts.append(count))
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
