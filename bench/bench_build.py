@@ -98,6 +98,72 @@ def timed_build(offers: Path, out: Path, workers: int) -> tuple[float, float]:
     return elapsed
 
 
+# One build in a fresh process, warmed by a small build first (imports, the parts built once per
+# guide and currency); it says when it is ready, starts when told, and prints its wall seconds.
+_TIMED_BUILD = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from segxlsx.batch import build
+offers, warm, out, workers = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+build([warm], [Path({guide!r})], out.with_name(out.name + "-warm"), workers=1)
+print("ready", flush=True)
+sys.stdin.readline()
+began = time.perf_counter()
+report = build([offers], [Path({guide!r})], out, workers=workers)
+assert report.exit_code == 0, report.failures[:3]
+print(time.perf_counter() - began)
+"""
+
+
+def scaling(folder: Path, count: int, workers: int, rounds: int) -> tuple[list[float], list[float]]:
+    """What `workers` workers gain over one, against what this machine's cores can give at most.
+
+    Each round, in fresh processes: one build of `count` offers on one worker, the same on
+    `workers` workers, and `workers` independent one-worker builds of `count / workers` offers
+    each, started together. The last shares nothing and waits for nothing (no planning, landing
+    or summary in series), so its speed-up is the ceiling for any way of dividing the work; on
+    a machine whose cores slow each other down (shared caches, memory, a virtual machine's
+    host) it is well under `workers`. Returns the speed-ups of the build and of the ceiling.
+    """
+    warm = synthetic_offers(_folder(folder / "scaling-warm"), 40)  # every shape the offers have
+    whole = synthetic_offers(_folder(folder / "scaling-whole"), count)
+    parts = [synthetic_offers(_folder(folder / f"scaling-part-{n}"), count // workers) for n in range(workers)]
+    code = _TIMED_BUILD.format(root=str(ROOT), guide=str(GUIDE))
+    speed_ups, ceilings = [], []
+    for round_ in range(rounds):
+        runs = [(whole, 1)], [(whole, workers)], [(part, 1) for part in parts]
+        out = folder / f"scaling-{round_}"
+        one, many, apart = (max(_at_once(code, warm, out / str(i), run)) for i, run in enumerate(runs))
+        speed_ups.append(one / many)
+        ceilings.append(one / apart)
+    return speed_ups, ceilings
+
+
+def _at_once(code: str, warm: Path, out: Path, runs: list[tuple[Path, int]]) -> list[float]:
+    """Wall seconds of each build in `runs` (offers, workers), each in its own process warmed
+    up on `warm`, all started together once every one is ready."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(offers), str(warm), str(out / str(n)), str(workers)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        for n, (offers, workers) in enumerate(runs)
+    ]
+    for process in processes:
+        assert process.stdout is not None and process.stdout.readline() == "ready\n"
+    for process in processes:
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    return [float(process.communicate()[0]) for process in processes]
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def cell_mix(path: Path) -> list[tuple[str, int]]:
     """The sheets of a built workbook and how many cells each holds."""
     workbook = load_workbook(path)
@@ -218,6 +284,7 @@ def main() -> None:
             bares.append(wall)
             bare_cpus.append(cpu)
         libraries = time_by_library(offers, folder / "profiled")
+        speed_ups_apart, ceilings = scaling(folder, args.offers, args.workers, args.rounds)
     one, many, bare = (statistics.median(times) for times in (ones, manys, bares))
     ratios = [o / b for o, b in zip(ones, bares, strict=True)]
     cpu_ratios = [o / b for o, b in zip(one_cpus, bare_cpus, strict=True)]
@@ -231,6 +298,14 @@ def main() -> None:
     print(
         f"{args.workers} workers: {1000 * many / args.offers:6.1f} ms/offer   speed-up "
         f"{statistics.median(speed_ups):.2f}x (target >= 1.8x; rounds: {_listed(speed_ups)})"
+    )
+    reached = [s / c for s, c in zip(speed_ups_apart, ceilings, strict=True)]
+    print(
+        f"the same in fresh processes: {statistics.median(speed_ups_apart):.2f}x (rounds: {_listed(speed_ups_apart)}); "
+        f"{args.workers} independent builds of 1/{args.workers} of the offers each, at once: "
+        f"{statistics.median(ceilings):.2f}x (rounds: {_listed(ceilings)}), the most these cores give; "
+        f"{args.workers} workers reach {statistics.median(reached):.0%} of it (rounds: "
+        f"{' '.join(f'{r:.0%}' for r in reached)})"
     )
     print(
         f"bare openpyxl, same cells: {1000 * bare / args.offers:6.1f} ms/offer   tool / bare = "
