@@ -7,7 +7,9 @@ Prints, each beside its target (issue 15, a 2-core machine), the median of `--ro
 - the full build's cost against bare openpyxl writing the same number of cells (a third each
   text, numbers, formulas) in the same run, <= 1.2x: in wall time, and in CPU time (a one-worker
   build runs in this process), which other work on a shared machine disturbs far less;
-- the speed-up of `--workers` workers over one, >= 1.8x.
+- the speed-up of `--workers` workers over one, >= 1.8x; and, in fresh processes, the same
+  beside the most these cores give: `--workers` independent builds of a share of the offers
+  each, started together (see `scaling`);
 Then where one offer's time goes (cProfile), which is what a missed target is measured by.
 """
 
