@@ -140,10 +140,10 @@ def _long_lived_frozen() -> Iterator[None]:
     Each job makes and drops thousands of objects, so the collector runs often, and a full
     collection walks every object in the process: ~7% of a build's time, half of it walking
     objects that live for the whole build. Frozen (`gc.freeze`), they are not walked again; and
-    workers forked while they are frozen never touch them, so their memory pages stay shared
-    with the build's process (the use Python's documentation gives `gc.freeze` for). Objects
-    made during the jobs are collected as ever. A caller that froze objects of its own keeps
-    them as it has them.
+    in workers forked while they are frozen the collector does not write to them either, so
+    more of their memory pages stay shared with the build's process (the use Python's
+    documentation gives `gc.freeze` for). Objects made during the jobs are collected as ever.
+    A caller that froze objects of its own keeps them as it has them.
     """
     if gc.get_freeze_count():
         yield
