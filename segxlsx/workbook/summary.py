@@ -13,6 +13,7 @@ import tempfile
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -189,6 +190,17 @@ def render_summary(
     workbook.remove(workbook.active)
     # new_workbook's fonts and properties, in write-only mode: openpyxl has no public switch.
     workbook._Workbook__write_only = True
+    try:
+        _fill(workbook, rows, failures, heading, tally)
+    except BaseException:
+        _let_go(workbook)
+        raise
+    return workbook
+
+
+def _fill(
+    workbook: Workbook, rows: Iterable, failures: list[SegxlsxError], heading: SummaryHeading, tally: Tally
+) -> None:
     sheet = workbook.create_sheet("Summary")
     headers = [header.format(report=heading.report_currency) for header, *_ in COLUMNS]
     last = FIRST_ROW + tally.rows - 1
@@ -219,7 +231,28 @@ def render_summary(
     if failures:  # an empty Errors sheet would print blank pages
         _errors(workbook, failures)
     label_pages(workbook, Printing("Offer reviews", heading.rates.as_of, heading.report_currency))
-    return workbook
+
+
+def _let_go(workbook: Workbook, archive: zipfile.ZipFile | None = None) -> None:
+    """What a summary that could not be made or written (a full disk) holds, closed now.
+
+    Each write-only sheet has two streams open on its temporary file, the rows inside the
+    sheet; left to the garbage collector they are closed in any order, and each complains
+    that the other went first. The rows are closed first, then the sheet, then the zip, and
+    what fails here (the disk is still full) is of no more use than the file it was for.
+    """
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+            if stream is not None:
+                with suppress(Exception):
+                    stream.close()
+        if writer is not None:
+            with suppress(Exception):
+                writer.cleanup()  # its temporary file
+    if archive is not None:
+        with suppress(Exception):
+            archive.close()
 
 
 def _title_block(sheet, tally: Tally, heading: SummaryHeading) -> None:  # type: ignore[no-untyped-def]
@@ -328,7 +361,11 @@ def save_summary(workbook: Workbook, stamp: date, file: IO[bytes]) -> None:
         if isinstance(sheet._writer, _LinkingWriter) and sheet._writer.links.count
     }
     archive = _LinkedZip(file, links)
-    _InMemoryWriter(workbook, archive, None).save()  # a write-only workbook's styles stay in their order
+    try:
+        _InMemoryWriter(workbook, archive, None).save()  # a write-only workbook's styles stay in their order
+    except BaseException:
+        _let_go(workbook, archive)
+        raise
 
 
 class _Links:
