@@ -130,7 +130,9 @@ def scaling(folder: Path, count: int, workers: int, rounds: int) -> tuple[list[f
     """
     warm = synthetic_offers(_folder(folder / "scaling-warm"), 40)  # every shape the offers have
     whole = synthetic_offers(_folder(folder / "scaling-whole"), count)
-    parts = [synthetic_offers(_folder(folder / f"scaling-part-{n}"), count // workers) for n in range(workers)]
+    parts = [
+        synthetic_offers(_folder(folder / f"scaling-part-{n}"), count // workers) for n in range(workers)
+    ]
     code = _TIMED_BUILD.format(root=str(ROOT), guide=str(GUIDE))
     speed_ups, ceilings = [], []
     for round_ in range(rounds):
@@ -148,8 +150,10 @@ def _at_once(code: str, warm: Path, out: Path, runs: list[tuple[Path, int]]) -> 
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", code, str(offers), str(warm), str(out / str(n)), str(workers)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for n, (offers, workers) in enumerate(runs)
     ]
     for process in processes:

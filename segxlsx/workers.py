@@ -155,7 +155,16 @@ def _long_lived_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _run_in_pool(work, jobs, workers, setup, setup_args, on_result, known, to_build) -> None:  # type: ignore[no-untyped-def]
+def _run_in_pool(
+    work: Callable[[Any], Any],
+    jobs: Iterable[Any],
+    workers: int,
+    setup: Callable[..., None],
+    setup_args: tuple[Any, ...],
+    on_result: Result,
+    known: Callable[[Any], Any],
+    to_build: int,
+) -> None:
     pool = ProcessPoolExecutor(
         workers, mp_context=_context(), initializer=_start_worker, initargs=(os.getpid(), setup, setup_args)
     )

@@ -6,6 +6,7 @@ Skipping must never change a byte: whatever a build skips, rebuilding it gives t
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import shutil
 from datetime import date
@@ -256,15 +257,11 @@ def test_jobs_are_read_only_as_the_workers_need_them_and_results_come_in_order()
 
 
 def _freeze_count(number: int) -> int:
-    import gc
-
     return gc.get_freeze_count()
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_jobs_run_with_what_existed_before_them_frozen_and_the_process_left_as_it_was(workers: int):
-    import gc
-
     from segxlsx.workers import run_jobs
 
     counts: list[int] = []
