@@ -1,4 +1,4 @@
-"""Time and memory of rendering summary.xlsx for N rows: python bench/bench_summary.py 10000.
+"""Time and memory of rendering summary.xlsx for N rows (default 10,000): python bench/bench_summary.py [N].
 
 TRACE=1 also reports tracemalloc's peak (and runs several times slower).
 """
@@ -15,7 +15,7 @@ from segxlsx.batch import SummaryRow
 from segxlsx.rates import load_rates
 from segxlsx.workbook.summary import SummaryHeading, render_summary, save_summary
 
-n = int(sys.argv[1])
+n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 table = load_rates("offline")
 rows = [
     SummaryRow(
