@@ -101,37 +101,6 @@ class Interrupts:
 Result = Callable[[Any, Any], bool]  # (job, result) -> False to stop early
 
 
-def run_jobs(
-    work: Callable[[Any], Any],
-    jobs: Iterable[Any],
-    workers: int,
-    setup: Callable[..., None],
-    setup_args: tuple[Any, ...],
-    on_result: Result,
-    *,
-    known: Callable[[Any], Any] = lambda job: None,
-    to_build: int = 2,
-) -> None:
-    """Run `work(job)` for each job, here or in `workers` processes; `on_result` sees them in order.
-
-    `known(job)` is a job's result when it needs no work (an offer skipped as unchanged), else
-    None. `jobs` may be a generator: it is read only as far as the jobs in flight need, so a
-    batch of any size holds a bounded number of them. `to_build` (how many need work, if known)
-    sizes the batches; with one or none, no process is started. `setup(*setup_args)` runs once
-    in each process before its first job. When `on_result` returns False (--fail-fast) or
-    anything is raised (`Interrupted`), the workers are stopped at once.
-    """
-    with _long_lived_frozen():
-        if workers <= 1 or to_build <= 1:
-            setup(*setup_args)
-            for job in jobs:
-                result = known(job)
-                if on_result(job, work(job) if result is None else result) is False:
-                    return
-            return
-        _run_in_pool(work, jobs, workers, setup, setup_args, on_result, known, to_build)
-
-
 @contextmanager
 def _long_lived_frozen() -> Iterator[None]:
     """What exists before the jobs (modules, guides, rates, parts built once) kept out of the
@@ -155,16 +124,34 @@ def _long_lived_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _run_in_pool(
+@_long_lived_frozen()
+def run_jobs(
     work: Callable[[Any], Any],
     jobs: Iterable[Any],
     workers: int,
     setup: Callable[..., None],
     setup_args: tuple[Any, ...],
     on_result: Result,
-    known: Callable[[Any], Any],
-    to_build: int,
+    *,
+    known: Callable[[Any], Any] = lambda job: None,
+    to_build: int = 2,
 ) -> None:
+    """Run `work(job)` for each job, here or in `workers` processes; `on_result` sees them in order.
+
+    `known(job)` is a job's result when it needs no work (an offer skipped as unchanged), else
+    None. `jobs` may be a generator: it is read only as far as the jobs in flight need, so a
+    batch of any size holds a bounded number of them. `to_build` (how many need work, if known)
+    sizes the batches; with one or none, no process is started. `setup(*setup_args)` runs once
+    in each process before its first job. When `on_result` returns False (--fail-fast) or
+    anything is raised (`Interrupted`), the workers are stopped at once.
+    """
+    if workers <= 1 or to_build <= 1:
+        setup(*setup_args)
+        for job in jobs:
+            result = known(job)
+            if on_result(job, work(job) if result is None else result) is False:
+                return
+        return
     pool = ProcessPoolExecutor(
         workers, mp_context=_context(), initializer=_start_worker, initargs=(os.getpid(), setup, setup_args)
     )
