@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 from openpyxl.utils.cell import get_column_letter
@@ -131,7 +130,7 @@ def dimension(sheet: Worksheet) -> str:
         return "A1:A1"
     rows = [row for row, _ in cells]
     columns = [column for _, column in cells]
-    return f"{_letter(min(columns))}{min(rows)}:{_letter(max(columns))}{max(rows)}"
+    return f"{get_column_letter(min(columns))}{min(rows)}:{get_column_letter(max(columns))}{max(rows)}"
 
 
 def sheet_data(sheet: Worksheet, numbers: Mapping[Look, str]) -> str:
@@ -165,7 +164,7 @@ def _rows(recorded: _Recorded, number: Callable[[Look], str]) -> list[tuple[int,
         height = recorded.heights.get(row)
         sized = f' ht="{openpyxl_number(height)}" customHeight="1"' if height is not None else ""
         each = "".join(
-            f'<c r="{_letter(column)}{row}"{number(look)}{kind}>{content}</c>'
+            f'<c r="{get_column_letter(column)}{row}"{number(look)}{kind}>{content}</c>'
             for column, (look, kind, content) in cells
         )
         rows.append((row, f'<row r="{row}"{sized}>{each}</row>'))
@@ -182,8 +181,3 @@ def columns(sheet: Worksheet) -> str:
         for column in sorted(widths)
     )
     return f"<cols>{each}</cols>"
-
-
-@lru_cache(maxsize=256)
-def _letter(column: int) -> str:
-    return get_column_letter(column)

@@ -52,11 +52,7 @@ class _FixedTimeZip(zipfile.ZipFile):
     """
 
     def writestr(self, name, data, compress_type=None, compresslevel=None):  # type: ignore[no-untyped-def]
-        if isinstance(name, str):
-            name = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
-            name.compress_type = zipfile.ZIP_DEFLATED
-            name.external_attr = 0o600 << 16
-        super().writestr(name, data, compress_type, compresslevel)
+        super().writestr(_entry(name), data, compress_type, compresslevel)
 
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[no-untyped-def]
         with open(filename, "rb") as handle:
@@ -64,11 +60,17 @@ class _FixedTimeZip(zipfile.ZipFile):
 
     def open(self, name, mode="r", pwd=None, *, force_zip64=False):  # type: ignore[no-untyped-def]
         """An entry to stream into, with the fixed time (`writestr` comes here with its ZipInfo)."""
-        if mode == "w" and isinstance(name, str):
-            name = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
-            name.compress_type = zipfile.ZIP_DEFLATED
-            name.external_attr = 0o600 << 16
-        return super().open(name, mode, pwd, force_zip64=force_zip64)
+        return super().open(_entry(name) if mode == "w" else name, mode, pwd, force_zip64=force_zip64)
+
+
+def _entry(name: str | zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """An entry named `name` with the fixed time, deflated, readable by its owner only."""
+    if isinstance(name, zipfile.ZipInfo):
+        return name
+    entry = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o600 << 16
+    return entry
 
 
 class _InMemoryWriter(ExcelWriter):
