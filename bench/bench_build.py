@@ -249,11 +249,11 @@ def split(count: int) -> tuple[float, float]:
     """Seconds per offer spent building the workbook in memory, and in openpyxl writing it."""
     from decimal import Decimal
 
-    from segxlsx.guides import load_guide
     from segxlsx.model import Offer
-    from segxlsx.rates import load_rates
+    from segxlsx.sheets import render_offer, workbook_bytes
+    from segxlsx.sources.guides import load_guide
+    from segxlsx.sources.rates import load_rates
     from segxlsx.wording import load_wording
-    from segxlsx.workbook import render_offer, workbook_bytes
 
     guide, table, wording = load_guide(GUIDE), load_rates(), load_wording()
     offer = Offer("Candidate", guide.id, "London", "EUR", Decimal(125000), Decimal(100000), Decimal("0.12"))

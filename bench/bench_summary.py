@@ -12,8 +12,8 @@ import tracemalloc
 from decimal import Decimal
 
 from segxlsx.batch import SummaryRow
-from segxlsx.rates import load_rates
-from segxlsx.workbook.summary import SummaryHeading, render_summary, save_summary
+from segxlsx.sources.rates import load_rates
+from segxlsx.summary.sheet import SummaryHeading, render_summary, save_summary
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 table = load_rates("offline")

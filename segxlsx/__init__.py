@@ -18,18 +18,18 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 #   report = segxlsx.build(["data/offers"], ["data/guides"], "output", workers=2)
 _PUBLIC = {
     "build": "segxlsx.batch",
-    "load_guide": "segxlsx.guides",
-    "load_guides": "segxlsx.guides",
-    "load_offers": "segxlsx.offers",
-    "load_rates": "segxlsx.rates",
+    "load_guide": "segxlsx.sources.guides",
+    "load_guides": "segxlsx.sources.guides",
+    "load_offers": "segxlsx.sources.offers",
+    "load_rates": "segxlsx.sources.rates",
     "validate": "segxlsx.validation",
     "offer_figures": "segxlsx.figures",
-    "render_offer": "segxlsx.workbook",
-    "workbook_bytes": "segxlsx.workbook",
+    "render_offer": "segxlsx.sheets",
+    "workbook_bytes": "segxlsx.sheets",
     "SegxlsxError": "segxlsx.errors",
     "make_working_folder": "segxlsx.workspace",
     "default_inputs": "segxlsx.workspace",
-    "slug_words": "segxlsx.names",
+    "slug_words": "segxlsx.store.file_names",
 }
 __all__ = ["__version__", *_PUBLIC]
 

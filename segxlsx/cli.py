@@ -19,7 +19,7 @@ import click
 from .errors import SegxlsxError
 
 if TYPE_CHECKING:
-    from .rates import RateTable
+    from .sources.rates import RateTable
 
 _Command = TypeVar("_Command", bound=Callable[..., object])
 
@@ -127,7 +127,7 @@ def rates_options(command: _Command) -> _Command:
 
 def _load_rates(spec: str, currencies: Iterable[str] | None, as_of: date | None, strict: bool) -> RateTable:
     """The rates a command uses, with any note about them (e.g. live fell back) shown as a warning."""
-    from .rates import load_rates
+    from .sources.rates import load_rates
 
     table = load_rates(spec, currencies, as_of, strict=strict)
     for note in table.notes:
@@ -179,7 +179,7 @@ def import_guide(guide: Path, output: Path | None) -> None:
       segxlsx import-guide segment-data-engineer.md -o data/guides/segment-data-engineer.yaml
     """
     from .figures import total_comp_check
-    from .guides import dump_guide, read_guide
+    from .sources.guides import dump_guide, read_guide
 
     loaded = read_guide(guide)
     for dropped in loaded.dropped:
@@ -520,7 +520,7 @@ def summary(
       segxlsx summary shards/1 shards/2 shards/3 -o reviews/summary.xlsx
     """
     from .errors import display_path
-    from .merge import summarise
+    from .summary.merge import summarise
 
     merged = summarise(
         folders,

@@ -18,11 +18,11 @@ from typing import Any
 
 from .errors import InvalidValue, Location, OfferError, display_path
 from .figures import competing_vesting, vesting_of
-from .inputs import MAX_FILE_BYTES, read_bytes
 from .model import MAX_COMPETING_OFFERS, MAX_VESTING_YEARS, CompetingOffer, Guide, Offer, Vesting
 from .money import tidy
-from .offers import offer_from_fields
-from .workbook import compare, offer, years
+from .sheets import compare, offer, years
+from .sources.files import MAX_FILE_BYTES, read_bytes
+from .sources.offers import offer_from_fields
 
 # Text inputs the Offer sheet shows in column B (no defined name: they are not figures).
 TEXT_CELLS = {

@@ -22,11 +22,11 @@ from typing import Any
 from .edits import read_back
 from .errors import OfferError, SegxlsxError, display_path
 from .figures import competing_vesting, vesting_of
-from .folder import Manifest, write_new_file
-from .guides import load_guides
-from .guides.yaml import yaml_text
 from .model import DEFAULT_CLIFF_MONTHS, CompetingOffer, Guide, Offer, Vesting
-from .offers import FIELDS, OFFERS_SHEET
+from .sources.guides import load_guides
+from .sources.guides.yaml import yaml_text
+from .sources.offers import FIELDS, OFFERS_SHEET
+from .store.folder import Manifest, write_new_file
 
 EXPORT_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 
@@ -182,8 +182,8 @@ def _xlsx_bytes(cells: list[dict[str, Any]]) -> bytes:
 
     from openpyxl.utils import get_column_letter
 
-    from .workbook import workbook_bytes
-    from .workbook.styles import header_row, new_workbook, put, put_text
+    from .sheets import workbook_bytes
+    from .sheets.styles import header_row, new_workbook, put, put_text
 
     workbook = new_workbook("Offers")
     sheet = workbook.active

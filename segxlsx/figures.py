@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .model import Band, CompetingOffer, Guide, Offer, Range, Vesting, check_sign_on_years
 
 if TYPE_CHECKING:  # rates.py reads files; the maths only needs the table's shape
-    from .rates import RateTable
+    from .sources.rates import RateTable
 
 # A stated total comp further than this from base + stock/yr + bonus is flagged for review.
 DISCREPANCY_LIMIT = Decimal("0.02")

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from .errors import OfferError, SegxlsxError, display_path
 from .figures import offer_figures
-from .guides import load_guides
 from .model import Guide, Offer
-from .offers import LoadedOffers, load_offers, offer_files
-from .rates import RateTable, load_rates
+from .sources.guides import load_guides
+from .sources.offers import LoadedOffers, load_offers, offer_files
+from .sources.rates import RateTable, load_rates
 from .wording import load_wording
 
 

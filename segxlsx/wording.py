@@ -16,7 +16,6 @@ from pathlib import Path
 
 from .errors import SegxlsxError, display_path, located
 from .figures import OfferFigures, leader
-from .inputs import check_text, read_text
 from .model import Guide, Offer
 from .scripts import (
     KNOWN_FIELDS,
@@ -32,7 +31,8 @@ from .scripts import (
     strategy_parts,
     template_pieces,
 )
-from .shipped import shipped_folder
+from .sources.files import check_text, read_text
+from .sources.shipped import shipped_folder
 
 # The wording shipped with segxlsx: inside the installed package, or the repository's templates/.
 DEFAULT_FOLDER = shipped_folder("templates")

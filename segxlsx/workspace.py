@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SegxlsxError, display_path
-from .shipped import shipped_folder
+from .sources.shipped import shipped_folder
 
 README = "README.txt"
 INIT_DOES_NOT_OVERWRITE = ("guides", "offers", "templates", README)
@@ -139,8 +139,8 @@ def _intake_sheet(folder: Path) -> Path:
     """offers/offers.xlsx: a sheet to type offers into, with the example guide's drop-downs."""
     from datetime import date  # imported here: `segxlsx --help` stays free of openpyxl
 
-    from .guides import load_guides
-    from .workbook.intake import intake_bytes
+    from .sheets.intake import intake_bytes
+    from .sources.guides import load_guides
 
     intake = folder / "offers" / INTAKE_SHEET
     intake.write_bytes(intake_bytes(load_guides([folder / "guides"]), date.today()))

@@ -30,8 +30,8 @@ def built(tmp_path_factory):
     from openpyxl import load_workbook
 
     from segxlsx.figures import offer_figures
+    from segxlsx.sheets import render_offer, workbook_bytes
     from segxlsx.wording import load_wording
-    from segxlsx.workbook import render_offer, workbook_bytes
 
     from .parity_cases import CASES, EDITED, RATES
 

@@ -11,10 +11,10 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from segxlsx.guides import load_guide
 from segxlsx.model import CompetingOffer, Offer, Vesting
-from segxlsx.rates import RateTable
-from segxlsx.workbook import years as y
+from segxlsx.sheets import years as y
+from segxlsx.sources.guides import load_guide
+from segxlsx.sources.rates import RateTable
 
 from .conftest import FIXTURES, SEED_YAML
 

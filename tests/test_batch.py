@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 
 from segxlsx.batch import MANIFEST, build, slug, unique_slugs
 from segxlsx.cli import main
-from segxlsx.folder import LOCK
-from segxlsx.workbook.summary import FIRST_ROW, HEADER_ROW
+from segxlsx.store.folder import LOCK
+from segxlsx.summary.sheet import FIRST_ROW, HEADER_ROW
 
 from .conftest import ROOT, SEED_YAML
 

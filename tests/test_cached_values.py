@@ -20,11 +20,11 @@ from openpyxl import load_workbook
 
 import segxlsx
 from segxlsx.model import LeverSection
+from segxlsx.sheets import render_offer, workbook_bytes
+from segxlsx.sheets.formulas import literal
+from segxlsx.sheets.styles import MAX_ROW_HEIGHT, put_text
 from segxlsx.wording import load_wording
-from segxlsx.workbook import render_offer, workbook_bytes
-from segxlsx.workbook.formulas import literal
-from segxlsx.workbook.styles import MAX_ROW_HEIGHT, put_text
-from segxlsx.workbook.text import MAX_CELL_TEXT, MAX_LITERAL, chunks, cut, excel_length, xml_text
+from segxlsx.xlsx.text import MAX_CELL_TEXT, MAX_LITERAL, chunks, cut, excel_length, xml_text
 
 from .conftest import ROOT
 from .parity_cases import CASES, RATES, SEGMENT, offer
@@ -174,7 +174,7 @@ def test_lengths_are_counted_as_excel_counts_them():
 
 
 def test_a_cell_holds_at_most_32767_utf16_units(tmp_path):
-    from segxlsx.workbook.styles import new_workbook
+    from segxlsx.sheets.styles import new_workbook
 
     workbook = new_workbook("t")
     put_text(workbook.active, "A1", EMOJI * 20_000)
@@ -223,8 +223,8 @@ def test_excel_would_open_every_workbook_without_repair(built, shipped_examples,
 def test_cells_are_written_with_their_cached_values_numbers_text_and_booleans():
     from decimal import Decimal
 
-    from segxlsx.workbook import cells
-    from segxlsx.workbook.styles import look_of, new_workbook
+    from segxlsx.sheets.styles import look_of, new_workbook
+    from segxlsx.xlsx import cells
 
     sheet = new_workbook("t").active
     look = look_of()

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from segxlsx.errors import GuideError
 from segxlsx.figures import band_total_comp, total_comp_check
-from segxlsx.guides import dump_guide, load_guide, load_guides, read_guide
-from segxlsx.guides.mojibake import find_mojibake, repair
 from segxlsx.model import Range
+from segxlsx.sources.guides import dump_guide, load_guide, load_guides, read_guide
+from segxlsx.sources.guides.mojibake import find_mojibake, repair
 
 from .conftest import FIXTURES, SEED, SEED_YAML, SHARED_SEED
 
@@ -215,7 +215,7 @@ def test_repair_leaves_clean_text_alone_and_fixes_broken_text(clean):
 def test_ascii_text_that_repair_skips_is_text_ftfy_would_leave_alone(text):
     """`repair` does not load ftfy for ASCII text without escapes or carriage returns (fast
     start); that is only right while ftfy, as configured, would change nothing in it."""
-    from segxlsx.guides.mojibake import _ftfy, needs_repair
+    from segxlsx.sources.guides.mojibake import _ftfy, needs_repair
 
     ftfy, config = _ftfy()
     if not needs_repair(text):

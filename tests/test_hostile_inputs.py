@@ -30,16 +30,16 @@ from openpyxl import load_workbook
 import segxlsx
 from segxlsx.cli import main
 from segxlsx.errors import GuideError, OfferError, RatesError, SegxlsxError, display_path
-from segxlsx.guides import dump_guide, load_guide, read_guide
-from segxlsx.guides.yaml import guide_from_dict
-from segxlsx.inputs import MAX_YAML_NODES, load_yaml, read_text
 from segxlsx.model import MAX_COMPETING_OFFERS
-from segxlsx.offers import LoadedOffers, load_offers, offer_from_fields, read_offer_file
-from segxlsx.rates import FileRates, load_rates
+from segxlsx.sheets import render_offer, workbook_bytes
+from segxlsx.sources.files import MAX_YAML_NODES, load_yaml, read_text
+from segxlsx.sources.guides import dump_guide, load_guide, read_guide
+from segxlsx.sources.guides.yaml import guide_from_dict
+from segxlsx.sources.offers import LoadedOffers, load_offers, offer_from_fields, read_offer_file
+from segxlsx.sources.rates import FileRates, load_rates
 from segxlsx.text import first_unwritable
 from segxlsx.validation import check_figures
 from segxlsx.wording import TemplateError, load_wording
-from segxlsx.workbook import render_offer, workbook_bytes
 
 from .conftest import ROOT, SEED, SEED_YAML
 

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from segxlsx.batch import MANIFEST, SUMMARY, build
 from segxlsx.cli import main
-from segxlsx.folder import Shard
+from segxlsx.store.folder import Shard
 
 from .conftest import ROOT, SEED_YAML
 from .test_batch import summary_rows
@@ -55,7 +55,7 @@ def test_an_unchanged_rerun_builds_nothing_and_changes_no_byte(built):
 
 
 def test_a_summary_made_from_the_same_rows_is_not_made_again_and_any_change_makes_it(built, monkeypatch):
-    import segxlsx.workbook.summary as summary
+    import segxlsx.summary.sheet as summary
 
     build([OFFERS], GUIDES, built, today=MONDAY)  # its summary now says "unchanged" throughout
     made = []
@@ -160,7 +160,7 @@ def test_a_bad_shard_is_refused(text, tmp_path):
 
 
 def test_every_offer_falls_in_exactly_one_shard():
-    from segxlsx.folder import Owner
+    from segxlsx.store.folder import Owner
 
     owners = [Owner.of("offers.csv", f"Candidate {n}") for n in range(300)]
     counts = [sum(Shard(k, 4).holds(owner) for owner in owners) for k in (1, 2, 3, 4)]
@@ -234,7 +234,7 @@ def _nothing(*args: object) -> None:
 
 
 def test_jobs_are_read_only_as_the_workers_need_them_and_results_come_in_order():
-    from segxlsx.workers import run_jobs
+    from segxlsx.batch.workers import run_jobs
 
     read, seen = [], []
 
@@ -262,7 +262,7 @@ def _freeze_count(number: int) -> int:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_jobs_run_with_what_existed_before_them_frozen_and_the_process_left_as_it_was(workers: int):
-    from segxlsx.workers import run_jobs
+    from segxlsx.batch.workers import run_jobs
 
     counts: list[int] = []
     assert gc.get_freeze_count() == 0

@@ -18,8 +18,8 @@ from segxlsx.batch import build
 from segxlsx.cli import main
 from segxlsx.edits import read_back
 from segxlsx.export import export
-from segxlsx.guides import load_guides
-from segxlsx.offers import load_offers
+from segxlsx.sources.guides import load_guides
+from segxlsx.sources.offers import load_offers
 
 from .conftest import ROOT, SEED_YAML
 from .libreoffice import convert

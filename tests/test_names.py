@@ -1,4 +1,4 @@
-"""File names from people's names in any script (`segxlsx.names.slug_words`)."""
+"""File names from people's names in any script (`segxlsx.store.file_names.slug_words`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from segxlsx.names import slug_words
+from segxlsx.store.file_names import slug_words
 
 
 @pytest.mark.parametrize(

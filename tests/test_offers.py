@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from segxlsx.cli import main
 from segxlsx.errors import Location, OfferError, SegxlsxError, display_path
-from segxlsx.guides import load_guides
 from segxlsx.model import CompetingOffer, Vesting
-from segxlsx.offers import load_offers, offer_files, offer_from_fields, read_offer_file
+from segxlsx.sources.guides import load_guides
+from segxlsx.sources.offers import load_offers, offer_files, offer_from_fields, read_offer_file
 
 from .conftest import FIXTURES, ROOT, SEED_YAML
 

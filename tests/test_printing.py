@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from segxlsx import __version__
-from segxlsx.workbook import SHEETS
+from segxlsx.sheets import SHEETS
 
 from .libreoffice import convert, printed_pages
 from .parity_cases import CASES

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from segxlsx.cli import main
 from segxlsx.errors import RatesError, display_path
-from segxlsx.rates import (
+from segxlsx.sources.rates import (
     LIVE_TIMEOUT_SECONDS,
     FallbackRates,
     FileRates,

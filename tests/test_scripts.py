@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from segxlsx.figures import offer_figures
-from segxlsx.guides import load_guide
 from segxlsx.model import CompetingOffer, Offer
 from segxlsx.money import parse_amount, short_money
-from segxlsx.rates import RateTable
 from segxlsx.scripts import MONEY_IN_PROSE, strategy_parts
+from segxlsx.sheets.scripts import FIRST_LINE_ROW, NOTE, SAY
+from segxlsx.sources.guides import load_guide
+from segxlsx.sources.rates import RateTable
 from segxlsx.wording import NOTHING_TO_SAY, load_wording, offer_scripts
-from segxlsx.workbook.scripts import FIRST_LINE_ROW, NOTE, SAY
 
 from .conftest import FIXTURES
 from .parity_cases import CASES, RATES, SEGMENT, STRIPE
@@ -276,8 +276,8 @@ def test_the_amounts_said_are_the_named_cells_rounded(case, built, recalculated)
 
 def test_the_model_and_the_sheet_know_the_same_conditions():
     from segxlsx.scripts import CONDITIONS, pays_more
+    from segxlsx.sheets.formulas import condition
     from segxlsx.wording import conditions
-    from segxlsx.workbook.formulas import condition
 
     guide, case = CASES["sf-competing"]
     decided = conditions(offer_figures(case, guide, RATES))

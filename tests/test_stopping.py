@@ -24,8 +24,8 @@ from openpyxl import load_workbook
 from segxlsx import batch
 from segxlsx.batch import MANIFEST
 from segxlsx.errors import SegxlsxError
-from segxlsx.folder import JOURNAL
-from segxlsx.workbook.summary import HEADER_ROW
+from segxlsx.store.folder import JOURNAL
+from segxlsx.summary.sheet import HEADER_ROW
 
 from .conftest import ROOT, SEED_YAML
 from .test_batch import summary_rows

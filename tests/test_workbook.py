@@ -10,13 +10,13 @@ import pytest
 from openpyxl import load_workbook
 
 from segxlsx.figures import NO_LEAD_CHANGE
+from segxlsx.sheets import SHEETS, render_offer, workbook_bytes
+from segxlsx.sheets import compare as c
+from segxlsx.sheets import years as y
+from segxlsx.sheets.names import SPEC_NAMES
+from segxlsx.sheets.scripts import FIRST_LINE_ROW, NOTE, SAY
 from segxlsx.wording import load_wording, offer_scripts
-from segxlsx.workbook import SHEETS, render_offer, workbook_bytes
-from segxlsx.workbook import compare as c
-from segxlsx.workbook import years as y
-from segxlsx.workbook.memo import Memo
-from segxlsx.workbook.names import SPEC_NAMES
-from segxlsx.workbook.scripts import FIRST_LINE_ROW, NOTE, SAY
+from segxlsx.xlsx.memo import Memo
 
 from .libreoffice import convert, named_values
 from .parity_cases import CASES, EDITED, HOSTILE, RATES, SEGMENT, STRIPE, D, offer
@@ -291,7 +291,7 @@ def test_workbooks_are_written_through_lxml_or_not_at_all():
     import sys
 
     environment = {**os.environ, "OPENPYXL_LXML": "False"}
-    code = "import segxlsx.workbook"
+    code = "import segxlsx.sheets"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment)
     assert result.returncode != 0 and "segxlsx writes workbooks through lxml" in result.stderr
 
@@ -301,7 +301,7 @@ def test_the_style_table_does_not_depend_on_the_order_looks_are_first_used():
     on which cell happened to use each look first."""
     from datetime import date
 
-    from segxlsx.workbook.styles import LABEL, PERCENT, TITLE, new_workbook, put, put_text
+    from segxlsx.sheets.styles import LABEL, PERCENT, TITLE, new_workbook, put, put_text
 
     def written(order):
         workbook = new_workbook("Order")
@@ -318,7 +318,7 @@ def test_the_style_table_does_not_depend_on_the_order_looks_are_first_used():
 def test_charts_drawn_from_a_shape_built_once_equal_charts_built_for_each_offer(monkeypatch):
     """A chart's XML is built once per shape with stand-ins and each offer's figures are filled
     in: the bytes are the ones openpyxl writes for a chart built for that offer alone."""
-    from segxlsx.workbook import charts
+    from segxlsx.xlsx import charts
 
     wording = load_wording()
 
@@ -337,8 +337,8 @@ def test_charts_drawn_from_a_shape_built_once_equal_charts_built_for_each_offer(
 def test_a_chart_whose_fixed_text_holds_a_stand_in_is_built_for_each_offer(monkeypatch):
     from openpyxl.chart import BarChart
 
-    from segxlsx.workbook import charts
-    from segxlsx.workbook.styles import new_workbook
+    from segxlsx.sheets.styles import new_workbook
+    from segxlsx.xlsx import charts
 
     def build(title: str, shown: charts.Shown) -> BarChart:
         chart = BarChart()
@@ -364,8 +364,8 @@ def test_a_chart_whose_fixed_text_holds_a_stand_in_is_built_for_each_offer(monke
 def test_parts_worked_out_once_serve_every_workbook_of_the_same_shape(monkeypatch):
     """Style tables, charts, drawings, workbook parts and print settings are kept per shape: an
     offer built after the others gives the bytes it gives when built first."""
-    from segxlsx.workbook import charts, stylesheet
-    from segxlsx.workbook import writer as workbook_module
+    from segxlsx.xlsx import charts, stylesheet
+    from segxlsx.xlsx import writer as workbook_module
 
     wording = load_wording()
     in_one_run = {
@@ -394,9 +394,9 @@ def test_sheets_are_written_in_the_bytes_openpyxls_own_writer_gives(tmp_path):
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet._writer import WorksheetWriter
 
-    from segxlsx.workbook import cells
-    from segxlsx.workbook.stylesheet import style_table
-    from segxlsx.workbook.writer import _SheetWriter
+    from segxlsx.xlsx import cells
+    from segxlsx.xlsx.stylesheet import style_table
+    from segxlsx.xlsx.writer import _SheetWriter
 
     wording = load_wording()
     for name, (guide, case) in CASES.items():
@@ -427,8 +427,8 @@ def test_workbooks_alike_but_for_a_defined_name_get_their_own_workbook_part():
     import zipfile
     from datetime import date
 
-    from segxlsx.workbook.names import define
-    from segxlsx.workbook.styles import new_workbook
+    from segxlsx.sheets.names import define
+    from segxlsx.sheets.styles import new_workbook
 
     def workbook_xml(cell: str) -> bytes:
         workbook = new_workbook("Names")

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from segxlsx.cli import main
-from segxlsx.shipped import shipped_folder
+from segxlsx.sources.shipped import shipped_folder
 from segxlsx.wording import DEFAULT_FOLDER
 from segxlsx.workspace import (
     README,

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from segxlsx.guides import load_guides
-from segxlsx.offers import load_offers
-from segxlsx.workbook.intake import intake_bytes
+from segxlsx.sheets.intake import intake_bytes
+from segxlsx.sources.guides import load_guides
+from segxlsx.sources.offers import load_offers
 
 from .conftest import SEED_YAML
 from .libreoffice import convert

@@ -12,8 +12,9 @@ from openpyxl import Workbook
 
 from ..figures import OfferFigures, offer_figures, vesting_of
 from ..model import Guide, Offer
-from ..rates import RateTable
+from ..sources.rates import RateTable
 from ..wording import Wording, offer_scripts
+from ..xlsx.writer import workbook_bytes
 from .bands import write_bands
 from .compare import competitor_years_cell, write_compare
 from .names import check_all_defined
@@ -21,7 +22,6 @@ from .offer import write_offer
 from .rates import write_rates
 from .scripts import write_scripts
 from .styles import Printing, label_pages, new_workbook
-from .writer import workbook_bytes
 from .years import write_years
 
 __all__ = ["SHEETS", "render_offer", "workbook_bytes"]

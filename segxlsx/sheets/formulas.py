@@ -12,8 +12,8 @@ from collections.abc import Callable
 from ..figures import NO_LEAD_CHANGE, SCENARIO_LABELS
 from ..model import VEST_EVERY
 from ..money import SYMBOL_FOR
+from ..xlsx.text import MAX_LITERAL, chunks
 from .names import rate_name
-from .text import MAX_LITERAL, chunks
 
 
 def annual_total_comp(base: str, stock: str, years: str, bonus_pct: str) -> str:

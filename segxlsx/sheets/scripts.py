@@ -17,6 +17,7 @@ from ..figures import OfferFigures
 from ..model import Guide
 from ..scripts import COUNT_FIELDS, MONEY_FIELDS, PERCENT_FIELDS, Choice, Piece, Placeholder, figure_text
 from ..wording import NOTHING_TO_SAY, OfferScripts
+from ..xlsx.text import MAX_FORMULA, excel_length
 from . import formulas as f
 from .offer import competing_total_cell
 from .styles import (
@@ -39,7 +40,6 @@ from .styles import (
     widths,
     wrapped_lines,
 )
-from .text import MAX_FORMULA, excel_length
 
 HEADER_ROW, FIRST_LINE_ROW = 4, 5
 # Where the candidate's words and the coach's notes are; the tests read these columns.

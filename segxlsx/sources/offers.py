@@ -42,18 +42,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .errors import InvalidValue, Location, OfferError, SegxlsxError, display_path, located
-from .inputs import (
-    MAX_FILE_BYTES,
-    check_file_name,
-    check_text,
-    load_json,
-    load_yaml,
-    read_bytes,
-    read_text,
-    shorten,
-)
-from .model import (
+from ..errors import InvalidValue, Location, OfferError, SegxlsxError, display_path, located
+from ..model import (
     DEFAULT_CLIFF_MONTHS,
     Band,
     CompetingOffer,
@@ -63,8 +53,18 @@ from .model import (
     check_sign_on_years,
     unknown_choice,
 )
-from .money import check_currency, parse_amount, parse_percent, tidy
-from .text import code_point
+from ..money import check_currency, parse_amount, parse_percent, tidy
+from ..text import code_point
+from .files import (
+    MAX_FILE_BYTES,
+    check_file_name,
+    check_text,
+    load_json,
+    load_yaml,
+    read_bytes,
+    read_text,
+    shorten,
+)
 
 OFFER_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 # How a grant vests; an offer and a competing offer state it the same way.

@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 
 import yaml
 
-from ..errors import InvalidValue, Location, located
-from ..inputs import check_text, mend_prose, yaml_reads_as_text
-from ..model import Band, Guide, Lever, LeverSection, Range, Strategy
-from ..money import parse_amount, parse_percent
+from ...errors import InvalidValue, Location, located
+from ...model import Band, Guide, Lever, LeverSection, Range, Strategy
+from ...money import parse_amount, parse_percent
+from ..files import check_text, mend_prose, yaml_reads_as_text
 
 T = TypeVar("T")
 

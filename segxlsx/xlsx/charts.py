@@ -23,9 +23,9 @@ from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphPrope
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
+from ..sheets.styles import quoted_prefix
 from .cells import number_text, openpyxl_number
 from .memo import Memo
-from .styles import quoted_prefix
 from .text import xml_text
 
 

@@ -30,16 +30,16 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import Location, OfferError, SegxlsxError, display_path
-from .figures import OfferFigures, offer_figures
-from .folder import MANIFEST, Found, OutputFolder, Owner, Shard, file_hash, new_file, write_new_file
-from .guides import load_guides
-from .ledger import Ledger, Step, Tally
-from .model import Guide, Offer
-from .names import slug_words
-from .offers import iter_offers, offer_files, offer_loaders
-from .rates import RateTable, load_rates
-from .wording import Wording, load_wording
+from ..errors import Location, OfferError, SegxlsxError, display_path
+from ..figures import OfferFigures, offer_figures
+from ..model import Guide, Offer
+from ..sources.guides import load_guides
+from ..sources.offers import iter_offers, offer_files, offer_loaders
+from ..sources.rates import RateTable, load_rates
+from ..store.file_names import slug_words
+from ..store.folder import MANIFEST, Found, OutputFolder, Owner, Shard, file_hash, new_file, write_new_file
+from ..store.ledger import Ledger, Step, Tally
+from ..wording import Wording, load_wording
 from .workers import Interrupted, Interrupts, run_jobs
 
 __all__ = ["MANIFEST", "BuildReport", "Outcome", "SummaryRow", "build", "slug", "unique_slugs"]
@@ -446,7 +446,7 @@ def _writer_and_rates(table: RateTable) -> tuple[object, ...]:
     openpyxl (which writes the XML), and the whole rate table (values, date, source)."""
     import openpyxl
 
-    from . import __version__
+    from .. import __version__
 
     return (
         __version__,
@@ -655,7 +655,7 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
 
     A bad offer is returned, not raised. The build's process renames the file into place.
     """
-    from .workbook import render_offer, workbook_bytes
+    from ..sheets import render_offer, workbook_bytes
 
     assert job.offer is not None  # skipped and stale jobs never come here (`_known`)
     if job.found.state == "blocked":
@@ -690,7 +690,7 @@ def edited_by_hand(
     `offer` is what the offer file says, when this build has it: the outcome lists what the
     workbook changes in it. Inputs that no longer validate give no figures, only the problem.
     """
-    from .edits import EDITED, differences, read_back  # openpyxl: only when a workbook is read
+    from ..edits import EDITED, differences, read_back  # openpyxl: only when a workbook is read
 
     name = path.name
     try:
@@ -726,7 +726,7 @@ def _write_summary(report: BuildReport, folder: OutputFolder, ledger: Ledger, ru
     if found.state == "foreign" and not run.force:
         report.notes.append(f"{display_path(path)} was edited by hand; kept it (use --force to replace it)")
         return None
-    from .workbook.summary import SummaryHeading
+    from ..summary.sheet import SummaryHeading
 
     _list_other_workbooks(report, folder, ledger, run)
     table, tally = run.inputs.table, ledger.tally()
@@ -756,7 +756,7 @@ def write_summary(  # type: ignore[no-untyped-def]
     and failures as the one in the folder (as the manifest has it) is not made again: an
     unchanged rerun of many offers spent a third of its time there.
     """
-    from .workbook.summary import render_summary, save_summary
+    from ..summary.sheet import render_summary, save_summary
 
     made_from = _summary_fingerprint(ledger, heading, failures)
     known = folder.manifest.get(name)

@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import SegxlsxError, display_path
+from ..errors import SegxlsxError, display_path
 from .scratch import scratch_database
 
 MANIFEST = ".segxlsx-manifest.json"

@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from .errors import InvalidValue, Location
-from .text import REPLACEMENT, code_point, first_unwritable, visible
+from ..errors import InvalidValue, Location
+from ..text import REPLACEMENT, code_point, first_unwritable, visible
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # far above any real guide or offer file
 # Nodes a YAML file may stand for once its aliases are expanded. A real offer is ~40 nodes, so

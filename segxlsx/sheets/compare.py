@@ -19,8 +19,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from ..figures import TOTAL_YEARS, OfferFigures
 from ..model import Offer
-from . import formulas as f
-from .charts import (
+from ..xlsx.charts import (
     Shown,
     axis_money_format,
     chart_title,
@@ -30,6 +29,7 @@ from .charts import (
     sheet_named,
     show_axes,
 )
+from . import formulas as f
 from .names import rate_name
 from .offer import competing_cell
 from .styles import (

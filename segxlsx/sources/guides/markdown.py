@@ -20,12 +20,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ..errors import GuideError, InvalidValue, Location, located
-from ..inputs import check_text, mend_prose
-from ..model import Band, Guide, Lever, LeverSection, Range, Strategy
-from ..money import Money, parse_money_range, parse_percent_range
-from ..scripts import strategy_targets, walk_away
-from ..text import first_unwritable
+from ...errors import GuideError, InvalidValue, Location, located
+from ...model import Band, Guide, Lever, LeverSection, Range, Strategy
+from ...money import Money, parse_money_range, parse_percent_range
+from ...scripts import strategy_targets, walk_away
+from ...text import first_unwritable
+from ..files import check_text, mend_prose
 from .mojibake import Dropped, repair
 
 

@@ -24,6 +24,6 @@ def shipped_folder(name: str) -> Path:
     """The shipped folder `name` ("templates", "guides" or "offers"), installed or in the source tree."""
     in_package, in_repository = _FOLDERS[name]
     # A wheel is always unpacked onto disk, so the package's resources are plain paths.
-    package = Path(str(files(__package__)))
+    package = Path(str(files("segxlsx")))
     installed = package / in_package
     return installed if installed.is_dir() else package.parent / in_repository

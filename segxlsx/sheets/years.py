@@ -18,8 +18,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from ..figures import SCHEDULE_NOTES, SCHEDULE_TOLERANCE, STOCK_SCENARIOS, OfferFigures
 from ..model import VEST_EVERY, Guide, Offer, Vesting
-from . import formulas as f
-from .charts import (
+from ..xlsx.charts import (
     Shown,
     axis_money_format,
     chart_title,
@@ -29,6 +28,7 @@ from .charts import (
     sheet_named,
     show_axes,
 )
+from . import formulas as f
 from .names import define, scenario_name
 from .styles import (
     AVERAGE_FILL,

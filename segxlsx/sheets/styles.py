@@ -18,9 +18,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..money import SYMBOL_FOR
 from ..text import visible
-from . import cells
-from .stylesheet import Look
-from .text import MAX_CELL_TEXT, cut
+from ..xlsx import cells
+from ..xlsx.stylesheet import Look
+from ..xlsx.text import MAX_CELL_TEXT, cut
 
 # One typeface on every font, named: a font that names none is drawn in whatever the reader
 # defaults to (LibreOffice picks a serif beside Excel's Calibri). Arial is on every Excel and,

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import GuideError, InvalidValue, display_path, located
-from ..inputs import check_file_name, load_yaml, read_text
-from ..model import Guide
+from ...errors import GuideError, InvalidValue, display_path, located
+from ...model import Guide
+from ..files import check_file_name, load_yaml, read_text
 from .markdown import parse_guide
 from .mojibake import Dropped
 from .yaml import dump_guide, guide_from_dict

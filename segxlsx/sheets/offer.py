@@ -12,10 +12,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from ..figures import OfferFigures
 from ..model import Guide, Offer
-from . import bands as b
-from . import formulas as f
-from .bands import BandsSheet
-from .charts import (
+from ..xlsx.charts import (
     Shown,
     axis_money_format,
     cache_series,
@@ -25,6 +22,9 @@ from .charts import (
     sheet_named,
     show_axes,
 )
+from . import bands as b
+from . import formulas as f
+from .bands import BandsSheet
 from .names import define
 from .styles import (
     LABEL,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .batch import (
+from ..batch import (
     NOT_IN_RUN,
     SUMMARY,
     SummaryRow,
@@ -26,12 +26,12 @@ from .batch import (
     scratch_problem,
     write_summary,
 )
-from .errors import SegxlsxError, display_path
-from .folder import Entry, Manifest, OutputFolder, inspect
-from .guides import load_guides
-from .ledger import Ledger
-from .model import Guide
-from .rates import RateTable, load_rates
+from ..errors import SegxlsxError, display_path
+from ..model import Guide
+from ..sources.guides import load_guides
+from ..sources.rates import RateTable, load_rates
+from ..store.folder import Entry, Manifest, OutputFolder, inspect
+from ..store.ledger import Ledger
 
 
 @dataclass
@@ -146,7 +146,7 @@ def _write(
 ) -> tuple[Path | None, int]:
     """The summary written into `folder` as a build writes its own, and its number of rows;
     None when kept (see `notes`)."""
-    from .workbook.summary import SummaryHeading
+    from .sheet import SummaryHeading
 
     path = folder.path / name
     found = folder.inspect(name)

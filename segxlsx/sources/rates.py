@@ -24,9 +24,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from .errors import InvalidValue, RatesError, display_path, located
-from .inputs import check_text, load_yaml, read_text, shorten
-from .money import check_currency
+from ..errors import InvalidValue, RatesError, display_path, located
+from ..money import check_currency
+from .files import check_text, load_yaml, read_text, shorten
 
 OFFLINE = "offline"
 LIVE = "live"

@@ -6,7 +6,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from .. import __version__
 from ..model import Guide
-from ..rates import RateTable
+from ..sources.rates import RateTable
 from .names import define, rate_name
 from .styles import (
     DATE,

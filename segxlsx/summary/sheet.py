@@ -31,9 +31,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.xml.functions import tostring
 
 from ..errors import RatesError, SegxlsxError
-from ..rates import RateTable
-from . import cells
-from .styles import (
+from ..sheets.styles import (
     LINK,
     PERCENT,
     RATIO,
@@ -52,8 +50,10 @@ from .styles import (
     row_height,
     widths,
 )
-from .stylesheet import Look
-from .writer import _FixedTimeZip, _InMemoryWriter
+from ..sources.rates import RateTable
+from ..xlsx import cells
+from ..xlsx.stylesheet import Look
+from ..xlsx.writer import _FixedTimeZip, _InMemoryWriter
 
 # Excel shows a boolean as TRUE/FALSE whatever its format; LibreOffice shows 1/0 without this.
 BOOLEAN = '"TRUE";"TRUE";"FALSE"'
@@ -96,7 +96,7 @@ TEXT_ATTRIBUTES = {
     "file",
 }
 if TYPE_CHECKING:
-    from ..ledger import Tally
+    from ..store.ledger import Tally
 
 HEADER_ROW = 6  # below the title block
 FIRST_ROW = HEADER_ROW + 1
@@ -182,7 +182,7 @@ def render_summary(
     tally, the rows are counted first. Save it with `save_summary`.
     """
     if tally is None:
-        from ..ledger import Tally
+        from ..store.ledger import Tally
 
         rows = list(rows)
         tally = Tally.of(rows)
