@@ -11,8 +11,8 @@ import time
 import tracemalloc
 from decimal import Decimal
 
-from segxlsx.batch import SummaryRow
 from segxlsx.sources.rates import load_rates
+from segxlsx.summary.row import SummaryRow
 from segxlsx.summary.sheet import SummaryHeading, render_summary, save_summary
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000

@@ -521,10 +521,11 @@ def summary(
     """
     from .errors import display_path
     from .summary.merge import summarise
+    from .workspace import default_guides
 
     merged = summarise(
         folders,
-        guides or [Path("data/guides")],
+        default_guides(guides),
         target,
         rates=rates_spec,
         as_of=as_of,
@@ -561,8 +562,9 @@ def export(ctx: click.Context, folder: Path, target: Path, guides: tuple[Path, .
     """
     from .errors import display_path
     from .export import export as export_offers
+    from .workspace import default_guides
 
-    done = export_offers(folder, target, guides or [Path("data/guides")])
+    done = export_offers(folder, target, default_guides(guides))
     for failure in done.failures:
         click.echo(f"  {failure}", err=True)
     click.echo(

@@ -36,6 +36,12 @@ class Location:
             if isinstance(value, str):
                 object.__setattr__(self, part, visible(value))
 
+    @property
+    def place(self) -> dict[str, object]:
+        """Where an offer stands in its input (its file, sheet, row or index), as `SegxlsxError.at`
+        takes it: so that every step that reports on an offer names its place alike."""
+        return {"file": self.file, "sheet": self.sheet, "row": self.row, "index": self.index}
+
     def __str__(self) -> str:
         where = self.file or ""
         if self.line is not None:

@@ -9,16 +9,16 @@ valid offer: text, amounts and competing offers are all checked as they are load
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .errors import OfferError, SegxlsxError, display_path
+from .errors import OfferError, SegxlsxError
 from .figures import offer_figures
 from .model import Guide, Offer
 from .sources.guides import load_guides
-from .sources.offers import LoadedOffers, load_offers, offer_files
+from .sources.offers import LoadedOffers, input_order, load_offers
 from .sources.rates import RateTable, load_rates
 from .wording import load_wording
 
@@ -57,18 +57,7 @@ def validate(
     table = load_rates(rates, as_of=as_of, strict=strict_rates)
     checked = check_figures(loaded, guide_map, table)
     notes = tuple(note for guide in guide_map.values() for note in guide.notes) + table.notes
-    return Validation(checked.offers, tuple(sorted(checked.failures, key=_input_order(offers))), notes)
-
-
-def _input_order(paths: list[str | Path]) -> Callable[[SegxlsxError], tuple[int, int]]:
-    """Failures as their offers stand in the input: by file, then by row or position."""
-    files = {display_path(path): number for number, path in enumerate(offer_files(paths))}
-
-    def key(error: SegxlsxError) -> tuple[int, int]:
-        where = error.location
-        return files.get(where.file or "", len(files)), where.row or where.index or 0
-
-    return key
+    return Validation(checked.offers, tuple(sorted(checked.failures, key=input_order(offers))), notes)
 
 
 def check_figures(loaded: LoadedOffers, guides: Mapping[str, Guide], table: RateTable) -> LoadedOffers:
@@ -79,9 +68,8 @@ def check_figures(loaded: LoadedOffers, guides: Mapping[str, Guide], table: Rate
         try:
             offer_figures(offer, guides[offer.guide_id], table)
         except SegxlsxError as error:
-            source = offer.source
-            where = {"file": source.file, "row": source.row, "index": source.index}
-            failures.append(OfferError(error.message, error.location).at(**where, candidate=offer.candidate))
+            failed = OfferError(error.message, error.location)
+            failures.append(failed.at(**offer.source.place, candidate=offer.candidate))
             continue
         offers.append(offer)
     return LoadedOffers(tuple(offers), tuple(failures))

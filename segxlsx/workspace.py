@@ -90,20 +90,37 @@ def default_inputs(
 
     Templates left out are the folder's `templates/` when it has one, else those shipped with
     segxlsx. Offers or guides left out where `folder` has neither layout are a `WorkspaceError`
-    saying what to do.
+    saying what to do. Every command finds its inputs here: `build` and `validate` all three,
+    `summary` and `export` their guides (`default_guides`).
     """
     offers, guides = tuple(offers), tuple(guides)
     layout = find_layout(folder)
+    if layout is None and not (offers and guides):
+        raise _no_layout("guides" if not guides else "offers", "--guide and OFFERS")
+    guides = default_guides(guides, folder)
     if layout is None:
-        if not guides or not offers:
-            missing = "guides" if not guides else "offers"
-            raise WorkspaceError(
-                f"no {missing} here: run `segxlsx init` to start a working folder, or pass --guide and OFFERS"
-            )
         return Inputs(offers, guides, templates)
     if templates is None and layout.templates.is_dir():
         templates = layout.templates
-    return Inputs(offers or (layout.offers,), guides or (layout.guides,), templates)
+    return Inputs(offers or (layout.offers,), guides, templates)
+
+
+def default_guides(guides: Iterable[Path] = (), folder: Path = Path(".")) -> tuple[Path, ...]:
+    """The guides given, else `folder`'s own: `guides/` in a working folder, `data/guides/` in
+    the repository; elsewhere a `WorkspaceError` saying what to do."""
+    guides = tuple(guides)
+    if guides:
+        return guides
+    layout = find_layout(folder)
+    if layout is None:
+        raise _no_layout("guides", "--guide")
+    return (layout.guides,)
+
+
+def _no_layout(missing: str, option: str) -> WorkspaceError:
+    return WorkspaceError(
+        f"no {missing} here: run `segxlsx init` to start a working folder, or pass {option}"
+    )
 
 
 def make_working_folder(folder: Path = Path(".")) -> list[Path]:

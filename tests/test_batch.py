@@ -14,9 +14,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from segxlsx.batch import MANIFEST, build, slug, unique_slugs
+from segxlsx.batch import build
 from segxlsx.cli import main
+from segxlsx.store.file_names import slug, unique_slugs
 from segxlsx.store.folder import LOCK
+from segxlsx.store.manifest import MANIFEST
 from segxlsx.summary.sheet import FIRST_ROW, HEADER_ROW
 
 from .conftest import ROOT, SEED_YAML

@@ -16,9 +16,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from segxlsx.batch import MANIFEST, SUMMARY, build
+from segxlsx.batch import build
 from segxlsx.cli import main
-from segxlsx.store.folder import Shard
+from segxlsx.store.file_names import SUMMARY
+from segxlsx.store.manifest import MANIFEST, Shard
 
 from .conftest import ROOT, SEED_YAML
 from .test_batch import summary_rows
@@ -160,7 +161,7 @@ def test_a_bad_shard_is_refused(text, tmp_path):
 
 
 def test_every_offer_falls_in_exactly_one_shard():
-    from segxlsx.store.folder import Owner
+    from segxlsx.store.manifest import Owner
 
     owners = [Owner.of("offers.csv", f"Candidate {n}") for n in range(300)]
     counts = [sum(Shard(k, 4).holds(owner) for owner in owners) for k in (1, 2, 3, 4)]

@@ -22,9 +22,9 @@ import pytest
 from openpyxl import load_workbook
 
 from segxlsx import batch
-from segxlsx.batch import MANIFEST
 from segxlsx.errors import SegxlsxError
 from segxlsx.store.folder import JOURNAL
+from segxlsx.store.manifest import MANIFEST
 from segxlsx.summary.sheet import HEADER_ROW
 
 from .conftest import ROOT, SEED_YAML

@@ -157,3 +157,30 @@ def test_default_inputs_outside_a_working_folder(in_tmp, offers, guides, expecte
     else:
         with pytest.raises(WorkspaceError, match=expected):
             default_inputs(offers, guides)
+
+
+def test_every_command_finds_its_guides_in_a_working_folder(run, in_tmp, monkeypatch) -> None:
+    """`summary` and `export` read the working folder's guides as `build` does: no --guide needed."""
+    assert run("init", "demo").exit_code == 0
+    monkeypatch.chdir(in_tmp / "demo")
+    assert run("build", "--workers", 1, "--quiet").exit_code == 0
+
+    summary = run("summary", "output")
+    exported = run("export", "output", "-o", "current.yaml")
+
+    assert summary.exit_code == 0, summary.output
+    assert summary.stdout == "8 workbook(s) -> output/summary.xlsx\n"
+    assert exported.exit_code == 0, exported.output
+    assert exported.stdout == "8 offer(s) exported, 0 failed -> current.yaml\n"
+    assert (in_tmp / "demo" / "current.yaml").read_text(encoding="utf-8").count("candidate:") == 8
+
+
+def test_summary_and_export_with_no_guides_here_say_what_to_do(run, in_tmp) -> None:
+    (in_tmp / "output").mkdir()
+    for args in (("summary", "output"), ("export", "output", "-o", "x.yaml")):
+        result = run(*args)
+
+        assert result.exit_code == 2
+        assert result.stderr == (
+            "Error: no guides here: run `segxlsx init` to start a working folder, or pass --guide\n"
+        )

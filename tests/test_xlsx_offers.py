@@ -118,3 +118,27 @@ def test_the_intake_sheet_opens_with_its_checks_and_its_example_loads(tmp_path, 
     assert not loaded.failures
     (example,) = loaded.offers
     assert example.candidate == "Example Candidate" and example.region == "San Francisco"
+
+
+@pytest.mark.parametrize("found_when", ["loading", "computing its figures"])
+def test_validate_and_build_name_a_bad_row_of_an_xlsx_alike(tmp_path, found_when):
+    """One offer location, whichever command finds the problem and whenever: file, sheet, row,
+    candidate, field. A currency the rates lack is found only once the figures are computed."""
+    from click.testing import CliRunner
+
+    from segxlsx.cli import main
+
+    bad = BAD[0] if found_when == "loading" else ["Cy Bad", "London", "EUR", 100000, 1, 0.1]
+    sheet = offers_sheet(tmp_path / "offers.xlsx", [GOOD[0], bad])
+    rates = tmp_path / "rates.yaml"
+    rates.write_text("{as_of: 2026-11-27, base: USD, rates: {GBP: 0.79}}\n", encoding="utf-8")
+    runner = CliRunner()
+    arguments = [str(sheet), "--guide", str(SEED_YAML), "--rates", str(rates)]
+
+    validated = runner.invoke(main, ["validate", *arguments])
+    built = runner.invoke(main, ["build", *arguments, "--out", str(tmp_path / "out"), "-w", "1", "-q"])
+
+    (problem,) = [line for line in validated.stdout.splitlines() if "Cy Bad" in line]
+    (failure,) = [line.strip() for line in built.stderr.splitlines() if "Cy Bad" in line]
+    assert "offers.xlsx, sheet 'Offers', row 3, candidate 'Cy Bad'" in problem
+    assert problem == failure

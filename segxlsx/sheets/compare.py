@@ -21,7 +21,6 @@ from ..figures import TOTAL_YEARS, OfferFigures
 from ..model import Offer
 from ..xlsx.charts import (
     Shown,
-    axis_money_format,
     chart_title,
     column_series,
     draw,
@@ -43,6 +42,7 @@ from .styles import (
     SUBTITLE,
     TITLE,
     YEAR_NUMBER,
+    axis_money_format,
     header_row,
     money_format,
     print_setup,

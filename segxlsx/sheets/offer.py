@@ -14,7 +14,6 @@ from ..figures import OfferFigures
 from ..model import Guide, Offer
 from ..xlsx.charts import (
     Shown,
-    axis_money_format,
     cache_series,
     chart_title,
     draw,
@@ -37,6 +36,7 @@ from .styles import (
     TITLE,
     TOP,
     WRAP,
+    axis_money_format,
     fit_rows,
     header_row,
     merge,

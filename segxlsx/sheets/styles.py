@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 
 from openpyxl import Workbook
@@ -73,6 +74,14 @@ def quoted_prefix(currency: str) -> str:
     """The symbol ("£") or code ("CHF ") as a quoted literal of a number format."""
     prefix = SYMBOL_FOR.get(currency) or f"{currency} "
     return '"' + prefix.replace('"', "") + '"'
+
+
+def axis_money_format(currency: str, largest: Decimal) -> str:
+    """An axis in the offer's currency, in thousands ("$150K") or, for big numbers, millions."""
+    prefix = quoted_prefix(currency)
+    if largest >= 10_000_000:
+        return f'{prefix}#,##0.0,,"M"'
+    return f'{prefix}#,##0,"K"'
 
 
 def put_text(

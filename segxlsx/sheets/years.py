@@ -20,7 +20,6 @@ from ..figures import SCHEDULE_NOTES, SCHEDULE_TOLERANCE, STOCK_SCENARIOS, Offer
 from ..model import VEST_EVERY, Guide, Offer, Vesting
 from ..xlsx.charts import (
     Shown,
-    axis_money_format,
     chart_title,
     column_series,
     draw,
@@ -48,6 +47,7 @@ from .styles import (
     WRAP,
     YEAR_NUMBER,
     YEAR_ONE_FILL,
+    axis_money_format,
     header_row,
     merge,
     money_format,

@@ -159,6 +159,19 @@ def offer_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+def input_order(paths: Iterable[str | Path]) -> Callable[[SegxlsxError], tuple[int, int]]:
+    """A sort key that puts problems in the order their offers stand in the input: by file (as
+    `offer_files` lists them), then by row or position. Loading finds some problems and building
+    others; every report lists them in this one order."""
+    files = {display_path(path): number for number, path in enumerate(offer_files(paths))}
+
+    def key(error: SegxlsxError) -> tuple[int, int]:
+        where = error.location
+        return files.get(where.file or "", len(files)), where.row or where.index or 0
+
+    return key
+
+
 def _is_offer_file(path: Path) -> bool:
     # Not `is_file()`: an offers.csv that is a FIFO, a device or a looping link is reported, not skipped.
     # Excel's own lock beside an open workbook is `~$offers.xlsx`.
@@ -216,8 +229,7 @@ def offer_from_fields(fields: Any, guides: Mapping[str, Guide], source: Location
     Raises `OfferError` whose location is `source` plus the candidate (when known) and the field.
     """
     source = source or Location()
-    where = {"file": source.file, "sheet": source.sheet, "row": source.row, "index": source.index}
-    with located(OfferError, **where, candidate=_candidate_hint(fields)):
+    with located(OfferError, **source.place, candidate=_candidate_hint(fields)):
         return _build_offer(_Fields(fields, FIELDS, "an offer"), guides, source)
 
 
@@ -244,7 +256,7 @@ def _build_offer(fields: _Fields, guides: Mapping[str, Guide], source: Location)
         sign_on=fields.amounts_by_year("sign_on", currency),
         competing=_competing(fields.get("competing", required=False), currency, band),
         notes=fields.notes(),
-        source=Location(file=source.file, sheet=source.sheet, row=source.row, index=source.index),
+        source=Location(**source.place),  # type: ignore[arg-type]
         vesting=_vesting(fields, band),
     )
 

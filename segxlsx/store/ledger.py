@@ -19,9 +19,10 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from .folder import Found, Owner
+from .folder import Found
+from .manifest import Owner
 from .scratch import scratch_database
 
 _SCHEMA = """
@@ -56,6 +57,18 @@ class Step:
     skip: bool  # inputs and file as the manifest recorded them: not rendered
 
 
+class Row(Protocol):
+    """What the ledger keeps of a summary row (`summary.row.SummaryRow`): its form in the
+    folder's records, and beside it what it is sorted, counted and looked up by."""
+
+    file: str
+    currency: str
+    action: str
+    inputs_changed: str
+
+    def as_json(self) -> dict[str, object]: ...
+
+
 @dataclass(frozen=True)
 class Tally:
     """What the summary's title block counts, known before its rows go out."""
@@ -66,7 +79,8 @@ class Tally:
 
     @classmethod
     def of(cls, rows: Iterable[Any]) -> Tally:
-        """The tally of rows in hand (`batch.SummaryRow`s), as `Ledger.tally` counts them."""
+        """The tally of rows in hand (each with an `action` and a `currency`), as `Ledger.tally`
+        counts them."""
         actions: Counter[str] = Counter()
         currencies: Counter[str] = Counter()
         for row in rows:
@@ -133,14 +147,14 @@ class Ledger:
 
     # -- the summary's rows -------------------------------------------------------------------
 
-    def add_row(self, row: Any, key: tuple[bool, int, int, str] | None = None) -> None:
-        """A `batch.SummaryRow`; rows come back in the order of `key` (unknown place last, place,
+    def add_row(self, row: Row, key: tuple[bool, int, int, str] | None = None) -> None:
+        """A summary row; rows come back in the order of `key` (unknown place last, place,
         folder, name), or as they were added when it is None."""
         unknown, place, folder, name = key or (False, 0, 0, "")
         self._db.execute(
             "INSERT INTO row VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (unknown, place, folder, name, row.file, row.currency, row.action, row.inputs_changed,
-             _as_json(row)),
+             json.dumps(row.as_json())),
         )  # fmt: skip
 
     def is_listed(self, file: str) -> bool:
@@ -150,11 +164,11 @@ class Ledger:
         query = f"SELECT action, currency FROM row ORDER BY {_ROW_ORDER}"
         return Tally.of(_Counted(action, currency) for action, currency in self._db.execute(query))
 
-    def rows(self, make: Any) -> Iterator[Any]:
-        """The rows in order, each made by `make(data, file, action, changed)`, read as they are used."""
+    def rows(self) -> Iterator[tuple[dict[str, Any], str, str, str]]:
+        """The rows in order, each as (its JSON form, file, action, changed), read as they are used."""
         query = f"SELECT json, file, action, changed FROM row ORDER BY {_ROW_ORDER}"
         for data, file, action, changed in self._db.execute(query):
-            yield make(json.loads(data), file, action, changed)
+            yield json.loads(data), file, action, changed
 
     def rows_digest(self) -> str:
         """A hash of the rows as kept, in order: equal exactly when `rows` would give the same."""
@@ -163,12 +177,6 @@ class Ledger:
         for fields in self._db.execute(query):
             digest.update(json.dumps(fields).encode() + b"\n")
         return digest.hexdigest()
-
-
-def _as_json(row: Any) -> str:
-    """Every field of the row, empty ones too (a workbook that cannot be read has no candidate);
-    `Decimal`s as text, which `SummaryRow.from_json` reads back exact."""
-    return json.dumps({name: getattr(row, name) for name in row.__dataclass_fields__}, default=str)
 
 
 @dataclass(frozen=True)

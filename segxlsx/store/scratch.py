@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+
+from ..errors import SegxlsxError
 
 _SCRATCH = """
 PRAGMA journal_mode = OFF;  -- scratch: the output folder's manifest and journal are what last
@@ -17,3 +20,15 @@ def scratch_database(schema: str) -> sqlite3.Connection:
     database = sqlite3.connect("", isolation_level=None)  # "": a temporary file, gone on close
     database.executescript(_SCRATCH + schema)
     return database
+
+
+def scratch_problem(error: sqlite3.Error) -> SegxlsxError:
+    """A build's working files (the ledger, the manifest's entries) could not be kept: say where.
+
+    What landed is in the folder's journal, so the next build carries on from it.
+    """
+    where = os.environ.get("SQLITE_TMPDIR") or os.environ.get("TMPDIR") or "/tmp"
+    return SegxlsxError(
+        f"cannot keep the build's working files in the temporary folder ({where}): {error}; "
+        "free some space there or set TMPDIR, and build again"
+    )

@@ -16,22 +16,18 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from ..batch import (
-    NOT_IN_RUN,
-    SUMMARY,
-    SummaryRow,
-    edited_by_hand,
-    is_workbook_name,
-    most_paid_in,
-    scratch_problem,
-    write_summary,
-)
 from ..errors import SegxlsxError, display_path
 from ..model import Guide
 from ..sources.guides import load_guides
 from ..sources.rates import RateTable, load_rates
-from ..store.folder import Entry, Manifest, OutputFolder, inspect
+from ..store.file_names import SUMMARY, is_workbook_name
+from ..store.folder import OutputFolder, inspect
 from ..store.ledger import Ledger
+from ..store.manifest import Manifest
+from ..store.scratch import scratch_problem
+from .row import NOT_IN_RUN, SummaryRow
+from .sheet import SummaryHeading
+from .write import folder_row, most_paid_in, why_kept, write_summary
 
 
 @dataclass
@@ -104,34 +100,25 @@ def _merged(
 def _rows(
     folders: list[Path], here: Path, guides: Mapping[str, Guide], table: RateTable
 ) -> Iterator[tuple[tuple[bool, int, int, str], SummaryRow]]:
-    """Each workbook's row with its sort key: input position (unknown last), folder, name."""
+    """Each workbook's row with its sort key: input position (unknown last), folder, name.
+
+    A shard's manifest says what its build did; an unsharded folder's summary is its own.
+    """
     for number, folder in enumerate(folders):
         for manifest_name in Manifest.names_in(folder):
             manifest = Manifest.read(folder, manifest_name)
             for name, entry in manifest.items():
                 if entry.owner is None or not is_workbook_name(name):
                     continue
-                row = _row(folder / name, manifest, entry, guides, table)
+                path = folder / name
+                row = folder_row(
+                    path, entry, inspect(path, manifest), guides, table, entry.action or NOT_IN_RUN
+                )
                 if row is not None:
-                    link = Path(os.path.relpath(folder / name, here)).as_posix()
+                    link = Path(os.path.relpath(path, here)).as_posix()
                     key = (entry.position is None, entry.position or 0, number, name)
                     yield key, replace(row, file=link)
             manifest.close()
-
-
-def _row(
-    path: Path, manifest: Manifest, entry: Entry, guides: Mapping[str, Guide], table: RateTable
-) -> SummaryRow | None:
-    """What the manifest kept for a workbook; read back if edited since; None if it is gone."""
-    found = inspect(path, manifest)
-    if found.state == "new":
-        return None
-    # A shard's manifest says what its build did; an unsharded folder's summary is its own.
-    action, changed = entry.action or NOT_IN_RUN, entry.changed or ""
-    row = SummaryRow.from_json(entry.row, path.name) if entry.row and found.state != "foreign" else None
-    if row is None:
-        row = edited_by_hand(path, guides, table).row
-    return replace(row, action=action, inputs_changed=changed)
 
 
 def _write(
@@ -146,16 +133,11 @@ def _write(
 ) -> tuple[Path | None, int]:
     """The summary written into `folder` as a build writes its own, and its number of rows;
     None when kept (see `notes`)."""
-    from .sheet import SummaryHeading
-
     path = folder.path / name
     found = folder.inspect(name)
-    if found.state == "blocked" or (found.state == "foreign" and not force):
-        why = (
-            found.problem
-            or "was edited by hand, or not written by segxlsx; kept it (use --force to replace it)"
-        )
-        notes.append(f"{display_path(path)}: {why}")
+    kept = why_kept(found, path, force)
+    if kept:
+        notes.append(kept)
         return None, 0
     tally = ledger.tally()
     heading = SummaryHeading(

@@ -54,13 +54,14 @@ from ..sources.rates import RateTable
 from ..xlsx import cells
 from ..xlsx.stylesheet import Look
 from ..xlsx.writer import _FixedTimeZip, _InMemoryWriter
+from .row import SummaryRow
 
 # Excel shows a boolean as TRUE/FALSE whatever its format; LibreOffice shows 1/0 without this.
 BOOLEAN = '"TRUE";"TRUE";"FALSE"'
 MONEY = "money"  # number format: the row's own currency
 REPORT = "report"  # number format: the reporting currency
 COLUMNS = (
-    # header, attribute of SummaryRow (or REPORT for the converted total), number format, width
+    # header, attribute of `row.SummaryRow` (or REPORT for the converted total), number format, width
     ("Candidate", "candidate", None, 22),
     ("Guide", "guide", None, 21),
     ("Region", "region", None, 12),
@@ -172,9 +173,12 @@ def _rows_of(sheet):  # type: ignore[no-untyped-def]
 
 
 def render_summary(
-    rows: Iterable, failures: list[SegxlsxError], heading: SummaryHeading, tally: Tally | None = None
+    rows: Iterable[SummaryRow],
+    failures: list[SegxlsxError],
+    heading: SummaryHeading,
+    tally: Tally | None = None,
 ) -> Workbook:
-    """`rows` are `batch.SummaryRow`s, this build's offers in input order, then the rest.
+    """`rows`: this build's offers in input order, then the rest.
 
     Written in openpyxl's write-only mode (see `_Streamed`): everything that is not a cell
     (widths, the table, colours, frozen panes, printing) is set before the rows go out, from
@@ -199,7 +203,11 @@ def render_summary(
 
 
 def _fill(
-    workbook: Workbook, rows: Iterable, failures: list[SegxlsxError], heading: SummaryHeading, tally: Tally
+    workbook: Workbook,
+    rows: Iterable[SummaryRow],
+    failures: list[SegxlsxError],
+    heading: SummaryHeading,
+    tally: Tally,
 ) -> None:
     sheet = workbook.create_sheet("Summary")
     headers = [header.format(report=heading.report_currency) for header, *_ in COLUMNS]
@@ -279,7 +287,7 @@ def _counts(tally: Tally, failures: int) -> str:
     )
 
 
-def _row(sheet, number: int, row, heading: SummaryHeading) -> None:  # type: ignore[no-untyped-def]
+def _row(sheet, number: int, row: SummaryRow, heading: SummaryHeading) -> None:  # type: ignore[no-untyped-def]
     for column, (_, attribute, number_format, _) in enumerate(COLUMNS, start=1):
         ref = f"{_letter(column)}{number}"
         if attribute == REPORT:

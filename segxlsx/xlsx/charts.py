@@ -23,7 +23,6 @@ from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphPrope
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
-from ..sheets.styles import quoted_prefix
 from .cells import number_text, openpyxl_number
 from .memo import Memo
 from .text import xml_text
@@ -171,14 +170,6 @@ def hide_from_legend(chart: ChartBase, *hidden: SeriesType) -> None:
     """
     everything = [*chart.series, *(s for other in chart._charts[1:] for s in other.series)]
     chart.legend.legendEntry = [LegendEntry(idx=everything.index(series), delete=True) for series in hidden]
-
-
-def axis_money_format(currency: str, largest: Decimal) -> str:
-    """An axis in the offer's currency, in thousands ("$150K") or, for big numbers, millions."""
-    prefix = quoted_prefix(currency)
-    if largest >= 10_000_000:
-        return f'{prefix}#,##0.0,,"M"'
-    return f'{prefix}#,##0,"K"'
 
 
 def column_series(

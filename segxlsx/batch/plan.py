@@ -1,0 +1,162 @@
+"""A build's plan: every offer read once and given its workbook's name, what sits there, and
+whether it must be built; then read again as jobs for the workers, in the same order.
+
+The plan lives in the build's ledger (`store.ledger`), a few hundred bytes per offer on disk, so
+no step holds every offer at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import OfferError, SegxlsxError
+from ..model import Guide, Offer
+from ..sources.offers import iter_offers, offer_loaders
+from ..sources.rates import RateTable
+from ..store.file_names import is_workbook_name, unique_slug
+from ..store.fingerprints import offer_fingerprint
+from ..store.folder import Found, OutputFolder
+from ..store.ledger import Ledger, Step
+from ..store.manifest import Owner, Shard
+from ..summary.row import UNCHANGED, SummaryRow
+from ..wording import Wording
+from .report import Outcome, Progress
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What every offer's workbook is made from."""
+
+    guides: Mapping[str, Guide]
+    wording: Wording
+    offer_files: tuple[Path, ...]  # read twice, in this order: to plan, then to build
+    table: RateTable
+
+
+@dataclass(frozen=True)
+class Run:
+    """How this build goes about it."""
+
+    inputs: Inputs
+    workers: int
+    force: bool
+    fail_fast: bool
+    progress: Progress | None
+    order: Callable[[SegxlsxError], tuple[int, int]]  # sorts failures in input order
+    today: str  # ISO date, for inputs that changed in this build
+    report_currency: str | None
+    shard: Shard | None
+    fingerprint: Callable[[Offer], str]  # everything a workbook is made from (`store.fingerprints`)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One offer for a worker: what to build, where, and what the plan found there."""
+
+    number: int  # the offer's place among those that loaded, from 0
+    offer: Offer | None  # None when skipped (not read again), or `stale`
+    owner: Owner
+    name: str  # the workbook's file name in the output folder
+    temporary: Path  # where the worker writes it; the build renames it into place
+    found: Found  # what was at the workbook's place when the build looked
+    force: bool
+    inputs: str = ""  # the offer's fields' fingerprint (offer_fingerprint)
+    built: str = ""  # the offer's build fingerprint (workbook_fingerprints)
+    skip: bool = False  # its fingerprint and file are as the manifest recorded them: not rendered
+    stale: bool = False  # the offer file changed since the build planned: not this offer any more
+
+
+def plan_offers(
+    run: Run, folder: OutputFolder, ledger: Ledger, failures: list[SegxlsxError]
+) -> tuple[int, int]:
+    """Read every offer once and plan it: its file name, what sits there, whether to build it.
+
+    Offers that do not load join `failures`. Names are given over every offer, the other
+    shards' too, so that N shards writing into one folder give the names one unsharded build
+    would. Returns how many offers this build (its shard) has, and how many of them it renders.
+    """
+    planned = to_build = number = 0
+    for record, item in enumerate(iter_offers(run.inputs.offer_files, run.inputs.guides)):
+        if isinstance(item, OfferError):
+            failures.append(item)
+            continue
+        step = _step(number, record, item, folder, ledger, run)
+        ledger.plan(step)
+        number += 1
+        planned += step.member
+        to_build += step.member and not step.skip
+    return planned, to_build
+
+
+def _step(number: int, record: int, offer: Offer, folder: OutputFolder, ledger: Ledger, run: Run) -> Step:
+    first = Owner.of(offer.source.file, offer.candidate)
+    owner = replace(first, occurrence=ledger.occurrence(first.source, first.candidate))
+    name = file_name(owner, folder, ledger)
+    if run.shard is not None and not run.shard.holds(owner):
+        return Step(number, record, owner, name, False, Found("new"), "", "", False)
+    found, built = folder.inspect(name), run.fingerprint(offer)
+    skip = not run.force and _unchanged(folder, name, found, built)
+    return Step(number, record, owner, name, True, found, offer_fingerprint(offer), built, skip)
+
+
+def file_name(owner: Owner, folder: OutputFolder, ledger: Ledger) -> str:
+    """An offer's workbook name: the one the folder's manifests keep for it, else a new one nobody owns.
+
+    New names are handed out in input order, so a build stopped half-way and then resumed gives
+    the same names as one that was never stopped.
+    """
+    # The manifest sits in the folder where anyone may edit it: a name it gives back must still
+    # be one slug() could have made, so no manifest can send a workbook outside the folder.
+    kept = folder.name_of(owner)
+    if kept is not None and is_workbook_name(kept):
+        return kept
+
+    def is_taken(stem: str) -> bool:
+        return folder.is_owned(f"{stem}.xlsx") or ledger.is_given(f"{stem}.xlsx")
+
+    return f"{unique_slug(owner.candidate, is_taken)}.xlsx"
+
+
+def _unchanged(folder: OutputFolder, name: str, found: Found, built: str) -> bool:
+    """Whether a workbook's inputs and bytes are what the manifest recorded, with a usable row."""
+    entry = folder.manifest.get(name)
+    if entry is None or entry.row is None or found.state != "ours" or entry.built != built:
+        return False
+    return SummaryRow.from_json(entry.row, name) is not None
+
+
+def jobs(run: Run, folder: OutputFolder, ledger: Ledger) -> Iterator[Job]:
+    """This build's offers read again, in input order, each made a job as its plan says.
+
+    A skipped offer is only counted past, not checked or built again. An offer that is not what
+    was planned (its file edited since) fails, and the next build takes it as it is then.
+    """
+    loaders = enumerate(offer_loaders(run.inputs.offer_files, run.inputs.guides))
+    for step in ledger.steps():
+        load = next((load for record, load in loaders if record == step.record), None)
+        if not step.member:
+            continue
+        job = Job(step.number, None, step.owner, step.name, folder.temporary(step.name), step.found,
+                  run.force, step.inputs, step.built, step.skip)  # fmt: skip
+        if step.skip:
+            yield job
+            continue
+        offer = load() if load else None
+        fresh = isinstance(offer, Offer) and _same_owner(offer, step.owner)
+        yield replace(job, offer=offer) if fresh else replace(job, stale=True)
+
+
+def known(job: Job) -> Outcome | SegxlsxError | None:
+    """A job's result when it needs no worker: a skipped offer, or one that changed under the build."""
+    if job.stale:
+        return OfferError("the offer file changed while the build ran; build again to build this offer")
+    if job.skip:
+        return Outcome(job.name, UNCHANGED, job.found.sha256, None)
+    return None
+
+
+def _same_owner(offer: Offer, owner: Owner) -> bool:
+    first = Owner.of(offer.source.file, offer.candidate)
+    return (first.source, first.candidate) == (owner.source, owner.candidate)

@@ -1,0 +1,61 @@
+"""What a build did: each offer's outcome as it lands, and the report the CLI shows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import SegxlsxError
+from ..summary.row import SummaryRow
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one offer."""
+
+    file: str
+    action: str  # written, unchanged (same bytes already there), kept (edited by hand)
+    sha256: str | None
+    row: SummaryRow | None  # None for an offer skipped as unchanged, until its manifest row is taken
+    # For a workbook kept because edited by hand: what its inputs change in the offer file, or
+    # why they cannot be read (`problem`); either needs the recruiter's attention.
+    differences: tuple[str, ...] = ()
+    problem: SegxlsxError | None = None
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.differences or self.problem)
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI's report and for tests.
+
+    Counts, and only the outcomes that need the recruiter: a build of 50,000 offers does not
+    keep 50,000 of them. What each workbook is now, the summary lists.
+    """
+
+    out: Path
+    counts: Counter[str] = field(default_factory=Counter)  # workbooks by action: written, unchanged, kept
+    kept: list[Outcome] = field(default_factory=list)  # workbooks kept, edited by hand, in input order
+    skipped: int = 0  # offers not rendered at all: inputs and file as the manifest recorded them
+    failures: list[SegxlsxError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. live rates fell back to offline
+    summary: Path | None = None
+    stopped_early: bool = False  # --fail-fast stopped at the first bad offer
+    interrupted: int | None = None  # the signal (SIGINT, SIGTERM) that stopped the build
+    report_currency: str | None = None  # the summary's common currency
+
+    def count(self, action: str) -> int:
+        return self.counts[action]
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return 128 + self.interrupted  # the shell's own convention: 130 for Ctrl-C, 143 for SIGTERM
+        edited = any(outcome.needs_attention for outcome in self.kept)
+        return 1 if self.failures or edited else 0

@@ -1,0 +1,81 @@
+"""What a file in the output folder is made from, in a few bytes, as the manifest keeps it.
+
+A build skips an offer whose fingerprint and file are what the manifest recorded, and does not
+write a summary made from the same rows again; so a fingerprint must change whenever the bytes
+could, and only then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+
+from ..errors import Location, SegxlsxError
+from ..model import Guide, Offer
+from ..sources.rates import RateTable
+from ..wording import Wording
+
+
+def offer_fingerprint(offer: Offer) -> str:
+    """What an offer's inputs are: the same offer read again gives the same, wherever it was read."""
+    return hashlib.sha256(repr(replace(offer, source=Location())).encode()).hexdigest()[:16]
+
+
+def workbook_fingerprints(
+    guides: Mapping[str, Guide], wording: Wording, table: RateTable
+) -> Callable[[Offer], str]:
+    """Each offer's build fingerprint: a hash of everything its workbook's bytes are made from.
+
+    The offer's fields, its guide, the wording, and what every file depends on (`made_with`).
+    What all offers share is hashed once here; per offer it is one more hash of its fields.
+    """
+    shared = repr((made_with(table), wording))
+    by_guide = {name: _digest(shared + repr(guide)) for name, guide in guides.items()}
+
+    def fingerprint(offer: Offer) -> str:
+        return _digest(by_guide[offer.guide_id] + offer_fingerprint(offer))
+
+    return fingerprint
+
+
+def summary_fingerprint(
+    rows_digest: str,
+    table: RateTable,
+    guides: Sequence[str],
+    report_currency: str,
+    failures: Sequence[SegxlsxError],
+) -> str:
+    """Everything a summary's bytes are made from: its rows in order (`rows_digest`, as the
+    ledger keeps them), what its title block says (guides, rates, currency, failures), the
+    failures listed, and what every file depends on."""
+    heading_and_failures = (
+        made_with(table),
+        tuple(guides),
+        report_currency,
+        len(failures),
+        [(str(failure), failure.location) for failure in failures],
+    )
+    return _digest(repr(heading_and_failures) + rows_digest)
+
+
+def made_with(table: RateTable) -> tuple[object, ...]:
+    """What every file's bytes depend on beyond its own inputs: the versions of segxlsx and of
+    openpyxl (which writes the XML), and the whole rate table (values, date, source), not only
+    the currencies a workbook shows: a few more rebuilds on a new rate day, never a stale file."""
+    import openpyxl
+
+    from .. import __version__
+
+    return (
+        __version__,
+        openpyxl.__version__,
+        table.base,
+        table.as_of,
+        table.source,
+        sorted(table.per_base.items()),
+    )
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

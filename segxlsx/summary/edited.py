@@ -1,0 +1,52 @@
+"""A workbook edited by hand, read back for its summary row: its inputs, checked and recomputed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import OfferError, SegxlsxError
+from ..figures import offer_figures
+from ..model import Guide, Offer
+from ..sources.rates import RateTable
+from .row import EDITED, SummaryRow
+
+
+@dataclass(frozen=True)
+class HandEdits:
+    """What a workbook's own input cells say now, as the summary shows it."""
+
+    row: SummaryRow
+    differences: tuple[str, ...] = ()  # what the edits change in the offer file, one phrase each
+    problem: SegxlsxError | None = None  # why the inputs cannot be read back: then `row` has no figures
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.differences or self.problem)
+
+
+def read_hand_edits(
+    path: Path, guides: Mapping[str, Guide], table: RateTable, offer: Offer | None = None
+) -> HandEdits:
+    """The workbook at `path` read back through its input cells, checked like an offer file.
+
+    `offer` is what the offer file says, when the caller has it: the differences are what the
+    workbook changes in it. Inputs that no longer validate give no figures, only the problem.
+    """
+    from ..edits import differences, read_back  # openpyxl: only when a workbook is read
+
+    name = path.name
+    try:
+        edited = read_back(path, guides)
+        figures = offer_figures(edited, guides[edited.guide_id], table)
+    except SegxlsxError as error:
+        problem = OfferError(error.message, error.location)
+        if offer is not None and not problem.location.candidate:
+            problem = problem.at(candidate=offer.candidate)
+        cell = f"{error.location.cell}: " if error.location.cell else ""
+        return HandEdits(
+            SummaryRow.without_figures(offer, name, f"{EDITED}; {cell}{error.message}"), problem=problem
+        )
+    changes = tuple(differences(offer, edited, guides)) if offer is not None else ()
+    return HandEdits(replace(SummaryRow.of(edited, figures, name), edits=EDITED), changes)
