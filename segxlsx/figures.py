@@ -1,16 +1,48 @@
-"""The band maths, computed once, exactly, in `Decimal`.
+"""Every figure of one offer's workbook, computed once, exactly, in `Decimal`.
 
-Every figure a workbook shows is written there as a formula; the tests recalculate the workbook
-and compare it with the functions here. Pure: no I/O, no click, no openpyxl.
+Each figure is a rule of `rules.py` applied to the offer, its guide and the rates; the sheets
+write the same rule's Excel form in its cell, with this figure as the cell's cached value.
+`OfferFigures` names its scalar figures as the workbook's defined names. Pure: no I/O.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from .model import Band, CompetingOffer, Guide, Offer, Range, Vesting, check_sign_on_years
+from .rules import (
+    NO_LEAD_CHANGE,
+    annual_total_comp,
+    ask_at,
+    at_least,
+    base_to_reach,
+    bonus_at_target,
+    compa_ratio,
+    competing_in_year,
+    converted,
+    difference,
+    flag_over,
+    grant_worth,
+    larger,
+    lead_change_year,
+    leader,
+    midpoint,
+    range_penetration,
+    relative_difference,
+    scenario_label,
+    schedule_note,
+    shortfall,
+    sign_on_to_ask,
+    status,
+    stock_per_year,
+    vested_share,
+    vesting_in_year,
+    with_share_price_change,
+    year1_total_comp_at,
+    year_one_against_average,
+)
 
 if TYPE_CHECKING:  # rates.py reads files; the maths only needs the table's shape
     from .sources.rates import RateTable
@@ -21,22 +53,12 @@ DISCREPANCY_LIMIT = Decimal("0.02")
 STOCK_SCENARIOS = (Decimal("-0.3"), Decimal(0), Decimal("0.3"))
 
 
-def annual_total_comp(base: Decimal, stock: Decimal, vesting_years: int, bonus_pct: Decimal) -> Decimal:
-    """Annual total comp: base + one year of the stock grant + the target bonus."""
-    return base + stock / vesting_years + base * bonus_pct
-
-
 def band_total_comp(band: Band) -> Range:
     """The band's annual total comp computed from its parts, not as the guide states it."""
     return Range(
         annual_total_comp(band.base.min, band.stock.min, band.vesting_years, band.bonus_pct.min),
         annual_total_comp(band.base.max, band.stock.max, band.vesting_years, band.bonus_pct.max),
     )
-
-
-def relative_difference(stated: Decimal, computed: Decimal) -> Decimal:
-    """How far the computed figure is from the stated one, as a fraction of the stated."""
-    return (computed - stated) / stated if stated else Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -54,8 +76,8 @@ class TotalCompCheck:
 
     @property
     def flag(self) -> str:
-        """What the Bands sheet's flag column reads."""
-        return "check" if self.flagged else "ok"
+        """What the Bands sheet's flag column reads: "check" or "ok"."""
+        return flag_over(DISCREPANCY_LIMIT, self.min_difference, self.max_difference)
 
 
 def total_comp_check(band: Band) -> TotalCompCheck:
@@ -71,49 +93,10 @@ def total_comp_check(band: Band) -> TotalCompCheck:
 
 # -- one offer against its band --------------------------------------------------------------
 
-THOUSAND = Decimal("1E3")
-
-
-def range_penetration(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
-    """(value − min) / (max − min): 0 at the band's min, 1 at its max, outside 0..1 off the band.
-
-    A band with min = max has no range to penetrate: at or above it counts as 1, below as 0.
-    """
-    if high == low:
-        return Decimal(1) if value >= high else Decimal(0)
-    return (value - low) / (high - low)
-
-
-def compa_ratio(value: Decimal, midpoint: Decimal) -> Decimal:
-    """The offer over the band's midpoint: 1.00 is exactly mid-band."""
-    return value / midpoint
-
-
-def midpoint(band_range: Range) -> Decimal:
-    return (band_range.min + band_range.max) / 2
-
-
-def status(value: Decimal, low: Decimal, high: Decimal) -> str:
-    """Where a figure sits against its band: below, within or above."""
-    return "below" if value < low else "above" if value > high else "within"
-
-
-def round_to_thousand(amount: Decimal) -> Decimal:
-    """Excel's ROUND(amount, -3): half away from zero, which Decimal calls ROUND_HALF_UP."""
-    return amount.quantize(THOUSAND, rounding=ROUND_HALF_UP).quantize(Decimal(1))
-
-
-def ask_at(penetration: Decimal, band_range: Range) -> Decimal:
-    """The amount at `penetration` through a band, rounded to the nearest 1,000.
-
-    Asks are stated in round thousands because that is how people say them ("£152K").
-    """
-    return round_to_thousand(band_range.min + penetration * (band_range.max - band_range.min))
-
 
 def scaled(band_range: Range, rate: Decimal) -> Range:
     """A band range converted by a rate (value of one band-currency unit in the offer's)."""
-    return Range(band_range.min * rate, band_range.max * rate)
+    return Range(converted(band_range.min, rate), converted(band_range.max, rate))
 
 
 @dataclass(frozen=True)
@@ -136,7 +119,7 @@ def comparison(offered: Decimal, band_range: Range) -> Comparison:
     return Comparison(
         offered,
         band_range,
-        midpoint(band_range),
+        midpoint(band_range.min, band_range.max),
         range_penetration(offered, band_range.min, band_range.max),
         status(offered, band_range.min, band_range.max),
     )
@@ -156,7 +139,7 @@ class ChartRow:
 
     @property
     def midpoint(self) -> Decimal:
-        return midpoint(self.band)
+        return midpoint(self.band.min, self.band.max)
 
 
 def band_chart(against: dict[str, Comparison], band_years: int, offer_years: int) -> tuple[ChartRow, ...]:
@@ -185,12 +168,12 @@ class Ask:
     @property
     def ask(self) -> Decimal:
         """Never below what is already offered: nobody asks for less than they have."""
-        return max(self.in_band, self.offered)
+        return larger(self.in_band, self.offered)
 
     @property
     def gap(self) -> Decimal:
         """Ask minus offer: what the offer must still gain, 0 when it is there already."""
-        return self.ask - self.offered
+        return difference(self.ask, self.offered)
 
     @property
     def raise_needed(self) -> bool:
@@ -200,7 +183,7 @@ class Ask:
 def mapped_ask(target: Decimal, reference: Range, band_range: Range, offered: Decimal) -> Ask:
     """A target keeps its range penetration in the reference band, applied to the offer's band."""
     penetration = range_penetration(target, reference.min, reference.max)
-    return Ask(target, penetration, ask_at(penetration, band_range), offered)
+    return Ask(target, penetration, ask_at(penetration, band_range.min, band_range.max), offered)
 
 
 @dataclass(frozen=True)
@@ -223,39 +206,10 @@ def band_figures(band: Band, rate: Decimal) -> BandFigures:
 
 # -- year by year --------------------------------------------------------------------------------
 
-CENT = Decimal("0.01")
-
 
 def vesting_of(offer: Offer, band: Band) -> Vesting:
     """The offer's vesting or, when it does not say, the guide's: even over the band's years."""
     return offer.vesting or Vesting.even(band.vesting_years)
-
-
-def vested_share(vesting: Vesting, month: int) -> Decimal:
-    """The share of the grant (0 to 1) vested by the end of `month`, counted from the start date.
-
-    The rule, written once more as `workbook.formulas.vested_share`:
-    - year y is months 12y−11 to 12y; its percent vests in equal tranches on the months of that
-      year that are multiples of the frequency (every 1, 3 or 12 months);
-    - nothing vests before the cliff; on the cliff, every tranche dated before it vests at once;
-    - by the end of the last year the whole grant has vested. Shares are taken over the
-      schedule's own total, so even over 3 years (33.33…% each, adding up to 99.99…%) still vests
-      the whole grant.
-    Every frequency has vested the same at a year end, so the frequency decides when within a
-    year the stock arrives, and how much a cliff that is not on a year end releases; the cliff
-    is what moves stock from one year to the next.
-    """
-    if month <= 0 or month < vesting.cliff_months:
-        return Decimal(0)
-    if month >= 12 * vesting.years:
-        return Decimal(1)
-    year = (month + 11) // 12
-    period = vesting.months_between_vests
-    tranches = (month - 12 * (year - 1)) // period  # vest dates of `year` passed by `month`
-    passed = Decimal(tranches * period) / 12  # of the year's percent: exactly 1 at a year end
-    percents = vesting.percents
-    scheduled = sum(percents[: year - 1], Decimal(0)) + percents[year - 1] * passed
-    return scheduled / sum(percents)
 
 
 def stock_by_year(stock: Decimal, vesting: Vesting) -> tuple[Decimal, ...]:
@@ -263,8 +217,10 @@ def stock_by_year(stock: Decimal, vesting: Vesting) -> tuple[Decimal, ...]:
 
     Taken as differences of running totals, so the years always add up to the whole grant.
     """
-    vested = [stock * vested_share(vesting, 12 * year) for year in range(vesting.years + 1)]
-    return tuple(vested[year] - vested[year - 1] for year in range(1, vesting.years + 1))
+    shares = [vested_share(vesting, 12 * year) for year in range(vesting.years + 1)]
+    return tuple(
+        vesting_in_year(stock, shares[year], shares[year - 1]) for year in range(1, vesting.years + 1)
+    )
 
 
 @dataclass(frozen=True)
@@ -286,7 +242,7 @@ def year_by_year(offer: Offer, vesting: Vesting) -> tuple[YearFigures, ...]:
     """Each year's pay: base, the stock vesting that year, target bonus and that year's sign-on."""
     check_sign_on_years(offer.sign_on, vesting.years)
     sign_on = offer.sign_on + (Decimal(0),) * (vesting.years - len(offer.sign_on))
-    bonus = offer.base * offer.bonus_pct
+    bonus = bonus_at_target(offer.base, offer.bonus_pct)
     rows: list[YearFigures] = []
     cumulative = Decimal(0)
     for year, stock in enumerate(stock_by_year(offer.stock, vesting), start=1):
@@ -319,17 +275,13 @@ class ScenarioFigures:
 
     @property
     def label(self) -> str:
-        falls, flat, rises = SCENARIO_LABELS
-        return falls if self.change < 0 else rises if self.change > 0 else flat
-
-
-SCENARIO_LABELS = ("Share price falls", "Share price flat", "Share price rises")
+        return scenario_label(self.change)
 
 
 def stock_scenario(change: Decimal, stock: Decimal, years: tuple[YearFigures, ...]) -> ScenarioFigures:
     """Only the stock moves with the share price; base, bonus and sign-on are cash."""
-    by_year = tuple(row.total_comp + row.stock * change for row in years)
-    return ScenarioFigures(change, stock * (1 + change), by_year, sum(by_year) / len(by_year))
+    by_year = tuple(with_share_price_change(row.total_comp, row.stock, change) for row in years)
+    return ScenarioFigures(change, grant_worth(stock, change), by_year, sum(by_year) / len(by_year))
 
 
 @dataclass(frozen=True)
@@ -346,13 +298,7 @@ class YearTotals:
     @property
     def schedule_note(self) -> str:
         """Beside the schedule's total: whether it adds up to 100%, which an edit can break."""
-        ok, not_100 = SCHEDULE_NOTES
-        return not_100 if abs(self.vesting_share - 1) > SCHEDULE_TOLERANCE else ok
-
-
-# A schedule's percents may add up to 99.99…% (three even years); further off is an edit's slip.
-SCHEDULE_TOLERANCE = Decimal("0.000001")
-SCHEDULE_NOTES = ("← adds up to 100%", "← not 100%: each year is scaled to the whole grant")
+        return schedule_note(self.vesting_share)
 
 
 def year_totals(years: tuple[YearFigures, ...]) -> YearTotals:
@@ -369,48 +315,9 @@ def year_totals(years: tuple[YearFigures, ...]) -> YearTotals:
     )
 
 
-def whole_percent(fraction: Decimal) -> str:
-    """Excel's TEXT(fraction, "0%"): a whole percent, half away from zero."""
-    return f"{(fraction * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
-
-
-def year_one_against_average(year1: Decimal, average: Decimal) -> str:
-    """A sentence such as "Year one pays 12% less than the average year"."""
-    difference = year1 - average
-    if average == 0 or difference.quantize(CENT, rounding=ROUND_HALF_UP) == 0:
-        return "Year one pays the average year"
-    side = "less" if difference < 0 else "more"
-    return f"Year one pays {whole_percent(abs(difference) / average)} {side} than the average year"
-
-
-def round_up_to_thousand(amount: Decimal) -> Decimal:
-    """Excel's ROUNDUP(ROUND(amount, 2), -3): to the next 1,000, away from zero.
-
-    Up, not to the nearest, so that the amount said does close the gap. Rounding to cents
-    first keeps a float's last-digit noise in the workbook (23000.000000001) from lifting an
-    exact 23,000 to 24,000.
-    """
-    cents = amount.quantize(CENT, rounding=ROUND_HALF_UP)
-    return cents.quantize(THOUSAND, rounding=ROUND_UP).quantize(Decimal(1))
-
-
-def sign_on_to_ask(year1_at_ask: Decimal, year1: Decimal) -> Decimal:
-    """The extra year-one sign-on that lifts year one to its value at the asks; 0 when there."""
-    return round_up_to_thousand(max(Decimal(0), year1_at_ask - year1))
-
-
-def base_to_reach(total_comp: Decimal, stock_annual: Decimal, bonus_pct: Decimal, base: Decimal) -> Decimal:
-    """The base whose annual total comp, with this stock per year and bonus %, reaches `total_comp`.
-
-    Never below the offer's own base: a package already there needs no raise.
-    """
-    return max(base, round_up_to_thousand((total_comp - stock_annual) / (1 + bonus_pct)))
-
-
 # -- competing offers -----------------------------------------------------------------------------
 
 
-NO_LEAD_CHANGE = "no change"
 # Compare totals every offer over its first four years: the usual grant, and a usual first stay.
 TOTAL_YEARS = 4
 
@@ -460,27 +367,12 @@ class CompetingFigures:
     def leaders(self) -> tuple[str, ...]:
         """Who is ahead each year: "this offer", the company, or "level"."""
         names = {1: "this offer", -1: self.company, 0: "level"}
-        return tuple(names[leader(difference)] for difference in self.ahead_by)
+        return tuple(names[leader(gap)] for gap in self.ahead_by)
 
     @property
     def lead_change(self) -> int | str:
         """The year the lead changes, or "no change", as the Compare sheet says it."""
         return self.lead_changes_in or NO_LEAD_CHANGE
-
-
-def leader(ahead_by: Decimal) -> int:
-    """1 when this offer is ahead, −1 behind, 0 level: to the cent, as the workbook's ROUND(…,2)."""
-    cents = ahead_by.quantize(CENT, rounding=ROUND_HALF_UP)
-    return (cents > 0) - (cents < 0)
-
-
-def lead_change_year(ahead_by: tuple[Decimal, ...]) -> int | None:
-    """The first year whose leader (this offer, the other, or level) differs from the year before."""
-    leaders = [leader(difference) for difference in ahead_by]
-    for year in range(2, len(leaders) + 1):
-        if leaders[year - 1] != leaders[year - 2]:
-            return year
-    return None
 
 
 def competing_figures(
@@ -497,18 +389,22 @@ def competing_figures(
     """
     years = vesting.years
     total = annual_total_comp(other.base, other.stock, years, other.bonus_pct)
-    base, stock_annual = other.base * rate, other.stock / years * rate
-    bonus = other.base * other.bonus_pct * rate
+    base = converted(other.base, rate)
+    stock_annual = converted(stock_per_year(other.stock, years), rate)
+    bonus = converted(bonus_at_target(other.base, other.bonus_pct), rate)
     horizon = len(ours)
-    stock = padded(stock_by_year(other.stock, vesting), horizon)
+    shares = [vested_share(vesting, 12 * year) for year in range(horizon + 1)]
     sign_on = padded(other.sign_on, horizon)
-    by_year = tuple(base + bonus + (stock[y] + sign_on[y]) * rate for y in range(horizon))
-    ahead_by = tuple(mine - theirs for mine, theirs in zip(ours, by_year, strict=True))
+    by_year = tuple(
+        competing_in_year(base, bonus, other.stock, shares[y + 1], shares[y], sign_on[y], rate)
+        for y in range(horizon)
+    )
+    ahead_by = tuple(difference(mine, theirs) for mine, theirs in zip(ours, by_year, strict=True))
     theirs = {
         "base": base,
         "stock_annual": stock_annual,
         "bonus": bonus,
-        "total_comp": total * rate,
+        "total_comp": converted(total, rate),
         "four_years": sum(by_year[:TOTAL_YEARS], Decimal(0)),
     }
     return CompetingFigures(
@@ -517,18 +413,23 @@ def competing_figures(
         rate=rate,
         vesting=vesting,
         total_comp=total,
-        total_comp_in_offer_currency=total * rate,
+        total_comp_in_offer_currency=converted(total, rate),
         base=base,
         stock_annual=stock_annual,
         bonus=bonus,
         by_year=by_year,
         ahead_by=ahead_by,
         lead_changes_in=lead_change_year(ahead_by),
-        ahead_on={part: this[part] - theirs[part] for part in theirs},
+        ahead_on={part: difference(this[part], theirs[part]) for part in theirs},
     )
 
 
 # -- every figure of one offer's workbook --------------------------------------------------------
+
+
+def _table() -> Any:
+    """A field of `OfferFigures` that is a table of figures, not a defined name of its own."""
+    return field(metadata={"table": True})
 
 
 @dataclass(frozen=True)
@@ -581,17 +482,17 @@ class OfferFigures:
     walk_away_total_comp: Decimal  # annual total comp with the walk-away grant instead of the offer's
     base_to_walk_away: Decimal  # the base that reaches it with the offer's own grant
     # -- tables: not defined names -------------------------------------------------------------
-    rates: dict[str, Decimal]  # rate_<CODE>: value of one CODE in the offer's currency
-    comparison: dict[str, Comparison]  # base, stock, bonus_pct, total_comp against the band
-    band_chart: tuple[ChartRow, ...]  # the Offer sheet's chart: yearly figures against the band
-    asks: dict[str, Ask]  # base, stock, bonus_pct, walk_away
-    bands: tuple[BandFigures, ...]  # every band of the guide, in its order
-    share_vested_at_cliff: Decimal
-    competing: tuple[CompetingFigures, ...]
-    compare_by_year: tuple[Decimal, ...]  # this offer each year of the Compare sheet, which may run longer
-    years: tuple[YearFigures, ...]  # the Years sheet's table
-    year_totals: YearTotals
-    scenarios: tuple[ScenarioFigures, ...]  # stock_scenario_<n> is scenario n's change
+    rates: dict[str, Decimal] = _table()  # rate_<CODE>: value of one CODE in the offer's currency
+    comparison: dict[str, Comparison] = _table()  # base, stock, bonus_pct, total_comp against the band
+    band_chart: tuple[ChartRow, ...] = _table()  # the Offer sheet's chart: yearly figures against the band
+    asks: dict[str, Ask] = _table()  # base, stock, bonus_pct, walk_away
+    bands: tuple[BandFigures, ...] = _table()  # every band of the guide, in its order
+    share_vested_at_cliff: Decimal = _table()
+    competing: tuple[CompetingFigures, ...] = _table()
+    compare_by_year: tuple[Decimal, ...] = _table()  # this offer each year of Compare, which may run longer
+    years: tuple[YearFigures, ...] = _table()  # the Years sheet's table
+    year_totals: YearTotals = _table()
+    scenarios: tuple[ScenarioFigures, ...] = _table()  # stock_scenario_<n> is scenario n's change
 
     @property
     def statuses(self) -> dict[str, str]:
@@ -609,16 +510,24 @@ class OfferFigures:
 
     def named(self) -> dict[str, object]:
         """Every defined name and its value: rates as rate_<CODE>, scenarios as stock_scenario_<n>."""
-        values = {f: getattr(self, f) for f in self.__dataclass_fields__ if f not in _TABLES}
-        values.update({f"rate_{code}": rate for code, rate in self.rates.items()})
-        values.update({f"stock_scenario_{n}": s.change for n, s in enumerate(self.scenarios, start=1)})
+        values: dict[str, object] = {name: getattr(self, name) for name in NAMED_FIGURES}
+        values.update({rate_name(code): rate for code, rate in self.rates.items()})
+        values.update({scenario_name(n): s.change for n, s in enumerate(self.scenarios, start=1)})
         return values
 
 
-_TABLES = frozenset(
-    ("rates", "comparison", "band_chart", "asks", "bands", "share_vested_at_cliff", "competing", "compare_by_year", "years",
-     "year_totals", "scenarios")
-)  # fmt: skip
+# The workbook's defined names for figures: every scalar field of OfferFigures, declared there.
+NAMED_FIGURES = tuple(f.name for f in fields(OfferFigures) if not f.metadata.get("table"))
+
+
+def rate_name(code: str) -> str:
+    """The defined name of a currency's rate cell: rate_GBP (one unit of GBP in the offer's currency)."""
+    return f"rate_{code}"
+
+
+def scenario_name(number: int) -> str:
+    """The defined name of a share-price change input: stock_scenario_1 (numbered from 1)."""
+    return f"stock_scenario_{number}"
 
 
 def currencies_used(offer: Offer, guide: Guide) -> list[str]:
@@ -657,16 +566,18 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
     ask_base, ask_stock, walk_away = asks["base"].ask, asks["stock"].ask, asks["walk_away"].in_band
     table = year_by_year(offer, vesting)
     year1 = table[0].total_comp
-    year1_at_ask = (
-        ask_base + ask_stock * table[0].vested_share + ask_base * asks["bonus_pct"].ask + table[0].sign_on
+    first = table[0]
+    year1_at_ask = year1_total_comp_at(
+        ask_base, ask_stock, first.vested_share, asks["bonus_pct"].ask, first.sign_on
     )
     walk_away_total = annual_total_comp(offer.base, walk_away, years, offer.bonus_pct)
     schedules = [competing_vesting(other, band_years) for other in offer.competing]
-    ours = by_year_over(table, compare_years(years, schedules), offer.base + offer.base * offer.bonus_pct)
+    bonus = bonus_at_target(offer.base, offer.bonus_pct)
+    ours = by_year_over(table, compare_years(years, schedules), offer.base + bonus)
     this = {
         "base": offer.base,
-        "stock_annual": offer.stock / years,
-        "bonus": offer.base * offer.bonus_pct,
+        "stock_annual": stock_per_year(offer.stock, years),
+        "bonus": bonus,
         "total_comp": offer_total,
         "four_years": sum(ours[:TOTAL_YEARS], Decimal(0)),
     }
@@ -699,8 +610,8 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         ask_stock=ask_stock,
         ask_bonus_pct=asks["bonus_pct"].ask,
         walk_away_stock=walk_away,
-        walk_away_met=offer.stock >= walk_away,
-        walk_away_gap=asks["walk_away"].gap,
+        walk_away_met=at_least(offer.stock, walk_away),
+        walk_away_gap=shortfall(walk_away, offer.stock),
         vesting_years=years,
         cliff_months=vesting.cliff_months,
         vest_every=vesting.every,
@@ -711,7 +622,7 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         year1_total_comp_at_ask=year1_at_ask,
         sign_on_to_ask=sign_on_to_ask(year1_at_ask, year1),
         walk_away_total_comp=walk_away_total,
-        base_to_walk_away=base_to_reach(walk_away_total, offer.stock / years, offer.bonus_pct, offer.base),
+        base_to_walk_away=base_to_reach(walk_away_total, this["stock_annual"], offer.bonus_pct, offer.base),
         rates=values_in_offer,
         comparison=against,
         band_chart=band_chart(against, band_years, years),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from .errors import InvalidValue
 
@@ -192,23 +192,3 @@ def parse_percent_range(text: str) -> tuple[Decimal, Decimal]:
     if not high.rstrip().endswith("%"):
         raise InvalidValue(f'expected a percentage range such as "10–15%", got {text!r}')
     return parse_percent(low if low.rstrip().endswith("%") else low + "%"), parse_percent(high)
-
-
-def short_money(amount: Decimal, currency: str) -> str:
-    """Money as scripts say it: "$195K", "$276K" for 275,949, "£1.25M", "CHF 140K".
-
-    One way everywhere in prose: to the nearest thousand with K, from a million to the nearest
-    ten thousand with M; exact figures belong in tables. Judged to the cent first, as the
-    workbook's `formulas.money_text` does, so both round the same float-free amount.
-    """
-    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    millions = cents.quantize(Decimal("1E4"), rounding=ROUND_HALF_UP)
-    thousands = cents.quantize(Decimal("1E3"), rounding=ROUND_HALF_UP)
-    if abs(thousands) >= 1_000_000:
-        number = f"{(millions / 1_000_000).normalize():f}M"
-    elif thousands == 0:
-        number = "0"
-    else:
-        number = f"{(thousands / 1000).normalize():f}K"
-    symbol = SYMBOL_FOR.get(currency)
-    return f"{symbol}{number}" if symbol else f"{currency} {number}"

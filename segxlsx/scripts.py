@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from .errors import InvalidValue
-from .money import ISO_CURRENCIES, SYMBOL_PATTERN, Money, parse_amount, short_money
+from .money import ISO_CURRENCIES, SYMBOL_PATTERN, Money, parse_amount
+from .rules import short_money, short_percent
 
 _SYMBOL_PREFIX = rf"(?:{SYMBOL_PATTERN}|(?-i:\b[A-Z]{{3}}) ?)"  # "$", "CA$", "CHF "…
 MONEY_IN_PROSE = re.compile(rf"{_SYMBOL_PREFIX}\d[\d,]*(?:\.\d+)?(?: ?[KkMm]\b)?")
@@ -227,12 +228,6 @@ TEXT_FIELDS = (
     "competitors",  # the counter lever's list: "a competing offer from A at $300K a year"
 )
 KNOWN_FIELDS = frozenset(MONEY_FIELDS + PERCENT_FIELDS + COUNT_FIELDS + TEXT_FIELDS)
-
-
-def short_percent(fraction: Decimal) -> str:
-    """ "12%" or "12.5%": what the workbook's ROUND(x*100,2)&"%" gives."""
-    percent = (fraction * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
-    return f"{percent:f}%"
 
 
 def figure_text(name: str, value: object, currency: str) -> str:

@@ -11,12 +11,15 @@ from; never to be said.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SegxlsxError, display_path, located
-from .figures import OfferFigures, leader
+from .figures import OfferFigures
 from .model import Guide, Offer
+from .rules import leader
 from .scripts import (
     KNOWN_FIELDS,
     Choice,
@@ -149,6 +152,26 @@ def conditions(figures: OfferFigures) -> dict[str, bool]:
             "sign_on_needed": figures.sign_on_to_ask > 0,
         }
     )
+
+
+# Each condition above as its cell's formula does it (`sheets.scripts`): the same rule in Excel.
+_CONDITION_FORMULAS = {
+    "raise_stock": "ask_stock>offer_stock",
+    "raise_base": "ask_base>offer_base",
+    "raise_bonus_pct": "ask_bonus_pct>offer_bonus_pct",
+    "any_raise": "OR(ask_stock>offer_stock,ask_base>offer_base,ask_bonus_pct>offer_bonus_pct)",
+    "walk_away_met": "walk_away_met",
+    "sign_on_needed": "sign_on_to_ask>0",
+}
+
+
+def condition_formula(name: str, competing_total: Callable[[int], str]) -> str:
+    """A condition of `conditions` as an Excel expression; `competing_total(i)` is the cell of
+    competing offer i's annual total comp in the offer's currency."""
+    indexed = re.fullmatch(r"pays_more\[(\d+)\]", name)
+    if indexed:  # to the cent, as `rules.leader` judges who is ahead
+        return f"ROUND({competing_total(int(indexed[1]))}-offer_total_comp,2)>0"
+    return _CONDITION_FORMULAS[name]
 
 
 def offer_scripts(offer: Offer, guide: Guide, wording: Wording) -> OfferScripts:

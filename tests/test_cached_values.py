@@ -21,10 +21,10 @@ from openpyxl import load_workbook
 import segxlsx
 from segxlsx.model import LeverSection
 from segxlsx.sheets import render_offer, workbook_bytes
-from segxlsx.sheets.formulas import literal
 from segxlsx.sheets.styles import MAX_ROW_HEIGHT, put_text
 from segxlsx.wording import load_wording
 from segxlsx.xlsx.text import MAX_CELL_TEXT, MAX_LITERAL, chunks, cut, excel_length, xml_text
+from segxlsx.xlsx.text import excel_literal as literal
 
 from .conftest import ROOT
 from .parity_cases import CASES, RATES, SEGMENT, offer

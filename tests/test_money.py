@@ -12,8 +12,8 @@ from segxlsx.money import (
     parse_money_range,
     parse_percent,
     parse_percent_range,
-    short_money,
 )
+from segxlsx.rules import short_money
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 
 from segxlsx.figures import offer_figures
 from segxlsx.model import CompetingOffer, Offer
-from segxlsx.money import parse_amount, short_money
+from segxlsx.money import parse_amount
+from segxlsx.rules import short_money
 from segxlsx.scripts import MONEY_IN_PROSE, strategy_parts
 from segxlsx.sheets.scripts import FIRST_LINE_ROW, NOTE, SAY
 from segxlsx.sources.guides import load_guide
@@ -276,11 +277,10 @@ def test_the_amounts_said_are_the_named_cells_rounded(case, built, recalculated)
 
 def test_the_model_and_the_sheet_know_the_same_conditions():
     from segxlsx.scripts import CONDITIONS, pays_more
-    from segxlsx.sheets.formulas import condition
-    from segxlsx.wording import conditions
+    from segxlsx.wording import condition_formula, conditions
 
     guide, case = CASES["sf-competing"]
     decided = conditions(offer_figures(case, guide, RATES))
     assert set(decided) == set(CONDITIONS) | {pays_more(i) for i in range(len(case.competing))}
     for name in decided:  # each has its formula; an unknown one would raise
-        assert condition(name, lambda index: f"Offer!$G${39 + index}")
+        assert condition_formula(name, lambda index: f"Offer!$G${39 + index}")

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from segxlsx.figures import stock_by_year, vested_share
+from segxlsx.figures import stock_by_year
 from segxlsx.model import VEST_EVERY, Vesting
+from segxlsx.rules import vested_share
 
 D = Decimal
 

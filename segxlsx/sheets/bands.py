@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.workbook.workbook import Workbook
 
-from ..figures import DISCREPANCY_LIMIT, BandFigures, OfferFigures
+from .. import rules
+from ..figures import DISCREPANCY_LIMIT, BandFigures, OfferFigures, rate_name
 from ..model import Guide
-from . import formulas as f
 from .styles import (
     LABEL,
     MUTED,
@@ -151,13 +151,17 @@ def _total_comp_check(
             )
             base, stock, bonus = (f"{c}{r}" for c in source)
             put_formula(
-                sheet, f"{column}{row}", f.annual_total_comp(base, stock, f"{YEARS}{r}", bonus), value, own
+                sheet,
+                f"{column}{row}",
+                rules.annual_total_comp.formula(base, stock, f"{YEARS}{r}", bonus),
+                value,
+                own,
             )
-        put_formula(sheet, f"{DIFF_MIN}{row}", f.relative_difference(f"{STATED_MIN}{row}", f"{COMPUTED_MIN}{row}"),
+        put_formula(sheet, f"{DIFF_MIN}{row}", rules.relative_difference.formula(f"{STATED_MIN}{row}", f"{COMPUTED_MIN}{row}"),
                     check.min_difference, PERCENT)  # fmt: skip
-        put_formula(sheet, f"{DIFF_MAX}{row}", f.relative_difference(f"{STATED_MAX}{row}", f"{COMPUTED_MAX}{row}"),
+        put_formula(sheet, f"{DIFF_MAX}{row}", rules.relative_difference.formula(f"{STATED_MAX}{row}", f"{COMPUTED_MAX}{row}"),
                     check.max_difference, PERCENT)  # fmt: skip
-        flag = f.flag_over(limit, f"{DIFF_MIN}{row}", f"{DIFF_MAX}{row}")
+        flag = rules.flag_over.formula(limit, f"{DIFF_MIN}{row}", f"{DIFF_MAX}{row}")
         put_formula(sheet, f"{FLAG}{row}", flag, check.flag, font=LABEL)
     flags = f"{FLAG}{first}:{FLAG}{first + len(guide.bands) - 1}"
     rule = FormulaRule(formula=[f'${FLAG}{first}="{FLAG_WORD}"'], fill=STATUS_FILLS["below"])
@@ -202,12 +206,22 @@ def _converted_table(
             ("F", STOCK_MAX, converted.stock.max),
         ):
             put_formula(
-                sheet, f"{target}{row}", f.converted(f"{column}{source}", band.currency), value, money
+                sheet,
+                f"{target}{row}",
+                rules.converted.formula(f"{column}{source}", rate_name(band.currency)),
+                value,
+                money,
             )
         for target, column, value in (("G", COMPUTED_MIN, converted.total_comp.min),
                                       ("H", COMPUTED_MAX, converted.total_comp.max)):  # fmt: skip
             computed = f"{column}{check_rows[band.region]}"
-            put_formula(sheet, f"{target}{row}", f.converted(computed, band.currency), value, money)
+            put_formula(
+                sheet,
+                f"{target}{row}",
+                rules.converted.formula(computed, rate_name(band.currency)),
+                value,
+                money,
+            )
     return converted_rows
 
 

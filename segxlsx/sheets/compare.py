@@ -17,7 +17,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.pagebreak import Break
 
-from ..figures import TOTAL_YEARS, OfferFigures
+from .. import rules
+from ..figures import TOTAL_YEARS, OfferFigures, rate_name
 from ..model import Offer
 from ..xlsx.charts import (
     Shown,
@@ -29,7 +30,6 @@ from ..xlsx.charts import (
     show_axes,
 )
 from . import formulas as f
-from .names import rate_name
 from .offer import competing_cell
 from .styles import (
     LABEL,
@@ -233,11 +233,23 @@ def _figures(sheet, offer: Offer, figures: OfferFigures) -> None:
         years = f"{col}${YEARS_ROW}"
         put_text(sheet, f"{col}{CURRENCY_ROW}", code)
         put_formula(sheet, f"{col}{RATE_ROW}", f.reference(rate_name(code)), shows.rate, RATE)
-        put_formula(sheet, f"{col}{BASE_ROW}", f.converted(base, code), shows.base, money)
         put_formula(
-            sheet, f"{col}{STOCK_ROW}", f.converted(f"{stock}/{years}", code), shows.stock_annual, money
+            sheet, f"{col}{BASE_ROW}", rules.converted.formula(base, rate_name(code)), shows.base, money
         )
-        put_formula(sheet, f"{col}{BONUS_ROW}", f.converted(f"{base}*{bonus_pct}", code), shows.bonus, money)
+        put_formula(
+            sheet,
+            f"{col}{STOCK_ROW}",
+            rules.converted.formula(f"{stock}/{years}", rate_name(code)),
+            shows.stock_annual,
+            money,
+        )
+        put_formula(
+            sheet,
+            f"{col}{BONUS_ROW}",
+            rules.converted.formula(f"{base}*{bonus_pct}", rate_name(code)),
+            shows.bonus,
+            money,
+        )
         put_formula(
             sheet, f"{col}{TOTAL_ROW}", f.total(f"{col}{BASE_ROW}:{col}{BONUS_ROW}"),
             shows.total_comp_in_offer_currency, money, LABEL,
@@ -290,12 +302,12 @@ def _years(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> Non
         period = str(shows.vesting.months_between_vests)
         for year in range(1, rows.years + 1):
             row = rows.year(year)
-            share_by_end = f.vested_share_expression(
+            share_by_end = rules.vested_share.formula(
                 f"12*$A{row}", f"{col}${rows.cliff}", period, years, percents
             )
-            share_by_start = f.vested_share_expression(f"12*($A{row}-1)", f"{col}${rows.cliff}", period, years,
+            share_by_start = rules.vested_share.formula(f"12*($A{row}-1)", f"{col}${rows.cliff}", period, years,
                                                        percents)  # fmt: skip
-            formula = f.competing_in_year(
+            formula = rules.competing_in_year.formula(
                 f"{col}${BASE_ROW}", f"{col}${BONUS_ROW}", stock, share_by_end, share_by_start,
                 f"{col}${rows.sign_on(year)}", rate_name(shows.currency),
             )  # fmt: skip
@@ -322,7 +334,7 @@ def _differences(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) 
             else:
                 ahead = shows.ahead_by[position - len(COMPONENTS)]
             theirs = f"{competitor_column(index)}{source}"
-            put_formula(sheet, f"{difference_column(index)}{row}", f.difference(f"${THIS_OFFER}{source}", theirs),
+            put_formula(sheet, f"{difference_column(index)}{row}", rules.difference.formula(f"${THIS_OFFER}{source}", theirs),
                         ahead, signed)  # fmt: skip
     first, last = rows.difference(BASE_ROW), rows.difference(rows.four_years)
     area = f"B{first}:{difference_column(len(offer.competing) - 1)}{last}"
@@ -343,9 +355,16 @@ def _leaders(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> N
         for year in years:
             ahead_by = f"{col}{rows.difference(rows.year(year))}"
             put_formula(
-                sheet, f"{col}{rows.leader(year)}", f.leader(ahead_by, company), shows.leaders[year - 1]
+                sheet,
+                f"{col}{rows.leader(year)}",
+                rules.leader.formula(ahead_by, company),
+                shows.leaders[year - 1],
             )
         leaders = [f"{col}{rows.leader(year)}" for year in years]
         put_formula(
-            sheet, f"{col}{rows.lead_change}", f.first_change(leaders, years), shows.lead_change, font=LABEL
+            sheet,
+            f"{col}{rows.lead_change}",
+            rules.lead_change_year.formula(leaders, years),
+            shows.lead_change,
+            font=LABEL,
         )

@@ -10,7 +10,8 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.workbook.workbook import Workbook
 
-from ..figures import OfferFigures
+from .. import rules
+from ..figures import OfferFigures, rate_name
 from ..model import Guide, Offer
 from ..xlsx.charts import (
     Shown,
@@ -149,13 +150,23 @@ def _annual(workbook, sheet, money: str, figures: OfferFigures) -> None:
     put_text(sheet, f"A{STOCK_ANNUAL - 1}", "A year of it", SECTION)
     years = f"$B${YEARS}"
     for row, label, name, formula in (
-        (STOCK_ANNUAL, "Stock per year", "offer_stock_annual", f.per_year("offer_stock", years)),
-        (BONUS, "Bonus at target", "offer_bonus", f.bonus("offer_base", "offer_bonus_pct")),
+        (
+            STOCK_ANNUAL,
+            "Stock per year",
+            "offer_stock_annual",
+            rules.stock_per_year.formula("offer_stock", years),
+        ),
+        (
+            BONUS,
+            "Bonus at target",
+            "offer_bonus",
+            rules.bonus_at_target.formula("offer_base", "offer_bonus_pct"),
+        ),
         (
             TOTAL,
             "Annual total comp",
             "offer_total_comp",
-            f.annual_total_comp("offer_base", "offer_stock", years, "offer_bonus_pct"),
+            rules.annual_total_comp.formula("offer_base", "offer_stock", years, "offer_bonus_pct"),
         ),
     ):
         _label(sheet, row, label)
@@ -223,8 +234,8 @@ def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str, fi
         "total_comp": (
             "Annual total comp",
             "offer_total_comp",
-            f.annual_total_comp("band_base_min", "band_stock_min", years, "band_bonus_pct_min"),
-            f.annual_total_comp("band_base_max", "band_stock_max", years, "band_bonus_pct_max"),
+            rules.annual_total_comp.formula("band_base_min", "band_stock_min", years, "band_bonus_pct_min"),
+            rules.annual_total_comp.formula("band_base_max", "band_stock_max", years, "band_bonus_pct_max"),
             money,
             "band_total_comp",
         ),
@@ -234,19 +245,29 @@ def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str, fi
         _label(sheet, row, label)
         put_formula(sheet, f"B{row}", f.reference(value), shows.offered, number_format)
         put_formula(sheet, f"C{row}", low, shows.band.min, number_format)
-        put_formula(sheet, f"D{row}", f.midpoint(f"C{row}", f"E{row}"), shows.midpoint, number_format)
+        put_formula(
+            sheet, f"D{row}", rules.midpoint.formula(f"C{row}", f"E{row}"), shows.midpoint, number_format
+        )
         put_formula(sheet, f"E{row}", high, shows.band.max, number_format)
         put_formula(
-            sheet, f"F{row}", f.range_penetration(f"B{row}", f"C{row}", f"E{row}"), shows.penetration, PERCENT
+            sheet,
+            f"F{row}",
+            rules.range_penetration.formula(f"B{row}", f"C{row}", f"E{row}"),
+            shows.penetration,
+            PERCENT,
         )
-        put_formula(sheet, f"H{row}", f.status(f"B{row}", f"C{row}", f"E{row}"), shows.status)
+        put_formula(sheet, f"H{row}", rules.status.formula(f"B{row}", f"C{row}", f"E{row}"), shows.status)
         define(workbook, f"{prefix}_min", sheet.title, f"C{row}")
         define(workbook, f"{prefix}_max", sheet.title, f"E{row}")
         define(workbook, f"pen_{component}", sheet.title, f"F{row}")
         if component in ("base", "stock"):
             define(workbook, f"{prefix}_mid", sheet.title, f"D{row}")
     put_formula(
-        sheet, f"G{rows['base']}", f.compa_ratio("offer_base", "band_base_mid"), figures.compa_base, RATIO
+        sheet,
+        f"G{rows['base']}",
+        rules.compa_ratio.formula("offer_base", "band_base_mid"),
+        figures.compa_base,
+        RATIO,
     )
     define(workbook, "compa_base", sheet.title, f"G{rows['base']}")
     status_range = f"H{rows['base']}:H{rows['total_comp']}"
@@ -289,18 +310,20 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures:
     ):  # fmt: skip
         _label(sheet, row, label)
         put_formula(sheet, f"B{row}", f.reference(target), shows.target, guide_money)
-        penetration = f.range_penetration(f"B{row}", bands.cell(reference, low), bands.cell(reference, high))
+        penetration = rules.range_penetration.formula(
+            f"B{row}", bands.cell(reference, low), bands.cell(reference, high)
+        )
         put_formula(sheet, f"C{row}", penetration, shows.target_penetration, PERCENT)
-        in_band = f.ask_at(f"C{row}", f"{band_prefix}_min", f"{band_prefix}_max")
+        in_band = rules.ask_at.formula(f"C{row}", f"{band_prefix}_min", f"{band_prefix}_max")
         put_formula(sheet, f"D{row}", in_band, shows.in_band, money)
         put_formula(sheet, f"E{row}", f.reference(offer_name), shows.offered, money)
         if row == WALK_AWAY:
             define(workbook, name, sheet.title, f"D{row}")
-            put_formula(sheet, f"G{row}", f.shortfall(f"D{row}", f"E{row}"), shows.gap, money)
+            put_formula(sheet, f"G{row}", rules.shortfall.formula(f"D{row}", f"E{row}"), shows.gap, money)
             define(workbook, "walk_away_gap", sheet.title, f"G{row}")
         else:
-            put_formula(sheet, f"F{row}", f.larger(f"D{row}", f"E{row}"), shows.ask, money, LABEL)
-            put_formula(sheet, f"G{row}", f.difference(f"F{row}", f"E{row}"), shows.gap, money)
+            put_formula(sheet, f"F{row}", rules.larger.formula(f"D{row}", f"E{row}"), shows.ask, money, LABEL)
+            put_formula(sheet, f"G{row}", rules.difference.formula(f"F{row}", f"E{row}"), shows.gap, money)
             define(workbook, name, sheet.title, f"F{row}")
     bonus = figures.asks["bonus_pct"]
     _label(sheet, ASK_BONUS, "Target bonus")
@@ -308,14 +331,23 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures:
     put_text(sheet, f"C{ASK_BONUS}", "asked as given", MUTED)
     put_formula(sheet, f"D{ASK_BONUS}", f.reference(f"B{ASK_BONUS}"), bonus.in_band, PERCENT)
     put_formula(sheet, f"E{ASK_BONUS}", f.reference("offer_bonus_pct"), bonus.offered, PERCENT)
-    put_formula(sheet, f"F{ASK_BONUS}", f.larger(f"D{ASK_BONUS}", f"E{ASK_BONUS}"), bonus.ask, PERCENT, LABEL)
-    put_formula(sheet, f"G{ASK_BONUS}", f.difference(f"F{ASK_BONUS}", f"E{ASK_BONUS}"), bonus.gap, PERCENT)
+    put_formula(
+        sheet,
+        f"F{ASK_BONUS}",
+        rules.larger.formula(f"D{ASK_BONUS}", f"E{ASK_BONUS}"),
+        bonus.ask,
+        PERCENT,
+        LABEL,
+    )
+    put_formula(
+        sheet, f"G{ASK_BONUS}", rules.difference.formula(f"F{ASK_BONUS}", f"E{ASK_BONUS}"), bonus.gap, PERCENT
+    )
     define(workbook, "ask_bonus_pct", sheet.title, f"F{ASK_BONUS}")
     _label(sheet, WALK_AWAY_MET, "Walk-away met?")
     put_formula(
         sheet,
         f"B{WALK_AWAY_MET}",
-        f.at_least("offer_stock", "walk_away_stock"),
+        rules.at_least.formula("offer_stock", "walk_away_stock"),
         figures.walk_away_met,
         None,
         LABEL,
@@ -367,14 +399,14 @@ def _competing(sheet, offer: Offer, years: list[str], money: str, figures: Offer
         put_formula(
             sheet,
             f"F{row}",
-            f.annual_total_comp(f"C{row}", f"D{row}", years[index], f"E{row}"),
+            rules.annual_total_comp.formula(f"C{row}", f"D{row}", years[index], f"E{row}"),
             shows.total_comp,
             own,
         )
         put_formula(
             sheet,
             f"G{row}",
-            f.converted(f"F{row}", other.currency),
+            rules.converted.formula(f"F{row}", rate_name(other.currency)),
             shows.total_comp_in_offer_currency,
             money,
         )

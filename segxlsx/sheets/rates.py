@@ -5,9 +5,10 @@ from __future__ import annotations
 from openpyxl.workbook.workbook import Workbook
 
 from .. import __version__
+from ..figures import rate_name
 from ..model import Guide
 from ..sources.rates import RateTable
-from .names import define, rate_name
+from .names import define
 from .styles import (
     DATE,
     LABEL,

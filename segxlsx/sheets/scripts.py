@@ -13,11 +13,12 @@ from decimal import Decimal
 
 from openpyxl.workbook.workbook import Workbook
 
+from .. import rules
 from ..figures import OfferFigures
 from ..model import Guide
 from ..scripts import COUNT_FIELDS, MONEY_FIELDS, PERCENT_FIELDS, Choice, Piece, Placeholder, figure_text
-from ..wording import NOTHING_TO_SAY, OfferScripts
-from ..xlsx.text import MAX_FORMULA, excel_length
+from ..wording import NOTHING_TO_SAY, OfferScripts, condition_formula
+from ..xlsx.text import MAX_FORMULA, excel_length, excel_literal
 from . import formulas as f
 from .offer import competing_total_cell
 from .styles import (
@@ -126,17 +127,17 @@ def pieces_expression(pieces: list[Piece], cells: dict[str, str], text: dict[str
     parts = []
     for piece in pieces:
         if isinstance(piece, str):
-            parts.append(f.literal(piece))
+            parts.append(excel_literal(piece))
         elif isinstance(piece, Choice):
             yes = pieces_expression(list(piece.yes), cells, text)
             no = pieces_expression(list(piece.no), cells, text)
-            parts.append(f"IF({f.condition(piece.condition, competing_total_cell)},{yes},{no})")
+            parts.append(f"IF({condition_formula(piece.condition, competing_total_cell)},{yes},{no})")
         elif piece.name in COUNT_FIELDS:
             parts.append(piece.name)  # a number joined into text reads as itself: "4"
         elif piece.key in cells:
             parts.append(cells[piece.key])
         else:
-            parts.append(f.literal(text[piece.name]))
+            parts.append(excel_literal(text[piece.name]))
     return "&".join(parts) or '""'
 
 
@@ -155,9 +156,9 @@ def _amounts(sheet, top: int, scripts: OfferScripts, figures: OfferFigures) -> d
         number_format = PERCENT if placeholder.name in PERCENT_FIELDS else money_format(currency)
         said = figure_text(placeholder.name, value, currency)
         if placeholder.name in PERCENT_FIELDS:
-            put_formula(sheet, f"{SAY}{row}", "=" + f.percent_text(source), said)
+            put_formula(sheet, f"{SAY}{row}", "=" + rules.short_percent.formula(source), said)
         else:
-            put_formula(sheet, f"{SAY}{row}", "=" + f.money_text(source, currency), said)
+            put_formula(sheet, f"{SAY}{row}", "=" + rules.short_money.formula(source, currency), said)
         put_formula(sheet, f"{NOTE}{row}", f.reference(source), value, number_format)
         cells[placeholder.key] = f"${SAY}${row}"
     return cells

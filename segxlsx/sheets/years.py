@@ -16,8 +16,10 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 
-from ..figures import SCHEDULE_NOTES, SCHEDULE_TOLERANCE, STOCK_SCENARIOS, OfferFigures
+from .. import rules
+from ..figures import STOCK_SCENARIOS, OfferFigures, scenario_name
 from ..model import VEST_EVERY, Guide, Offer, Vesting
+from ..rules import SCHEDULE_TOLERANCE
 from ..xlsx.charts import (
     Shown,
     chart_title,
@@ -28,7 +30,7 @@ from ..xlsx.charts import (
     show_axes,
 )
 from . import formulas as f
-from .names import define, scenario_name
+from .names import define
 from .styles import (
     AVERAGE_FILL,
     CENTER,
@@ -230,10 +232,10 @@ def _headline(workbook, sheet, years: int, currency: str, figures: OfferFigures)
         _box(sheet, note_row, box, note, font=HEADLINE_NOTE, fill=fill, alignment=CENTER)
     _box(sheet, label_row, DIFFERENCE_BOX, "Year one minus the average", font=HEADLINE_LABEL,
          fill=DIFFERENCE_FILL, alignment=CENTER)  # fmt: skip
-    _box(sheet, HEADLINE_ROW, DIFFERENCE_BOX, f.difference(year_one, average),
+    _box(sheet, HEADLINE_ROW, DIFFERENCE_BOX, rules.difference.formula(year_one, average),
          figures.year1_total_comp - figures.avg_total_comp, number_format=signed_money_format(currency),
          font=HEADLINE, fill=DIFFERENCE_FILL, alignment=CENTER)  # fmt: skip
-    _box(sheet, note_row, DIFFERENCE_BOX, f.year_one_against_average(difference, average),
+    _box(sheet, note_row, DIFFERENCE_BOX, rules.year_one_against_average.formula(difference, average),
          figures.year_one_against_average, font=HEADLINE_NOTE, fill=DIFFERENCE_FILL,
          alignment=CENTER)  # fmt: skip
     define(workbook, "year1_total_comp", sheet.title, year_one)
@@ -262,11 +264,17 @@ def _how_the_grant_vests(workbook, sheet, vesting: Vesting, money: str, figures:
     sheet.add_data_validation(choices)
     choices.add(f"B{VEST_EVERY_ROW}")
     put_input(sheet, f"B{CLIFF_ROW}", vesting.cliff_months)
-    put_formula(sheet, f"B{PERIOD_ROW}", f.months_between_vests("vest_every"), figures.months_between_vests)
+    put_formula(
+        sheet,
+        f"B{PERIOD_ROW}",
+        rules.months_between_vests.formula("vest_every"),
+        figures.months_between_vests,
+    )
     put_formula(
         sheet,
         f"B{AT_CLIFF_ROW}",
-        f.vested_share(
+        "="
+        + rules.vested_share.formula(
             "cliff_months",
             "cliff_months",
             "months_between_vests",
@@ -304,7 +312,8 @@ def _table(sheet, offer: Offer, vesting: Vesting, money: str, figures: OfferFigu
         put_formula(
             sheet,
             f"{SHARE_COL}{row}",
-            f.vested_share(
+            "="
+            + rules.vested_share.formula(
                 f"{MONTH_COL}{row}", "cliff_months", "months_between_vests", year_numbers, percents
             ),
             shows.vested_share,
@@ -314,7 +323,7 @@ def _table(sheet, offer: Offer, vesting: Vesting, money: str, figures: OfferFigu
         put_formula(
             sheet,
             f"{STOCK_COL}{row}",
-            f.vesting_in_year("offer_stock", f"{SHARE_COL}{row}", before),
+            rules.vesting_in_year.formula("offer_stock", f"{SHARE_COL}{row}", before),
             shows.stock,
             money,
         )
@@ -332,7 +341,6 @@ def _table(sheet, offer: Offer, vesting: Vesting, money: str, figures: OfferFigu
 
 def _totals(sheet, years: int, money: str, figures: OfferFigures) -> None:
     row, totals = totals_row(years), figures.year_totals
-    ok, not_100 = SCHEDULE_NOTES
     put_text(sheet, f"A{row}", "Over the vesting years", LABEL)
     put_formula(
         sheet, f"{PCT_COL}{row}", f.total(schedule_range(PCT_COL, years, sheet=False)), totals.vesting_share,
@@ -353,7 +361,7 @@ def _totals(sheet, years: int, money: str, figures: OfferFigures) -> None:
     put_formula(
         sheet,
         f"{MONTH_COL}{row}",
-        f"=IF(ABS({PCT_COL}{row}-1)>{SCHEDULE_TOLERANCE},{f.literal(not_100)},{f.literal(ok)})",
+        rules.schedule_note.formula(f"{PCT_COL}{row}"),
         totals.schedule_note,
         font=MUTED,
     )
@@ -387,16 +395,20 @@ def _scenarios(workbook, sheet, guide: Guide, years: int, money: str, figures: O
     row_height(sheet, top + 2, 30)
     for number, shows in enumerate(figures.scenarios, start=1):
         row = scenario_row(years, number)
-        put_formula(sheet, f"A{row}", f.scenario_label(f"B{row}"), shows.label, font=LABEL)
+        put_formula(sheet, f"A{row}", rules.scenario_label.formula(f"B{row}"), shows.label, font=LABEL)
         put_input(sheet, f"B{row}", shows.change, PERCENT)
         define(workbook, scenario_name(number), sheet.title, f"B{row}")
-        put_formula(sheet, f"C{row}", f.grant_worth("offer_stock", f"$B{row}"), shows.grant_value, money)
+        put_formula(
+            sheet, f"C{row}", rules.grant_worth.formula("offer_stock", f"$B{row}"), shows.grant_value, money
+        )
         for year in range(1, years + 1):
             source = year_row(year)
             put_formula(
                 sheet,
                 f"{scenario_year_column(year)}{row}",
-                f.with_share_price_change(f"${TOTAL_COL}${source}", f"${STOCK_COL}${source}", f"$B{row}"),
+                rules.with_share_price_change.formula(
+                    f"${TOTAL_COL}${source}", f"${STOCK_COL}${source}", f"$B{row}"
+                ),
                 shows.by_year[year - 1],
                 money,
             )
@@ -414,27 +426,27 @@ def _solve_for_the_ask(workbook, sheet, years: int, money: str, figures: OfferFi
         (
             "year1_total_comp_at_ask",
             "Year one at the asks",
-            f.year1_total_comp_at("ask_base", "ask_stock", f"${SHARE_COL}${first}", "ask_bonus_pct",
+            rules.year1_total_comp_at.formula("ask_base", "ask_stock", f"${SHARE_COL}${first}", "ask_bonus_pct",
                                   f"${SIGN_ON_COL}${first}"),
             "ask base + ask stock vesting in year one (same schedule) + bonus at the ask % + year-one sign-on",
         ),
         (
             "sign_on_to_ask",
             "Sign-on that closes the year-one gap",
-            f.sign_on_to_ask("year1_total_comp_at_ask", "year1_total_comp"),
+            rules.sign_on_to_ask.formula("year1_total_comp_at_ask", "year1_total_comp"),
             "year one at the asks minus year one as offered, on top of any sign-on offered; "
             "rounded up to 1,000; 0 when year one is already there",
         ),
         (
             "walk_away_total_comp",
             "Total comp at the walk-away grant",
-            f.annual_total_comp("offer_base", "walk_away_stock", "vesting_years", "offer_bonus_pct"),
+            rules.annual_total_comp.formula("offer_base", "walk_away_stock", "vesting_years", "offer_bonus_pct"),
             "this offer with the walk-away stock grant in place of its own",
         ),
         (
             "base_to_walk_away",
             "Base that reaches it with this grant",
-            f.base_to_reach("walk_away_total_comp", "offer_stock_annual", "offer_bonus_pct", "offer_base"),
+            rules.base_to_reach.formula("walk_away_total_comp", "offer_stock_annual", "offer_bonus_pct", "offer_base"),
             "with the offer's own grant and bonus %; rounded up to 1,000; the offer's base when the "
             "grant already meets the walk-away",
         ),

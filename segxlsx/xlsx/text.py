@@ -49,3 +49,13 @@ def xml_text(text: str) -> str:
     """
     text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\r", "&#13;")
+
+
+def excel_literal(text: str) -> str:
+    """`text` as an Excel string expression: quotes doubled, long text cut into pieces Excel takes.
+
+    Excel refuses a string constant over 255 UTF-16 units inside a formula.
+    """
+    if not text:
+        return '""'
+    return "&".join('"' + piece.replace('"', '""') + '"' for piece in chunks(text, MAX_LITERAL))

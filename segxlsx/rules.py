@@ -1,0 +1,517 @@
+"""Each rule of the band maths in its two forms, side by side: exact in `Decimal`, and as Excel.
+
+`figures.py` computes every figure of a workbook with the Decimal form; the sheets write the
+Excel form (`rule.formula(...)`, arguments being cell references or defined names), and every
+formula cell carries the Decimal figure as its cached value. The two must agree: the tests
+evaluate every formula of many generated workbooks in-process, and recalculate some in
+LibreOffice. A rule's Excel form returns a whole formula ("=…") unless it says otherwise.
+
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
+from typing import Any
+
+from .model import VEST_EVERY, Vesting
+from .money import SYMBOL_FOR
+from .xlsx.text import excel_literal
+
+RULES: list[Callable[..., Any]] = []  # every rule that has both forms, in the order written here
+
+
+def excel(rule: Callable[..., Any]) -> Callable[[Callable[..., str]], Callable[..., str]]:
+    """Give `rule` (a Decimal function) its Excel form, as `rule.formula`."""
+
+    def attach(formula: Callable[..., str]) -> Callable[..., str]:
+        rule.formula = formula  # type: ignore[attr-defined]
+        RULES.append(rule)
+        return formula
+
+    return attach
+
+
+THOUSAND = Decimal("1E3")
+CENT = Decimal("0.01")
+
+# -- a year of pay ---------------------------------------------------------------------------------
+
+
+def annual_total_comp(base: Decimal, stock: Decimal, vesting_years: int, bonus_pct: Decimal) -> Decimal:
+    """Annual total comp: base + one year of the stock grant + the target bonus."""
+    return base + stock / vesting_years + base * bonus_pct
+
+
+@excel(annual_total_comp)
+def _(base: str, stock: str, years: str, bonus_pct: str) -> str:
+    return f"={base}+{stock}/{years}+{base}*{bonus_pct}"
+
+
+def stock_per_year(stock: Decimal, vesting_years: int) -> Decimal:
+    """A year of the grant: the whole grant spread evenly over its vesting years."""
+    return stock / vesting_years
+
+
+@excel(stock_per_year)
+def _(stock: str, years: str) -> str:
+    return f"={stock}/{years}"
+
+
+def bonus_at_target(base: Decimal, bonus_pct: Decimal) -> Decimal:
+    return base * bonus_pct
+
+
+@excel(bonus_at_target)
+def _(base: str, bonus_pct: str) -> str:
+    return f"={base}*{bonus_pct}"
+
+
+def converted(amount: Decimal, rate: Decimal) -> Decimal:
+    """An amount in another currency, in the offer's: `rate` is one unit of it in the offer's."""
+    return amount * rate
+
+
+@excel(converted)
+def _(amount: str, rate: str) -> str:
+    """`rate`: the rate's defined name (`rate_GBP`) or cell, on the Rates sheet."""
+    return f"={amount}*{rate}"
+
+
+# -- against the band --------------------------------------------------------------------------------
+
+
+def midpoint(low: Decimal, high: Decimal) -> Decimal:
+    return (low + high) / 2
+
+
+@excel(midpoint)
+def _(low: str, high: str) -> str:
+    return f"=({low}+{high})/2"
+
+
+def range_penetration(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    """(value − min) / (max − min): 0 at the band's min, 1 at its max, outside 0..1 off the band.
+
+    A band with min = max has no range to penetrate: at or above it counts as 1, below as 0.
+    """
+    if high == low:
+        return Decimal(1) if value >= high else Decimal(0)
+    return (value - low) / (high - low)
+
+
+@excel(range_penetration)
+def _(value: str, low: str, high: str) -> str:
+    return f"=IF({high}={low},IF({value}>={high},1,0),({value}-{low})/({high}-{low}))"
+
+
+def compa_ratio(value: Decimal, mid: Decimal) -> Decimal:
+    """The offer over the band's midpoint: 1.00 is exactly mid-band."""
+    return value / mid
+
+
+@excel(compa_ratio)
+def _(value: str, mid: str) -> str:
+    return f"={value}/{mid}"
+
+
+def status(value: Decimal, low: Decimal, high: Decimal) -> str:
+    """Where a figure sits against its band: below, within or above."""
+    return "below" if value < low else "above" if value > high else "within"
+
+
+@excel(status)
+def _(value: str, low: str, high: str) -> str:
+    return f'=IF({value}<{low},"below",IF({value}>{high},"above","within"))'
+
+
+def relative_difference(stated: Decimal, computed: Decimal) -> Decimal:
+    """How far the computed figure is from the stated one, as a fraction of the stated."""
+    return (computed - stated) / stated if stated else Decimal(0)
+
+
+@excel(relative_difference)
+def _(stated: str, computed: str) -> str:
+    return f"=IF({stated}=0,0,({computed}-{stated})/{stated})"
+
+
+def flag_over(limit: Decimal, *differences: Decimal) -> str:
+    """ "check" when any difference is further than `limit` from 0, else "ok"."""
+    return "check" if max(abs(difference) for difference in differences) > limit else "ok"
+
+
+@excel(flag_over)
+def _(limit: str, *differences: str) -> str:
+    worst = ",".join(f"ABS({d})" for d in differences)
+    return f'=IF(MAX({worst})>{limit},"check","ok")'
+
+
+# -- what to ask for -------------------------------------------------------------------------------
+
+
+def round_to_thousand(amount: Decimal) -> Decimal:
+    """Excel's ROUND(amount, -3): half away from zero, which Decimal calls ROUND_HALF_UP."""
+    return amount.quantize(THOUSAND, rounding=ROUND_HALF_UP).quantize(Decimal(1))
+
+
+def ask_at(penetration: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    """The amount at `penetration` through a band, rounded to the nearest 1,000.
+
+    Asks are stated in round thousands because that is how people say them ("£152K").
+    """
+    return round_to_thousand(low + penetration * (high - low))
+
+
+@excel(ask_at)
+def _(penetration: str, low: str, high: str) -> str:
+    return f"=ROUND({low}+{penetration}*({high}-{low}),-3)"
+
+
+def larger(value: Decimal, other: Decimal) -> Decimal:
+    """An ask is never below what is already offered: nobody asks for less than they have."""
+    return max(value, other)
+
+
+@excel(larger)
+def _(value: str, other: str) -> str:
+    return f"=MAX({value},{other})"
+
+
+def difference(value: Decimal, base: Decimal) -> Decimal:
+    """What `value` adds to `base`: an ask minus the offer is what the offer must still gain."""
+    return value - base
+
+
+@excel(difference)
+def _(value: str, base: str) -> str:
+    return f"={value}-{base}"
+
+
+def shortfall(floor: Decimal, value: Decimal) -> Decimal:
+    """How far `value` is below `floor`; 0 when it is not."""
+    return max(Decimal(0), floor - value)
+
+
+@excel(shortfall)
+def _(floor: str, value: str) -> str:
+    return f"=MAX(0,{floor}-{value})"
+
+
+def at_least(value: Decimal, floor: Decimal) -> bool:
+    return value >= floor
+
+
+@excel(at_least)
+def _(value: str, floor: str) -> str:
+    return f"={value}>={floor}"
+
+
+# -- year by year ------------------------------------------------------------------------------------
+
+
+def months_between_vests(every: str) -> int:
+    """1, 3 or 12 months from the frequency's word (a key of `model.VEST_EVERY`)."""
+    return VEST_EVERY[every]
+
+
+@excel(months_between_vests)
+def _(every: str) -> str:
+    """Any other word shows #N/A rather than a guess."""
+    formula = "NA()"
+    for word, months in reversed(VEST_EVERY.items()):
+        formula = f'IF({every}="{word}",{months},{formula})'
+    return "=" + formula
+
+
+def vested_share(vesting: Vesting, month: int) -> Decimal:
+    """The share of the grant (0 to 1) vested by the end of `month`, counted from the start date.
+
+    - year y is months 12y−11 to 12y; its percent vests in equal tranches on the months of that
+      year that are multiples of the frequency (every 1, 3 or 12 months);
+    - nothing vests before the cliff; on the cliff, every tranche dated before it vests at once;
+    - by the end of the last year the whole grant has vested. Shares are taken over the
+      schedule's own total, so even over 3 years (33.33…% each, adding up to 99.99…%) still vests
+      the whole grant.
+    Every frequency has vested the same at a year end, so the frequency decides when within a
+    year the stock arrives, and how much a cliff that is not on a year end releases; the cliff
+    is what moves stock from one year to the next.
+    """
+    if month <= 0 or month < vesting.cliff_months:
+        return Decimal(0)
+    if month >= 12 * vesting.years:
+        return Decimal(1)
+    year = (month + 11) // 12
+    period = vesting.months_between_vests
+    tranches = (month - 12 * (year - 1)) // period  # vest dates of `year` passed by `month`
+    passed = Decimal(tranches * period) / 12  # of the year's percent: exactly 1 at a year end
+    percents = vesting.percents
+    scheduled = sum(percents[: year - 1], Decimal(0)) + percents[year - 1] * passed
+    return scheduled / sum(percents)
+
+
+@excel(vested_share)
+def _(month: str, cliff: str, period: str, years: str, percents: str) -> str:
+    """The expression alone, no "=": it is a part of other formulas.
+
+    `years` and `percents` are the schedule's year numbers and percents, `period` the months
+    between vests. The month falls in year y = ROUNDUP(month/12); the years before it count in
+    full, and y's own percent for the part of its vest dates already passed.
+    """
+    year = f"ROUNDUP({month}/12,0)"
+    passed = f"(INT(({month}-12*({year}-1))/{period})*{period}/12)"
+    scheduled = f'SUMIF({years},"<"&{year},{percents})+INDEX({percents},{year})*{passed}'
+    return (
+        f"IF(OR({month}<=0,{month}<{cliff}),0,"
+        f"IF({month}>=12*ROWS({percents}),1,({scheduled})/SUM({percents})))"
+    )
+
+
+def vesting_in_year(stock: Decimal, share_by_end: Decimal, share_by_start: Decimal) -> Decimal:
+    """What vests in a year: the grant vested by its end minus by its start, so that the years
+    always add up to the whole grant."""
+    return stock * share_by_end - stock * share_by_start
+
+
+@excel(vesting_in_year)
+def _(stock: str, share_by_end: str, share_by_start: str | None) -> str:
+    """`share_by_start` None: the first year, which starts with nothing vested."""
+    if share_by_start is None:
+        return f"={stock}*{share_by_end}"
+    return f"={stock}*({share_by_end}-{share_by_start})"
+
+
+# A schedule's percents may add up to 99.99…% (three even years); further off is an edit's slip.
+SCHEDULE_TOLERANCE = Decimal("0.000001")
+SCHEDULE_NOTES = ("← adds up to 100%", "← not 100%: each year is scaled to the whole grant")
+
+
+def schedule_note(vesting_share: Decimal) -> str:
+    """Beside the schedule's total (its percents over 100): whether it adds up to 100%, which an
+    edit can break. Each year is scaled to the schedule's own total, so the grant still vests."""
+    ok, not_100 = SCHEDULE_NOTES
+    return not_100 if abs(vesting_share - 1) > SCHEDULE_TOLERANCE else ok
+
+
+@excel(schedule_note)
+def _(vesting_share: str) -> str:
+    ok, not_100 = SCHEDULE_NOTES
+    return f"=IF(ABS({vesting_share}-1)>{SCHEDULE_TOLERANCE},{excel_literal(not_100)},{excel_literal(ok)})"
+
+
+def with_share_price_change(total_comp: Decimal, stock: Decimal, change: Decimal) -> Decimal:
+    """A year's total comp when only the stock moves with the share price; base, bonus and
+    sign-on are cash."""
+    return total_comp + stock * change
+
+
+@excel(with_share_price_change)
+def _(total_comp: str, stock: str, change: str) -> str:
+    return f"={total_comp}+{stock}*{change}"
+
+
+def grant_worth(stock: Decimal, change: Decimal) -> Decimal:
+    return stock * (1 + change)
+
+
+@excel(grant_worth)
+def _(stock: str, change: str) -> str:
+    return f"={stock}*(1+{change})"
+
+
+SCENARIO_LABELS = ("Share price falls", "Share price flat", "Share price rises")
+
+
+def scenario_label(change: Decimal) -> str:
+    falls, flat, rises = SCENARIO_LABELS
+    return falls if change < 0 else rises if change > 0 else flat
+
+
+@excel(scenario_label)
+def _(change: str) -> str:
+    falls, flat, rises = (excel_literal(label) for label in SCENARIO_LABELS)
+    return f"=IF({change}<0,{falls},IF({change}>0,{rises},{flat}))"
+
+
+def year1_total_comp_at(
+    base: Decimal, stock: Decimal, share_year1: Decimal, bonus_pct: Decimal, sign_on_year1: Decimal
+) -> Decimal:
+    """Year one's total comp at a base, a grant and a bonus %: the grant as much as vests in it."""
+    return base + stock * share_year1 + base * bonus_pct + sign_on_year1
+
+
+@excel(year1_total_comp_at)
+def _(base: str, stock: str, share_year1: str, bonus_pct: str, sign_on_year1: str) -> str:
+    return f"={base}+{stock}*{share_year1}+{base}*{bonus_pct}+{sign_on_year1}"
+
+
+def round_up_to_thousand(amount: Decimal) -> Decimal:
+    """Excel's ROUNDUP(ROUND(amount, 2), -3): to the next 1,000, away from zero.
+
+    Up, not to the nearest, so that the amount said does close the gap. Rounding to cents
+    first keeps a float's last-digit noise in the workbook (23000.000000001) from lifting an
+    exact 23,000 to 24,000.
+    """
+    cents = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return cents.quantize(THOUSAND, rounding=ROUND_UP).quantize(Decimal(1))
+
+
+@excel(round_up_to_thousand)
+def _(amount: str) -> str:
+    """The expression alone, no "=": it is a part of other formulas."""
+    return f"ROUNDUP(ROUND({amount},2),-3)"
+
+
+def sign_on_to_ask(year1_at_ask: Decimal, year1: Decimal) -> Decimal:
+    """The extra year-one sign-on that lifts year one to its value at the asks; 0 when there."""
+    return round_up_to_thousand(max(Decimal(0), year1_at_ask - year1))
+
+
+@excel(sign_on_to_ask)
+def _(at_ask: str, year1: str) -> str:
+    return "=" + round_up_to_thousand.formula(f"MAX(0,{at_ask}-{year1})")  # type: ignore[attr-defined]
+
+
+def base_to_reach(total_comp: Decimal, stock_annual: Decimal, bonus_pct: Decimal, base: Decimal) -> Decimal:
+    """The base whose annual total comp, with this stock per year and bonus %, reaches `total_comp`.
+
+    Never below the offer's own base: a package already there needs no raise.
+    """
+    return max(base, round_up_to_thousand((total_comp - stock_annual) / (1 + bonus_pct)))
+
+
+@excel(base_to_reach)
+def _(total_comp: str, stock_annual: str, bonus_pct: str, base: str) -> str:
+    reached = round_up_to_thousand.formula(f"({total_comp}-{stock_annual})/(1+{bonus_pct})")  # type: ignore[attr-defined]
+    return f"=MAX({base},{reached})"
+
+
+def whole_percent(fraction: Decimal) -> str:
+    """Excel's TEXT(fraction, "0%"): a whole percent, half away from zero."""
+    return f"{(fraction * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+
+
+def year_one_against_average(year1: Decimal, average: Decimal) -> str:
+    """A sentence such as "Year one pays 12% less than the average year"."""
+    gap = year1 - average
+    if average == 0 or gap.quantize(CENT, rounding=ROUND_HALF_UP) == 0:
+        return "Year one pays the average year"
+    side = "less" if gap < 0 else "more"
+    return f"Year one pays {whole_percent(abs(gap) / average)} {side} than the average year"
+
+
+@excel(year_one_against_average)
+def _(gap: str, average: str) -> str:
+    """`gap`: year one minus the average, already a cell."""
+    share = f'TEXT(ABS({gap})/{average},"0%")'
+    return (
+        f'=IF(OR({average}=0,ROUND({gap},2)=0),"Year one pays the average year",'
+        f'"Year one pays "&{share}&IF({gap}<0," less"," more")&" than the average year")'
+    )
+
+
+# -- competing offers ------------------------------------------------------------------------------
+
+NO_LEAD_CHANGE = "no change"
+
+
+def competing_in_year(
+    base: Decimal,
+    bonus: Decimal,
+    stock: Decimal,
+    share_by_end: Decimal,
+    share_by_start: Decimal,
+    sign_on: Decimal,
+    rate: Decimal,
+) -> Decimal:
+    """A competing offer's total comp in a year: cash, the grant vesting that year, its sign-on.
+
+    `base` and `bonus` are already in the offer's currency; the grant and sign-on are converted.
+    """
+    return base + bonus + (stock * (share_by_end - share_by_start) + sign_on) * rate
+
+
+@excel(competing_in_year)
+def _(
+    base: str, bonus: str, stock: str, share_by_end: str, share_by_start: str, sign_on: str, rate: str
+) -> str:
+    return f"={base}+{bonus}+({stock}*(({share_by_end})-({share_by_start}))+{sign_on})*{rate}"
+
+
+def leader(ahead_by: Decimal) -> int:
+    """1 when this offer is ahead, −1 behind, 0 level: to the cent, so that float noise never
+    makes two equal offers look one ahead of the other."""
+    cents = ahead_by.quantize(CENT, rounding=ROUND_HALF_UP)
+    return (cents > 0) - (cents < 0)
+
+
+@excel(leader)
+def _(ahead_by: str, them: str) -> str:
+    """Who is ahead, in words: "this offer", the other company's name (`them`), or "level"."""
+    return f'=IF(ROUND({ahead_by},2)>0,"this offer",IF(ROUND({ahead_by},2)<0,{them},"level"))'
+
+
+def lead_change_year(ahead_by: tuple[Decimal, ...]) -> int | None:
+    """The first year whose leader (this offer, the other, or level) differs from the year before."""
+    leaders = [leader(gap) for gap in ahead_by]
+    for year in range(2, len(leaders) + 1):
+        if leaders[year - 1] != leaders[year - 2]:
+            return year
+    return None
+
+
+@excel(lead_change_year)
+def _(leaders: list[str], years: list[int]) -> str:
+    """`leaders`: the cells saying who is ahead each year; the year, or "no change"."""
+    formula = excel_literal(NO_LEAD_CHANGE)
+    for index in range(len(leaders) - 1, 0, -1):
+        formula = f"IF({leaders[index]}<>{leaders[index - 1]},{years[index]},{formula})"
+    return "=" + formula
+
+
+# -- money in words ---------------------------------------------------------------------------------
+
+
+def short_money(amount: Decimal, currency: str) -> str:
+    """Money as scripts say it: "$195K", "$276K" for 275,949, "£1.25M", "CHF 140K".
+
+    One way everywhere in prose: to the nearest thousand with K, from a million to the nearest
+    ten thousand with M; exact figures belong in tables. Judged to the cent first, as the
+    workbook's formula does, so both round the same float-free amount.
+    """
+    cents = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    millions = cents.quantize(Decimal("1E4"), rounding=ROUND_HALF_UP)
+    thousands = cents.quantize(THOUSAND, rounding=ROUND_HALF_UP)
+    if abs(thousands) >= 1_000_000:
+        number = f"{(millions / 1_000_000).normalize():f}M"
+    elif thousands == 0:
+        number = "0"
+    else:
+        number = f"{(thousands / 1000).normalize():f}K"
+    symbol = SYMBOL_FOR.get(currency)
+    return f"{symbol}{number}" if symbol else f"{currency} {number}"
+
+
+@excel(short_money)
+def _(value: str, currency: str) -> str:
+    """The expression alone, no "=": it is a part of the scripts' sentences."""
+    cents = f"ROUND({value},2)"
+    symbol = SYMBOL_FOR.get(currency)
+    prefix = excel_literal(symbol if symbol else f"{currency} ")
+    millions, thousands = f"ROUND({cents},-4)", f"ROUND({cents},-3)"
+    return (
+        f'{prefix}&IF(ABS({thousands})>=1000000,{millions}/1000000&"M",'
+        f'IF({thousands}=0,"0",{thousands}/1000&"K"))'
+    )
+
+
+def short_percent(fraction: Decimal) -> str:
+    """ "12%" or "12.5%": a percent to two places at most, as the scripts say it."""
+    percent = (fraction * 100).quantize(CENT, rounding=ROUND_HALF_UP).normalize()
+    return f"{percent:f}%"
+
+
+@excel(short_percent)
+def _(value: str) -> str:
+    """The expression alone, no "=": it is a part of the scripts' sentences."""
+    return f'ROUND({value}*100,2)&"%"'
