@@ -23,7 +23,7 @@ pytestmark = pytest.mark.install
 # What the wheel is built from: the project's metadata, its code and the folders it ships.
 BUILD_INPUTS = ("pyproject.toml", "README.md", "segxlsx", "templates", "data")
 # Where each shipped folder of the repository sits inside the wheel (pyproject's package-dir).
-SHIPPED = {"templates": "segxlsx/templates", "data/guides": "segxlsx/examples/guides", "data/offers": "segxlsx/examples/offers"}  # fmt: skip
+SHIPPED = {"templates": "segxlsx/templates", "data/guides": "segxlsx/examples/guides", "data/offers": "segxlsx/examples/offers", "data/markdown": "segxlsx/examples/markdown"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +66,9 @@ def test_the_wheel_holds_every_source_file_byte_for_byte(wheel: Path) -> None:
     sources = _sources()
     assert sorted(packed) == sorted(sources)  # nothing missing (a new subpackage), nothing extra
     assert [name for name in sources if packed[name] != sources[name]] == []
+    # The Markdown guide format's example, as the README points at it: the seed as it arrived.
+    seed = (ROOT / "tests" / "fixtures" / "seed" / "segment-data-engineer.md").read_bytes()
+    assert packed["segxlsx/examples/markdown/segment-data-engineer.md"] == seed
 
 
 def test_a_wheel_in_a_fresh_venv_runs_init_then_build(wheel: Path, tmp_path: Path) -> None:
