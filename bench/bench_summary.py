@@ -19,12 +19,17 @@ n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 table = load_rates("offline")
 rows = [
     SummaryRow(
-        f"Candidate {i}",
-        "segment-data-engineer",
-        "London",
-        ["USD", "GBP", "EUR"][i % 3],
         f"candidate-{i}.xlsx",
-        *(Decimal("123456.78"),) * 4,
+        {
+            "candidate": f"Candidate {i}",
+            "guide": "segment-data-engineer",
+            "region": "London",
+            "currency": ["USD", "GBP", "EUR"][i % 3],
+            "base": Decimal("123456.78"),
+            "stock": Decimal("123456.78"),
+            "bonus": Decimal("0.15"),
+        },
+        Decimal("123456.78"),
         *(Decimal("0.4567"),) * 5,
         Decimal(150000),
         Decimal(200000),

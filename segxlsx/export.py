@@ -1,7 +1,7 @@
 """`export`: the folder's current offers, hand edits included, written back to an offers file.
 
 A batch lives for weeks and recruiters edit offers in the workbooks; the offer files fall behind.
-Exporting reads every workbook the folder's manifest knows (`edits.read_back`, validated like any
+Exporting reads every workbook the folder's manifest knows (`sources.workbooks.read_back`, validated like any
 offer), and writes the offers as YAML, CSV or an .xlsx sheet in the formats `offers.py` reads,
 so building from the export gives the same offers. A workbook whose inputs no longer validate is
 not exported: it is a failure naming its cell, and the others are written.
@@ -19,14 +19,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .edits import read_back
 from .errors import OfferError, SegxlsxError, display_path
-from .figures import competing_vesting, vesting_of
-from .model import DEFAULT_CLIFF_MONTHS, CompetingOffer, Guide, Offer, Vesting
+from .model import Guide, Offer
 from .sources.guides import load_guides
 from .sources.guides.yaml import yaml_text
-from .sources.offers import FIELDS, OFFERS_SHEET
-from .store.folder import Manifest, write_new_file
+from .sources.offer_fields import FIELDS, plain_fields
+from .sources.offers import OFFERS_SHEET
+from .sources.workbooks import read_back
+from .store.folder import write_new_file
+from .store.manifest import Manifest
 
 EXPORT_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 
@@ -80,76 +81,11 @@ def folder_offers(
     return tuple(offers), tuple(failures)
 
 
-# -- offers as plain fields ---------------------------------------------------------------------
-
-
-def offer_fields(offer: Offer, guide: Guide) -> dict[str, Any]:
-    """An offer as an offer file writes it: what is default left out, amounts as plain numbers."""
-    band = guide.band(offer.region)
-    fields: dict[str, Any] = {
-        "candidate": offer.candidate,
-        "guide": offer.guide_id,
-        "region": offer.region,
-        "currency": offer.currency,
-        "base": _number(offer.base),
-        "stock": _number(offer.stock),
-        "bonus": _percent(offer.bonus_pct),
-    }
-    if offer.sign_on:
-        fields["sign_on"] = _amounts(offer.sign_on)
-    fields |= _schedule(vesting_of(offer, band), band.vesting_years)
-    if offer.competing:
-        fields["competing"] = [_competing_fields(other, band.vesting_years) for other in offer.competing]
-    if offer.notes:
-        fields["notes"] = offer.notes
-    return fields
-
-
-def _competing_fields(other: CompetingOffer, guide_years: int) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "company": other.company,
-        "currency": other.currency,
-        "base": _number(other.base),
-        "stock": _number(other.stock),
-        "bonus": _percent(other.bonus_pct),
-    }
-    if other.sign_on:
-        fields["sign_on"] = _amounts(other.sign_on)
-    if other.vesting is not None:
-        fields |= _schedule(competing_vesting(other, guide_years), guide_years, always=True)
-    return fields
-
-
-def _schedule(vesting: Vesting, band_years: int, always: bool = False) -> dict[str, Any]:
-    """Vesting, cliff and frequency, each only when it is not what a file saying nothing gets."""
-    fields: dict[str, Any] = {}
-    if always or vesting.percents != Vesting.even(band_years).percents:
-        fields["vesting"] = "/".join(format(_number(p), "") for p in vesting.percents)
-    if always or vesting.cliff_months != DEFAULT_CLIFF_MONTHS:
-        fields["cliff_months"] = vesting.cliff_months
-    if vesting.every != "yearly":
-        fields["vest_every"] = vesting.every
-    return fields
-
-
-def _number(amount: Decimal) -> int | Decimal:
-    return int(amount) if amount == amount.to_integral_value() else amount.normalize()
-
-
-def _percent(fraction: Decimal) -> str:
-    """ "15%": the form every offer format reads the same way."""
-    return f"{(fraction * 100).normalize():f}%"
-
-
-def _amounts(amounts: tuple[Decimal, ...]) -> int | Decimal | list[int | Decimal]:
-    return _number(amounts[0]) if len(amounts) == 1 else [_number(a) for a in amounts]
-
-
 # -- files --------------------------------------------------------------------------------------
 
 
 def offers_file_bytes(offers: Iterable[Offer], guides: Mapping[str, Guide], suffix: str) -> bytes:
-    rows = [offer_fields(offer, guides[offer.guide_id]) for offer in offers]
+    rows = [plain_fields(offer, guides[offer.guide_id]) for offer in offers]
     if suffix in (".yaml", ".yml"):
         return yaml_text(rows).encode("utf-8")
     cells = [{name: _cell_text(name, row.get(name)) for name in FIELDS} for row in rows]

@@ -35,7 +35,8 @@ from segxlsx.sheets import render_offer, workbook_bytes
 from segxlsx.sources.files import MAX_YAML_NODES, load_yaml, read_text
 from segxlsx.sources.guides import dump_guide, load_guide, read_guide
 from segxlsx.sources.guides.yaml import guide_from_dict
-from segxlsx.sources.offers import LoadedOffers, load_offers, offer_from_fields, read_offer_file
+from segxlsx.sources.offer_fields import read_offer
+from segxlsx.sources.offers import LoadedOffers, load_offers, read_offer_file
 from segxlsx.sources.rates import FileRates, load_rates
 from segxlsx.text import first_unwritable
 from segxlsx.validation import check_figures
@@ -84,7 +85,7 @@ TEXT_FIELDS = {  # field as the error names it → the offer with `char` in that
 @pytest.mark.parametrize("field", TEXT_FIELDS)
 def test_1_unwritable_text_in_any_offer_field_is_refused_with_its_code_point(char, field):
     with pytest.raises(OfferError) as caught:
-        offer_from_fields(TEXT_FIELDS[field](char), GUIDES)
+        read_offer(TEXT_FIELDS[field](char), GUIDES)
     error = caught.value
     assert error.location.field == field
     assert f"U+{ord(char):04X}" in error.message and "Excel file cannot hold" in error.message
@@ -414,7 +415,7 @@ def test_9_an_absurd_amount_is_a_one_line_error(tmp_path, name, text, message):
 
 
 def test_9_amounts_at_the_limit_are_fine_and_the_model_itself_refuses_more():
-    offer = offer_from_fields({**KIM, "base": 10**12, "stock": "£1,000,000,000,000"}, GUIDES)
+    offer = read_offer({**KIM, "base": 10**12, "stock": "£1,000,000,000,000"}, GUIDES)
     assert offer.base == offer.stock == 10**12
     with pytest.raises(SegxlsxError, match="over the limit"):
         segxlsx.model.Offer("Kim", GUIDE.id, "London", "GBP", Decimal("1e13"), Decimal(1), Decimal("0.1"))
@@ -470,12 +471,12 @@ def test_9_the_size_cap_counts_bytes_read_not_what_stat_says(tmp_path):
 def test_10_too_many_competing_offers_is_a_clear_error():
     many = [{**COMPETING, "company": f"Company {n}"} for n in range(17_000)]
     with pytest.raises(OfferError) as caught:
-        offer_from_fields({**KIM, "competing": many}, GUIDES)
+        read_offer({**KIM, "competing": many}, GUIDES)
     assert (caught.value.location.field, caught.value.message) == (
         "competing",
         f"lists 17,000 competing offers; at most {MAX_COMPETING_OFFERS} fit the workbook",
     )
-    assert len(offer_from_fields({**KIM, "competing": many[:MAX_COMPETING_OFFERS]}, GUIDES).competing) == 20
+    assert len(read_offer({**KIM, "competing": many[:MAX_COMPETING_OFFERS]}, GUIDES).competing) == 20
 
 
 def test_10_validate_fails_what_build_would_fail(tmp_path):
@@ -547,7 +548,7 @@ def offers(draw):
 def test_10_an_offer_that_validates_builds(offline, wording, fields):
     """validate-ok => build-ok, through the library calls each command makes."""
     try:
-        offer = offer_from_fields(fields, GUIDES)
+        offer = read_offer(fields, GUIDES)
     except OfferError:
         return  # refused by validate, so build never sees it: nothing to prove
     checked = check_figures(LoadedOffers((offer,)), GUIDES, offline)
@@ -609,7 +610,7 @@ def test_fuzz_any_text_in_any_text_field_gives_an_offer_or_our_error(field, text
         {**KIM, field: text} if field != "company" else {**KIM, "competing": [{**COMPETING, "company": text}]}
     )
     try:
-        offer = offer_from_fields(fields, GUIDES)
+        offer = read_offer(fields, GUIDES)
     except OfferError as error:
         assert first_unwritable(str(error)) is None
         return

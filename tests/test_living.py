@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 
 from segxlsx.batch import build
 from segxlsx.cli import main
-from segxlsx.edits import read_back
 from segxlsx.export import export
 from segxlsx.sources.guides import load_guides
 from segxlsx.sources.offers import load_offers
+from segxlsx.sources.workbooks import read_back
 
 from .conftest import ROOT, SEED_YAML
 from .libreoffice import convert

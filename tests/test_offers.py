@@ -18,7 +18,8 @@ from segxlsx.cli import main
 from segxlsx.errors import Location, OfferError, SegxlsxError, display_path
 from segxlsx.model import CompetingOffer, Vesting
 from segxlsx.sources.guides import load_guides
-from segxlsx.sources.offers import load_offers, offer_files, offer_from_fields, read_offer_file
+from segxlsx.sources.offer_fields import read_offer
+from segxlsx.sources.offers import load_offers, offer_files, read_offer_file
 
 from .conftest import FIXTURES, ROOT, SEED_YAML
 
@@ -204,17 +205,17 @@ KIM = {  # a good London offer; tests change one field at a time
 
 
 def test_with_one_guide_an_offer_need_not_name_it(guides):
-    assert offer_from_fields(KIM, guides).guide_id == GUIDE_ID
+    assert read_offer(KIM, guides).guide_id == GUIDE_ID
 
 
 def test_with_two_guides_an_offer_must_name_one(guides):
     with pytest.raises(OfferError) as caught:
-        offer_from_fields(KIM, two_guides(guides), Location(file="kim.yaml"))
+        read_offer(KIM, two_guides(guides), Location(file="kim.yaml"))
     assert str(caught.value) == (
         "kim.yaml, candidate 'Kim Lee', field 'guide': missing: 2 guides are loaded, "
         "name one of segment-data-engineer, stripe-data-engineer"
     )
-    named = offer_from_fields({**KIM, "guide": "Stripe-Data-Engineer"}, two_guides(guides))
+    named = read_offer({**KIM, "guide": "Stripe-Data-Engineer"}, two_guides(guides))
     assert named.guide_id == "stripe-data-engineer"
 
 
@@ -472,13 +473,13 @@ def test_a_competing_cell_nested_too_deep_names_the_row_and_field(tmp_path, guid
 )
 def test_text_excel_would_refuse_or_that_is_absurdly_long_is_refused(guides, fields, field, message):
     with pytest.raises(OfferError) as caught:
-        offer_from_fields({**KIM, **fields}, guides)
+        read_offer({**KIM, **fields}, guides)
     assert (caught.value.location.field, caught.value.message) == (field, message)
     assert len(str(caught.value)) < 300  # one readable line, never the whole hostile value
 
 
 def test_notes_keep_their_line_breaks_and_tabs(guides):
-    assert offer_from_fields({**KIM, "notes": "line one\n\tline two"}, guides).notes == "line one\n\tline two"
+    assert read_offer({**KIM, "notes": "line one\n\tline two"}, guides).notes == "line one\n\tline two"
 
 
 # --- vesting and sign-on by year ------------------------------------------------------------------
@@ -504,7 +505,7 @@ EVEN_4 = (D(25), D(25), D(25), D(25))
     ],
 )  # fmt: skip
 def test_vesting_and_sign_on_as_recruiters_write_them(guides, fields, percents, cliff, every, sign_on):
-    offer = offer_from_fields({**KIM, **fields}, guides)
+    offer = read_offer({**KIM, **fields}, guides)
     assert offer.vesting == Vesting(percents, cliff, every)
     assert offer.sign_on == sign_on
 
@@ -514,7 +515,7 @@ def test_even_follows_the_guides_vesting_years(guides):
         guides[GUIDE_ID],
         bands=tuple(dataclasses.replace(band, vesting_years=3) for band in guides[GUIDE_ID].bands),
     )}  # fmt: skip
-    offer = offer_from_fields({**KIM, "vesting": "even"}, three_years)
+    offer = read_offer({**KIM, "vesting": "even"}, three_years)
     assert offer.vesting.years == 3 and sum(offer.vesting.percents) == pytest.approx(100)
 
 
@@ -545,7 +546,7 @@ def test_even_follows_the_guides_vesting_years(guides):
 )  # fmt: skip
 def test_a_bad_schedule_names_its_field(guides, fields, field, message):
     with pytest.raises(OfferError) as caught:
-        offer_from_fields({**KIM, **fields}, guides, Location(file="kim.yaml"))
+        read_offer({**KIM, **fields}, guides, Location(file="kim.yaml"))
     assert (caught.value.location.field, caught.value.message) == (field, message)
     assert str(caught.value).startswith(f"kim.yaml, candidate 'Kim Lee', field '{field}': ")
 
@@ -580,28 +581,28 @@ def written_amounts(draw):
 @given(written_amounts())
 def test_any_written_amount_reads_back_exactly(guides, written):
     amount, text = written
-    offer = offer_from_fields({**KIM, "base": text, "stock": text, "sign_on": text}, guides)
+    offer = read_offer({**KIM, "base": text, "stock": text, "sign_on": text}, guides)
     assert offer.base == offer.stock == offer.sign_on_total == amount
 
 
 @given(st.integers(0, 10**12))
 def test_an_amount_and_its_json_and_yaml_number_forms_agree(guides, amount):
-    assert offer_from_fields({**KIM, "base": amount}, guides).base == amount
-    assert offer_from_fields({**KIM, "base": Decimal(amount) + Decimal("0.00")}, guides).base == amount
+    assert read_offer({**KIM, "base": amount}, guides).base == amount
+    assert read_offer({**KIM, "base": Decimal(amount) + Decimal("0.00")}, guides).base == amount
 
 
 @given(st.integers(0, 10_000))
 def test_a_bonus_written_as_percent_or_fraction_reads_the_same(guides, basis_points):
     fraction = Decimal(basis_points) / 10_000
-    as_percent = offer_from_fields({**KIM, "bonus": f"{fraction * 100}%"}, guides).bonus_pct
-    as_fraction = offer_from_fields({**KIM, "bonus": str(fraction)}, guides).bonus_pct
+    as_percent = read_offer({**KIM, "bonus": f"{fraction * 100}%"}, guides).bonus_pct
+    as_fraction = read_offer({**KIM, "bonus": str(fraction)}, guides).bonus_pct
     assert as_percent == as_fraction == fraction
 
 
 @given(st.integers(2, 100))
 def test_a_bare_bonus_above_one_says_how_to_write_it(guides, whole):
     with pytest.raises(OfferError) as caught:
-        offer_from_fields({**KIM, "bonus": whole}, guides)
+        read_offer({**KIM, "bonus": whole}, guides)
     assert caught.value.message == (
         f'{whole} is more than 100% of base; write a {whole}% bonus as "{whole}%" or {Decimal(whole) / 100}'
     )

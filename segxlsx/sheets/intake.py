@@ -15,7 +15,8 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..model import Guide
-from ..sources.offers import FIELDS, OFFERS_SHEET
+from ..sources.offer_fields import FIELDS
+from ..sources.offers import OFFERS_SHEET
 from .styles import PERCENT, header_row, money_format, new_workbook, put, put_text, widths
 
 LAST_ROW = 1000  # how far down the drop-downs and checks reach

@@ -34,7 +34,8 @@ def read_hand_edits(
     `offer` is what the offer file says, when the caller has it: the differences are what the
     workbook changes in it. Inputs that no longer validate give no figures, only the problem.
     """
-    from ..edits import differences, read_back  # openpyxl: only when a workbook is read
+    from ..sources.offer_fields import differences
+    from ..sources.workbooks import read_back  # openpyxl: only when a workbook is read
 
     name = path.name
     try:

@@ -1,33 +1,37 @@
 """One row of summary.xlsx: what it shows for a workbook, and the one form the folder keeps it in.
 
-A build keeps each workbook's row in the folder's manifest (`SummaryRow.as_json`), so a later
-build of other offers, or `segxlsx summary`, lists it without opening the workbook; the build's
-scratch ledger keeps rows in the same form while it runs.
+A row shows the offer's fields the schema gives a summary column (`offer_fields.SUMMARY_FIELDS`)
+and the figures below. A build keeps each workbook's row in the folder's manifest
+(`SummaryRow.as_json`), so a later build of other offers, or `segxlsx summary`, lists it without
+opening the workbook; the build's scratch ledger keeps rows in the same form while it runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ..figures import OfferFigures
 from ..model import Offer
+from ..sources.offer_fields import SUMMARY_FIELDS
 
 # What happened to a workbook in a build, as the summary's "This run" column says it.
 WRITTEN, UNCHANGED, KEPT, FAILED, NOT_IN_RUN = "written", "unchanged", "kept", "failed", "not in this run"
 # What the Edits column says of a workbook whose inputs were read back from its cells.
 EDITED = "edited in the workbook"
-# The figures a row shows, as `OfferFigures` names them; the rest of a row is text.
+# The offer's fields that say whose a row is: known even when the workbook's inputs cannot be
+# read (from the offer file), and kept in the folder's records even when empty.
+IDENTITY = ("candidate", "guide", "region", "currency")
+# The figures a row shows, as `OfferFigures` names them (`status`: total comp's).
 FIGURES = (
-    "base stock bonus_pct total_comp pen_base pen_stock pen_bonus_pct pen_total_comp compa_base "
-    "ask_base ask_stock walk_away_met status"
+    "total_comp pen_base pen_stock pen_bonus_pct pen_total_comp compa_base ask_base ask_stock walk_away_met status"
 ).split()
-# The texts that say whose a row is: kept in the folder's records even when empty (a workbook
-# that cannot be read has no candidate), so that a row always reads back as a row.
-_IDENTITY = ("candidate", "guide", "region", "currency")
 # What one build did, kept apart from the row in the folder's records (the manifest, the ledger).
 _THIS_RUN = ("action", "inputs_changed")
+# Rows kept by segxlsx 0.2 named the offer's fields as attributes of the row.
+_LEGACY_NAMES = {"bonus": "bonus_pct"}
 
 
 @dataclass(frozen=True)
@@ -38,14 +42,9 @@ class SummaryRow:
     validate shows why in `edits` instead of a guess.
     """
 
-    candidate: str
-    guide: str
-    region: str
-    currency: str
     file: str  # the workbook's name inside the output folder
-    base: Decimal | None = None
-    stock: Decimal | None = None
-    bonus_pct: Decimal | None = None
+    # The offer's fields with a summary column, by name, as the model holds them.
+    offer: Mapping[str, Any] = field(default_factory=dict)
     total_comp: Decimal | None = None
     pen_base: Decimal | None = None
     pen_stock: Decimal | None = None
@@ -60,17 +59,19 @@ class SummaryRow:
     inputs_changed: str = ""  # ISO date: when the offer's inputs (or the hand edits) last changed
     edits: str = ""  # "edited in the workbook", and why its figures are missing if they are
 
+    @property
+    def candidate(self) -> str:
+        return self.offer.get("candidate", "")
+
+    @property
+    def currency(self) -> str:
+        return self.offer.get("currency", "")
+
     @classmethod
     def of(cls, offer: Offer, figures: OfferFigures, file: str) -> SummaryRow:
         return cls(
-            candidate=offer.candidate,
-            guide=offer.guide_id,
-            region=offer.region,
-            currency=offer.currency,
             file=file,
-            base=figures.offer_base,
-            stock=figures.offer_stock,
-            bonus_pct=figures.offer_bonus_pct,
+            offer={f.name: f.value_of(offer, None) for f in SUMMARY_FIELDS},  # type: ignore[arg-type]
             total_comp=figures.offer_total_comp,
             pen_base=figures.pen_base,
             pen_stock=figures.pen_stock,
@@ -86,21 +87,26 @@ class SummaryRow:
     @classmethod
     def without_figures(cls, offer: Offer | None, file: str, edits: str = "") -> SummaryRow:
         """The row of a workbook whose figures cannot be known; `offer` says whose, when known."""
-        if offer is None:
-            return cls("", "", "", "", file, edits=edits)
-        return cls(offer.candidate, offer.guide_id, offer.region, offer.currency, file, edits=edits)
+        whose = {
+            f.name: f.value_of(offer, None) if offer else "" for f in SUMMARY_FIELDS if f.name in IDENTITY
+        }
+        return cls(file, whose, edits=edits)  # type: ignore[arg-type]
 
     def as_json(self) -> dict[str, object]:
-        """The row as the folder keeps it: Decimals as text, so they come back exact; what one
-        build did (`action`, `inputs_changed`) left out."""
-        data = {
-            field.name: getattr(self, field.name) for field in fields(self) if field.name not in _THIS_RUN
+        """The row as the folder keeps it: the offer's fields each as its kind keeps it (amounts
+        as text, so they come back exact), the figures likewise; what one build did (`action`,
+        `inputs_changed`) left out."""
+        offer = {
+            f.name: f.kind.to_json(self.offer[f.name])
+            for f in SUMMARY_FIELDS
+            if f.name in self.offer and (f.name in IDENTITY or self.offer[f.name] not in (None, ""))
         }
-        return {
-            name: str(value) if isinstance(value, Decimal) else value
-            for name, value in data.items()
-            if name in _IDENTITY or value not in (None, "")
-        }
+        data: dict[str, object] = {"file": self.file, "offer": offer}
+        for name in (*FIGURES, "edits"):
+            value = getattr(self, name)
+            if value not in (None, ""):
+                data[name] = str(value) if isinstance(value, Decimal) else value
+        return data
 
     @classmethod
     def from_json(
@@ -109,13 +115,22 @@ class SummaryRow:
         """A row the folder kept, with what this build did; None when it is not one (a manifest
         edited by hand, say)."""
         try:
-            names = {field.name for field in fields(cls)} - {*_THIS_RUN, "file"}
-            values = {name: data[name] for name in names if name in data}
+            kept = data.get("offer")
+            if kept is None:  # a row as segxlsx 0.2 kept it: the offer's fields beside the figures
+                kept = {
+                    f.name: data[_LEGACY_NAMES.get(f.name, f.name)]
+                    for f in SUMMARY_FIELDS
+                    if _LEGACY_NAMES.get(f.name, f.name) in data
+                }
+            if not isinstance(kept, Mapping):
+                return None
+            offer = {f.name: f.kind.from_json(kept[f.name]) for f in SUMMARY_FIELDS if f.name in kept}
+            if not all(isinstance(offer.get(name), str) for name in IDENTITY):
+                return None
+            values: dict[str, Any] = {name: data[name] for name in (*FIGURES, "edits") if name in data}
             for name in FIGURES:
                 if isinstance(values.get(name), str) and name != "status":
-                    values[name] = Decimal(values[name])  # type: ignore[arg-type]
-            if not all(isinstance(values.get(name), str) for name in _IDENTITY):
-                return None
-            return cls(**values, file=file, action=action, inputs_changed=inputs_changed)  # type: ignore[arg-type]
-        except (ArithmeticError, TypeError, ValueError):
+                    values[name] = Decimal(values[name])
+            return cls(file, offer, **values, action=action, inputs_changed=inputs_changed)
+        except (ArithmeticError, TypeError, ValueError, KeyError):
             return None

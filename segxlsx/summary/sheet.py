@@ -50,6 +50,16 @@ from ..sheets.styles import (
     row_height,
     widths,
 )
+from ..sources.offer_fields import (
+    SUMMARY_FIELDS,
+    Currency,
+    GuideChoice,
+    Kind,
+    Money,
+    Name,
+    Percent,
+    RegionChoice,
+)
 from ..sources.rates import RateTable
 from ..xlsx import cells
 from ..xlsx.stylesheet import Look
@@ -60,15 +70,20 @@ from .row import SummaryRow
 BOOLEAN = '"TRUE";"TRUE";"FALSE"'
 MONEY = "money"  # number format: the row's own currency
 REPORT = "report"  # number format: the reporting currency
+# The offer's own columns come from the schema (`offer_fields.SUMMARY_FIELDS`): number formats
+# and widths by the kind of each field; a kind not listed is text, 12 characters wide.
+_OFFER_LOOKS: dict[type[Kind], tuple[str | None, float]] = {
+    Name: (None, 22),
+    GuideChoice: (None, 21),
+    RegionChoice: (None, 12),
+    Currency: (None, 9),
+    Money: (MONEY, 11),
+    Percent: (PERCENT, 7),
+}
 COLUMNS = (
-    # header, attribute of `row.SummaryRow` (or REPORT for the converted total), number format, width
-    ("Candidate", "candidate", None, 22),
-    ("Guide", "guide", None, 21),
-    ("Region", "region", None, 12),
-    ("Currency", "currency", None, 9),
-    ("Base", "base", MONEY, 11),
-    ("Stock", "stock", MONEY, 11),
-    ("Bonus %", "bonus_pct", PERCENT, 7),
+    # header, the row's field (an offer field's name, an attribute of `row.SummaryRow`, or REPORT
+    # for the converted total), number format, width
+    *((f.summary, f.name, *_OFFER_LOOKS.get(type(f.kind), (None, 12))) for f in SUMMARY_FIELDS),
     ("Total comp", "total_comp", MONEY, 12),
     ("Total comp ({report})", REPORT, REPORT, 12),
     ("Penetration base", "pen_base", PERCENT, 11),
@@ -85,17 +100,7 @@ COLUMNS = (
     ("Edits", "edits", None, 24),
     ("Workbook", "file", None, 22),
 )
-TEXT_ATTRIBUTES = {
-    "candidate",
-    "guide",
-    "region",
-    "currency",
-    "status",
-    "action",
-    "inputs_changed",
-    "edits",
-    "file",
-}
+_OFFER_FIELDS = {f.name for f in SUMMARY_FIELDS}
 if TYPE_CHECKING:
     from ..store.ledger import Tally
 
@@ -293,6 +298,8 @@ def _row(sheet, number: int, row: SummaryRow, heading: SummaryHeading) -> None: 
         if attribute == REPORT:
             value = _converted(row.total_comp, row.currency, heading)
             number_format = money_format(heading.report_currency)
+        elif attribute in _OFFER_FIELDS:
+            value = row.offer.get(attribute)
         else:
             value = getattr(row, attribute)
         if number_format == MONEY:
@@ -302,7 +309,7 @@ def _row(sheet, number: int, row: SummaryRow, heading: SummaryHeading) -> None: 
             sheet.link(ref, value)
         elif attribute == "edits":  # why an edit cannot be read can be long: wrap it in its column
             put_text(sheet, ref, value or "", alignment=WRAP)
-        elif attribute in TEXT_ATTRIBUTES:
+        elif isinstance(value, str) or (value is None and number_format is None):
             put_text(sheet, ref, value or "")
         elif value is not None:  # a figure that cannot be known stays empty, never a guess
             put(sheet, ref, value, number_format)

@@ -1,0 +1,323 @@
+"""An offer's workbook read back: its input cells turned into an `Offer` again, checked like an
+offer file.
+
+Recruiters edit offers in the workbooks themselves (the blue input cells are there for it), so a
+workbook kept because it was edited is the truth about its offer. Every input cell has a
+workbook-scope defined name, declared with its field (`offer_fields`), and is read through that
+name only, never at a row number: a row inserted above it in Excel moves the name with it. The
+values go to the same reader as an offer file's fields, and a value that does not validate is
+named with its cell, never guessed.
+
+Each workbook records the layout it was written with (the custom document property
+`LAYOUT_PROPERTY`). Layout 1 (segxlsx 0.2 and before) named only the money inputs and the
+schedule's cliff and frequency: its other inputs are found where that layout put them, their
+labels checked first. A layout this segxlsx does not know is refused in one line.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidValue, Location, OfferError, display_path
+from ..figures import competing_vesting, vesting_of
+from ..model import MAX_COMPETING_OFFERS, MAX_VESTING_YEARS, Guide, Offer, Vesting
+from .files import MAX_FILE_BYTES, read_bytes
+from .offer_fields import (
+    COMPETING,
+    OFFER,
+    AmountsByYear,
+    Competing,
+    Field,
+    Schedule,
+    competing_cell,
+    read_offer,
+    without_zero_tail,
+)
+
+LAYOUT = 2  # the layout segxlsx writes now
+LAYOUT_PROPERTY = "segxlsx layout"
+
+
+def read_back(path: Path, guides: Mapping[str, Guide], max_bytes: int = MAX_FILE_BYTES) -> Offer:
+    """The offer a workbook's input cells describe, validated like an offer file's.
+
+    Raises `OfferError` naming the workbook, the cell (`Offer!B9`), the candidate and the field.
+    """
+    file = display_path(path)
+    cells = _Cells(path, file, max_bytes)
+    fields, where = _inputs(cells)
+    try:
+        read = read_offer(fields, guides, Location(file=file))
+    except OfferError as error:
+        raise error.at(cell=_cell_of(error.location.field, where)) from None
+    return _as_an_offer_file_says_it(read, guides[read.guide_id])
+
+
+# -- the input cells, by name -------------------------------------------------------------------
+
+
+def _inputs(cells: _Cells) -> tuple[dict[str, Any], dict[str, str]]:
+    """The offer's fields as an offer file would give them, and the cell each came from (by the
+    field's name as an error names it: `base`, `vesting[3]`, `competing[2].base`)."""
+    names = cells.names()
+    fields: dict[str, Any] = {}
+    where: dict[str, str] = {}
+    for f in OFFER:
+        if isinstance(f.kind, Competing):
+            competing = _competing(cells, names, where, f.name)
+            if competing:
+                fields[f.name] = competing
+        elif f.cell is not None:
+            fields[f.name] = _value(cells, names, f, f.cell, where, f.name)
+    return fields, where
+
+
+def _competing(
+    cells: _Cells, names: dict[str, list[str]], where: dict[str, str], name: str
+) -> list[dict[str, Any]]:
+    """Each competing offer's fields, while the workbook names a company for it."""
+    found = []
+    company = COMPETING[0]
+    for number in range(1, MAX_COMPETING_OFFERS + 1):
+        if competing_cell(number, company) not in names:
+            break
+        cells_of: dict[str, str] = {}
+        read = {
+            f.name: _value(cells, names, f, competing_cell(number, f), cells_of, f"{name}[{number}].{f.name}")
+            for f in COMPETING
+        }
+        if not read[company.name]:
+            break
+        where |= cells_of
+        found.append(read)
+    return found
+
+
+def _value(
+    cells: _Cells, names: dict[str, list[str]], f: Field, name: str, where: dict[str, str], path: str
+) -> Any:
+    """A field's value from its named cell (or cells, for values by year), as a file writes it;
+    the cells it came from go into `where` under `path` (and `path[n]` for each year's)."""
+    if name not in names:
+        if f.required or f.default is None:
+            raise OfferError(f"the workbook has no defined name {name}", file=cells.file, field=path)
+        return None  # a field this workbook's layout has no cell for: not given
+    named = names[name]
+    where[path] = named[0]
+    if isinstance(f.kind, (Schedule, AmountsByYear)):
+        kept = [(cell, cells.value(cell)) for cell in named]
+        if isinstance(f.kind, Schedule):  # a percent cell holds the fraction (0.25 is 25%); a file writes 25
+            kept = [(cell, _percent_of_grant(value)) for cell, value in kept if value not in (None, "")]
+        where |= {f"{path}[{number}]": cell for number, (cell, _) in enumerate(kept, start=1)}
+        values = [value for _, value in kept]
+        return values if isinstance(f.kind, Schedule) else list(without_zero_tail(values)) or None
+    if len(named) != 1:
+        raise OfferError(
+            f"the defined name {name} should be one cell, not {len(named)}", file=cells.file, cell=named[0]
+        )
+    return cells.value(named[0])
+
+
+def _percent_of_grant(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Decimal(str(value)) * 100
+    return value
+
+
+def _cell_of(field: str | None, where: dict[str, str]) -> str | None:
+    """The cell a field's value came from; a nested field falls back to its parent's."""
+    while field:
+        if field in where:
+            return where[field]
+        field = field.rpartition(".")[0] or (field.partition("[")[0] if "[" in field else "")
+    return None
+
+
+def _as_an_offer_file_says_it(read: Offer, guide: Guide) -> Offer:
+    """The offer with its schedules as an offer file's loader makes them.
+
+    A workbook holds 33.33% where the loader holds 100/3, and spells out a competing grant's
+    default schedule (even, 12-month cliff) that a file leaves out; both should read back as
+    the same offer.
+    """
+    band = guide.band(read.region)
+    even = vesting_of(replace(read, vesting=None), band)
+    vesting = even if read.vesting and _rounded(even) == _rounded(read.vesting) else read.vesting
+    competing = tuple(
+        replace(other, vesting=None)
+        if _rounded(competing_vesting(replace(other, vesting=None), band.vesting_years))
+        == _rounded(other.vesting)
+        else other
+        for other in read.competing
+    )
+    return replace(read, vesting=vesting, competing=competing)
+
+
+def _rounded(vesting: Vesting | None) -> Vesting | None:
+    """A schedule read from percent cells (0.333…) compared with the exact one (100/3)."""
+    if vesting is None:
+        return None
+    return replace(vesting, percents=tuple(round(percent, 6).normalize() for percent in vesting.percents))
+
+
+# -- the workbook ---------------------------------------------------------------------------------
+
+
+class _Cells:
+    """A workbook's cells by "Sheet!B9", values as saved (a formula as its saved value)."""
+
+    def __init__(self, path: Path, file: str, max_bytes: int) -> None:
+        from openpyxl import load_workbook
+
+        try:
+            self.data = read_bytes(path, max_bytes)
+            self.workbook = load_workbook(io.BytesIO(self.data))
+        except InvalidValue as error:
+            raise OfferError(error.message, file=file) from None
+        except Exception as error:  # zip, XML or key errors from a damaged or foreign file
+            raise OfferError(
+                f"cannot read it as a segxlsx workbook ({type(error).__name__}); build it again with --force",
+                file=file,
+            ) from None
+        self.file = file
+        self._values = None  # the saved values, loaded only if an input holds a formula
+
+    def layout(self) -> int:
+        """The layout the workbook was written with: its property, or 1 for a workbook of
+        segxlsx 0.2 (which named its money inputs but recorded no layout)."""
+        for prop in self.workbook.custom_doc_props.props:
+            if prop.name == LAYOUT_PROPERTY:
+                if not isinstance(prop.value, int) or prop.value < 1:
+                    raise OfferError(
+                        f"its {LAYOUT_PROPERTY!r} property is not a layout segxlsx wrote", file=self.file
+                    )
+                return prop.value
+        if "offer_base" in self.workbook.defined_names:
+            return 1
+        raise OfferError(
+            "it is not a workbook segxlsx wrote (it has no defined name offer_base)", file=self.file
+        )
+
+    def names(self) -> dict[str, list[str]]:
+        """Every workbook-scope defined name, with its cells ("Offer!B9", …); a layout 1
+        workbook's unnamed inputs added where that layout put them."""
+        layout = self.layout()
+        if layout > LAYOUT:
+            raise OfferError(
+                f"it was written by a newer segxlsx (layout {layout}); this one reads layouts 1 to {LAYOUT}: "
+                "upgrade segxlsx to read it",
+                file=self.file,
+            )
+        names = {
+            name: list(self._cells(definition)) for name, definition in self.workbook.defined_names.items()
+        }
+        if layout == 1:
+            names |= _layout_1_names(self)
+        return names
+
+    def _cells(self, definition: Any) -> Iterator[str]:
+        for sheet, ref in definition.destinations:
+            plain = ref.replace("$", "")
+            if ":" not in plain:
+                yield f"{sheet}!{plain}"
+                continue
+            for row in self.workbook[sheet][plain]:
+                for cell in row:
+                    yield f"{sheet}!{cell.coordinate}"
+
+    def value(self, where: str) -> Any:
+        sheet, ref = where.split("!")
+        if sheet not in self.workbook.sheetnames:
+            raise OfferError(f"the workbook has no sheet {sheet!r}", file=self.file, cell=where)
+        value = self.workbook[sheet][ref].value
+        if isinstance(value, str) and value.startswith("="):
+            value = self._saved(sheet, ref, where)
+        return value
+
+    def _saved(self, sheet: str, ref: str, where: str) -> Any:
+        """The value saved with a formula typed into an input cell; none saved is an error."""
+        from openpyxl import load_workbook
+
+        if self._values is None:
+            self._values = load_workbook(io.BytesIO(self.data), data_only=True)
+        value = self._values[sheet][ref].value
+        if value is None:
+            raise OfferError(
+                "holds a formula saved without its value; type the figure, or open and save the file in Excel",
+                file=self.file,
+                cell=where,
+            )
+        return value
+
+
+# -- layout 1 ---------------------------------------------------------------------------------------
+# Where segxlsx 0.2 put the inputs it did not name. Frozen here: the sheets have moved on since.
+
+_V1_TEXT = {"offer_candidate": ("Candidate", 5), "offer_guide": ("Guide", 6), "offer_region": ("Region", 7),
+            "offer_notes": ("Notes", 14)}  # fmt: skip
+_V1_FIRST_YEAR_ROW = 16  # Years: one row per vesting year, numbered in column A
+_V1_COMPETING_ROW = 39  # Offer: one row per competing offer, company to bonus in A to E
+_V1_COMPETING_COLUMNS = {"company": "A", "currency": "B", "base": "C", "stock": "D", "bonus_pct": "E"}
+_V1_SCHEDULE_TOP = 13  # Compare: "Vests in year N" rows below this, then the cliff, then sign-on by year
+
+
+def _layout_1_names(cells: _Cells) -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    for name, (label, row) in _V1_TEXT.items():
+        _check_label(cells, f"Offer!A{row}", label)
+        names[name] = [f"Offer!B{row}"]
+    years = _numbered(cells, "Years", "A", _V1_FIRST_YEAR_ROW)
+    rows = range(_V1_FIRST_YEAR_ROW, _V1_FIRST_YEAR_ROW + years)
+    names["offer_vesting"] = [f"Years!B{row}" for row in rows]
+    names["offer_sign_on_by_year"] = [f"Years!H{row}" for row in rows]
+    schedule_years = _numbered(cells, "Compare", "A", _V1_SCHEDULE_TOP + 2)
+    cliff_row = _V1_SCHEDULE_TOP + 2 + schedule_years
+    for index in range(MAX_COMPETING_OFFERS):
+        row, number = _V1_COMPETING_ROW + index, index + 1
+        if not cells.value(f"Offer!A{row}"):
+            break
+        names |= {
+            f"competing_{number}_{part}": [f"Offer!{column}{row}"]
+            for part, column in _V1_COMPETING_COLUMNS.items()
+        }
+        column = _column(3 + index)
+        names[f"competing_{number}_vesting"] = [
+            f"Compare!{column}{_V1_SCHEDULE_TOP + 1 + year}" for year in range(1, schedule_years + 1)
+        ]
+        names[f"competing_{number}_cliff_months"] = [f"Compare!{column}{cliff_row}"]
+        names[f"competing_{number}_sign_on_by_year"] = [
+            f"Compare!{column}{cliff_row + year}" for year in range(1, schedule_years + 1)
+        ]
+    return names
+
+
+def _check_label(cells: _Cells, where: str, label: str) -> None:
+    """An unnamed input's label beside it must still say what it is: rows inserted above it in
+    Excel would move it, and reading the wrong cell would be a guess."""
+    if str(cells.value(where) or "").strip().casefold() != label.casefold():
+        raise OfferError(
+            f"expected the label {label!r} at {where}; the sheet's rows have moved, "
+            "so its inputs cannot be read safely",
+            file=cells.file,
+            cell=where,
+            field=label.lower(),
+        )
+
+
+def _numbered(cells: _Cells, sheet: str, column: str, first: int) -> int:
+    """How many rows from `first` number 1, 2, … in `column`: the years a table runs over."""
+    count = 0
+    while count < MAX_VESTING_YEARS and cells.value(f"{sheet}!{column}{first + count}") == count + 1:
+        count += 1
+    return count
+
+
+def _column(number: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(number)
