@@ -1,9 +1,10 @@
-"""Issue 11, the input side: what a careless user or an attacker can feed the readers.
+"""Hostile input: what a careless user or an attacker can feed the readers.
 
-One test (or a few) per numbered problem of the issue, each written from its description with
-inputs made here, then fuzz tests: arbitrary text in every offer text field and arbitrary bytes
-in the CSV, YAML and JSON readers give an offer or one of our errors, never a traceback, and
-every row is either built or reported.
+A few tests per kind of problem (text XML cannot hold, malformed CSV, YAML 1.1 forms, duplicate
+keys, alias bombs, absurd amounts, inputs that are not files, validate agreeing with build), each
+with inputs made here, then fuzz tests: arbitrary text in every offer text field and arbitrary
+bytes in the CSV, YAML and JSON readers give an offer or one of our errors, never a traceback,
+and every row is either built or reported.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-# --- 1. characters XML 1.0 cannot hold --------------------------------------------------------------
+# --- characters XML 1.0 cannot hold --------------------------------------------------------------
 
 TEXT_FIELDS = {  # field as the error names it → the offer with `char` in that field
     "candidate": lambda c: {**KIM, "candidate": f"Kim{c}Lee"},
@@ -83,7 +84,7 @@ TEXT_FIELDS = {  # field as the error names it → the offer with `char` in that
 
 @pytest.mark.parametrize("char", UNWRITABLE)
 @pytest.mark.parametrize("field", TEXT_FIELDS)
-def test_1_unwritable_text_in_any_offer_field_is_refused_with_its_code_point(char, field):
+def test_unwritable_text_in_any_offer_field_is_refused_with_its_code_point(char, field):
     with pytest.raises(OfferError) as caught:
         read_offer(TEXT_FIELDS[field](char), GUIDES)
     error = caught.value
@@ -92,7 +93,7 @@ def test_1_unwritable_text_in_any_offer_field_is_refused_with_its_code_point(cha
     assert first_unwritable(str(error)) is None  # the message itself is safe to write anywhere
 
 
-def test_1_the_error_names_file_offer_candidate_field_and_code_point(tmp_path):
+def test_the_error_names_file_offer_candidate_field_and_code_point(tmp_path):
     # JSON escapes are how a lone surrogate or U+FFFE gets past a UTF-8 decoder
     offers = [KIM, {**KIM, "candidate": "Ana Diaz", "notes": "ok \\ud800 there"}]
     path = write(tmp_path / "offers.json", json.dumps(offers).replace("\\\\ud800", "\\ud800"))
@@ -109,7 +110,7 @@ def test_1_the_error_names_file_offer_candidate_field_and_code_point(tmp_path):
     assert "U+FFFE" in error.message
 
 
-def test_1_a_name_in_a_guide_is_refused_and_prose_is_mended_visibly(tmp_path):
+def test_a_name_in_a_guide_is_refused_and_prose_is_mended_visibly(tmp_path):
     text = SEED_YAML.read_text(encoding="utf-8")
     bad_region = write(tmp_path / "region.yaml", text.replace("region: London", 'region: "Lon\\uFFFEdon"', 1))
     with pytest.raises(GuideError) as caught:
@@ -126,7 +127,7 @@ def test_1_a_name_in_a_guide_is_refused_and_prose_is_mended_visibly(tmp_path):
     )
 
 
-def test_1_a_markdown_guide_mends_prose_by_line_and_refuses_a_band_row(tmp_path):
+def test_a_markdown_guide_mends_prose_by_line_and_refuses_a_band_row(tmp_path):
     seed = SEED.read_text(encoding="utf-8")
     lines = seed.split("\n")
     prose_line = next(n for n, line in enumerate(lines) if line.startswith("Segment "))  # narrative
@@ -144,7 +145,7 @@ def test_1_a_markdown_guide_mends_prose_by_line_and_refuses_a_band_row(tmp_path)
     assert caught.value.location.line == band_line + 1 and "U+0002" in caught.value.message
 
 
-def test_1_templates_rate_files_and_file_names_are_checked_too(tmp_path):
+def test_templates_rate_files_and_file_names_are_checked_too(tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
     for source in (ROOT / "templates").glob("*.txt"):
@@ -169,7 +170,7 @@ def test_1_templates_rate_files_and_file_names_are_checked_too(tmp_path):
     assert first_unwritable(str(error)) is None
 
 
-def test_1_a_build_with_unwritable_text_writes_the_good_offer_and_a_summary_that_opens(tmp_path):
+def test_a_build_with_unwritable_text_writes_the_good_offer_and_a_summary_that_opens(tmp_path):
     offers = write(
         tmp_path / "offers.csv", HEADER + "Kim Lee,London,130000,100000,12%,ok\nAna\ufffe,London,1,1,0.1,\n"
     )
@@ -181,14 +182,14 @@ def test_1_a_build_with_unwritable_text_writes_the_good_offer_and_a_summary_that
     assert summary["Errors"].max_row == 2
 
 
-# --- 2. one malformed CSV row is one error ----------------------------------------------------------
+# --- one malformed CSV row is one error ----------------------------------------------------------
 
 
 def rows_of(loaded: LoadedOffers) -> list[int]:
     return sorted([o.source.row for o in loaded.offers] + [f.location.row for f in loaded.failures])
 
 
-def test_2_a_stray_quote_is_one_error_and_the_rows_after_it_are_read(tmp_path):
+def test_a_stray_quote_is_one_error_and_the_rows_after_it_are_read(tmp_path):
     path = write(
         tmp_path / "offers.csv",
         HEADER
@@ -204,14 +205,14 @@ def test_2_a_stray_quote_is_one_error_and_the_rows_after_it_are_read(tmp_path):
     assert rows_of(loaded) == [1, 2, 3, 4]  # every row of the file, built or reported
 
 
-def test_2_a_quote_followed_by_text_is_one_error(tmp_path):
+def test_a_quote_followed_by_text_is_one_error(tmp_path):
     path = write(tmp_path / "offers.csv", HEADER + '"Ann" Lee,London,1,1,0.1,\nBob,London,1,1,0.1,\n')
     loaded = read_offer_file(path, GUIDES)
     assert [o.candidate for o in loaded.offers] == ["Bob"]
     assert rows_of(loaded) == [1, 2]
 
 
-def test_2_a_cell_over_the_csv_field_limit_is_one_error_and_the_rows_after_it_are_read(tmp_path):
+def test_a_cell_over_the_csv_field_limit_is_one_error_and_the_rows_after_it_are_read(tmp_path):
     huge = "x" * (csv.field_size_limit() + 10)
     path = write(
         tmp_path / "offers.csv",
@@ -227,10 +228,10 @@ def test_2_a_cell_over_the_csv_field_limit_is_one_error_and_the_rows_after_it_ar
     assert "over the limit of 32,767" in loaded.failures[0].message
 
 
-# --- 4. YAML 1.1 forms are not salaries -------------------------------------------------------------
+# --- YAML 1.1 forms are not salaries -------------------------------------------------------------
 
 
-def test_4_yaml_is_read_as_yaml_1_2_core(tmp_path):
+def test_yaml_is_read_as_yaml_1_2_core(tmp_path):
     path = write(
         tmp_path / "offers.yaml",
         "- {candidate: NO, region: London, base: 0130000, stock: 100000, bonus: 0.12, notes: off,"
@@ -253,14 +254,14 @@ def test_4_yaml_is_read_as_yaml_1_2_core(tmp_path):
     )
 
 
-def test_4_guides_and_rate_files_are_yaml_1_2_too(tmp_path):
+def test_guides_and_rate_files_are_yaml_1_2_too(tmp_path):
     text = SEED_YAML.read_text(encoding="utf-8").replace("company: Segment", "company: NO", 1)
     assert load_guide(write(tmp_path / "g.yaml", text)).company == "NO"
     rates = write(tmp_path / "rates.yaml", "as_of: 2026-11-27\nbase: USD\nrates: {GBP: 0.79, NOK: 010}\n")
     assert FileRates(rates).table().per_base["NOK"] == 10
 
 
-def test_4_import_guide_writes_yaml_that_reads_back_as_the_same_text():
+def test_import_guide_writes_yaml_that_reads_back_as_the_same_text():
     # YAML 1.1 writers leave 1e3 unquoted, which YAML 1.2 reads as the number 1000.0
     lever = dataclasses.replace(GUIDE.levers[0], name="1e3")
     guide = dataclasses.replace(
@@ -269,7 +270,7 @@ def test_4_import_guide_writes_yaml_that_reads_back_as_the_same_text():
     assert guide_from_dict(load_yaml(dump_guide(guide)), GUIDE.id) == guide
 
 
-# --- 5. duplicate keys ------------------------------------------------------------------------------
+# --- duplicate keys ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -280,13 +281,13 @@ def test_4_import_guide_writes_yaml_that_reads_back_as_the_same_text():
         ("offer.json", '{"candidate": "Kim", "base": 1, "base": 2}', None, "base"),
     ],
 )
-def test_5_a_duplicate_key_in_an_offer_names_the_key_and_its_line(tmp_path, name, text, line, key):
+def test_a_duplicate_key_in_an_offer_names_the_key_and_its_line(tmp_path, name, text, line, key):
     (error,) = read_offer_file(write(tmp_path / name, text), GUIDES).failures
     assert error.message.startswith(f"the key {key!r} is given twice")
     assert error.location.line == line
 
 
-def test_5_a_duplicate_key_in_a_rate_file_or_guide_is_an_error(tmp_path):
+def test_a_duplicate_key_in_a_rate_file_or_guide_is_an_error(tmp_path):
     rates = write(tmp_path / "rates.yaml", "as_of: 2026-11-27\nbase: USD\nrates: {GBP: 0.79, GBP: 0.5}\n")
     with pytest.raises(RatesError) as caught:
         FileRates(rates).table()
@@ -296,7 +297,7 @@ def test_5_a_duplicate_key_in_a_rate_file_or_guide_is_an_error(tmp_path):
         load_guide(guide)
 
 
-def test_5_merge_keys_may_be_overridden_without_counting_as_duplicates(tmp_path):
+def test_merge_keys_may_be_overridden_without_counting_as_duplicates(tmp_path):
     path = write(
         tmp_path / "list.yaml",
         "- &d {candidate: Kim, region: London, base: 1, stock: 1, bonus: 0.1}\n"
@@ -306,7 +307,7 @@ def test_5_merge_keys_may_be_overridden_without_counting_as_duplicates(tmp_path)
     assert (kim.base, ana.candidate, ana.base) == (1, "Ana", 2)
 
 
-# --- 8. alias bombs refused, shared defaults accepted -----------------------------------------------
+# --- alias bombs refused, shared defaults accepted -----------------------------------------------
 
 
 def alias_bomb(levels: int = 10, width: int = 20) -> str:
@@ -335,7 +336,7 @@ BOMB_MESSAGE = f"the YAML stands for more than {MAX_YAML_NODES:,} values once it
 
 
 @pytest.mark.parametrize("kind", ["rate file", "guide", "offer file", "merge keys"])
-def test_8_an_alias_bomb_is_refused_in_milliseconds_within_bounded_memory(tmp_path, kind):
+def test_an_alias_bomb_is_refused_in_milliseconds_within_bounded_memory(tmp_path, kind):
     if kind == "rate file":
         path = write(
             tmp_path / "rates.yaml", alias_bomb() + "as_of: 2026-11-27\nbase: USD\nrates: {GBP: 0.79}\n"
@@ -359,7 +360,7 @@ def test_8_an_alias_bomb_is_refused_in_milliseconds_within_bounded_memory(tmp_pa
     assert peak < 1_000_000, peak  # measured: under 0.1 MB
 
 
-def test_8_a_long_file_sharing_defaults_is_accepted(tmp_path):
+def test_a_long_file_sharing_defaults_is_accepted(tmp_path):
     first = (
         "- &defaults\n  candidate: Candidate 0\n  region: London\n  base: 130000\n  stock: 100000\n"
         "  bonus: 12%\n  competing: [{company: Snowflake, base: 120000, stock: 90000, bonus: 10%}]\n"
@@ -372,7 +373,7 @@ def test_8_a_long_file_sharing_defaults_is_accepted(tmp_path):
     assert loaded.offers[-1].competing[0].company == "Snowflake"
 
 
-# --- 9. absurd amounts and inputs that are not files ------------------------------------------------
+# --- absurd amounts and inputs that are not files ------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -403,7 +404,7 @@ def test_8_a_long_file_sharing_defaults_is_accepted(tmp_path):
         ),
     ],
 )
-def test_9_an_absurd_amount_is_a_one_line_error(tmp_path, name, text, message):
+def test_an_absurd_amount_is_a_one_line_error(tmp_path, name, text, message):
     fields = {k: v for k, v in KIM.items() if k not in text}
     if name.endswith(".json"):
         body = json.dumps(fields)[:-1] + ", " + text[1:]
@@ -414,7 +415,7 @@ def test_9_an_absurd_amount_is_a_one_line_error(tmp_path, name, text, message):
     assert "\n" not in str(error) and len(str(error)) < 300
 
 
-def test_9_amounts_at_the_limit_are_fine_and_the_model_itself_refuses_more():
+def test_amounts_at_the_limit_are_fine_and_the_model_itself_refuses_more():
     offer = read_offer({**KIM, "base": 10**12, "stock": "£1,000,000,000,000"}, GUIDES)
     assert offer.base == offer.stock == 10**12
     with pytest.raises(SegxlsxError, match="over the limit"):
@@ -430,7 +431,7 @@ def no_hang():
     signal.alarm(0)
 
 
-def test_9_inputs_that_are_not_regular_files_are_refused_without_hanging(tmp_path, no_hang):
+def test_inputs_that_are_not_regular_files_are_refused_without_hanging(tmp_path, no_hang):
     folder = tmp_path / "offers"
     folder.mkdir()
     write(folder / "good.yaml", yaml.safe_dump(KIM))
@@ -456,7 +457,7 @@ def test_9_inputs_that_are_not_regular_files_are_refused_without_hanging(tmp_pat
         load_guide(guide_pipe)
 
 
-def test_9_the_size_cap_counts_bytes_read_not_what_stat_says(tmp_path):
+def test_the_size_cap_counts_bytes_read_not_what_stat_says(tmp_path):
     proc = Path("/proc/self/maps")  # a regular file whose size stat reports as 0
     assert proc.stat().st_size == 0
     with pytest.raises(SegxlsxError, match="over the 100-byte limit"):
@@ -465,10 +466,10 @@ def test_9_the_size_cap_counts_bytes_read_not_what_stat_says(tmp_path):
     assert read_text(path, limit=100) == "x" * 100
 
 
-# --- 10. validate and build agree; a cap on competing offers ----------------------------------------
+# --- validate and build agree; a cap on competing offers ----------------------------------------
 
 
-def test_10_too_many_competing_offers_is_a_clear_error():
+def test_too_many_competing_offers_is_a_clear_error():
     many = [{**COMPETING, "company": f"Company {n}"} for n in range(17_000)]
     with pytest.raises(OfferError) as caught:
         read_offer({**KIM, "competing": many}, GUIDES)
@@ -479,7 +480,7 @@ def test_10_too_many_competing_offers_is_a_clear_error():
     assert len(read_offer({**KIM, "competing": many[:MAX_COMPETING_OFFERS]}, GUIDES).competing) == 20
 
 
-def test_10_validate_fails_what_build_would_fail(tmp_path):
+def test_validate_fails_what_build_would_fail(tmp_path):
     # AED is an ISO currency, but the shipped ECB rates have no rate for it: build cannot convert
     offers = write(
         tmp_path / "offers.yaml", yaml.safe_dump([KIM, {**KIM, "candidate": "Ana", "currency": "AED"}])
@@ -545,7 +546,7 @@ def offers(draw):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(fields=offers())
-def test_10_an_offer_that_validates_builds(offline, wording, fields):
+def test_an_offer_that_validates_builds(offline, wording, fields):
     """validate-ok => build-ok, through the library calls each command makes."""
     try:
         offer = read_offer(fields, GUIDES)
@@ -593,8 +594,8 @@ def plausible_offers(draw):
 
 @settings(max_examples=25, deadline=None)
 @given(fields=plausible_offers())
-def test_10_a_plausible_offer_that_validates_builds(offline, wording, fields):
-    test_10_an_offer_that_validates_builds.hypothesis.inner_test(offline, wording, fields)
+def test_a_plausible_offer_that_validates_builds(offline, wording, fields):
+    test_an_offer_that_validates_builds.hypothesis.inner_test(offline, wording, fields)
 
 
 # --- fuzz: never a traceback, every row accounted for -----------------------------------------------
@@ -673,7 +674,7 @@ def test_fuzz_every_csv_row_is_built_or_reported(tmp_path, rows, stray):
     assert set(expected) <= set(seen) <= set(range(1, len(lines) + 1))
 
 
-def test_1_validate_and_import_guide_report_mended_guide_prose(tmp_path):
+def test_validate_and_import_guide_report_mended_guide_prose(tmp_path):
     seed = SEED.read_text(encoding="utf-8").replace(
         "Segment Data Engineers build", "Segment Data\x0c Engineers build"
     )

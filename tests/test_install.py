@@ -72,7 +72,7 @@ def test_the_wheel_holds_every_source_file_byte_for_byte(wheel: Path) -> None:
 
 
 def test_a_wheel_in_a_fresh_venv_runs_init_then_build(wheel: Path, tmp_path: Path) -> None:
-    """The issue's 'done when': `segxlsx init demo && cd demo && segxlsx build`, from a wheel."""
+    """A newcomer's first run from a wheel: `segxlsx init demo && cd demo && segxlsx build`."""
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", str(venv)])
     python, segxlsx = venv / "bin" / "python", venv / "bin" / "segxlsx"

@@ -204,7 +204,7 @@ def _plain(offer):
 
 
 def test_the_summary_reads_for_a_manager(folder):
-    """Issue 12: title block, money in each row's currency, a reporting currency, print set-up."""
+    """The summary reads on its own: title block, money in each row's currency, a reporting currency, print set-up."""
     workbook = load_workbook(folder / "summary.xlsx")
     assert workbook.sheetnames == ["Summary"]  # no Errors sheet when nothing failed
     sheet = workbook["Summary"]

@@ -94,7 +94,7 @@ def test_init_never_overwrites_a_working_folder(run, in_tmp, existing: str, show
 
 
 def test_build_in_a_working_folder_needs_no_arguments_and_takes_today(run, in_tmp, monkeypatch) -> None:
-    """The issue's check: init, cd, build with --as-of today: exit 0, a note on the rates' age."""
+    """init, cd, build with --as-of today: exit 0, and a note on the rates' age."""
     assert run("init", "demo").exit_code == 0
     monkeypatch.chdir(in_tmp / "demo")
     today = date.today()
