@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
 from .errors import InvalidValue, Location, located
@@ -279,6 +280,7 @@ class Offer:
     notes: str = ""
     source: Location = field(default_factory=Location)  # file and row/index it came from
     vesting: Vesting | None = None  # None: even over the band's vesting years, as the guide assumes
+    expires: date | None = None  # the offer's deadline, when it has one
 
     def __post_init__(self) -> None:
         if not isinstance(self.sign_on, tuple):  # Decimal(25000) or a list: the frozen way to normalise
@@ -297,6 +299,8 @@ class Offer:
             )
         if self.vesting is not None:
             check_sign_on_years(self.sign_on, self.vesting.years)
+        if self.expires is not None:
+            check_day(self.expires, field="expires")
 
     @property
     def sign_on_total(self) -> Decimal:
@@ -311,6 +315,19 @@ def check_sign_on_years(sign_on: tuple[Decimal, ...], years: int) -> None:
             "the year-by-year table covers the vesting years",
             field="sign_on",
         )
+
+
+# The days a deadline may fall on: Excel counts days from 1900, and a year outside these is a typo.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def check_day(value: date, field: str) -> date:
+    """A day such as an offer's deadline: a `date` (not a datetime) from FIRST_DAY to LAST_DAY."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise InvalidValue(f"expected a date, got {value!r}", field=field)
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise InvalidValue(f"expected a date from {FIRST_DAY} to {LAST_DAY}, got {value}", field=field)
+    return value
 
 
 def check_amount(value: Decimal, field: str) -> Decimal:

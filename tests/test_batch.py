@@ -139,7 +139,8 @@ def test_a_mixed_batch_builds_the_good_reports_the_bad_and_exits_1(mixed, tmp_pa
         rows[0]["Base"] == 190000 and rows[0]["Total comp"] == 190000 + 40000 + 22800
     )  # values, not formulas
     assert rows[0]["Workbook"] == "ada-park.xlsx" and rows[0]["This run"] == "written"
-    assert workbook["Summary"][f"V{FIRST_ROW}"].hyperlink.target == "ada-park.xlsx"
+    link = next(cell for cell in workbook["Summary"][FIRST_ROW] if cell.value == "ada-park.xlsx")
+    assert link.hyperlink.target == "ada-park.xlsx"
     for row in workbook["Summary"].iter_rows(min_row=FIRST_ROW):
         assert all(cell.data_type != "f" for cell in row)
     errors = list(workbook["Errors"].iter_rows(min_row=2, values_only=True))
@@ -374,3 +375,22 @@ def test_something_else_where_a_workbook_goes_fails_that_offer_and_the_rest_buil
     assert (obstacle if obstacle != "unreadable file" else "cannot read") in failures[0]
     assert "Traceback" not in result.stderr
     assert elsewhere.read_text() == "not ours to touch"
+
+
+def test_the_summary_shows_each_offers_deadline_as_a_date(tmp_path):
+    from datetime import datetime
+
+    offers = write(
+        tmp_path / "offers.csv",
+        "candidate,region,base,stock,bonus,expires\n"
+        "Ada Park,London,130000,100000,12%,2026-12-12\n"
+        "Ben Ode,London,120000,90000,10%,\n",
+    )
+    report = build([offers], GUIDES, tmp_path / "out", workers=1)
+
+    assert report.exit_code == 0
+    rows = summary_rows(tmp_path / "out" / "summary.xlsx")
+    assert [(row["Candidate"], row["Expires"]) for row in rows] == [
+        ("Ada Park", datetime(2026, 12, 12)),
+        ("Ben Ode", None),
+    ]

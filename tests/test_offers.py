@@ -229,7 +229,7 @@ BAD_OFFERS = [
      '15 is more than 100% of base; write a 15% bonus as "15%" or 0.15', 1),
     ("misspelt-field.yaml", None, None, "Quentin Moreau", "bonsu",
      "unknown field 'bonsu' (did you mean 'bonus'?); known: candidate, guide, region, currency, base, "
-     "stock, bonus, sign_on, vesting, cliff_months, vest_every, competing, notes", 0),
+     "stock, bonus, sign_on, vesting, cliff_months, vest_every, competing, expires, notes", 0),
     ("currency-clash.csv", 2, None, "Samir Haddad", "base", "'€140K' is in EUR but the currency is GBP", 1),
     ("not-a-currency.csv", 1, None, "Tara Nolan", "currency",
      "'EURO' is not an ISO 4217 currency code (e.g. USD, GBP, EUR)", 0),
@@ -549,6 +549,51 @@ def test_a_bad_schedule_names_its_field(guides, fields, field, message):
         read_offer({**KIM, **fields}, guides, Location(file="kim.yaml"))
     assert (caught.value.location.field, caught.value.message) == (field, message)
     assert str(caught.value).startswith(f"kim.yaml, candidate 'Kim Lee', field '{field}': ")
+
+
+# --- a deadline: the field that proves the one table of fields ------------------------------------
+
+
+def test_an_offers_deadline_reads_from_every_format_and_writes_back(guides, tmp_path):
+    """`expires` is one row of `offer_fields.OFFER`: every format reads it, export writes it back."""
+    from datetime import date, datetime
+
+    from openpyxl import Workbook
+
+    from segxlsx.export import offers_file_bytes
+
+    (tmp_path / "a.yaml").write_text(
+        "{candidate: A, region: London, base: 1, stock: 1, bonus: 1%, expires: 2026-12-12}\n"
+    )
+    (tmp_path / "b.csv").write_text("candidate,region,base,stock,bonus,Expires\nB,London,1,1,1%,2026-12-12\n")
+    book = Workbook()
+    book.active.title = "Offers"
+    book.active.append(["candidate", "region", "base", "stock", "bonus", "expires"])
+    book.active.append(["C", "London", 1, 1, 0.01, datetime(2026, 12, 12)])  # a date cell
+    book.save(tmp_path / "c.xlsx")
+    loaded = load_offers([tmp_path], guides)
+
+    assert not loaded.failures and [o.expires for o in loaded.offers] == [date(2026, 12, 12)] * 3
+    without = read_offer(KIM, guides)
+    assert without.expires is None
+    for suffix in (".yaml", ".csv"):
+        written = tmp_path / f"export{suffix}"
+        written.write_bytes(offers_file_bytes([loaded.offers[0], without], guides, suffix))
+        assert [o.expires for o in read_offer_file(written, guides).offers] == [date(2026, 12, 12), None]
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("12/12/2026", "expected a date such as 2026-12-12, got the text '12/12/2026'"),
+        ("1926-12-12", "expected a date from 2000-01-01 to 2099-12-31, got 1926-12-12"),
+        (20261212, "expected a date such as 2026-12-12, got a number"),
+    ],
+)
+def test_a_bad_deadline_is_named_like_any_field(guides, written, message):
+    with pytest.raises(OfferError) as caught:
+        read_offer({**KIM, "expires": written}, guides, Location(file="kim.yaml", row=3))
+    assert str(caught.value) == f"kim.yaml, row 3, candidate 'Kim Lee', field 'expires': {message}"
 
 
 # --- money, as people write it: property tests -----------------------------------------------------

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +32,7 @@ from ..model import (
     Guide,
     Offer,
     Vesting,
+    check_day,
     check_sign_on_years,
     unknown_choice,
 )
@@ -288,6 +290,36 @@ class Frequency(Kind):
         return Name().parse(value, name, reading).casefold() or "yearly"
 
 
+class Day(Kind):
+    """A date: `2026-12-12` in a file; a date cell of a sheet (intake or workbook) reads as one."""
+
+    def parse(self, value: Any, name: str, reading: Reading) -> date | None:
+        if value is None:
+            return None
+        if isinstance(value, datetime):  # a date cell, as openpyxl reads it
+            value = value.date()
+        if isinstance(value, str) and len(value) <= MAX_AMOUNT_CHARS:
+            try:
+                value = date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        if not isinstance(value, date):
+            raise InvalidValue(f"expected a date such as 2026-12-12, got {kind_of(value)}", field=name)
+        return check_day(value, field=name)
+
+    def plain(self, value: date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    def shown(self, value: date) -> str:
+        return value.isoformat()
+
+    def to_json(self, value: date) -> str:
+        return value.isoformat()
+
+    def from_json(self, value: Any) -> date:
+        return date.fromisoformat(value)
+
+
 class Competing(Kind):
     """Competing offers: a list of mappings, each read by `COMPETING`; a CSV or sheet cell holds
     the same list in YAML or JSON flow form, e.g. `[{company: Snowflake, base: $215K, stock:
@@ -356,6 +388,8 @@ OFFER: tuple[Field, ...] = (
     Field("vest_every", "Vests every", Frequency(), lambda o, b: _schedule(o, b).every,
           default=lambda b: "yearly", cell="vest_every"),
     Field("competing", "Competing offers", Competing(), lambda o, b: o.competing, default=lambda b: ()),
+    Field("expires", "Offer expires", Day(), lambda o, b: o.expires, default=lambda b: None, cell="offer_expires",
+          summary="Expires"),
     Field("notes", "Notes", Notes(), lambda o, b: o.notes, default=lambda b: "", cell="offer_notes"),
 )  # fmt: skip
 COMPETING: tuple[Field, ...] = (
@@ -415,6 +449,7 @@ def read_offer(fields: Any, guides: Mapping[str, Guide], source: Location | None
             sign_on=values["sign_on"],
             competing=values["competing"],
             notes=values["notes"],
+            expires=values["expires"],
             source=replace(Location(), **source.place),  # type: ignore[arg-type]
             vesting=Vesting(values["vesting"], values["cliff_months"], values["vest_every"]),
         )
@@ -546,7 +581,7 @@ def _phrase(f: Field) -> str:
 
 
 def _shown(pair: tuple[Kind, Any] | None) -> str:
-    if pair is None:
+    if pair is None or pair[1] is None:
         return "nothing"
     kind, value = pair
     return kind.shown(value)

@@ -32,6 +32,7 @@ from openpyxl.xml.functions import tostring
 
 from ..errors import RatesError, SegxlsxError
 from ..sheets.styles import (
+    DATE,
     LINK,
     PERCENT,
     RATIO,
@@ -53,6 +54,7 @@ from ..sheets.styles import (
 from ..sources.offer_fields import (
     SUMMARY_FIELDS,
     Currency,
+    Day,
     GuideChoice,
     Kind,
     Money,
@@ -79,6 +81,7 @@ _OFFER_LOOKS: dict[type[Kind], tuple[str | None, float]] = {
     Currency: (None, 9),
     Money: (MONEY, 11),
     Percent: (PERCENT, 7),
+    Day: (DATE, 10),
 }
 COLUMNS = (
     # header, the row's field (an offer field's name, an attribute of `row.SummaryRow`, or REPORT
