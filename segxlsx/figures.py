@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .model import Band, CompetingOffer, Guide, Offer, Range, Vesting, check_sign_on_years
+from .model import Band, CompetingOffer, Guide, Offer, Range, Vesting, check_sign_on_years, schedule_of
 from .rules import (
     NO_LEAD_CHANGE,
     annual_total_comp,
@@ -207,11 +207,6 @@ def band_figures(band: Band, rate: Decimal) -> BandFigures:
 # -- year by year --------------------------------------------------------------------------------
 
 
-def vesting_of(offer: Offer, band: Band) -> Vesting:
-    """The offer's vesting or, when it does not say, the guide's: even over the band's years."""
-    return offer.vesting or Vesting.even(band.vesting_years)
-
-
 def stock_by_year(stock: Decimal, vesting: Vesting) -> tuple[Decimal, ...]:
     """What vests in each 12-month year: the grant vested by the year's end minus by its start.
 
@@ -320,11 +315,6 @@ def year_totals(years: tuple[YearFigures, ...]) -> YearTotals:
 
 # Compare totals every offer over its first four years: the usual grant, and a usual first stay.
 TOTAL_YEARS = 4
-
-
-def competing_vesting(other: CompetingOffer, guide_years: int) -> Vesting:
-    """A competing grant's schedule; without one, even over the guide's years, 12-month cliff."""
-    return other.vesting or Vesting.even(guide_years)
 
 
 def compare_years(this_years: int, others: list[Vesting]) -> int:
@@ -547,7 +537,7 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         annual_total_comp(base.min, stock.min, band_years, band.bonus_pct.min),
         annual_total_comp(base.max, stock.max, band_years, band.bonus_pct.max),
     )
-    vesting = vesting_of(offer, band)
+    vesting = schedule_of(offer, band.vesting_years)
     years = vesting.years
     offer_total = annual_total_comp(offer.base, offer.stock, years, offer.bonus_pct)
     against = {
@@ -571,7 +561,7 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         ask_base, ask_stock, first.vested_share, asks["bonus_pct"].ask, first.sign_on
     )
     walk_away_total = annual_total_comp(offer.base, walk_away, years, offer.bonus_pct)
-    schedules = [competing_vesting(other, band_years) for other in offer.competing]
+    schedules = [schedule_of(other, band_years) for other in offer.competing]
     bonus = bonus_at_target(offer.base, offer.bonus_pct)
     ours = by_year_over(table, compare_years(years, schedules), offer.base + bonus)
     this = {

@@ -307,6 +307,12 @@ class Offer:
         return sum(self.sign_on, Decimal(0))
 
 
+def schedule_of(grant: Offer | CompetingOffer, years: int) -> Vesting:
+    """How a grant vests: its own schedule or, when it does not say, the guide's assumption,
+    even over `years` (its band's vesting years) with a 12-month cliff."""
+    return grant.vesting or Vesting.even(years)
+
+
 def check_sign_on_years(sign_on: tuple[Decimal, ...], years: int) -> None:
     """A sign-on paid after the stock has vested would fall outside the year-by-year table."""
     if len(sign_on) > years:

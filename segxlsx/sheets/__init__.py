@@ -10,8 +10,8 @@ from __future__ import annotations
 import openpyxl.xml
 from openpyxl import Workbook
 
-from ..figures import OfferFigures, offer_figures, vesting_of
-from ..model import Guide, Offer
+from ..figures import OfferFigures, offer_figures
+from ..model import Guide, Offer, schedule_of
 from ..sources.rates import RateTable
 from ..wording import Wording, offer_scripts
 from ..xlsx.writer import workbook_bytes
@@ -52,7 +52,7 @@ def render_offer(
     competitor_years = [competitor_years_cell(index) for index in range(len(offer.competing))]
     write_offer(workbook, offer, guide, bands, figures, competitor_years)
     write_scripts(workbook, guide, offer.candidate, figures, offer_scripts(offer, guide, wording))
-    write_years(workbook, offer, guide, vesting_of(offer, band), figures)
+    write_years(workbook, offer, guide, schedule_of(offer, band.vesting_years), figures)
     write_compare(workbook, offer, figures)
     check_all_defined(workbook, list(figures.rates))
     label_pages(workbook, Printing(offer.candidate, rates.as_of, offer.currency))

@@ -34,6 +34,7 @@ from ..model import (
     Vesting,
     check_day,
     check_sign_on_years,
+    schedule_of,
     unknown_choice,
 )
 from ..money import check_currency, parse_amount, parse_percent, tidy
@@ -365,10 +366,6 @@ class Field:
     summary: str | None = None  # its column's header in the summary, if it has one
 
 
-def _schedule(offer: Offer | CompetingOffer, band: Band) -> Vesting:
-    return offer.vesting or Vesting.even(band.vesting_years)
-
-
 OFFER: tuple[Field, ...] = (
     Field("candidate", "Candidate", Name(), lambda o, b: o.candidate, True, cell="offer_candidate", summary="Candidate"),
     Field("guide", "Guide", GuideChoice(), lambda o, b: o.guide_id, cell="offer_guide", summary="Guide"),
@@ -381,11 +378,11 @@ OFFER: tuple[Field, ...] = (
           summary="Bonus %"),
     Field("sign_on", "Sign-on bonus", AmountsByYear(), lambda o, b: o.sign_on, default=lambda b: (),
           cell="offer_sign_on_by_year"),
-    Field("vesting", "Vesting % of grant", Schedule(), lambda o, b: _schedule(o, b).percents,
+    Field("vesting", "Vesting % of grant", Schedule(), lambda o, b: schedule_of(o, b.vesting_years).percents,
           default=lambda b: Vesting.even(b.vesting_years).percents, cell="offer_vesting"),
-    Field("cliff_months", "Cliff (months)", Months(), lambda o, b: _schedule(o, b).cliff_months,
+    Field("cliff_months", "Cliff (months)", Months(), lambda o, b: schedule_of(o, b.vesting_years).cliff_months,
           default=lambda b: DEFAULT_CLIFF_MONTHS, cell="cliff_months"),
-    Field("vest_every", "Vests every", Frequency(), lambda o, b: _schedule(o, b).every,
+    Field("vest_every", "Vests every", Frequency(), lambda o, b: schedule_of(o, b.vesting_years).every,
           default=lambda b: "yearly", cell="vest_every"),
     Field("competing", "Competing offers", Competing(), lambda o, b: o.competing, default=lambda b: ()),
     Field("expires", "Offer expires", Day(), lambda o, b: o.expires, default=lambda b: None, cell="offer_expires",
@@ -400,11 +397,11 @@ COMPETING: tuple[Field, ...] = (
     Field("bonus", "Target bonus", Percent(), lambda c, b: c.bonus_pct, True, cell="bonus_pct"),
     Field("sign_on", "Sign-on bonus", AmountsByYear(), lambda c, b: c.sign_on, default=lambda b: (),
           cell="sign_on_by_year"),
-    Field("vesting", "Vesting % of grant", Schedule(), lambda c, b: _schedule(c, b).percents,
+    Field("vesting", "Vesting % of grant", Schedule(), lambda c, b: schedule_of(c, b.vesting_years).percents,
           default=lambda b: Vesting.even(b.vesting_years).percents, cell="vesting"),
-    Field("cliff_months", "Cliff (months)", Months(), lambda c, b: _schedule(c, b).cliff_months,
+    Field("cliff_months", "Cliff (months)", Months(), lambda c, b: schedule_of(c, b.vesting_years).cliff_months,
           default=lambda b: DEFAULT_CLIFF_MONTHS, cell="cliff_months"),
-    Field("vest_every", "Vests every", Frequency(), lambda c, b: _schedule(c, b).every,
+    Field("vest_every", "Vests every", Frequency(), lambda c, b: schedule_of(c, b.vesting_years).every,
           default=lambda b: "yearly", cell="vest_every"),
 )  # fmt: skip
 # How a grant vests; an offer and a competing offer state it the same way.

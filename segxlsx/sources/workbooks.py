@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidValue, Location, OfferError, display_path
-from ..figures import competing_vesting, vesting_of
-from ..model import MAX_COMPETING_OFFERS, MAX_VESTING_YEARS, Guide, Offer, Vesting
+from ..model import MAX_COMPETING_OFFERS, MAX_VESTING_YEARS, Guide, Offer, Vesting, schedule_of
 from .files import MAX_FILE_BYTES, read_bytes
 from .offer_fields import (
     COMPETING,
@@ -146,12 +145,11 @@ def _as_an_offer_file_says_it(read: Offer, guide: Guide) -> Offer:
     the same offer.
     """
     band = guide.band(read.region)
-    even = vesting_of(replace(read, vesting=None), band)
+    even = schedule_of(replace(read, vesting=None), band.vesting_years)
     vesting = even if read.vesting and _rounded(even) == _rounded(read.vesting) else read.vesting
     competing = tuple(
         replace(other, vesting=None)
-        if _rounded(competing_vesting(replace(other, vesting=None), band.vesting_years))
-        == _rounded(other.vesting)
+        if _rounded(schedule_of(replace(other, vesting=None), band.vesting_years)) == _rounded(other.vesting)
         else other
         for other in read.competing
     )
