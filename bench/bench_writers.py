@@ -1417,7 +1417,12 @@ def _report(args, cases, chosen, seconds, kept, shares, functions, load_before, 
         f"load average (1, 5, 15 min) before: {' '.join(f'{x:.2f}' for x in load_before)}, "
         f"after: {' '.join(f'{x:.2f}' for x in load_after)}; {os.cpu_count()} CPUs; timed rounds took {took:.0f} s"
     )
-    print(f"CPU ms per offer: median of {args.rounds} rounds (min-max); ratios are per round, same round\n")
+    print(f"CPU ms per offer: median of {args.rounds} rounds (min-max); ratios are per round, same round")
+    print(
+        "XlsxWriter and openpyxl rows write a ready replay: the content (figures, formula text, wording)\n"
+        "is built already, as in 'workbook_bytes alone'; 'render_offer + workbook_bytes' builds it too.\n"
+        "PRIVATE: overrides an underscored XlsxWriter method, to size that cost; not a public option.\n"
+    )
     bare = seconds[chosen[0].label]
     floor = seconds[chosen[1].label]
     width = max(len(writer.label) for writer in chosen)
