@@ -1156,7 +1156,6 @@ def writers(guide: Any, table: Any, wording: Any, scratch: Path) -> list[Writer]
             lambda offer: segxlsx.workbook_bytes(render(offer), table.as_of),
             lambda case: case.offer,
         ),
-        # rendered untimed, just before: a rendered workbook is written once
         # what any writer's build pays before writing: the figures every formula's value comes from
         Writer(
             "segxlsx: offer_figures alone",
@@ -1164,6 +1163,7 @@ def writers(guide: Any, table: Any, wording: Any, scratch: Path) -> list[Writer]
             lambda case: case.offer,
             checked=False,
         ),
+        # rendered untimed, just before: a rendered workbook is written once
         Writer(
             "segxlsx: workbook_bytes alone",
             lambda book: segxlsx.workbook_bytes(book, table.as_of),
@@ -1246,10 +1246,11 @@ def _charged_time(stats: dict) -> dict[tuple, float]:
         if _stops_here(key) or not callers or depth > 8:
             charged[key] = charged.get(key, 0.0) + seconds
             return
-        whole = sum(timing[2] for timing in callers.values()) or 1.0
+        whole = sum(timing[2] for timing in callers.values())
         for caller, timing in callers.items():
             if caller in stats:
-                charge(caller, seconds * (timing[2] or whole / len(callers)) / whole, depth + 1)
+                share = timing[2] / whole if whole else 1 / len(callers)
+                charge(caller, seconds * share, depth + 1)
 
     for key, entry in stats.items():
         charge(key, entry[2], 0)
