@@ -184,19 +184,25 @@ def bare_openpyxl(count: int, mix: list[tuple[str, int]], out: Path) -> tuple[fl
     formula; wall and CPU seconds."""
     start, cpu = time.perf_counter(), time.process_time()
     for number in range(count):
-        workbook = Workbook()
-        workbook.remove(workbook.active)
-        for title, cells in mix:
-            sheet = workbook.create_sheet(title)
-            for index in range(cells):
-                row, column = divmod(index, 8)
-                kind = index % 3
-                value = f"label {index}" if kind == 0 else index * 1.5 if kind == 1 else f"=A{row + 1}*2"
-                sheet.cell(row=row + 1, column=column + 1, value=value)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        (out / f"bare-{number}.xlsx").write_bytes(buffer.getvalue())
+        (out / f"bare-{number}.xlsx").write_bytes(bare_workbook(mix))
     return time.perf_counter() - start, time.process_time() - cpu
+
+
+def bare_workbook(mix: list[tuple[str, int]]) -> bytes:
+    """The yardstick: one workbook with the sheets and cell counts of `mix`, a third each text,
+    number, formula, no styles, written by openpyxl's public API (bench_writers.py uses it too)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, cells in mix:
+        sheet = workbook.create_sheet(title)
+        for index in range(cells):
+            row, column = divmod(index, 8)
+            kind = index % 3
+            value = f"label {index}" if kind == 0 else index * 1.5 if kind == 1 else f"=A{row + 1}*2"
+            sheet.cell(row=row + 1, column=column + 1, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 _PEAK_RSS = """
