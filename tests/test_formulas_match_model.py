@@ -193,6 +193,7 @@ class Recalculation:
             sheet = sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
             self.names[defined.get("name").casefold()] = (sheet, range_boundaries(ref.replace("$", "")))
         self.values: dict[tuple[str, int, int], object] = {}
+        self.in_order: list[tuple[str, int, int]] = []  # a cell after every cell it reads
         # The largest number each formula read: the scale of its float rounding (see `same`).
         self.largest_read: dict[tuple[str, int, int], float] = {}
 
@@ -229,6 +230,7 @@ class Recalculation:
             return self.inputs.get(where, schedula.EMPTY)
         self.values[where] = _EVALUATING
         self.values[where] = plain(self.evaluate(where))
+        self.in_order.append(where)
         return self.values[where]
 
     def shape(self, where: tuple[str, int, int]) -> Shape:
@@ -331,13 +333,14 @@ def check(offer: Offer, guide, rates) -> int:
 
 def check_bytes(xlsx: bytes) -> int:
     book = Recalculation(xlsx)
-    wrong = []
-    for where, formula in book.formulas.items():
-        cached, ours = book.cached.get(where), book.value(where)
-        if not same(cached, ours, book.largest_read[where]):
-            wrong.append(
-                f"{address(where)}: the model cached {cached!r}, its formula gives {ours!r}: {formula[:300]}"
-            )
+    for where in book.formulas:
+        book.value(where)
+    wrong = [  # in the order they are computed: the first is where a drift starts
+        f"{address(where)}: the model cached {book.cached[where]!r}, its formula gives "
+        f"{book.values[where]!r}: {book.formulas[where][:300]}"
+        for where in book.in_order
+        if not same(book.cached[where], book.values[where], book.largest_read[where])
+    ]
     assert not wrong, f"{len(wrong)} formula cells disagree with the model:\n" + "\n".join(wrong[:10])
     assert {sheet for sheet, _, _ in book.formulas} == SHEETS_WITH_FORMULAS
     assert len(book.formulas) == formula_elements(xlsx) >= FEWEST_FORMULAS
