@@ -20,6 +20,7 @@ from segxlsx.xlsx.memo import Memo
 
 from .libreoffice import convert, named_values
 from .parity_cases import CASES, EDITED, HOSTILE, RATES, SEGMENT, STRIPE, D, offer
+from .reference_workbooks import BUILDERS, REFERENCES
 
 
 def assert_same(name: str, shown: object, expected: object) -> None:
@@ -304,6 +305,32 @@ def test_workbooks_are_written_through_lxml_or_not_at_all():
     code = "import segxlsx.sheets"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment)
     assert result.returncode != 0 and "segxlsx writes workbooks through lxml" in result.stderr
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_workbooks_match_their_reference_files_part_by_part(name):
+    """Each kind of workbook is the file its reference is, part by part (`reference_workbooks`
+    says where they come from and how a change meant to change them writes them anew)."""
+    import io
+    import zipfile
+
+    made = zipfile.ZipFile(io.BytesIO(BUILDERS[name]()))
+    reference = zipfile.ZipFile(REFERENCES / name)
+    assert made.namelist() == reference.namelist()
+    for part in reference.namelist():
+        ours, theirs = made.read(part), reference.read(part)
+        if ours != theirs:
+            at = next(
+                (i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b),
+                min(len(ours), len(theirs)),
+            )
+            raise AssertionError(
+                f"{name} {part} differs at byte {at} (python -m tests.reference_workbooks writes them anew):\n"
+                f"  made:      {ours[max(0, at - 80) : at + 80]!r}\n  reference: {theirs[max(0, at - 80) : at + 80]!r}"
+            )
+    assert [(i.filename, i.date_time, i.external_attr) for i in made.infolist()] == [
+        (i.filename, i.date_time, i.external_attr) for i in reference.infolist()
+    ]
 
 
 def test_the_style_table_does_not_depend_on_the_order_looks_are_first_used():
