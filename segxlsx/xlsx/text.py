@@ -51,6 +51,13 @@ def xml_text(text: str) -> str:
     return text.replace("\r", "&#13;")
 
 
+def xml_attribute(text: str) -> str:
+    """`text` escaped for an XML attribute's value (in double quotes); line breaks and tabs kept
+    as character references, so that a reader gets them back rather than spaces."""
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+
+
 def excel_literal(text: str) -> str:
     """`text` as an Excel string expression: quotes doubled, long text cut into pieces Excel takes.
 
