@@ -47,6 +47,8 @@ def xml_text(text: str) -> str:
     Inputs are checked where they enter (`segxlsx.text`); `visible` here is the last guard, so
     that no path can ever write a file Excel cannot open.
     """
+    if text.isprintable() and "&" not in text and "<" not in text and ">" not in text:
+        return text  # most text: printable excludes every character `visible` would replace
     text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\r", "&#13;")
 
