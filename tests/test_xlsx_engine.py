@@ -47,7 +47,9 @@ def test_custom_properties_and_defined_ranges_read_back():
         "checked": True,
     }
     names = read_back.defined_names
-    assert names["one_cell"].attr_text == "'Data'!$B$2" and names["some_cells"].attr_text == "'Data'!$B$2:$B$9"
+    assert (
+        names["one_cell"].attr_text == "'Data'!$B$2" and names["some_cells"].attr_text == "'Data'!$B$2:$B$9"
+    )
     listed = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml")
     assert b'PartName="/docProps/custom.xml"' in listed
 
@@ -63,7 +65,9 @@ def test_a_sheet_in_memory_carries_links_merges_checks_and_printing():
     sheet.validate_list("E2:E9", ["monthly", "yearly"], guidance=Guidance("Every", "how often", "pick one"))
     sheet.validate_between("F2", "0", "1", allow_blank=True)
     sheet.print_setup(landscape=False, pages_wide=1, pages_tall=0, title_rows="1:1", area="A1:F9")
-    sheet.label_pages(PageText(left="Ada && Bob\nline two", right="&A"), PageText(center="Page &P"), "Arial", 8)
+    sheet.label_pages(
+        PageText(left="Ada && Bob\nline two", right="&A"), PageText(center="Page &P"), "Arial", 8
+    )
     sheet.page_break(5)
     shown = read(workbook)["Sheet"]
     assert shown["A1"].hyperlink.target == "ada.xlsx"
@@ -112,7 +116,11 @@ def test_a_streamed_sheet_writes_rows_in_order_with_links_and_a_table(tmp_path):
     with path.open("wb") as file:
         workbook.save(file, DAY)
     shown = load_workbook(path)["Rows"]
-    assert [[c.value for c in row] for row in shown.iter_rows()] == [["Name", "Share"], ["Zoë", 0.5], ["Ann", 0.25]]
+    assert [[c.value for c in row] for row in shown.iter_rows()] == [
+        ["Name", "Share"],
+        ["Zoë", 0.5],
+        ["Ann", 0.25],
+    ]
     assert shown["A3"].hyperlink.target == "ann.xlsx" and list(shown.tables) == ["Things"]
     assert shown["A2"].font.b and shown["B2"].number_format == PERCENT
 
