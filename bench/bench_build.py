@@ -252,7 +252,7 @@ def _library(file: str, function: str) -> str:
 
 
 def split(count: int) -> tuple[float, float]:
-    """Seconds per offer spent building the workbook in memory, and in openpyxl writing it."""
+    """Seconds per offer spent building the workbook in memory, and in writing its file."""
     from decimal import Decimal
 
     from segxlsx.model import Offer
@@ -329,7 +329,7 @@ def main() -> None:
     )
     render, save = split(min(args.offers, 100))
     print(
-        f"where one offer's time goes: building sheets {1000 * render:.1f} ms, openpyxl writing them "
+        f"where one offer's time goes: building sheets {1000 * render:.1f} ms, writing them "
         f"{1000 * save:.1f} ms, the rest (loading, figures, hashing, renaming) {per_offer - 1000 * (render + save):.1f} ms"
     )
     shares = ", ".join(f"{library} {share:.0%}" for library, share in libraries.items())

@@ -116,19 +116,17 @@ def _json_number(value: object) -> object:
 def _xlsx_bytes(cells: list[dict[str, Any]]) -> bytes:
     from datetime import date
 
-    from openpyxl.utils import get_column_letter
-
     from .sheets import workbook_bytes
     from .sheets.styles import header_row, new_workbook, put, put_text
+    from .xlsx.refs import column_letter
 
     workbook = new_workbook("Offers")
-    sheet = workbook.active
-    sheet.title = OFFERS_SHEET
+    sheet = workbook.add_sheet(OFFERS_SHEET)
     header_row(sheet, 1, list(FIELDS))
     for number, row in enumerate(cells, start=2):
         for column, name in enumerate(FIELDS, start=1):
             value = row[name]
-            ref = f"{get_column_letter(column)}{number}"
+            ref = f"{column_letter(column)}{number}"
             if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
                 put(sheet, ref, value, "#,##0" if name in ("base", "stock", "sign_on") else None)
             elif value != "":

@@ -177,7 +177,7 @@ def test_a_cell_holds_at_most_32767_utf16_units(tmp_path):
     from segxlsx.sheets.styles import new_workbook
 
     workbook = new_workbook("t")
-    put_text(workbook.active, "A1", EMOJI * 20_000)
+    put_text(workbook.add_sheet("Sheet"), "A1", EMOJI * 20_000)
     (tmp_path / "t.xlsx").write_bytes(workbook_bytes(workbook, RATES.as_of))
     text = load_workbook(tmp_path / "t.xlsx").active["A1"].value
     assert excel_length(text) <= MAX_CELL_TEXT and set(text) == {EMOJI}
@@ -226,7 +226,7 @@ def test_cells_are_written_with_their_cached_values_numbers_text_and_booleans():
     from segxlsx.sheets.styles import look_of, new_workbook
     from segxlsx.xlsx import cells
 
-    sheet = new_workbook("t").active
+    sheet = new_workbook("t").add_sheet("Sheet")
     look = look_of()
     for column, shows in enumerate((Decimal("0.125"), "a < b & c", True, 12), start=1):
         cells.put_formula(sheet, 1, column, look, "=X", shows)

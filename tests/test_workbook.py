@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -18,8 +17,10 @@ from segxlsx.sheets.scripts import FIRST_LINE_ROW, NOTE, SAY
 from segxlsx.wording import load_wording, offer_scripts
 from segxlsx.xlsx.memo import Memo
 
+from .conftest import ROOT
 from .libreoffice import convert, named_values
 from .parity_cases import CASES, EDITED, HOSTILE, RATES, SEGMENT, STRIPE, D, offer
+from .reference_workbooks import BUILDERS, REFERENCES
 
 
 def assert_same(name: str, shown: object, expected: object) -> None:
@@ -293,17 +294,46 @@ def test_a_script_too_long_for_an_excel_formula_is_written_as_its_text(tmp_path)
     assert sheet[f"{NOTE}{FIRST_LINE_ROW}"].data_type == "f"  # the others stay live
 
 
-def test_workbooks_are_written_through_lxml_or_not_at_all():
-    """openpyxl's two XML writers give different bytes; segxlsx takes lxml (a dependency), so a
-    build never quietly writes other bytes for the same inputs than the last one did."""
-    import os
+def test_workbooks_are_written_without_openpyxl():
+    """segxlsx writes every part itself (`segxlsx.xlsx`): no openpyxl release can change a
+    workbook's bytes, and writing never imports it (it only reads intake sheets and edits)."""
     import subprocess
     import sys
 
-    environment = {**os.environ, "OPENPYXL_LXML": "False"}
-    code = "import segxlsx.sheets"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment)
-    assert result.returncode != 0 and "segxlsx writes workbooks through lxml" in result.stderr
+    code = (
+        "import sys\n"
+        "from tests.reference_workbooks import BUILDERS\n"
+        "for build in BUILDERS.values(): build()\n"
+        "assert 'openpyxl' not in sys.modules, [m for m in sys.modules if m.startswith('openpyxl')]\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_workbooks_match_their_reference_files_part_by_part(name):
+    """Each kind of workbook is the file its reference is, part by part (`reference_workbooks`
+    says where they come from and how a change meant to change them writes them anew)."""
+    import io
+    import zipfile
+
+    made = zipfile.ZipFile(io.BytesIO(BUILDERS[name]()))
+    reference = zipfile.ZipFile(REFERENCES / name)
+    assert made.namelist() == reference.namelist()
+    for part in reference.namelist():
+        ours, theirs = made.read(part), reference.read(part)
+        if ours != theirs:
+            at = next(
+                (i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b),
+                min(len(ours), len(theirs)),
+            )
+            raise AssertionError(
+                f"{name} {part} differs at byte {at} (python -m tests.reference_workbooks writes them anew):\n"
+                f"  made:      {ours[max(0, at - 80) : at + 80]!r}\n  reference: {theirs[max(0, at - 80) : at + 80]!r}"
+            )
+    assert [(i.filename, i.date_time, i.external_attr) for i in made.infolist()] == [
+        (i.filename, i.date_time, i.external_attr) for i in reference.infolist()
+    ]
 
 
 def test_the_style_table_does_not_depend_on_the_order_looks_are_first_used():
@@ -315,8 +345,9 @@ def test_the_style_table_does_not_depend_on_the_order_looks_are_first_used():
 
     def written(order):
         workbook = new_workbook("Order")
+        sheet = workbook.add_sheet("Sheet")
         for write in order:
-            write(workbook.active)
+            write(sheet)
         return workbook_bytes(workbook, date(2026, 1, 2))
 
     title = lambda sheet: put_text(sheet, "A1", "Title", TITLE)  # noqa: E731
@@ -325,57 +356,10 @@ def test_the_style_table_does_not_depend_on_the_order_looks_are_first_used():
     assert written([title, label, share]) == written([share, label, title])
 
 
-def test_charts_drawn_from_a_shape_built_once_equal_charts_built_for_each_offer(monkeypatch):
-    """A chart's XML is built once per shape with stand-ins and each offer's figures are filled
-    in: the bytes are the ones openpyxl writes for a chart built for that offer alone."""
-    from segxlsx.xlsx import charts
-
-    wording = load_wording()
-
-    def every_workbook() -> list[bytes]:
-        return [
-            workbook_bytes(render_offer(case, guide, RATES, wording)[0], RATES.as_of)
-            for guide, case in CASES.values()
-        ]
-
-    templated = every_workbook()
-    monkeypatch.setattr(charts, "_TEMPLATES", Memo(256))
-    monkeypatch.setattr(charts, "_template", lambda chart, shown: None)  # build each chart afresh
-    assert every_workbook() == templated
-
-
-def test_a_chart_whose_fixed_text_holds_a_stand_in_is_built_for_each_offer(monkeypatch):
-    from openpyxl.chart import BarChart
-
-    from segxlsx.sheets.styles import new_workbook
-    from segxlsx.xlsx import charts
-
-    def build(title: str, shown: charts.Shown) -> BarChart:
-        chart = BarChart()
-        sheet = charts.sheet_named("Offer")
-        charts.column_series(chart, sheet, 2, (2, 3), "Base", shown.numbers[0])
-        charts.label_categories(chart, sheet, 1, (2, 3), shown.texts[0])
-        charts.chart_title(chart, title)
-        return chart
-
-    monkeypatch.setattr(charts, "_TEMPLATES", Memo(256))
-    sheet = new_workbook("t").active
-    shown = charts.Shown(((D(100), D(200)),), (("Year 1", "Year 2"),))
-    marker = charts._stand_ins(shown).texts[0][0]
-    for title in (f"Sly {marker}", "Plain"):
-        charts.draw(sheet, "A1", build, (title,), shown)
-    sly, plain = (drawn.xml.decode() for drawn in sheet._charts)
-    assert charts._TEMPLATES[(build.__module__, build.__qualname__, (f"Sly {marker}",), (2,), (2,))] is None
-    for xml in (sly, plain):
-        assert ">100<" in xml and ">200<" in xml and ">Year 1<" in xml and ">Year 2<" in xml
-    assert f"Sly {marker}" in sly
-
-
 def test_parts_worked_out_once_serve_every_workbook_of_the_same_shape(monkeypatch):
-    """Style tables, charts, drawings, workbook parts and print settings are kept per shape: an
-    offer built after the others gives the bytes it gives when built first."""
-    from segxlsx.xlsx import charts, stylesheet
-    from segxlsx.xlsx import writer as workbook_module
+    """Style tables are kept per set of looks: an offer built after the others gives the bytes
+    it gives when built first."""
+    from segxlsx.xlsx import styles
 
     wording = load_wording()
     in_one_run = {
@@ -383,53 +367,8 @@ def test_parts_worked_out_once_serve_every_workbook_of_the_same_shape(monkeypatc
         for name, (guide, case) in CASES.items()
     }
     for name, (guide, case) in reversed(CASES.items()):
-        for module, memo in (
-            (stylesheet, "_TABLES"),
-            (charts, "_TEMPLATES"),
-            (workbook_module, "_DRAWINGS"),
-            (workbook_module, "_WORKBOOK_PARTS"),
-            (workbook_module, "_ATTRIBUTES_ONLY"),
-        ):
-            monkeypatch.setattr(module, memo, Memo(64))  # as if this offer were the first built
+        monkeypatch.setattr(styles, "_TABLES", Memo(64))  # as if this offer were the first built
         assert workbook_bytes(render_offer(case, guide, RATES, wording)[0], RATES.as_of) == in_one_run[name]
-
-
-def test_sheets_are_written_in_the_bytes_openpyxls_own_writer_gives(tmp_path):
-    """`_SheetWriter` formats columns, merges, rows and cells directly and serialises the rest
-    one element at a time; openpyxl's streaming writer, given the same sizes and with the
-    cells spliced in, gives the same."""
-    import io
-
-    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet._writer import WorksheetWriter
-
-    from segxlsx.xlsx import cells
-    from segxlsx.xlsx.stylesheet import style_table
-    from segxlsx.xlsx.writer import _SheetWriter
-
-    wording = load_wording()
-    for name, (guide, case) in CASES.items():
-        workbook = render_offer(case, guide, RATES, wording)[0]
-        numbers = style_table(workbook, cells.looks_used(workbook.worksheets)).numbers
-        for sheet in workbook.worksheets:
-            sheet._drawing = SpreadsheetDrawing()
-            sheet._drawing.charts = sheet._charts
-            ours = _SheetWriter(sheet, numbers, {})
-            ours.write()
-            recorded = cells._recorded(sheet)  # openpyxl keeps sizes on objects of its own
-            for column, width in recorded.widths.items():
-                sheet.column_dimensions[get_column_letter(column)].width = width
-            for row, height in recorded.heights.items():
-                sheet.row_dimensions[row].height = height
-            theirs = WorksheetWriter(sheet, out=io.BytesIO())
-            theirs.write()
-            # openpyxl, holding no cells, writes rows only for their heights and "A1:A1" as the size
-            cells_only = re.sub(rb"<sheetData(/>|>.*</sheetData>)", b"<sheetData/>", theirs.read())
-            expected = cells_only.replace(
-                b'<dimension ref="A1:A1"/>', b'<dimension ref="%s"/>' % cells.dimension(sheet).encode()
-            ).replace(b"<sheetData/>", cells.sheet_data(sheet, numbers).encode())
-            assert ours.read() == expected, f"{name}: {sheet.title}"
 
 
 def test_workbooks_alike_but_for_a_defined_name_get_their_own_workbook_part():
@@ -442,6 +381,7 @@ def test_workbooks_alike_but_for_a_defined_name_get_their_own_workbook_part():
 
     def workbook_xml(cell: str) -> bytes:
         workbook = new_workbook("Names")
+        workbook.add_sheet("Sheet")
         define(workbook, "offer_base", "Sheet", cell)
         data = workbook_bytes(workbook, date(2026, 1, 2))
         return zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml")

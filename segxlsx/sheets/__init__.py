@@ -1,20 +1,19 @@
 """Turn one offer, its guide and the rates into an Excel workbook.
 
 `render_offer` builds the workbook in memory, every formula with the value the model computes
-for it; `workbook_bytes` (`writer`) serialises it, cached values filled in, so that the same
-inputs give the same bytes.
+for it; `workbook_bytes` serialises it (`segxlsx.xlsx`), cached values filled in, so that the
+same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
-import openpyxl.xml
-from openpyxl import Workbook
+from datetime import date
 
 from ..figures import OfferFigures, offer_figures
 from ..model import Guide, Offer, schedule_of
 from ..sources.rates import RateTable
 from ..wording import Wording, offer_scripts
-from ..xlsx.writer import workbook_bytes
+from ..xlsx import Workbook
 from .bands import write_bands
 from .compare import competitor_years_cell, write_compare
 from .names import check_all_defined
@@ -28,14 +27,6 @@ __all__ = ["SHEETS", "render_offer", "workbook_bytes"]
 
 SHEETS = ("Offer", "Bands", "Scripts", "Rates", "Years", "Compare")
 
-if not openpyxl.xml.LXML:
-    # Without lxml, openpyxl writes other bytes for the same workbook, and every file of an
-    # earlier build would look changed. lxml is a dependency: only OPENPYXL_LXML=False gets here.
-    raise ImportError(
-        "segxlsx writes workbooks through lxml, so that the same inputs give the same bytes; "
-        "lxml is missing or OPENPYXL_LXML=False turned it off (reinstall segxlsx, or unset OPENPYXL_LXML)"
-    )
-
 
 def render_offer(
     offer: Offer, guide: Guide, rates: RateTable, wording: Wording
@@ -43,9 +34,8 @@ def render_offer(
     """The offer's workbook and the figures it must show when recalculated."""
     figures = offer_figures(offer, guide, rates)
     workbook = new_workbook(f"Offer review: {offer.candidate}")
-    workbook.active.title = SHEETS[0]
-    for title in SHEETS[1:]:
-        workbook.create_sheet(title)
+    for title in SHEETS:
+        workbook.add_sheet(title)
     band = guide.band(offer.region)
     write_rates(workbook, offer.currency, figures.rates, rates, guide)
     bands = write_bands(workbook, guide, figures)
@@ -58,5 +48,12 @@ def render_offer(
     label_pages(workbook, Printing(offer.candidate, rates.as_of, offer.currency))
     # Cached values serve readers that do not calculate; Excel and LibreOffice still recalculate
     # on open, so an edit made elsewhere (or a rate typed in) is never shown stale.
-    workbook.calculation.fullCalcOnLoad = True
+    workbook.full_calc_on_load = True
     return workbook, figures
+
+
+def workbook_bytes(workbook: Workbook, stamp: date) -> bytes:
+    """The .xlsx file's bytes, identical for identical content. The document's created and
+    modified dates are `stamp` (the rates' date: the day the numbers are true for), never the
+    clock's."""
+    return workbook.to_bytes(stamp)

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.workbook.workbook import Workbook
-
 from .. import rules
 from ..figures import DISCREPANCY_LIMIT, BandFigures, OfferFigures, rate_name
 from ..model import Guide
+from ..xlsx import Workbook
 from .styles import (
     LABEL,
     MUTED,
@@ -104,7 +102,7 @@ def write_bands(workbook: Workbook, guide: Guide, figures: OfferFigures, title: 
     targets_row = converted_top + 3 + len(converted_rows)
     targets = _targets(sheet, guide, targets_row)
     _level_mapping(sheet, guide, targets_row + 7)
-    sheet.freeze_panes = f"B{FIRST_BAND_ROW}"
+    sheet.freeze(f"B{FIRST_BAND_ROW}")
     widths(sheet, {"A": 26} | {c: 15 for c in "BCDEFGHI"})
     print_setup(sheet, pages_tall=1)
     currencies = {band.region: band.currency for band in guide.bands}
@@ -164,8 +162,7 @@ def _total_comp_check(
         flag = rules.flag_over.formula(limit, f"{DIFF_MIN}{row}", f"{DIFF_MAX}{row}")
         put_formula(sheet, f"{FLAG}{row}", flag, check.flag, font=LABEL)
     flags = f"{FLAG}{first}:{FLAG}{first + len(guide.bands) - 1}"
-    rule = FormulaRule(formula=[f'${FLAG}{first}="{FLAG_WORD}"'], fill=STATUS_FILLS["below"])
-    sheet.conditional_formatting.add(flags, rule)
+    sheet.conditional_fill(flags, f'${FLAG}{first}="{FLAG_WORD}"', STATUS_FILLS["below"])
     put_text(sheet, f"A{limit_row}", "Flag when stated and computed differ by more than", LABEL)
     put_input(sheet, f"E{limit_row}", DISCREPANCY_LIMIT, PERCENT)
     put_text(sheet, f"A{limit_row + 1}", f'"{FLAG_WORD}": the guide\'s own total comp for the band is further '

@@ -11,24 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.chart import LineChart
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.pagebreak import Break
-
 from .. import rules
 from ..figures import TOTAL_YEARS, OfferFigures, rate_name
 from ..model import Offer
-from ..xlsx.charts import (
-    Shown,
-    chart_title,
-    column_series,
-    draw,
-    label_categories,
-    sheet_named,
-    show_axes,
-)
+from ..xlsx import Chart, Marker, Series, Workbook
+from ..xlsx.refs import column_letter, on_sheet
 from . import formulas as f
 from .offer import competing_cell
 from .styles import (
@@ -73,12 +60,12 @@ THIS_OFFER = "B"
 
 def competitor_column(index: int) -> str:
     """Competing offer `index` (from 0) sits in C, D, …; this offer in B."""
-    return get_column_letter(3 + index)
+    return column_letter(3 + index)
 
 
 def difference_column(index: int) -> str:
     """In the difference and leader tables competitors start at B: there is no "this offer" there."""
-    return get_column_letter(2 + index)
+    return column_letter(2 + index)
 
 
 def competitor_years_cell(index: int) -> str:
@@ -157,7 +144,7 @@ def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures) -> No
         _leaders(sheet, offer, rows, figures)
     if offer.competing:
         _chart(sheet, offer, rows, figures)
-    widths(sheet, {"A": 30} | {get_column_letter(c): 16 for c in range(2, 3 + len(offer.competing))})
+    widths(sheet, {"A": 30} | {column_letter(c): 16 for c in range(2, 3 + len(offer.competing))})
     # Up to three competitors fit a portrait page; more run wider, onto a landscape one. The
     # tables print on one page, the chart on the next.
     print_setup(sheet, landscape=len(offer.competing) > 3, pages_tall=2 if offer.competing else 1)
@@ -165,42 +152,37 @@ def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures) -> No
 
 def _chart(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
     """Total comp each year, one line per offer: where the lead changes hands is where they cross."""
-    shown = Shown(
-        numbers=(tuple(figures.compare_by_year), *(tuple(c.by_year) for c in figures.competing)),
-        texts=(
-            tuple(f"Year {year}" for year in range(1, rows.years + 1)),
-            ("This offer", *(c.company for c in figures.competing)),
-        ),
-    )
     largest = max((*figures.compare_by_year, *(v for c in figures.competing for v in c.by_year)))
     axis = axis_money_format(offer.currency, largest)
-    sheet.row_breaks.append(Break(id=rows.lead_change + 1))
-    draw(
-        sheet,
-        f"A{rows.lead_change + 3}",
-        _lines_chart,
-        (sheet.title, rows.year(1), offer.currency, axis),
-        shown,
+    sheet.page_break(rows.lead_change + 1)
+    lines = [("This offer", figures.compare_by_year), *((c.company, c.by_year) for c in figures.competing)]
+    sheet.chart(
+        f"A{rows.lead_change + 3}", _lines_chart(sheet.title, rows.year(1), offer.currency, axis, lines)
     )
 
 
-def _lines_chart(sheet_title: str, first_year_row: int, currency: str, axis: str, shown: Shown) -> LineChart:
-    sheet = sheet_named(sheet_title)
-    chart = LineChart()
-    labels, names = shown.texts
-    span = (first_year_row, first_year_row + len(labels) - 1)
-    for column, (name, values) in enumerate(zip(names, shown.numbers, strict=True), start=2):
-        column_series(chart, sheet, column, span, name, values)
-    label_categories(chart, sheet, 1, span, labels)
-    for series in chart.series:
-        series.marker.symbol = "circle"
-        series.smooth = False
-    chart_title(chart, f"Total comp, year by year ({currency})")
-    chart.y_axis.numFmt = axis
-    chart.legend.position = "b"
-    show_axes(chart)
-    chart.height, chart.width = 7.5, 16
-    return chart
+def _lines_chart(
+    sheet_title: str, first_year_row: int, currency: str, axis: str, lines: list[tuple[str, tuple]]
+) -> Chart:
+    """`lines`: each offer's name and its total comp by year, in columns from B."""
+    years = len(lines[0][1])
+
+    def cells(column: str) -> str:
+        return on_sheet(sheet_title, f"{column}{first_year_row}:{column}{first_year_row + years - 1}")
+
+    series = tuple(
+        Series(name, cells(column_letter(column)), values, marker=Marker("circle"), smooth=False)
+        for column, (name, values) in enumerate(lines, start=2)
+    )
+    return Chart(
+        f"Total comp, year by year ({currency})",
+        cells("A"),
+        [f"Year {year}" for year in range(1, years + 1)],
+        lines=series,
+        axis_format=axis,
+        height=7.5,
+        width=16,
+    )
 
 
 def _company_headers(sheet, row: int, offer: Offer, this_offer: bool = True) -> None:
@@ -340,7 +322,7 @@ def _differences(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) 
     area = f"B{first}:{difference_column(len(offer.competing) - 1)}{last}"
     # To the cent, as the leader row judges it: float noise is neither ahead nor behind.
     for test, fill in ((">0", STATUS_FILLS["within"]), ("<0", STATUS_FILLS["below"])):
-        sheet.conditional_formatting.add(area, FormulaRule(formula=[f"ROUND(B{first},2){test}"], fill=fill))
+        sheet.conditional_fill(area, f"ROUND(B{first},2){test}", fill)
 
 
 def _leaders(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:

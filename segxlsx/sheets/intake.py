@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from ..model import Guide
 from ..sources.offer_fields import FIELDS
 from ..sources.offers import OFFERS_SHEET
+from ..xlsx import Guidance, Workbook
+from ..xlsx.refs import column_letter
 from .styles import PERCENT, header_row, money_format, new_workbook, put, put_text, widths
 
 LAST_ROW = 1000  # how far down the drop-downs and checks reach
@@ -30,10 +29,9 @@ def intake_workbook(guides: Mapping[str, Guide]) -> Workbook:
     if not guides:
         raise ValueError("an intake sheet needs at least one guide")  # a bug of ours, not input
     workbook = new_workbook("Offers")
-    sheet = workbook.active
-    sheet.title = OFFERS_SHEET
+    sheet = workbook.add_sheet(OFFERS_SHEET)
     header_row(sheet, 1, list(FIELDS))
-    column = {name: _letter(number) for number, name in enumerate(FIELDS, start=1)}
+    column = {name: column_letter(number) for number, name in enumerate(FIELDS, start=1)}
     _example(sheet, column, next(iter(guides.values())))
     regions = sorted({band.region for guide in guides.values() for band in guide.bands})
     currencies = sorted({band.currency for guide in guides.values() for band in guide.bands})
@@ -42,7 +40,7 @@ def intake_workbook(guides: Mapping[str, Guide]) -> Workbook:
     _choices(sheet, column["guide"], sorted(guides), "Guide", "the guide's id (its file name)")
     _bonus_as_percent(sheet, column["bonus"])
     widths(sheet, {letter: WIDTHS.get(name, 12) for name, letter in column.items()})
-    sheet.freeze_panes = "B2"
+    sheet.freeze("B2")
     return workbook
 
 
@@ -76,30 +74,20 @@ def _rounded(amount):  # type: ignore[no-untyped-def]
 def _choices(sheet, letter: str, values: list[str], title: str, hint: str) -> None:  # type: ignore[no-untyped-def]
     """A drop-down over a column. Excel caps a typed-in list at 255 characters; past that the
     column takes any text and the build checks it."""
-    listed = ",".join(value.replace('"', "") for value in values)
-    if not values or len(listed) > 255 or any("," in value for value in values):
+    choices = [value.replace('"', "") for value in values]
+    if not values or len(",".join(choices)) > 255 or any("," in value for value in values):
         return
-    check = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
-    check.error, check.errorTitle = f"Choose one of: {', '.join(values)}", title
-    check.prompt, check.promptTitle = hint, title
-    check.showErrorMessage = check.showInputMessage = True
-    sheet.add_data_validation(check)
-    check.add(f"{letter}2:{letter}{LAST_ROW}")
+    said = Guidance(title, prompt=hint, error=f"Choose one of: {', '.join(values)}")
+    sheet.validate_list(f"{letter}2:{letter}{LAST_ROW}", choices, allow_blank=True, guidance=said)
 
 
 def _bonus_as_percent(sheet, letter: str) -> None:  # type: ignore[no-untyped-def]
     """Bonus cells take 0%–100%, shown as a percentage: 12 typed into a % cell is 12%."""
-    check = DataValidation(type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True)
-    check.error, check.errorTitle = "Type the bonus as a percentage, e.g. 12%", "Bonus"
-    check.prompt, check.promptTitle = "Target bonus as a percentage of base, e.g. 12%", "Bonus"
-    check.showErrorMessage = check.showInputMessage = True
-    sheet.add_data_validation(check)
-    check.add(f"{letter}2:{letter}{LAST_ROW}")
+    said = Guidance(
+        "Bonus",
+        prompt="Target bonus as a percentage of base, e.g. 12%",
+        error="Type the bonus as a percentage, e.g. 12%",
+    )
+    sheet.validate_between(f"{letter}2:{letter}{LAST_ROW}", "0", "1", allow_blank=True, guidance=said)
     for row in range(3, LAST_ROW + 1):  # row 2 holds the example, already a percentage
         put(sheet, f"{letter}{row}", None, PERCENT)
-
-
-def _letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(column)

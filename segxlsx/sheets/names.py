@@ -1,4 +1,5 @@
-"""The workbook-scope defined names: each points at one cell, and every one is there before saving.
+"""The workbook-scope defined names: each points at one cell (or a range), and every one is
+there before saving.
 
 Which names a workbook has is declared once elsewhere: every scalar figure of
 `figures.OfferFigures` (with a rate per currency and a name per share-price scenario), and every
@@ -9,22 +10,18 @@ from __future__ import annotations
 
 import re
 
-from openpyxl.utils import quote_sheetname
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.workbook.workbook import Workbook
-
 from ..figures import NAMED_FIGURES, STOCK_SCENARIOS, rate_name, scenario_name
+from ..xlsx import Workbook
 
 _VALID = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,254}")
 
 
 def define(workbook: Workbook, name: str, sheet_title: str, cell: str) -> str:
-    """Point workbook-scope `name` at one absolute cell; returns the name for use in formulas."""
+    """Point workbook-scope `name` at one absolute cell ("B9") or range ("B16:B19"); returns
+    the name for use in formulas."""
     if not _VALID.fullmatch(name) or re.fullmatch(r"[A-Za-z]{1,3}\d+", name):
         raise ValueError(f"{name!r} is not a valid defined name")  # a bug of ours, not input
-    column, row = re.fullmatch(r"([A-Z]+)(\d+)", cell).groups()
-    target = f"{quote_sheetname(sheet_title)}!${column}${row}"
-    workbook.defined_names[name] = DefinedName(name, attr_text=target)
+    workbook.define(name, sheet_title, cell)
     return name
 
 

@@ -6,22 +6,11 @@ Rates sheet; the defined names of the SPEC point here.
 
 from __future__ import annotations
 
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.workbook.workbook import Workbook
-
 from .. import rules
-from ..figures import OfferFigures, rate_name
+from ..figures import ChartRow, OfferFigures, rate_name
 from ..model import Guide, Offer
-from ..xlsx.charts import (
-    Shown,
-    cache_series,
-    chart_title,
-    draw,
-    hide_from_legend,
-    sheet_named,
-    show_axes,
-)
+from ..xlsx import Chart, Marker, Series, Workbook
+from ..xlsx.refs import on_sheet, quoted_sheet
 from . import bands as b
 from . import formulas as f
 from .bands import BandsSheet
@@ -89,11 +78,11 @@ def write_offer(
     if offer.competing:
         _competing(sheet, offer, competitor_years, money, figures)
     _chart(sheet, offer, bands, figures)
-    sheet.freeze_panes = "A4"
+    sheet.freeze("A4")
     widths(sheet, {"A": 30, "B": 18, "C": 16, "D": 16, "E": 16, "F": 16, "G": 16, "H": 12}
            | {"K": 18, "L": 12, "M": 12, "N": 12, "O": 12})  # fmt: skip
     last = COMPETING_TOP + 1 + len(offer.competing) if offer.competing else WALK_AWAY_MET
-    sheet.print_area = f"A1:H{last}"  # the report; the chart's data beside it stays on screen
+    sheet.print_setup(area=f"A1:H{last}")  # the report; the chart's data beside it stays on screen
     print_setup(sheet, pages_tall=1)
 
 
@@ -272,9 +261,7 @@ def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str, fi
     define(workbook, "compa_base", sheet.title, f"G{rows['base']}")
     status_range = f"H{rows['base']}:H{rows['total_comp']}"
     for word, fill in STATUS_FILLS.items():
-        sheet.conditional_formatting.add(
-            status_range, FormulaRule(formula=[f'$H{rows["base"]}="{word}"'], fill=fill)
-        )
+        sheet.conditional_fill(status_range, f'$H{rows["base"]}="{word}"', fill)
 
 
 def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures: OfferFigures) -> None:
@@ -353,12 +340,8 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures:
         LABEL,
     )
     define(workbook, "walk_away_met", sheet.title, f"B{WALK_AWAY_MET}")
-    sheet.conditional_formatting.add(
-        f"B{WALK_AWAY_MET}", FormulaRule(formula=[f"$B${WALK_AWAY_MET}=TRUE"], fill=STATUS_FILLS["within"])
-    )
-    sheet.conditional_formatting.add(
-        f"B{WALK_AWAY_MET}", FormulaRule(formula=[f"$B${WALK_AWAY_MET}=FALSE"], fill=STATUS_FILLS["below"])
-    )
+    sheet.conditional_fill(f"B{WALK_AWAY_MET}", f"$B${WALK_AWAY_MET}=TRUE", STATUS_FILLS["within"])
+    sheet.conditional_fill(f"B{WALK_AWAY_MET}", f"$B${WALK_AWAY_MET}=FALSE", STATUS_FILLS["below"])
 
 
 def competing_total_cell(index: int) -> str:
@@ -430,58 +413,40 @@ def _chart(sheet, offer: Offer, bands: BandsSheet, figures: OfferFigures) -> Non
         put_formula(sheet, f"N{row}", f"=D{source}{per}", shows.midpoint, money)
         put_formula(sheet, f"O{row}", offered, shows.offered, money)
     rows = figures.band_chart
-    shown = Shown(
-        numbers=(
-            tuple(r.band.min for r in rows),
-            tuple(r.width for r in rows),
-            tuple(r.midpoint for r in rows),
-            tuple(r.offered for r in rows),
-        ),
-        texts=(tuple(r.label for r in rows),),
-    )
     title = f"A year against the {offer.region} band ({offer.currency})"
     axis = axis_money_format(offer.currency, max(r.band.max for r in rows))
     # Beside the inputs, which leave columns D to H free.
-    draw(sheet, "D4", _band_chart, (sheet.title, top, tuple(titles), title, axis), shown)
+    sheet.chart("D4", _band_chart(sheet.title, top, tuple(titles), title, axis, rows))
 
 
 def _band_chart(
-    sheet_title: str, top: int, titles: tuple[str, ...], title: str, axis: str, shown: Shown
-) -> BarChart:
-    sheet = sheet_named(sheet_title)
-    categories = Reference(sheet, min_col=11, min_row=top + 1, max_row=top + 3)
-    bars = BarChart()
-    bars.type, bars.grouping, bars.overlap, bars.gapWidth = "col", "stacked", 100, 80
-    bars.add_data(
-        Reference(sheet, min_col=12, max_col=13, min_row=top, max_row=top + 3), titles_from_data=True
+    sheet_title: str, top: int, titles: tuple[str, ...], title: str, axis: str, rows: tuple[ChartRow, ...]
+) -> Chart:
+    def series(column: str, name: str, values: list, **looks) -> Series:  # type: ignore[no-untyped-def]
+        """Named by its header cell in the chart data's header row, its values below it."""
+        cells = on_sheet(sheet_title, f"{column}{top + 1}:{column}{top + 3}")
+        return Series(name, cells, values, name_cell=f"{quoted_sheet(sheet_title)}!{column}{top}", **looks)
+
+    # The invisible base that lifts the band to its min, the band on it, and marks for the
+    # midpoint and the offer, with no line between them.
+    _, *names = titles
+    lift = series("L", names[0], [r.band.min for r in rows], hidden=True, in_legend=False)
+    band = series("M", names[1], [r.width for r in rows], colour="9DC3E6")
+    midpoint = series(
+        "N", names[2], [r.midpoint for r in rows], line=False, marker=Marker("dash", 14, "1F3864")
     )
-    bars.set_categories(categories)
-    lift, band = bars.series
-    lift.graphicalProperties.noFill = True  # the invisible base that lifts the band to its min
-    lift.graphicalProperties.line.noFill = True
-    band.graphicalProperties.solidFill = "9DC3E6"
-    marks = LineChart()
-    marks.add_data(
-        Reference(sheet, min_col=14, max_col=15, min_row=top, max_row=top + 3), titles_from_data=True
+    offered = series(
+        "O", names[3], [r.offered for r in rows], line=False, marker=Marker("diamond", 10, "C00000")
     )
-    marks.set_categories(categories)
-    midpoint, offer_mark = marks.series
-    for series, symbol, colour in ((midpoint, "dash", "1F3864"), (offer_mark, "diamond", "C00000")):
-        series.marker.symbol, series.marker.size = symbol, 10 if symbol == "diamond" else 14
-        series.marker.graphicalProperties.solidFill = colour
-        series.marker.graphicalProperties.line.solidFill = colour
-        series.graphicalProperties.line.noFill = True
-    (labels,) = shown.texts
-    for series, series_title, values in zip(
-        (lift, band, midpoint, offer_mark), titles[1:], shown.numbers, strict=True
-    ):
-        cache_series(series, values, labels, series_title, "#,##0")
-    chart_title(bars, title)
-    bars.y_axis.numFmt = axis
-    bars.y_axis.majorGridlines = None
-    bars += marks
-    hide_from_legend(bars, lift)
-    bars.legend.position = "b"
-    show_axes(bars, marks)
-    bars.height, bars.width = 7.5, 14.5  # within columns D to H, the print area
-    return bars
+    return Chart(
+        title,
+        on_sheet(sheet_title, f"{CHART_DATA_COLUMN}{top + 1}:{CHART_DATA_COLUMN}{top + 3}"),
+        [r.label for r in rows],
+        columns=(lift, band),
+        lines=(midpoint, offered),
+        axis_format=axis,
+        gridlines=False,
+        gap_width=80,
+        height=7.5,
+        width=14.5,  # within columns D to H, the print area
+    )

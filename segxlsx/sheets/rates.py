@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from openpyxl.workbook.workbook import Workbook
-
 from .. import __version__
 from ..figures import rate_name
 from ..model import Guide
 from ..sources.rates import RateTable
+from ..xlsx import Workbook
 from .names import define
 from .styles import (
     DATE,

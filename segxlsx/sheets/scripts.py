@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from openpyxl.workbook.workbook import Workbook
-
 from .. import rules
 from ..figures import OfferFigures
 from ..model import Guide
 from ..scripts import COUNT_FIELDS, MONEY_FIELDS, PERCENT_FIELDS, Choice, Piece, Placeholder, figure_text
 from ..wording import NOTHING_TO_SAY, OfferScripts, condition_formula
+from ..xlsx import Workbook
 from ..xlsx.text import MAX_FORMULA, excel_length, excel_literal
 from . import formulas as f
 from .offer import competing_total_cell
@@ -96,7 +95,7 @@ def write_scripts(
         _script_cell(sheet, f"{NOTE}{row}", line.note, note, cells, scripts.text, font=COACH_NOTE)
         _fit(sheet, row, (say, SAY_WIDTH), (note, NOTE_WIDTH))
     _guide_levers(sheet, guide, amounts_top + len(cells) + 3)
-    sheet.freeze_panes = f"A{FIRST_LINE_ROW}"
+    sheet.freeze(f"A{FIRST_LINE_ROW}")
     widths(sheet, {"A": 30, SAY: SAY_WIDTH, NOTE: NOTE_WIDTH})
     print_setup(
         sheet, pages_tall=0, title_rows=f"{HEADER_ROW}:{HEADER_ROW}"

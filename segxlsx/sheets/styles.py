@@ -1,6 +1,6 @@
 """How the workbook looks: fonts, fills, number formats, and safe text cells.
 
-Style objects are built once per process and shared; openpyxl stores each distinct style once.
+Style values are built once per process and shared; the engine stores each distinct one once.
 """
 
 from __future__ import annotations
@@ -8,20 +8,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, get_column_letter
-from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ..money import SYMBOL_FOR
 from ..text import visible
-from ..xlsx import cells
-from ..xlsx.stylesheet import Look
+from ..xlsx import (
+    PAPER_A4,
+    PAPER_LETTER,
+    Alignment,
+    Border,
+    Fill,
+    Font,
+    Look,
+    PageText,
+    Side,
+    Workbook,
+    cells,
+)
+from ..xlsx.refs import column_letter, coordinates
 from ..xlsx.text import MAX_CELL_TEXT, cut
+from ..xlsx.worksheet import Sheet
 
 # One typeface on every font, named: a font that names none is drawn in whatever the reader
 # defaults to (LibreOffice picks a serif beside Excel's Calibri). Arial is on every Excel and,
@@ -30,26 +35,26 @@ FAMILY = "Arial"
 
 
 def _font(**looks: object) -> Font:
-    return Font(name=FAMILY, **looks)
+    return Font(FAMILY, **looks)  # type: ignore[arg-type]
 
 
 BODY = _font(size=10)  # every cell without a look of its own, and the workbook's default
-TITLE = _font(size=14, bold=True, color="1F3864")
-SUBTITLE = _font(size=10, italic=True, color="595959")
-SECTION = _font(size=12, bold=True, color="1F3864")
-HEADER = _font(size=10, bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+TITLE = _font(size=14, bold=True, colour="1F3864")
+SUBTITLE = _font(size=10, italic=True, colour="595959")
+SECTION = _font(size=12, bold=True, colour="1F3864")
+HEADER = _font(size=10, bold=True, colour="FFFFFF")
+HEADER_FILL = Fill("1F3864")
 LABEL = _font(size=10, bold=True)
-MUTED = _font(color="808080", size=9)
-COACH_NOTE = _font(size=10, italic=True, color="595959")  # what the coach reads beside the candidate's words
-LINK = _font(size=10, color="0563C1", underline="single")
+MUTED = _font(colour="808080", size=9)
+COACH_NOTE = _font(size=10, italic=True, colour="595959")  # what the coach reads beside the candidate's words
+LINK = _font(size=10, colour="0563C1", underline="single")
 # Inputs a user may edit are blue on pale yellow, the usual convention in financial models.
-INPUT_FONT = _font(size=10, color="0000FF")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-THIN = Side(style="thin", color="BFBFBF")
-BOX = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
-WRAP = Alignment(wrap_text=True, vertical="top")
-HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
+INPUT_FONT = _font(size=10, colour="0000FF")
+INPUT_FILL = Fill("FFF2CC")
+THIN = Side("thin", "BFBFBF")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(vertical="top", wrap=True)
+HEADER_ALIGNMENT = Alignment(vertical="center", wrap=True)
 TOP = Alignment(vertical="top")
 
 PERCENT = "0.0%"
@@ -58,9 +63,9 @@ RATE = "#,##0.00####"  # 1.00, 0.79, 0.006645: as many places as a rate needs, u
 DATE = "yyyy-mm-dd"
 
 STATUS_FILLS = {  # conditional formatting on status cells
-    "below": PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD"),
-    "within": PatternFill("solid", fgColor="C6EFCE", bgColor="C6EFCE"),
-    "above": PatternFill("solid", fgColor="BDD7EE", bgColor="BDD7EE"),
+    "below": Fill("F8CBAD", background="F8CBAD"),
+    "within": Fill("C6EFCE", background="C6EFCE"),
+    "above": Fill("BDD7EE", background="BDD7EE"),
 }
 
 
@@ -85,12 +90,12 @@ def axis_money_format(currency: str, largest: Decimal) -> str:
 
 
 def put_text(
-    sheet: Worksheet,
+    sheet: Sheet,
     ref: str,
     text: str,
     font: Font | None = None,
     alignment: Alignment | None = None,
-    fill: PatternFill | None = None,
+    fill: Fill | None = None,
 ) -> None:
     """Write untrusted text as text, never a formula, within Excel's limits.
 
@@ -98,12 +103,12 @@ def put_text(
     Characters XML cannot hold (refused where they enter) would show as U+FFFD rather than
     corrupt the file.
     """
-    row, column = _coordinates(ref)
+    row, column = coordinates(ref)
     cells.put_text(sheet, row, column, look_of(font=font, fill=fill, alignment=alignment), _as_text(text))
 
 
 def put(
-    sheet: Worksheet,
+    sheet: Sheet,
     ref: str,
     value: cells.Number | None,
     number_format: str | None = None,
@@ -114,35 +119,33 @@ def put(
     `put_formula`); None gives an empty cell with the look."""
     if isinstance(value, str):
         raise TypeError(f"{sheet.title}!{ref}: text must go through put_text or put_formula")
-    row, column = _coordinates(ref)
+    row, column = coordinates(ref)
     cells.put_value(sheet, row, column, look_of(number_format, font, alignment=alignment), value)
 
 
 def put_formula(
-    sheet: Worksheet,
+    sheet: Sheet,
     ref: str,
     formula: str,
     shows: cells.Cached,
     number_format: str | None = None,
     font: Font | None = None,
     alignment: Alignment | None = None,
-    fill: PatternFill | None = None,
+    fill: Fill | None = None,
 ) -> None:
     """Write one of our own formulas and what it shows, as the model computes it.
 
     `shows` becomes the cell's cached value: what a reader that does not recalculate sees.
     """
-    row, column = _coordinates(ref)
+    row, column = coordinates(ref)
     style = look_of(number_format, font, fill, alignment=alignment)
     cells.put_formula(sheet, row, column, style, formula, shows)
 
 
-def put_input(
-    sheet: Worksheet, ref: str, value: cells.Number | str, number_format: str | None = None
-) -> None:
+def put_input(sheet: Sheet, ref: str, value: cells.Number | str, number_format: str | None = None) -> None:
     """An input cell: a value the user may change (a number, or a word from a drop-down),
     styled so they can see which cells those are."""
-    row, column = _coordinates(ref)
+    row, column = coordinates(ref)
     style = look_of(number_format, INPUT_FONT, INPUT_FILL, BOX)
     if isinstance(value, str):
         cells.put_text(sheet, row, column, style, _as_text(value))
@@ -154,29 +157,20 @@ def _as_text(value: object) -> str:
     return cut(visible(str(value)), MAX_CELL_TEXT)
 
 
-def put_header(sheet: Worksheet, ref: str, title: str) -> None:
+def put_header(sheet: Sheet, ref: str, title: str) -> None:
     """A column's header: white on dark blue, wrapped."""
     put_text(sheet, ref, title, HEADER, HEADER_ALIGNMENT, HEADER_FILL)
 
 
-def header_row(sheet: Worksheet, row: int, titles: list[str], first_column: int = 1) -> None:
+def header_row(sheet: Sheet, row: int, titles: list[str], first_column: int = 1) -> None:
     for offset, title in enumerate(titles):
-        put_header(sheet, f"{get_column_letter(first_column + offset)}{row}", title)
+        put_header(sheet, f"{column_letter(first_column + offset)}{row}", title)
 
 
-def merge(sheet: Worksheet, cell_range: str) -> None:
-    """Merge `cell_range`; its first cell holds what the merged cell shows.
-
-    openpyxl's `merge_cells` also makes an object for every covered cell, to draw borders
-    across them; our merged cells have none, and the covered cells stay unwritten.
-    """
-    sheet.merged_cells.add(CellRange(cell_range))
-
-
-@lru_cache(maxsize=4096)
-def _coordinates(ref: str) -> tuple[int, int]:
-    """ "B5" → (5, 2); every workbook uses the same few hundred references, so parse each once."""
-    return coordinate_to_tuple(ref)
+def merge(sheet: Sheet, cell_range: str) -> None:
+    """Merge `cell_range`; its first cell holds what the merged cell shows (the covered cells
+    stay unwritten)."""
+    sheet.merge(cell_range)
 
 
 _LOOKS: dict[tuple[str | None, int, int, int, int], Look] = {}
@@ -185,14 +179,14 @@ _LOOKS: dict[tuple[str | None, int, int, int, int], Look] = {}
 def look_of(
     number_format: str | None = None,
     font: Font | None = None,
-    fill: PatternFill | None = None,
+    fill: Fill | None = None,
     border: Border | None = None,
     alignment: Alignment | None = None,
 ) -> Look:
     """The one `Look` of this process for a number format and the style constants above.
 
-    Looks are always built from those constants, so their ids identify a look; number formats
-    are few (a money format per currency).
+    Looks are always built from those constants, so their ids identify a look (the objects
+    live as long as the process); number formats are few (a money format per currency).
     """
     font = font or BODY
     key = (number_format, id(font), id(fill), id(border), id(alignment))
@@ -202,29 +196,22 @@ def look_of(
     return found
 
 
-def widths(sheet: Worksheet, by_column: dict[str, float]) -> None:
+def widths(sheet: Sheet, by_column: dict[str, float]) -> None:
     """Columns' widths, in characters."""
     for column, width in by_column.items():
-        if isinstance(sheet, Worksheet):
-            cells.set_width(sheet, column_index_from_string(column), width)
-        else:  # a write-only sheet (the summary's) writes its own columns
-            sheet.column_dimensions[column].width = width
+        sheet.column_width(column, width)
 
 
-def row_height(sheet: Worksheet, row: int, points: float) -> None:
-    cells.set_height(sheet, row, points)
+def row_height(sheet: Sheet, row: int, points: float) -> None:
+    sheet.row_height(row, points)
 
 
-def new_workbook(title: str) -> Workbook:
-    """An empty workbook whose default font is ours and whose properties say segxlsx made it."""
-    workbook = Workbook()
-    # openpyxl starts every workbook with Calibri as font 0 and in the Normal style; both are
-    # what a cell without a look shows, so both become BODY (openpyxl is pinned below 3.2).
-    workbook._fonts = IndexedList([BODY])
-    workbook._named_styles["Normal"].font = BODY
-    workbook.properties.creator = workbook.properties.lastModifiedBy = "segxlsx"
-    workbook.properties.title = cut(visible(title), 200)
-    return workbook
+def new_workbook(title: str, streamed: bool = False) -> Workbook:
+    """An empty workbook whose default font is ours and whose properties say segxlsx made it.
+
+    `streamed`: its sheets write their rows as they come (the summary's, see `xlsx.Workbook`).
+    """
+    return Workbook(cut(visible(title), 200), default_font=BODY, creator="segxlsx", streamed=streamed)
 
 
 @dataclass(frozen=True)
@@ -237,8 +224,7 @@ class Printing:
 
     @property
     def paper(self) -> int:
-        letter = self.currency in LETTER_CURRENCIES
-        return Worksheet.PAPERSIZE_LETTER if letter else Worksheet.PAPERSIZE_A4
+        return PAPER_LETTER if self.currency in LETTER_CURRENCIES else PAPER_A4
 
 
 # Where Letter paper is the norm: offers paid in these are printed in the US and Canada.
@@ -247,32 +233,23 @@ MAX_HEADER_PART = 80  # Excel allows 255 characters for a whole header, codes in
 
 
 def print_setup(
-    sheet: Worksheet, landscape: bool = True, pages_tall: int = 0, title_rows: str | None = None
+    sheet: Sheet, landscape: bool = True, pages_tall: int = 0, title_rows: str | None = None
 ) -> None:
     """How a sheet prints: orientation, one page wide and `pages_tall` high (0: as many as its
     rows need), and `title_rows` such as "4:4" repeated on every page."""
-    setup = sheet.page_setup
-    setup.orientation = "landscape" if landscape else "portrait"
-    setup.fitToWidth, setup.fitToHeight = 1, pages_tall
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    if title_rows:
-        sheet.print_title_rows = title_rows
+    sheet.print_setup(
+        landscape=landscape, pages_wide=1, pages_tall=pages_tall, centered=True, title_rows=title_rows
+    )
 
 
 def label_pages(workbook: Workbook, printing: Printing) -> None:
     """Every sheet's paper, header (whose, which sheet) and footer (page N of M, rates, Confidential)."""
-    for sheet in workbook.worksheets:
-        sheet.page_setup.paperSize = printing.paper
-        header, footer = sheet.oddHeader, sheet.oddFooter
-        # "&" starts a code in a header: a candidate's "&" is written "&&".
-        header.left.text = cut(visible(printing.who), MAX_HEADER_PART).replace("&", "&&")
-        header.right.text = "&A"  # the sheet's name
-        footer.left.text = f"Rates of {printing.rates_date.isoformat()}"
-        footer.center.text = "Page &P of &N"
-        footer.right.text = "Confidential"
-        for part in (header.left, header.right, footer.left, footer.center, footer.right):
-            part.font, part.size = f"{FAMILY},Regular", 8
+    # "&" starts a code in a header: a candidate's "&" is written "&&". "&A" is the sheet's name.
+    header = PageText(left=cut(visible(printing.who), MAX_HEADER_PART).replace("&", "&&"), right="&A")
+    footer = PageText(f"Rates of {printing.rates_date.isoformat()}", "Page &P of &N", "Confidential")
+    for sheet in workbook.sheets:
+        sheet.print_setup(paper=printing.paper)
+        sheet.label_pages(header, footer, font=f"{FAMILY},Regular", size=8)
 
 
 LINE_HEIGHT = 15  # points, one line of 11-point text
@@ -283,13 +260,13 @@ MAX_ROW_LINES = MAX_ROW_HEIGHT // LINE_HEIGHT
 def wrapped_lines(text: str, width_chars: float) -> int:
     """About how many lines `text` takes wrapped in a column `width_chars` wide.
 
-    Neither openpyxl nor LibreOffice sizes rows for wrapped text when opening a file, so the
-    lines are estimated: about one character per unit of column width.
+    A file says each row's height, and LibreOffice does not size rows for wrapped text when
+    opening one, so the lines are estimated: about one character per unit of column width.
     """
     return sum(max(1, -(-len(paragraph) // int(width_chars))) for paragraph in text.split("\n"))
 
 
-def fit_rows(sheet: Worksheet, row: int, text: str, width_chars: float) -> None:
+def fit_rows(sheet: Sheet, row: int, text: str, width_chars: float) -> None:
     """Give a wrapped cell's row room for its text, up to Excel's tallest row.
 
     Text taller than that is split over rows before it gets here (`split_for_rows`).
@@ -333,13 +310,13 @@ def _hard_cut(text: str, width_chars: float) -> list[str]:
 
 # The Years sheet's headline figures: big, side by side, each on its own tint, so year one and
 # the average are never read as the same number.
-HEADLINE = _font(size=22, bold=True, color="1F3864")
-HEADLINE_LABEL = _font(size=11, bold=True, color="595959")
-HEADLINE_NOTE = _font(italic=True, size=9, color="595959")
-YEAR_ONE_FILL = PatternFill("solid", fgColor="FCE4D6")
-AVERAGE_FILL = PatternFill("solid", fgColor="DDEBF7")
-DIFFERENCE_FILL = PatternFill("solid", fgColor="F2F2F2")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+HEADLINE = _font(size=22, bold=True, colour="1F3864")
+HEADLINE_LABEL = _font(size=11, bold=True, colour="595959")
+HEADLINE_NOTE = _font(italic=True, size=9, colour="595959")
+YEAR_ONE_FILL = Fill("FCE4D6")
+AVERAGE_FILL = Fill("DDEBF7")
+DIFFERENCE_FILL = Fill("F2F2F2")
+CENTER = Alignment(horizontal="center", vertical="center", wrap=True)
 LEFT = Alignment(horizontal="left")
 YEAR_NUMBER = '"Year "0'  # a year's number, still a number for formulas to compare
 

@@ -9,26 +9,12 @@ smaller than the average the offer letter implies.
 
 from __future__ import annotations
 
-from openpyxl.chart import BarChart
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.pagebreak import Break
-
 from .. import rules
-from ..figures import STOCK_SCENARIOS, OfferFigures, scenario_name
+from ..figures import STOCK_SCENARIOS, OfferFigures, YearFigures, scenario_name
 from ..model import VEST_EVERY, Guide, Offer, Vesting
 from ..rules import SCHEDULE_TOLERANCE
-from ..xlsx.charts import (
-    Shown,
-    chart_title,
-    column_series,
-    draw,
-    label_categories,
-    sheet_named,
-    show_axes,
-)
+from ..xlsx import Chart, Series, Workbook
+from ..xlsx.refs import column_letter, on_sheet
 from . import formulas as f
 from .names import define
 from .styles import (
@@ -100,7 +86,7 @@ def solve_row(years: int) -> int:
 
 
 def scenario_year_column(year: int) -> str:
-    return get_column_letter(FIRST_SCENARIO_YEAR_COL + year - 1)
+    return column_letter(FIRST_SCENARIO_YEAR_COL + year - 1)
 
 
 def schedule_range(column: str, years: int, sheet: bool = True) -> str:
@@ -133,54 +119,49 @@ def write_years(
     _scenarios(workbook, sheet, guide, vesting.years, money, figures)
     _solve_for_the_ask(workbook, sheet, vesting.years, money, figures)
     _chart(sheet, vesting.years, offer.currency, figures)
-    widths(sheet, {"A": 32} | {get_column_letter(c): 13 for c in range(2, 15)})
+    widths(sheet, {"A": 32} | {column_letter(c): 13 for c in range(2, 15)})
     # Two pages: the year by year on the first, what would close the gap and the chart on the next.
-    sheet.row_breaks.append(Break(id=solve_row(vesting.years) - 1))
+    sheet.page_break(solve_row(vesting.years) - 1)
     print_setup(sheet, pages_tall=2)
 
 
 def _chart(sheet, years: int, currency: str, figures: OfferFigures) -> None:
     """Each year's pay stacked: base and bonus (cash), the stock vesting that year, the sign-on."""
     rows = figures.years
-    shown = Shown(
-        numbers=(
-            tuple(row.base for row in rows),
-            tuple(row.bonus for row in rows),
-            tuple(row.stock for row in rows),
-            tuple(row.sign_on for row in rows),
-        ),
-        texts=(tuple(f"Year {row.year}" for row in rows),),
-    )
     axis = axis_money_format(currency, max(row.total_comp for row in rows))
     # Below the tables, so it prints with them.
-    draw(sheet, f"A{solve_row(years) + 6}", _pay_chart, (sheet.title, years, currency, axis), shown)
+    sheet.chart(f"A{solve_row(years) + 6}", _pay_chart(sheet.title, years, currency, axis, rows))
 
 
-_PAY_SERIES = (
-    (BASE_COL, "Base"),
-    (BONUS_COL, "Target bonus"),
-    (STOCK_COL, "Stock vesting"),
-    (SIGN_ON_COL, "Sign-on"),
+_PAY_SERIES = (  # column, series name, `YearFigures` attribute, colour
+    (BASE_COL, "Base", "base", "1F3864"),
+    (BONUS_COL, "Target bonus", "bonus", "5B9BD5"),
+    (STOCK_COL, "Stock vesting", "stock", "70AD47"),
+    (SIGN_ON_COL, "Sign-on", "sign_on", "FFC000"),
 )
 
 
-def _pay_chart(sheet_title: str, years: int, currency: str, axis: str, shown: Shown) -> BarChart:
-    sheet = sheet_named(sheet_title)
-    chart = BarChart()
-    chart.type, chart.grouping, chart.overlap, chart.gapWidth = "col", "stacked", 100, 60
-    rows = (FIRST_YEAR_ROW, year_row(years))
-    for (column, title), values in zip(_PAY_SERIES, shown.numbers, strict=True):
-        column_series(chart, sheet, column_index_from_string(column), rows, title, values)
-    label_categories(chart, sheet, 1, rows, shown.texts[0])
-    for series, colour in zip(chart.series, ("1F3864", "5B9BD5", "70AD47", "FFC000"), strict=True):
-        series.graphicalProperties.solidFill = colour
-    chart_title(chart, f"Pay year by year ({currency})")
-    chart.y_axis.numFmt = axis
-    chart.y_axis.majorGridlines = None
-    chart.legend.position = "b"
-    show_axes(chart)
-    chart.height, chart.width = 7.5, 16
-    return chart
+def _pay_chart(
+    sheet_title: str, years: int, currency: str, axis: str, rows: tuple[YearFigures, ...]
+) -> Chart:
+    def cells(column: str) -> str:
+        return on_sheet(sheet_title, f"{column}{FIRST_YEAR_ROW}:{column}{year_row(years)}")
+
+    series = tuple(
+        Series(title, cells(column), [getattr(row, figure) for row in rows], colour=colour)
+        for column, title, figure, colour in _PAY_SERIES
+    )
+    return Chart(
+        f"Pay year by year ({currency})",
+        cells(YEAR_COL),
+        [f"Year {row.year}" for row in rows],
+        columns=series,
+        axis_format=axis,
+        gridlines=False,
+        gap_width=60,
+        height=7.5,
+        width=16,
+    )
 
 
 def _box(sheet, row: int, box: tuple[str, str], value: str, shows=None, number_format=None, **looks) -> None:  # type: ignore[no-untyped-def]
@@ -260,9 +241,7 @@ def _how_the_grant_vests(workbook, sheet, vesting: Vesting, money: str, figures:
         if note:
             put_text(sheet, f"D{row}", note, MUTED)
     put_input(sheet, f"B{VEST_EVERY_ROW}", vesting.every)
-    choices = DataValidation(type="list", formula1='"' + ",".join(VEST_EVERY) + '"', allow_blank=False)
-    sheet.add_data_validation(choices)
-    choices.add(f"B{VEST_EVERY_ROW}")
+    sheet.validate_list(f"B{VEST_EVERY_ROW}", tuple(VEST_EVERY))
     put_input(sheet, f"B{CLIFF_ROW}", vesting.cliff_months)
     put_formula(
         sheet,
@@ -365,9 +344,8 @@ def _totals(sheet, years: int, money: str, figures: OfferFigures) -> None:
         totals.schedule_note,
         font=MUTED,
     )
-    sheet.conditional_formatting.add(
-        f"{PCT_COL}{row}",
-        FormulaRule(formula=[f"ABS(${PCT_COL}${row}-1)>{SCHEDULE_TOLERANCE}"], fill=STATUS_FILLS["below"]),
+    sheet.conditional_fill(
+        f"{PCT_COL}{row}", f"ABS(${PCT_COL}${row}-1)>{SCHEDULE_TOLERANCE}", STATUS_FILLS["below"]
     )
 
 

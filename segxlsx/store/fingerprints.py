@@ -60,16 +60,17 @@ def summary_fingerprint(
 
 
 def made_with(table: RateTable) -> tuple[object, ...]:
-    """What every file's bytes depend on beyond its own inputs: the versions of segxlsx and of
-    openpyxl (which writes the XML), and the whole rate table (values, date, source), not only
-    the currencies a workbook shows: a few more rebuilds on a new rate day, never a stale file."""
-    import openpyxl
+    """What every file's bytes depend on beyond its own inputs: the version of segxlsx, and the
+    whole rate table (values, date, source), not only the currencies a workbook shows: a few
+    more rebuilds on a new rate day, never a stale file.
 
+    segxlsx writes every byte of its files itself (`segxlsx.xlsx`; openpyxl only reads), so its
+    own version is the writer's: no other library's version can change them.
+    """
     from .. import __version__
 
     return (
         __version__,
-        openpyxl.__version__,
         table.base,
         table.as_of,
         table.source,

@@ -47,8 +47,17 @@ def xml_text(text: str) -> str:
     Inputs are checked where they enter (`segxlsx.text`); `visible` here is the last guard, so
     that no path can ever write a file Excel cannot open.
     """
+    if text.isprintable() and "&" not in text and "<" not in text and ">" not in text:
+        return text  # most text: printable excludes every character `visible` would replace
     text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\r", "&#13;")
+
+
+def xml_attribute(text: str) -> str:
+    """`text` escaped for an XML attribute's value (in double quotes); line breaks and tabs kept
+    as character references, so that a reader gets them back rather than spaces."""
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
 
 
 def excel_literal(text: str) -> str:

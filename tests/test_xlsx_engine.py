@@ -1,0 +1,141 @@
+"""The writing engine (`segxlsx.xlsx`) on its own: what the sheets do not use yet, read back by
+openpyxl (a reader that knows nothing of how the file was written), and what it refuses."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from segxlsx.sheets.styles import BODY, HEADER, LABEL, PERCENT, STATUS_FILLS, new_workbook, put, put_text
+from segxlsx.xlsx import Chart, Guidance, Marker, PageText, Series, Table, Workbook
+from segxlsx.xlsx.refs import absolute, column_letter, column_number, coordinates, on_sheet
+
+DAY = date(2026, 11, 27)
+
+
+def read(workbook: Workbook):  # type: ignore[no-untyped-def]
+    return load_workbook(io.BytesIO(workbook.to_bytes(DAY)))
+
+
+def test_references_convert_both_ways():
+    assert [column_letter(n) for n in (1, 26, 27, 702, 703, 16384)] == ["A", "Z", "AA", "ZZ", "AAA", "XFD"]
+    assert all(column_number(column_letter(n)) == n for n in range(1, 2000))
+    assert coordinates("$B$5") == (5, 2) and absolute("A1:H41") == "$A$1:$H$41"
+    assert on_sheet("Bob's", "B5") == "'Bob''s'!$B$5"
+    for bad in ("", "5B", "XFE1", "A0", "A1048577", "b5"):
+        with pytest.raises(ValueError):
+            coordinates(bad)
+
+
+def test_custom_properties_and_defined_ranges_read_back():
+    workbook = new_workbook("Props")
+    sheet = workbook.add_sheet("Data")
+    put(sheet, "B2", 7)
+    workbook.properties.update(layout_version="3", offers=2, checked=True)
+    workbook.define("one_cell", "Data", "B2")
+    workbook.define("some_cells", "Data", "B2:B9")
+    data = workbook.to_bytes(DAY)
+    read_back = load_workbook(io.BytesIO(data))
+    assert {p.name: p.value for p in read_back.custom_doc_props} == {
+        "layout_version": "3",
+        "offers": 2,
+        "checked": True,
+    }
+    names = read_back.defined_names
+    assert (
+        names["one_cell"].attr_text == "'Data'!$B$2" and names["some_cells"].attr_text == "'Data'!$B$2:$B$9"
+    )
+    listed = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml")
+    assert b'PartName="/docProps/custom.xml"' in listed
+
+
+def test_a_sheet_in_memory_carries_links_merges_checks_and_printing():
+    workbook = new_workbook("Everything")
+    sheet = workbook.add_sheet("Sheet")
+    put_text(sheet, "A1", "Ada & Bob", HEADER)
+    sheet.link("A1", "ada.xlsx")
+    sheet.merge("A3:C3")
+    sheet.freeze("B2")
+    sheet.conditional_fill("D2:D9", '$D2="below"', STATUS_FILLS["below"])
+    sheet.validate_list("E2:E9", ["monthly", "yearly"], guidance=Guidance("Every", "how often", "pick one"))
+    sheet.validate_between("F2", "0", "1", allow_blank=True)
+    sheet.print_setup(landscape=False, pages_wide=1, pages_tall=0, title_rows="1:1", area="A1:F9")
+    sheet.label_pages(
+        PageText(left="Ada && Bob\nline two", right="&A"), PageText(center="Page &P"), "Arial", 8
+    )
+    sheet.page_break(5)
+    shown = read(workbook)["Sheet"]
+    assert shown["A1"].hyperlink.target == "ada.xlsx"
+    assert [str(r) for r in shown.merged_cells.ranges] == ["A3:C3"]
+    assert shown.freeze_panes == "B2"
+    assert [dv.type for dv in shown.data_validations.dataValidation] == ["list", "decimal"]
+    assert shown.data_validations.dataValidation[0].prompt == "how often"
+    assert shown.page_setup.orientation == "portrait" and shown.print_title_rows == "$1:$1"
+    assert shown.oddHeader.left.text == "Ada && Bob\nline two"  # the line feed kept as _x000a_
+    assert [b.id for b in shown.row_breaks.brk] == [5]
+
+
+def test_two_charts_on_a_sheet_each_get_their_part():
+    workbook = new_workbook("Charts")
+    sheet = workbook.add_sheet("Sheet")
+    for row, (label, value) in enumerate((("One", 1), ("Two", 2)), start=1):
+        put_text(sheet, f"A{row}", label)
+        put(sheet, f"B{row}", value)
+    values, labels = on_sheet("Sheet", "B1:B2"), on_sheet("Sheet", "A1:A2")
+    line = Series("Values", values, [Decimal(1), Decimal(2)], marker=Marker("circle"), smooth=False)
+    sheet.chart("D1", Chart("Lines", labels, ["One", "Two"], lines=(line,)))
+    sheet.chart("D20", Chart("Columns", labels, ["One", "Two"], columns=(Series("Values", values, [1, 2]),)))
+    names = zipfile.ZipFile(io.BytesIO(workbook.to_bytes(DAY))).namelist()
+    assert {"xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/drawings/drawing1.xml"} <= set(names)
+    assert len(read(workbook)["Sheet"]._charts) == 2
+
+
+def test_a_streamed_sheet_writes_rows_in_order_with_links_and_a_table(tmp_path):
+    workbook = new_workbook("Streamed", streamed=True)
+    sheet = workbook.add_sheet("Rows")
+    sheet.table(Table("Things", "A1:B3", ("Name", "Share")))
+    sheet.freeze("A2")
+    for row, title in enumerate(("Name", "Share"), start=1):
+        put_text(sheet, f"{column_letter(row)}1", title, HEADER)
+    sheet.flush()
+    for row, (name, share) in enumerate((("Zoë", "0.5"), ("Ann", "0.25")), start=2):
+        put_text(sheet, f"A{row}", name, LABEL)
+        put(sheet, f"B{row}", Decimal(share), PERCENT)
+        sheet.link(f"A{row}", f"{name.lower()}.xlsx")
+        sheet.flush()
+    put_text(sheet, "A2", "again")
+    with pytest.raises(ValueError, match="row 2 was already written"):
+        sheet.flush()
+    sheet.cells.clear()
+    path = tmp_path / "streamed.xlsx"
+    with path.open("wb") as file:
+        workbook.save(file, DAY)
+    shown = load_workbook(path)["Rows"]
+    assert [[c.value for c in row] for row in shown.iter_rows()] == [
+        ["Name", "Share"],
+        ["Zoë", 0.5],
+        ["Ann", 0.25],
+    ]
+    assert shown["A3"].hyperlink.target == "ann.xlsx" and list(shown.tables) == ["Things"]
+    assert shown["A2"].font.b and shown["B2"].number_format == PERCENT
+
+
+def test_bad_names_and_settings_are_refused_where_they_are_made():
+    workbook = Workbook("t", BODY)
+    workbook.add_sheet("Offer")
+    for title in ("offer", "x" * 32, "a/b", "", "'quoted'"):
+        with pytest.raises(ValueError):
+            workbook.add_sheet(title)
+    sheet = workbook["Offer"]
+    with pytest.raises(ValueError, match="drop-down"):
+        sheet.validate_list("A1", ["x" * 200, "y" * 60])
+    with pytest.raises(ValueError, match="drop-down"):
+        sheet.validate_list("A1", ["a,b"])
+    for call in (lambda: sheet.merge("C3:A1"), lambda: sheet.freeze("1A"), lambda: sheet.page_break(0)):
+        with pytest.raises(ValueError):
+            call()
