@@ -51,7 +51,9 @@ def named_values(path: Path) -> dict[str, object]:
     values = {}
     for name, definition in workbook.defined_names.items():
         ((sheet, ref),) = list(definition.destinations)
-        values[name] = workbook[sheet][ref.replace("$", "")].value
+        cells = workbook[sheet][ref.replace("$", "")]
+        # A figure's name is one cell; an input by year (a schedule, sign-on) names a column of them.
+        values[name] = tuple(row[0].value for row in cells) if isinstance(cells, tuple) else cells.value
     return values
 
 

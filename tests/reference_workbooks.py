@@ -42,6 +42,7 @@ def _offer(case: str) -> bytes:
 
 def _summary() -> bytes:
     D = Decimal
+
     def offer(candidate, guide, region, currency, base=None, stock=None, bonus=None):
         fields = {"candidate": candidate, "guide": guide, "region": region, "currency": currency}
         return fields | ({"base": base, "stock": stock, "bonus": bonus} if base else {})

@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 import segxlsx
 from segxlsx.model import LeverSection
+from segxlsx.sheets import offer as o
 from segxlsx.sheets import render_offer, workbook_bytes
 from segxlsx.sheets.styles import MAX_ROW_HEIGHT, put_text
 from segxlsx.wording import load_wording
@@ -72,9 +73,13 @@ def test_every_formula_cell_caches_what_libreoffice_computes(case, built, recalc
 
 def test_cached_values_have_their_types(built):
     values = formula_values(built["sf-competing"][0])
-    assert values[("Offer", "B19")] == 255_250  # annual total comp, a number
-    assert values[("Offer", "H23")] in ("below", "within", "above")  # a status, as text
-    assert isinstance(values[("Offer", "B34")], bool)  # walk_away_met
+    assert values[("Offer", f"B{o.TOTAL}")] == 255_250  # annual total comp, a number
+    assert values[("Offer", f"H{o.COMPARE_ROWS['base']}")] in (
+        "below",
+        "within",
+        "above",
+    )  # a status, as text
+    assert isinstance(values[("Offer", f"B{o.WALK_AWAY_MET}")], bool)  # walk_away_met
     assert values[("Scripts", "B5")].startswith("I'd like $")  # a script sentence
     assert values[("Compare", "C6")] == 1  # Snowflake pays in dollars, like the offer
 
@@ -88,14 +93,14 @@ def test_pandas_sees_the_figures_without_recalculating(built):
     first = offer_sheet.index[offer_sheet[0] == "Annual total comp"][0]  # "A year of it"
     assert offer_sheet.iat[first, 1] == pytest.approx(float(figures.offer_total_comp))
     rows = {"Base salary": "base", "Stock grant": "stock", "Target bonus": "bonus_pct"}
-    comparison = offer_sheet.iloc[22:26]
+    comparison = offer_sheet.iloc[o.COMPARE_ROWS["base"] - 1 : o.COMPARE_ROWS["total_comp"]]
     for label, component in rows.items():
         (penetration,) = comparison[comparison[0] == label][5]
         assert penetration == pytest.approx(float(figures.comparison[component].penetration))
     (total_penetration,) = comparison[comparison[0] == "Annual total comp"][5]
     assert total_penetration == pytest.approx(float(figures.pen_total_comp))
-    assert offer_sheet.iat[29, 5] == pytest.approx(float(figures.ask_base))
-    assert offer_sheet.iat[30, 5] == pytest.approx(float(figures.ask_stock))
+    assert offer_sheet.iat[o.ASK_BASE - 1, 5] == pytest.approx(float(figures.ask_base))
+    assert offer_sheet.iat[o.ASK_STOCK - 1, 5] == pytest.approx(float(figures.ask_stock))
     script = sheets["Scripts"].iat[4, 1]
     assert script.startswith("Thank you: the package meets what I was looking for, with a base of £160K")
 

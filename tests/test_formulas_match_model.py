@@ -43,6 +43,7 @@ from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_bo
 # move, this block is the one to update.
 import segxlsx
 from segxlsx.model import CompetingOffer, Offer, Vesting
+from segxlsx.sheets.offer import ASK_BASE, TOTAL
 from segxlsx.wording import load_wording
 
 from .conftest import FIXTURES, SEED_YAML
@@ -207,8 +208,9 @@ class Recalculation:
                 value = "".join(t.text or "" for t in cell.iter(f"{MAIN}t"))
             elif kind == "b":
                 value = value == "1"
-            elif kind == "n" and value is not None:
-                value = int(value) if value.lstrip("-").isdigit() else float(value)
+            elif kind == "n":  # a number, or an empty cell with a look (an input left blank)
+                if value is not None:
+                    value = int(value) if value.lstrip("-").isdigit() else float(value)
             else:  # a formula's text ("str"), or an error ("e")
                 assert kind in ("str", "e"), (
                     f"{title}!{cell.get('r')}: cells of type {kind!r} are not read here"
@@ -532,17 +534,19 @@ def ny_below() -> bytes:
 
 
 def test_a_cached_value_off_by_a_cent_fails_naming_its_cell(ny_below):
-    # Offer!B19 is offer_total_comp: 150,000 + 90,000 / 4 + 150,000 × 8% = 184,500.
-    xlsx = tampered(ny_below, "B19", b"<v>184500</v>", b"<v>184500.01</v>")
+    # The Offer sheet's offer_total_comp: 150,000 + 90,000 / 4 + 150,000 × 8% = 184,500.
+    cell = f"B{TOTAL}"
+    xlsx = tampered(ny_below, cell, b"<v>184500</v>", b"<v>184500.01</v>")
     with pytest.raises(
-        AssertionError, match=r"Offer!B19: the model cached 184500\.01, its formula gives 184500"
+        AssertionError, match=rf"Offer!{cell}: the model cached 184500\.01, its formula gives 184500"
     ):
         check_bytes(xlsx)
 
 
 def test_a_formula_that_rounds_up_fails_naming_its_cell(ny_below):
-    # The base ask mapped to New York's band (Offer!D30), rounded up instead of to the nearest
-    # thousand: it moves by a thousand, and the ask (F30) with it.
-    xlsx = tampered(ny_below, "D30", b"<f>ROUND(", b"<f>ROUNDUP(")
-    with pytest.raises(AssertionError, match=r"Offer!D30: the model cached \d+, its formula gives \d+"):
+    # The base ask mapped to New York's band (column D of the ask's row), rounded up instead of
+    # to the nearest thousand: it moves by a thousand, and the ask (column F) with it.
+    cell = f"D{ASK_BASE}"
+    xlsx = tampered(ny_below, cell, b"<f>ROUND(", b"<f>ROUNDUP(")
+    with pytest.raises(AssertionError, match=rf"Offer!{cell}: the model cached \d+, its formula gives \d+"):
         check_bytes(xlsx)

@@ -6,6 +6,7 @@ still describe every workbook, show the edited figures, and `export` must give t
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -52,9 +53,13 @@ def folder(tmp_path):
 
 
 def edit(path: Path, **cells: object) -> None:
-    """Change cells as a recruiter would in Excel: {"Offer!B9": 190000}."""
+    """Change cells as a recruiter would in Excel, by defined name or by place:
+    {"offer_base": 190000, "Years!B16": 0.1}."""
     workbook = load_workbook(path)
     for where, value in cells.items():
+        if "!" not in where:
+            ((where, ref),) = workbook.defined_names[where].destinations
+            where = f"{where}!{ref.replace('$', '')}"
         sheet, ref = where.split("!")
         workbook[sheet][ref] = value
     workbook.save(path)
@@ -106,8 +111,8 @@ def test_changed_inputs_move_their_date_and_a_deleted_workbook_leaves_the_summar
 def test_an_edit_is_read_back_recomputed_flagged_and_reported(folder):
     priya = folder / "priya-raman.xlsx"
     # Base, a vesting year, a sign-on year, and a competing offer's base and cliff.
-    edit(priya, **{"Offer!B9": 190000, "Years!B16": 0.1, "Years!B17": 0.4, "Years!H17": 5000,
-                   "Offer!C39": 210000, "Compare!C19": 6})  # fmt: skip
+    edit(priya, **{"offer_base": 190000, "Years!B16": 0.1, "Years!B17": 0.4, "Years!H17": 5000,
+                   "competing_1_base": 210000, "competing_1_cliff_months": 6})  # fmt: skip
     report = build([OFFERS], GUIDES, folder, today=FRIDAY)
     assert report.exit_code == 1  # the workbook and its offer file disagree: someone should look
     (kept,) = report.kept
@@ -141,7 +146,7 @@ def test_an_edit_is_read_back_recomputed_flagged_and_reported(folder):
 
 
 def test_an_edit_that_does_not_validate_names_its_cell_and_shows_no_figures(folder):
-    edit(folder / "marcus-chen.xlsx", **{"Offer!B9": "lots"})
+    edit(folder / "marcus-chen.xlsx", **{"offer_base": "lots"})
     report = build([OFFERS], GUIDES, folder)
     (kept,) = report.kept
     assert report.exit_code == 1 and kept.problem is not None
@@ -159,8 +164,8 @@ def test_an_edit_that_does_not_validate_names_its_cell_and_shows_no_figures(fold
 
 def test_edits_saved_by_libreoffice_read_back_and_export_round_trips(folder, tmp_path, guides):
     """LibreOffice rewrites the whole file; what it saves must read back as the same offers."""
-    edit(folder / "priya-raman.xlsx", **{"Offer!B9": 190000, "Offer!D39": 250000})
-    edit(folder / "jordan-lee.xlsx", **{"Offer!B12": 0.14})
+    edit(folder / "priya-raman.xlsx", **{"offer_base": 190000, "competing_1_stock": 250000})
+    edit(folder / "jordan-lee.xlsx", **{"offer_bonus_pct": 0.14})
     before = {name: read_back(folder / name, guides) for name in NAMES}
     saved = convert([folder / name for name in NAMES], tmp_path / "saved")
     for path in saved:
@@ -269,10 +274,26 @@ def test_a_report_currency_the_rates_lack_stops_the_build_before_it_starts(tmp_p
     assert not (tmp_path / "out").exists()
 
 
-def test_a_sheet_whose_rows_moved_is_reported_not_guessed(folder, guides):
+def test_rows_inserted_above_the_inputs_move_nothing_read_back(folder, guides):
+    """Excel moves a defined name with its cell when rows are inserted above it: read-back,
+    by name only, reads the same offer."""
+    before = read_back(folder / "hannah-price.xlsx", guides)
     workbook = load_workbook(folder / "hannah-price.xlsx")
-    workbook["Offer"].insert_rows(3)  # text inputs have no defined name: their labels must still match
+    insert_rows_as_excel_does(workbook, "Offer", 3, 2)
     workbook.save(folder / "hannah-price.xlsx")
+
+    assert read_back(folder / "hannah-price.xlsx", guides) == before
     report = build([OFFERS], GUIDES, folder)
     (kept,) = report.kept
-    assert kept.problem.location.cell == "Offer!A5" and "rows have moved" in kept.problem.message
+    assert kept.problem is None and kept.differences == ()  # re-saved, no input changed
+
+
+def insert_rows_as_excel_does(workbook, title: str, before: int, count: int) -> None:
+    """openpyxl's `insert_rows` moves the cells only; Excel also moves every name pointing below."""
+    workbook[title].insert_rows(before, count)
+    for definition in list(workbook.defined_names.values()):
+        sheet, ref = definition.attr_text.rsplit("!", 1)
+        if sheet.strip("'") != title:
+            continue
+        moved = re.sub(r"\$(\d+)", lambda m: f"${int(m[1]) + count if int(m[1]) >= before else m[1]}", ref)
+        definition.attr_text = f"{sheet}!{moved}"

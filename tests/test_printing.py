@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from segxlsx import __version__
 from segxlsx.sheets import SHEETS
+from segxlsx.sheets import offer as o
 
 from .libreoffice import convert, printed_pages
 from .parity_cases import CASES
@@ -89,7 +90,8 @@ def test_the_file_says_segxlsx_made_it_and_for_whom(built):
 )
 def test_money_is_formatted_in_the_offers_own_currency(case, symbol, built):
     sheet = load_workbook(built[case][0])["Offer"]
-    for ref in ("B9", "B19", "C23", "F30"):  # base, annual total comp, band min, the base ask
+    refs = (f"B{o.INPUT_ROW['base']}", f"B{o.TOTAL}", f"C{o.COMPARE_ROWS['base']}", f"F{o.ASK_BASE}")
+    for ref in refs:  # base, annual total comp, band min, the base ask
         assert f'"{symbol}"#,##0' in sheet[ref].number_format, (ref, sheet[ref].number_format)
 
 

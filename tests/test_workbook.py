@@ -12,6 +12,7 @@ from segxlsx.figures import NAMED_FIGURES
 from segxlsx.rules import NO_LEAD_CHANGE
 from segxlsx.sheets import SHEETS, render_offer, workbook_bytes
 from segxlsx.sheets import compare as c
+from segxlsx.sheets import offer as o
 from segxlsx.sheets import years as y
 from segxlsx.sheets.scripts import FIRST_LINE_ROW, NOTE, SAY
 from segxlsx.wording import load_wording, offer_scripts
@@ -66,7 +67,7 @@ def test_statuses_and_scripts_read_as_the_model_says(case, built, recalculated):
     _, figures, offer_ = built[case]
     workbook = load_workbook(recalculated[case], data_only=True)
     assert workbook.sheetnames == list(SHEETS)  # Offer, Bands, Scripts, Rates, Years, Compare
-    status_cells = [workbook["Offer"][f"H{row}"].value for row in (23, 24, 25, 26)]
+    status_cells = [workbook["Offer"][f"H{row}"].value for row in o.COMPARE_ROWS.values()]
     assert status_cells == [figures.statuses[c] for c in ("base", "stock", "bonus_pct", "total_comp")]
     guide = SEGMENT if offer_.guide_id == SEGMENT.id else STRIPE
     texts = offer_scripts(offer_, guide, load_wording()).texts(figures, offer_.currency)
@@ -97,8 +98,9 @@ def test_hostile_text_stays_text(built, recalculated):
     path, _, _ = built["hostile"]
     for source in (path, recalculated["hostile"]):
         sheet = load_workbook(source)["Offer"]  # formulas as written, not values
-        assert sheet["B5"].value == HOSTILE[0] and sheet["B5"].data_type == "s"
-        assert sheet["B14"].value == " ".join(HOSTILE) and sheet["B14"].data_type == "s"
+        candidate, notes = (f"B{o.INPUT_ROW[name]}" for name in ("candidate", "notes"))
+        assert sheet[candidate].value == HOSTILE[0] and sheet[candidate].data_type == "s"
+        assert sheet[notes].value == " ".join(HOSTILE) and sheet[notes].data_type == "s"
         assert sheet["A1"].value == f"Offer review: {HOSTILE[0]}"
         compare = load_workbook(source)["Compare"]
         header = compare[f"{c.competitor_column(0)}{c.HEADER_ROW}"]

@@ -12,6 +12,7 @@ from datetime import date
 from ..figures import OfferFigures, offer_figures
 from ..model import Guide, Offer, schedule_of
 from ..sources.rates import RateTable
+from ..sources.workbooks import LAYOUT, LAYOUT_PROPERTY
 from ..wording import Wording, offer_scripts
 from ..xlsx import Workbook
 from .bands import write_bands
@@ -44,7 +45,9 @@ def render_offer(
     write_scripts(workbook, guide, offer.candidate, figures, offer_scripts(offer, guide, wording))
     write_years(workbook, offer, guide, schedule_of(offer, band.vesting_years), figures)
     write_compare(workbook, offer, figures)
-    check_all_defined(workbook, list(figures.rates))
+    check_all_defined(workbook, list(figures.rates), len(offer.competing))
+    # Read-back goes by the input cells' names; the layout says which names to expect.
+    workbook.properties[LAYOUT_PROPERTY] = LAYOUT
     label_pages(workbook, Printing(offer.candidate, rates.as_of, offer.currency))
     # Cached values serve readers that do not calculate; Excel and LibreOffice still recalculate
     # on open, so an edit made elsewhere (or a rate typed in) is never shown stale.

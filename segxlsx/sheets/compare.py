@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 from .. import rules
 from ..figures import TOTAL_YEARS, OfferFigures, rate_name
-from ..model import Offer
+from ..model import VEST_EVERY, Offer
+from ..sources.offer_fields import COMPETING, competing_cell
 from ..xlsx import Chart, Marker, Series, Workbook
 from ..xlsx.refs import column_letter, on_sheet
 from . import formulas as f
-from .offer import competing_cell
+from .names import define
+from .offer import competing_input
 from .styles import (
     LABEL,
     LEFT,
@@ -87,8 +89,17 @@ class CompareRows:
     def cliff(self) -> int:
         return self.vesting(self.years) + 1
 
+    @property
+    def vest_every(self) -> int:
+        return self.cliff + 1
+
+    @property
+    def period(self) -> int:
+        """Months between vests, from `vest_every`: what the year-by-year formulas count in."""
+        return self.vest_every + 1
+
     def sign_on(self, year: int) -> int:
-        return self.cliff + year
+        return self.period + year
 
     def year(self, year: int) -> int:
         return self.sign_on(self.years) + 2 + year
@@ -137,7 +148,7 @@ def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures) -> No
         put_text(sheet, "A3", "This offer lists no competing offers (add them under `competing`).", MUTED)
     _figures(sheet, offer, figures)
     if offer.competing:
-        _schedules(sheet, offer, rows, figures)
+        _schedules(workbook, sheet, offer, rows, figures)
     _years(sheet, offer, rows, figures)
     if offer.competing:
         _differences(sheet, offer, rows, figures)
@@ -211,7 +222,7 @@ def _figures(sheet, offer: Offer, figures: OfferFigures) -> None:
                     LABEL if row == TOTAL_ROW else None)  # fmt: skip
     for index, (other, shows) in enumerate(zip(offer.competing, figures.competing, strict=True)):
         col, code = competitor_column(index), other.currency
-        base, stock, bonus_pct = (competing_cell(index, column) for column in "CDE")
+        base, stock, bonus_pct = (competing_input(index, name) for name in ("base", "stock", "bonus"))
         years = f"{col}${YEARS_ROW}"
         put_text(sheet, f"{col}{CURRENCY_ROW}", code)
         put_formula(sheet, f"{col}{RATE_ROW}", f.reference(rate_name(code)), shows.rate, RATE)
@@ -238,15 +249,18 @@ def _figures(sheet, offer: Offer, figures: OfferFigures) -> None:
         )  # fmt: skip
 
 
-def _schedules(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
-    """Each competing grant's schedule and sign-on, as inputs, in its own currency."""
+def _schedules(workbook, sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
+    """Each competing grant's schedule and sign-on, as inputs (each under its field's defined
+    name), in its own currency."""
     put_text(sheet, f"A{SCHEDULE_TOP}", "How each competing grant vests (edit here)", SECTION)
     _company_headers(sheet, SCHEDULE_TOP + 1, offer)
     put_text(sheet, f"{THIS_OFFER}{SCHEDULE_TOP + 2}", "on the Years sheet", MUTED)
     for year in range(1, rows.years + 1):
         put(sheet, f"A{rows.vesting(year)}", year, '"Vests in year "0', LABEL, LEFT)
         put_text(sheet, f"A{rows.sign_on(year)}", f"Sign-on paid in year {year} (own currency)", LABEL)
-    put_text(sheet, f"A{rows.cliff}", "Cliff (months)", LABEL)
+    for row, label in ((rows.cliff, "Cliff (months)"), (rows.vest_every, "Vests every"),
+                       (rows.period, "Months between vests")):  # fmt: skip
+        put_text(sheet, f"A{row}", label, LABEL)
     for index, (other, shows) in enumerate(zip(offer.competing, figures.competing, strict=True)):
         col, vesting = competitor_column(index), shows.vesting
         for year in range(1, rows.years + 1):
@@ -255,8 +269,25 @@ def _schedules(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) ->
             sign_on = other.sign_on[year - 1] if year <= len(other.sign_on) else 0
             put_input(sheet, f"{col}{rows.sign_on(year)}", sign_on, money_format(other.currency))
         put_input(sheet, f"{col}{rows.cliff}", vesting.cliff_months)
+        put_input(sheet, f"{col}{rows.vest_every}", vesting.every)
+        sheet.validate_list(f"{col}{rows.vest_every}", tuple(VEST_EVERY))
+        put_formula(
+            sheet,
+            f"{col}{rows.period}",
+            rules.months_between_vests.formula(f"{col}{rows.vest_every}"),
+            vesting.months_between_vests,
+        )
         percents = f"{col}${rows.vesting(1)}:{col}${rows.vesting(rows.years)}"
         put_formula(sheet, f"{col}{YEARS_ROW}", f"=COUNT({percents})", vesting.years)
+        inputs = {
+            "vesting": f"{col}{rows.vesting(1)}:{col}{rows.vesting(vesting.years)}",
+            "cliff_months": f"{col}{rows.cliff}",
+            "vest_every": f"{col}{rows.vest_every}",
+            "sign_on": f"{col}{rows.sign_on(1)}:{col}{rows.sign_on(rows.years)}",
+        }
+        for field in COMPETING:
+            if field.name in inputs:
+                define(workbook, competing_cell(index + 1, field), sheet.title, inputs[field.name])
 
 
 def _years(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
@@ -279,9 +310,9 @@ def _years(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> Non
     years = f"$A${rows.vesting(1)}:$A${rows.vesting(rows.years)}"
     for index, shows in enumerate(figures.competing):
         col = competitor_column(index)
-        stock = competing_cell(index, "D")
+        stock = competing_input(index, "stock")
         percents = f"{col}${rows.vesting(1)}:{col}${rows.vesting(rows.years)}"
-        period = str(shows.vesting.months_between_vests)
+        period = f"{col}${rows.period}"
         for year in range(1, rows.years + 1):
             row = rows.year(year)
             share_by_end = rules.vested_share.formula(

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from ..model import Guide
-from ..sources.offer_fields import FIELDS
+from ..sources.offer_fields import FIELDS, OFFER, Percent
 from ..sources.offers import OFFERS_SHEET
 from ..xlsx import Guidance, Workbook
 from ..xlsx.refs import column_letter
@@ -25,7 +25,8 @@ WIDTHS = {"candidate": 24, "guide": 24, "region": 16, "notes": 48, "competing": 
 
 
 def intake_workbook(guides: Mapping[str, Guide]) -> Workbook:
-    """An offers sheet with drop-downs for the guides' regions and currencies and one example row."""
+    """An offers sheet, a column per offer field, with drop-downs for the fields that take one of
+    a few values (the guides, their regions and currencies) and one example row."""
     if not guides:
         raise ValueError("an intake sheet needs at least one guide")  # a bug of ours, not input
     workbook = new_workbook("Offers")
@@ -33,12 +34,13 @@ def intake_workbook(guides: Mapping[str, Guide]) -> Workbook:
     header_row(sheet, 1, list(FIELDS))
     column = {name: column_letter(number) for number, name in enumerate(FIELDS, start=1)}
     _example(sheet, column, next(iter(guides.values())))
-    regions = sorted({band.region for guide in guides.values() for band in guide.bands})
-    currencies = sorted({band.currency for guide in guides.values() for band in guide.bands})
-    _choices(sheet, column["region"], regions, "Region", "a region of the guide")
-    _choices(sheet, column["currency"], currencies, "Currency", "empty for the band's own currency")
-    _choices(sheet, column["guide"], sorted(guides), "Guide", "the guide's id (its file name)")
-    _bonus_as_percent(sheet, column["bonus"])
+    for field in OFFER:  # each column checked as its field's kind is: a drop-down, a percentage
+        letter = column[field.name]
+        choices = field.kind.choices(guides)
+        if choices is not None:
+            _choices(sheet, letter, choices, field.label, field.kind.hint)
+        elif isinstance(field.kind, Percent):
+            _as_percent(sheet, letter, field.label)
     widths(sheet, {letter: WIDTHS.get(name, 12) for name, letter in column.items()})
     sheet.freeze("B2")
     return workbook
@@ -81,12 +83,12 @@ def _choices(sheet, letter: str, values: list[str], title: str, hint: str) -> No
     sheet.validate_list(f"{letter}2:{letter}{LAST_ROW}", choices, allow_blank=True, guidance=said)
 
 
-def _bonus_as_percent(sheet, letter: str) -> None:  # type: ignore[no-untyped-def]
-    """Bonus cells take 0%–100%, shown as a percentage: 12 typed into a % cell is 12%."""
+def _as_percent(sheet, letter: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Cells that take 0%–100%, shown as a percentage: 12 typed into a % cell is 12%."""
     said = Guidance(
-        "Bonus",
-        prompt="Target bonus as a percentage of base, e.g. 12%",
-        error="Type the bonus as a percentage, e.g. 12%",
+        title,
+        prompt="A percentage of base, e.g. 12%",
+        error="Type a percentage, e.g. 12%",
     )
     sheet.validate_between(f"{letter}2:{letter}{LAST_ROW}", "0", "1", allow_blank=True, guidance=said)
     for row in range(3, LAST_ROW + 1):  # row 2 holds the example, already a percentage

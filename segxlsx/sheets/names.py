@@ -3,7 +3,7 @@ there before saving.
 
 Which names a workbook has is declared once elsewhere: every scalar figure of
 `figures.OfferFigures` (with a rate per currency and a name per share-price scenario), and every
-input cell of the offer schema. Sheets call `define` as they write the cell.
+input cell of the field table (`sources.offer_fields`). Sheets call `define` as they write the cell.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..figures import NAMED_FIGURES, STOCK_SCENARIOS, rate_name, scenario_name
+from ..sources.offer_fields import COMPETING, OFFER, competing_cell
 from ..xlsx import Workbook
 
 _VALID = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,254}")
@@ -25,10 +26,18 @@ def define(workbook: Workbook, name: str, sheet_title: str, cell: str) -> str:
     return name
 
 
-def check_all_defined(workbook: Workbook, currencies: list[str]) -> None:
-    """Every figure's name, a rate name per currency and a name per scenario must exist before saving."""
+def check_all_defined(workbook: Workbook, currencies: list[str], competing: int) -> None:
+    """Every figure's name, a rate name per currency, a name per scenario, and the name of every
+    input cell (the offer's, and each of `competing` competing offers') must exist before saving:
+    read-back finds the inputs by these names alone."""
     scenarios = {scenario_name(number) for number in range(1, len(STOCK_SCENARIOS) + 1)}
-    wanted = set(NAMED_FIGURES) | scenarios | {rate_name(code) for code in currencies}
+    inputs = {field.cell for field in OFFER if field.cell} | {
+        competing_cell(number, field)
+        for number in range(1, competing + 1)
+        for field in COMPETING
+        if field.cell
+    }
+    wanted = set(NAMED_FIGURES) | scenarios | {rate_name(code) for code in currencies} | inputs
     missing = wanted - set(workbook.defined_names)
     if missing:
         raise AssertionError(f"workbook lacks defined names: {sorted(missing)}")

@@ -9,13 +9,29 @@ from __future__ import annotations
 from .. import rules
 from ..figures import ChartRow, OfferFigures, rate_name
 from ..model import Guide, Offer
+from ..sources.offer_fields import (
+    COMPETING,
+    OFFER,
+    AmountsByYear,
+    Competing,
+    Day,
+    Field,
+    Frequency,
+    Money,
+    Months,
+    Notes,
+    Percent,
+    Schedule,
+    competing_cell,
+)
 from ..xlsx import Chart, Marker, Series, Workbook
-from ..xlsx.refs import on_sheet, quoted_sheet
+from ..xlsx.refs import column_letter, on_sheet, quoted_sheet
 from . import bands as b
 from . import formulas as f
 from .bands import BandsSheet
 from .names import define
 from .styles import (
+    DATE,
     LABEL,
     MUTED,
     PERCENT,
@@ -41,14 +57,31 @@ from .styles import (
 from .years import PCT_COL, SIGN_ON_COL, schedule_range
 
 TITLE_SHEET = "Offer"
-# Inputs, one per row in column B.
-CANDIDATE, GUIDE, REGION, CURRENCY, BASE, STOCK, YEARS, BONUS_PCT, SIGN_ON, NOTES = range(5, 15)
-STOCK_ANNUAL, BONUS, TOTAL = 17, 18, 19
-COMPARE_HEADER = 22
-COMPARE_ROWS = {"base": 23, "stock": 24, "bonus_pct": 25, "total_comp": 26}
-ASK_HEADER = 29
-ASK_BASE, ASK_STOCK, ASK_BONUS, WALK_AWAY, WALK_AWAY_MET = 30, 31, 32, 33, 34
-COMPETING_TOP = 37
+# The offer's inputs, a row each from FIRST_INPUT, in the order of the field table
+# (`offer_fields.OFFER`), each input in column B under its field's defined name. A field whose
+# input lies on Years (the sign-on by year, the vesting schedule) shows here what it comes to;
+# the schedule's cliff and frequency are on Years alone; competing offers have their table below.
+FIRST_INPUT = 5
+_ELSEWHERE = (Months, Frequency, Competing)
+INPUT_FIELDS = tuple(field for field in OFFER if not isinstance(field.kind, _ELSEWHERE))
+INPUT_ROW = {field.name: FIRST_INPUT + number for number, field in enumerate(INPUT_FIELDS)}
+YEARS = INPUT_ROW["vesting"]  # how many years the schedule on Years runs over
+# The sections below the inputs, each two rows below the one before.
+STOCK_ANNUAL = FIRST_INPUT + len(INPUT_FIELDS) + 2
+BONUS, TOTAL = STOCK_ANNUAL + 1, STOCK_ANNUAL + 2
+COMPARE_HEADER = TOTAL + 3
+COMPARE_ROWS = {
+    part: COMPARE_HEADER + 1 + number
+    for number, part in enumerate(("base", "stock", "bonus_pct", "total_comp"))
+}
+ASK_HEADER = COMPARE_ROWS["total_comp"] + 3
+ASK_BASE, ASK_STOCK, ASK_BONUS, WALK_AWAY, WALK_AWAY_MET = range(ASK_HEADER + 1, ASK_HEADER + 6)
+COMPETING_TOP = WALK_AWAY_MET + 3
+# A competing offer's inputs on its row of the table, in the field table's order
+# (`offer_fields.COMPETING`); its schedule and sign-on are on Compare.
+COMPETING_INPUTS = tuple(
+    field for field in COMPETING if not isinstance(field.kind, (AmountsByYear, Schedule, *_ELSEWHERE))
+)
 CHART_DATA_COLUMN = "K"
 NOTES_WIDTH = 34  # columns B and C together, in characters
 
@@ -76,7 +109,7 @@ def write_offer(
     _comparison(workbook, sheet, offer, bands, money, figures)
     _asks(workbook, sheet, guide, bands, money, figures)
     if offer.competing:
-        _competing(sheet, offer, competitor_years, money, figures)
+        _competing(workbook, sheet, offer, competitor_years, money, figures)
     _chart(sheet, offer, bands, figures)
     sheet.freeze("A4")
     widths(sheet, {"A": 30, "B": 18, "C": 16, "D": 16, "E": 16, "F": 16, "G": 16, "H": 12}
@@ -93,46 +126,46 @@ def _label(sheet, row: int, text: str) -> None:
 def _inputs(workbook, sheet, offer: Offer, guide: Guide, money: str, figures: OfferFigures) -> None:
     put_text(sheet, "A4", "The offer", SECTION)
     band = guide.band(offer.region)
-    for row, label, text in (
-        (CANDIDATE, "Candidate", offer.candidate),
-        (GUIDE, "Guide", guide.id),
-        (REGION, "Region", band.region),
-    ):
-        _label(sheet, row, label)
-        put_text(sheet, f"B{row}", text)  # runs on over the empty cell beside it
-    # Notes say what matters ("expires 12 December"): wrapped in full beside the chart's foot.
-    put_text(sheet, f"A{NOTES}", "Notes", LABEL, alignment=TOP)
-    put_text(sheet, f"B{NOTES}", offer.notes, alignment=WRAP)
-    merge(sheet, f"B{NOTES}:C{NOTES}")
-    fit_rows(sheet, NOTES, offer.notes, NOTES_WIDTH)
-    _label(sheet, CURRENCY, "Currency")
-    put_text(sheet, f"B{CURRENCY}", offer.currency)
-    define(workbook, "offer_currency", sheet.title, f"B{CURRENCY}")
-    for row, label, name, value, number_format in (
-        (BASE, "Base salary", "offer_base", offer.base, money),
-        (STOCK, "Stock grant (whole grant)", "offer_stock", offer.stock, money),
-        (BONUS_PCT, "Target bonus", "offer_bonus_pct", offer.bonus_pct, PERCENT),
-    ):
-        _label(sheet, row, label)
-        put_input(sheet, f"B{row}", value, number_format)
-        define(workbook, name, sheet.title, f"B{row}")
-    # The schedule (a percent per year, sign-on by year) is input on the Years sheet, which
-    # shows how they fall year by year; these two follow it.
-    vesting_years = figures.vesting_years
-    _label(sheet, YEARS, "Vesting years")
-    put_formula(sheet, f"B{YEARS}", f"=ROWS({schedule_range(PCT_COL, vesting_years)})", vesting_years)
-    put_text(sheet, f"C{YEARS}", "← the schedule on Years", MUTED)
-    define(workbook, "vesting_years", sheet.title, f"B{YEARS}")
-    _label(sheet, SIGN_ON, "Sign-on bonus (total)")
-    put_formula(
-        sheet,
-        f"B{SIGN_ON}",
-        f.total(schedule_range(SIGN_ON_COL, vesting_years)),
-        figures.offer_sign_on,
-        money,
-    )
-    put_text(sheet, f"C{SIGN_ON}", "← by year on Years", MUTED)
-    define(workbook, "offer_sign_on", sheet.title, f"B{SIGN_ON}")
+    for field in INPUT_FIELDS:
+        _input(workbook, sheet, INPUT_ROW[field.name], field, field.value_of(offer, band), money, figures)
+
+
+def _input(workbook, sheet, row: int, field: Field, value, money: str, figures: OfferFigures) -> None:
+    """One field's row: its label, and its input (named as its field says) or what it comes to."""
+    kind, cell = field.kind, f"B{row}"
+    if isinstance(kind, Schedule):  # the schedule is input on Years, which shows it year by year
+        _label(sheet, row, "Vesting years")
+        years = figures.vesting_years
+        put_formula(sheet, cell, f"=ROWS({schedule_range(PCT_COL, years)})", years)
+        put_text(sheet, f"C{row}", "← the schedule on Years", MUTED)
+        define(workbook, "vesting_years", sheet.title, cell)
+        return
+    if isinstance(kind, AmountsByYear):  # the sign-on by year is input on Years
+        _label(sheet, row, f"{field.label} (total)")
+        put_formula(
+            sheet,
+            cell,
+            f.total(schedule_range(SIGN_ON_COL, figures.vesting_years)),
+            figures.offer_sign_on,
+            money,
+        )
+        put_text(sheet, f"C{row}", "← by year on Years", MUTED)
+        define(workbook, "offer_sign_on", sheet.title, cell)
+        return
+    if isinstance(kind, Notes):  # notes say what matters: wrapped in full beside the chart's foot
+        put_text(sheet, f"A{row}", field.label, LABEL, alignment=TOP)
+        put_text(sheet, cell, value, alignment=WRAP)
+        merge(sheet, f"{cell}:C{row}")
+        fit_rows(sheet, row, value, NOTES_WIDTH)
+    elif isinstance(kind, (Money, Percent, Day)):  # figures a recruiter edits: blue on yellow
+        _label(sheet, row, field.label)
+        number_format = {Money: money, Percent: PERCENT, Day: DATE}[type(kind)]
+        put_input(sheet, cell, value, number_format)  # none given: an empty input, ready to type in
+    else:  # names and choices: text that runs on over the empty cell beside it
+        _label(sheet, row, field.label)
+        put_text(sheet, cell, value)
+    assert field.cell is not None
+    define(workbook, field.cell, sheet.title, cell)
 
 
 def _annual(workbook, sheet, money: str, figures: OfferFigures) -> None:
@@ -346,50 +379,54 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures:
 
 def competing_total_cell(index: int) -> str:
     """The cell holding competing offer `index`'s annual total comp in the offer's currency."""
-    return competing_cell(index, "G")
+    return _competing_cell(index, len(COMPETING_INPUTS) + 2)
 
 
-def competing_cell(index: int, column: str) -> str:
-    """A cell of competing offer `index`'s row: C base, D stock grant, E bonus % (own currency)."""
-    return f"{TITLE_SHEET}!${column}${COMPETING_TOP + 2 + index}"
+def competing_input(index: int, name: str) -> str:
+    """The cell of competing offer `index`'s (from 0) input for field `name` (base, stock, bonus…)."""
+    return _competing_cell(index, _COMPETING_COLUMN[name])
 
 
-def _competing(sheet, offer: Offer, years: list[str], money: str, figures: OfferFigures) -> None:
-    """`years`: for each competing offer, the cell of the years its grant vests over."""
+_COMPETING_COLUMN = {field.name: number for number, field in enumerate(COMPETING_INPUTS, start=1)}
+
+
+def _competing_cell(index: int, column: int) -> str:
+    return f"{TITLE_SHEET}!${column_letter(column)}${COMPETING_TOP + 2 + index}"
+
+
+def _competing(workbook, sheet, offer: Offer, years: list[str], money: str, figures: OfferFigures) -> None:
+    """One row per competing offer: its inputs (`COMPETING_INPUTS`), each under its defined
+    name, then its annual total comp, in its own currency and in the offer's. `years`: for each
+    competing offer, the cell of the years its grant vests over (on Compare)."""
     put_text(sheet, f"A{COMPETING_TOP}", "Competing offers", SECTION)
     row_height(sheet, COMPETING_TOP + 1, 30)
-    header_row(
-        sheet,
-        COMPETING_TOP + 1,
-        [
-            "Company",
-            "Currency",
-            "Base",
-            "Stock grant",
-            "Target bonus",
-            "Total comp (own currency)",
-            f"Total comp ({offer.currency})",
-        ],
-    )
+    totals = ["Total comp (own currency)", f"Total comp ({offer.currency})"]
+    header_row(sheet, COMPETING_TOP + 1, [f.label for f in COMPETING_INPUTS] + totals)
+    base, stock, bonus = (column_letter(_COMPETING_COLUMN[name]) for name in ("base", "stock", "bonus"))
     for index, (other, shows) in enumerate(zip(offer.competing, figures.competing, strict=True)):
         row = COMPETING_TOP + 2 + index
         own = money_format(other.currency)
-        put_text(sheet, f"A{row}", other.company, LABEL)
-        put_text(sheet, f"B{row}", other.currency)
-        put_input(sheet, f"C{row}", other.base, own)
-        put_input(sheet, f"D{row}", other.stock, own)
-        put_input(sheet, f"E{row}", other.bonus_pct, PERCENT)
+        for column, field in enumerate(COMPETING_INPUTS, start=1):
+            cell, value = f"{column_letter(column)}{row}", field.value_of(other, None)
+            if isinstance(field.kind, Money):
+                put_input(sheet, cell, value, own)
+            elif isinstance(field.kind, Percent):
+                put_input(sheet, cell, value, PERCENT)
+            else:
+                put_text(sheet, cell, value, LABEL if column == 1 else None)
+            define(workbook, competing_cell(index + 1, field), sheet.title, cell)
+        total = column_letter(len(COMPETING_INPUTS) + 1)
         put_formula(
             sheet,
-            f"F{row}",
-            rules.annual_total_comp.formula(f"C{row}", f"D{row}", years[index], f"E{row}"),
+            f"{total}{row}",
+            rules.annual_total_comp.formula(f"{base}{row}", f"{stock}{row}", years[index], f"{bonus}{row}"),
             shows.total_comp,
             own,
         )
         put_formula(
             sheet,
-            f"G{row}",
-            rules.converted.formula(f"F{row}", rate_name(other.currency)),
+            f"{column_letter(len(COMPETING_INPUTS) + 2)}{row}",
+            rules.converted.formula(f"{total}{row}", rate_name(other.currency)),
             shows.total_comp_in_offer_currency,
             money,
         )

@@ -142,9 +142,11 @@ def put_formula(
     cells.put_formula(sheet, row, column, style, formula, shows)
 
 
-def put_input(sheet: Sheet, ref: str, value: cells.Number | str, number_format: str | None = None) -> None:
-    """An input cell: a value the user may change (a number, or a word from a drop-down),
-    styled so they can see which cells those are."""
+def put_input(
+    sheet: Sheet, ref: str, value: cells.Number | str | None, number_format: str | None = None
+) -> None:
+    """An input cell: a value the user may change (a number, a date, or a word from a drop-down;
+    None: empty, to type one in), styled so they can see which cells those are."""
     row, column = coordinates(ref)
     style = look_of(number_format, INPUT_FONT, INPUT_FILL, BOX)
     if isinstance(value, str):

@@ -13,6 +13,7 @@ from .. import rules
 from ..figures import STOCK_SCENARIOS, OfferFigures, YearFigures, scenario_name
 from ..model import VEST_EVERY, Guide, Offer, Vesting
 from ..rules import SCHEDULE_TOLERANCE
+from ..sources.offer_fields import field_named
 from ..xlsx import Chart, Series, Workbook
 from ..xlsx.refs import column_letter, on_sheet
 from . import formulas as f
@@ -115,7 +116,7 @@ def write_years(
     )
     _headline(workbook, sheet, vesting.years, offer.currency, figures)
     _how_the_grant_vests(workbook, sheet, vesting, money, figures)
-    _table(sheet, offer, vesting, money, figures)
+    _table(workbook, sheet, offer, vesting, money, figures)
     _scenarios(workbook, sheet, guide, vesting.years, money, figures)
     _solve_for_the_ask(workbook, sheet, vesting.years, money, figures)
     _chart(sheet, vesting.years, offer.currency, figures)
@@ -267,15 +268,22 @@ def _how_the_grant_vests(workbook, sheet, vesting: Vesting, money: str, figures:
         sheet, f"C{AT_CLIFF_ROW}", f"=offer_stock*B{AT_CLIFF_ROW}", figures.stock_vested_at_cliff, money
     )
     for name, cell in (
-        ("vest_every", f"B{VEST_EVERY_ROW}"),
-        ("cliff_months", f"B{CLIFF_ROW}"),
+        (_cell_name("vest_every"), f"B{VEST_EVERY_ROW}"),
+        (_cell_name("cliff_months"), f"B{CLIFF_ROW}"),
         ("months_between_vests", f"B{PERIOD_ROW}"),
         ("stock_vested_at_cliff", f"C{AT_CLIFF_ROW}"),
     ):
         define(workbook, name, sheet.title, cell)
 
 
-def _table(sheet, offer: Offer, vesting: Vesting, money: str, figures: OfferFigures) -> None:
+def _cell_name(field: str) -> str:
+    """The defined name of an offer field's input cell(s), as the field table declares it."""
+    name = field_named(field).cell
+    assert name is not None
+    return name
+
+
+def _table(workbook, sheet, offer: Offer, vesting: Vesting, money: str, figures: OfferFigures) -> None:
     years = vesting.years
     put_text(sheet, f"A{TABLE_HEADER_ROW - 1}", f"Year by year ({offer.currency})", SECTION)
     header_row(sheet, TABLE_HEADER_ROW, TABLE_HEADERS)
@@ -315,6 +323,10 @@ def _table(sheet, offer: Offer, vesting: Vesting, money: str, figures: OfferFigu
         )  # fmt: skip
         cumulative = f.total(f"${TOTAL_COL}${FIRST_YEAR_ROW}:{TOTAL_COL}{row}")
         put_formula(sheet, f"{CUMULATIVE_COL}{row}", cumulative, shows.cumulative, money)
+    # The schedule's inputs, a cell a year, each column under its field's defined name.
+    for name, column in (("vesting", PCT_COL), ("sign_on", SIGN_ON_COL)):
+        cells = schedule_range(column, years, sheet=False).replace("$", "")
+        define(workbook, _cell_name(name), sheet.title, cells)
     _totals(sheet, years, money, figures)
 
 

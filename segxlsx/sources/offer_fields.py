@@ -67,6 +67,8 @@ class Reading:
 class Kind:
     """How one kind of value is read, written back and shown; subclasses say how."""
 
+    hint = ""  # what to type, in a few words, where a sheet offers the kind's choices
+
     def parse(self, value: Any, name: str, reading: Reading) -> Any:
         """The model's value from what a file (or a cell read back) gives; None is "not given"."""
         raise NotImplementedError
@@ -120,6 +122,8 @@ class Notes(Kind):
 class GuideChoice(Kind):
     """The guide an offer is read against, by id; with a single guide loaded it need not be named."""
 
+    hint = "the guide's id (its file name)"
+
     def parse(self, value: Any, name: str, reading: Reading) -> str:
         given, guides = Name().parse(value, name, reading), reading.guides
         reading.guide = _guide(given, guides, name)
@@ -131,6 +135,8 @@ class GuideChoice(Kind):
 
 class RegionChoice(Kind):
     """A region of the guide, matched case-insensitively, kept as the band spells it."""
+
+    hint = "a region of the guide"
 
     def parse(self, value: Any, name: str, reading: Reading) -> str:
         region = Name().parse(value, name, reading)
@@ -145,6 +151,8 @@ class RegionChoice(Kind):
 
 class Currency(Kind):
     """An ISO code; not given, the band's (an offer) or the offer's (a competing offer)."""
+
+    hint = "empty for the band's own currency"
 
     def parse(self, value: Any, name: str, reading: Reading) -> str:
         code = Name().parse(value, name, reading).upper()

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..errors import InvalidValue, Location, OfferError, display_path
 from ..model import MAX_COMPETING_OFFERS, MAX_VESTING_YEARS, Guide, Offer, Vesting, schedule_of
+from ..xlsx.refs import column_letter
 from .files import MAX_FILE_BYTES, read_bytes
 from .offer_fields import (
     COMPETING,
@@ -190,16 +191,24 @@ class _Cells:
         segxlsx 0.2 (which named its money inputs but recorded no layout)."""
         for prop in self.workbook.custom_doc_props.props:
             if prop.name == LAYOUT_PROPERTY:
-                if not isinstance(prop.value, int) or prop.value < 1:
-                    raise OfferError(
-                        f"its {LAYOUT_PROPERTY!r} property is not a layout segxlsx wrote", file=self.file
-                    )
-                return prop.value
+                return self._layout_number(prop.value)
         if "offer_base" in self.workbook.defined_names:
             return 1
         raise OfferError(
             "it is not a workbook segxlsx wrote (it has no defined name offer_base)", file=self.file
         )
+
+    def _layout_number(self, value: Any) -> int:
+        """A layout number as saved: segxlsx writes a whole number (`vt:i4`); LibreOffice saves it
+        again as a decimal one (`vt:r8`, 2.0); a hand-typed property may be its text."""
+        text = str(value).strip()
+        number = text.removesuffix(".0")
+        if isinstance(value, bool) or not number.isdigit() or int(number) < 1:
+            raise OfferError(
+                f"its {LAYOUT_PROPERTY!r} property ({text[:20]!r}) is not a layout segxlsx wrote",
+                file=self.file,
+            )
+        return int(number)
 
     def names(self) -> dict[str, list[str]]:
         """Every workbook-scope defined name, with its cells ("Offer!B9", …); a layout 1
@@ -283,7 +292,7 @@ def _layout_1_names(cells: _Cells) -> dict[str, list[str]]:
             f"competing_{number}_{part}": [f"Offer!{column}{row}"]
             for part, column in _V1_COMPETING_COLUMNS.items()
         }
-        column = _column(3 + index)
+        column = column_letter(3 + index)
         names[f"competing_{number}_vesting"] = [
             f"Compare!{column}{_V1_SCHEDULE_TOP + 1 + year}" for year in range(1, schedule_years + 1)
         ]
@@ -313,9 +322,3 @@ def _numbered(cells: _Cells, sheet: str, column: str, first: int) -> int:
     while count < MAX_VESTING_YEARS and cells.value(f"{sheet}!{column}{first + count}") == count + 1:
         count += 1
     return count
-
-
-def _column(number: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(number)
