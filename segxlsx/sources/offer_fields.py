@@ -372,26 +372,34 @@ class Field:
     # competing offer's field, the part after "competing_<n>_".
     cell: str | None = None
     summary: str | None = None  # its column's header in the summary, if it has one
+    # The model's attribute it fills: "" for its own name, None for a part of the schedule
+    # (vesting, cliff_months and vest_every make one `Vesting`).
+    attribute: str | None = ""
+
+    @property
+    def model_attribute(self) -> str | None:
+        return self.name if self.attribute == "" else self.attribute
 
 
 OFFER: tuple[Field, ...] = (
     Field("candidate", "Candidate", Name(), lambda o, b: o.candidate, True, cell="offer_candidate", summary="Candidate"),
-    Field("guide", "Guide", GuideChoice(), lambda o, b: o.guide_id, cell="offer_guide", summary="Guide"),
+    Field("guide", "Guide", GuideChoice(), lambda o, b: o.guide_id, cell="offer_guide", summary="Guide",
+          attribute="guide_id"),
     Field("region", "Region", RegionChoice(), lambda o, b: o.region, True, cell="offer_region", summary="Region"),
     Field("currency", "Currency", Currency(), lambda o, b: o.currency, cell="offer_currency", summary="Currency"),
     Field("base", "Base salary", Money(), lambda o, b: o.base, True, cell="offer_base", summary="Base"),
     Field("stock", "Stock grant (whole grant)", Money(), lambda o, b: o.stock, True, cell="offer_stock",
           summary="Stock"),
     Field("bonus", "Target bonus", Percent(), lambda o, b: o.bonus_pct, True, cell="offer_bonus_pct",
-          summary="Bonus %"),
+          summary="Bonus %", attribute="bonus_pct"),
     Field("sign_on", "Sign-on bonus", AmountsByYear(), lambda o, b: o.sign_on, default=lambda b: (),
           cell="offer_sign_on_by_year"),
     Field("vesting", "Vesting % of grant", Schedule(), lambda o, b: schedule_of(o, b.vesting_years).percents,
-          default=lambda b: Vesting.even(b.vesting_years).percents, cell="offer_vesting"),
+          default=lambda b: Vesting.even(b.vesting_years).percents, cell="offer_vesting", attribute=None),
     Field("cliff_months", "Cliff (months)", Months(), lambda o, b: schedule_of(o, b.vesting_years).cliff_months,
-          default=lambda b: DEFAULT_CLIFF_MONTHS, cell="cliff_months"),
+          default=lambda b: DEFAULT_CLIFF_MONTHS, cell="cliff_months", attribute=None),
     Field("vest_every", "Vests every", Frequency(), lambda o, b: schedule_of(o, b.vesting_years).every,
-          default=lambda b: "yearly", cell="vest_every"),
+          default=lambda b: "yearly", cell="vest_every", attribute=None),
     Field("competing", "Competing offers", Competing(), lambda o, b: o.competing, default=lambda b: ()),
     Field("expires", "Offer expires", Day(), lambda o, b: o.expires, default=lambda b: None, cell="offer_expires",
           summary="Expires"),
@@ -402,15 +410,16 @@ COMPETING: tuple[Field, ...] = (
     Field("currency", "Currency", Currency(), lambda c, b: c.currency, cell="currency"),
     Field("base", "Base", Money(), lambda c, b: c.base, True, cell="base"),
     Field("stock", "Stock grant", Money(), lambda c, b: c.stock, True, cell="stock"),
-    Field("bonus", "Target bonus", Percent(), lambda c, b: c.bonus_pct, True, cell="bonus_pct"),
+    Field("bonus", "Target bonus", Percent(), lambda c, b: c.bonus_pct, True, cell="bonus_pct",
+          attribute="bonus_pct"),
     Field("sign_on", "Sign-on bonus", AmountsByYear(), lambda c, b: c.sign_on, default=lambda b: (),
           cell="sign_on_by_year"),
     Field("vesting", "Vesting % of grant", Schedule(), lambda c, b: schedule_of(c, b.vesting_years).percents,
-          default=lambda b: Vesting.even(b.vesting_years).percents, cell="vesting"),
+          default=lambda b: Vesting.even(b.vesting_years).percents, cell="vesting", attribute=None),
     Field("cliff_months", "Cliff (months)", Months(), lambda c, b: schedule_of(c, b.vesting_years).cliff_months,
-          default=lambda b: DEFAULT_CLIFF_MONTHS, cell="cliff_months"),
+          default=lambda b: DEFAULT_CLIFF_MONTHS, cell="cliff_months", attribute=None),
     Field("vest_every", "Vests every", Frequency(), lambda c, b: schedule_of(c, b.vesting_years).every,
-          default=lambda b: "yearly", cell="vest_every"),
+          default=lambda b: "yearly", cell="vest_every", attribute=None),
 )  # fmt: skip
 # How a grant vests; an offer and a competing offer state it the same way.
 SCHEDULE_FIELDS = ("vesting", "cliff_months", "vest_every")
@@ -444,19 +453,9 @@ def read_offer(fields: Any, guides: Mapping[str, Guide], source: Location | None
         reading = Reading(guides)
         values = {f.name: _read(f, given, reading) for f in OFFER}
         return Offer(
-            candidate=values["candidate"],
-            guide_id=values["guide"],
-            region=values["region"],
-            currency=values["currency"],
-            base=values["base"],
-            stock=values["stock"],
-            bonus_pct=values["bonus"],
-            sign_on=values["sign_on"],
-            competing=values["competing"],
-            notes=values["notes"],
-            expires=values["expires"],
+            **_attributes(OFFER, values),
             source=replace(Location(), **source.place),  # type: ignore[arg-type]
-            vesting=Vesting(values["vesting"], values["cliff_months"], values["vest_every"]),
+            vesting=_vesting(values),
         )
 
 
@@ -468,22 +467,20 @@ def read_competing(item: Any, offer: Reading) -> CompetingOffer:
     values = {f.name: _read(f, given, reading) for f in COMPETING}
     assert offer.band is not None
     states_a_schedule = any(given.get(name) is not None for name in SCHEDULE_FIELDS)
-    vesting = (
-        Vesting(values["vesting"], values["cliff_months"], values["vest_every"])
-        if states_a_schedule
-        else None
-    )
+    vesting = _vesting(values) if states_a_schedule else None
     if vesting is None:  # the model checks a stated schedule; the guide's years stand in for none
         check_sign_on_years(values["sign_on"], offer.band.vesting_years)
-    return CompetingOffer(
-        company=values["company"],
-        currency=values["currency"],
-        base=values["base"],
-        stock=values["stock"],
-        bonus_pct=values["bonus"],
-        sign_on=values["sign_on"],
-        vesting=vesting,
-    )
+    return CompetingOffer(**_attributes(COMPETING, values), vesting=vesting)
+
+
+def _attributes(table: Sequence[Field], values: Mapping[str, Any]) -> dict[str, Any]:
+    """The model's attributes from the fields read, each under the attribute its field fills."""
+    return {f.model_attribute: values[f.name] for f in table if f.model_attribute}
+
+
+def _vesting(values: Mapping[str, Any]) -> Vesting:
+    """The schedule's three fields as one `Vesting` (which checks them together)."""
+    return Vesting(values["vesting"], values["cliff_months"], values["vest_every"])
 
 
 def _read(f: Field, given: Mapping[str, Any], reading: Reading) -> Any:
