@@ -184,3 +184,64 @@ def test_reading_back_needs_no_more_than_the_workbook_bytes(tmp_path):
         == load_workbook(io.BytesIO(data))["Offer"]["B9"].value
     )
     assert isinstance(offer.base, D)
+
+
+# -- edits Excel allows ------------------------------------------------------------------------------
+
+
+def renamed_as_excel_does(workbook, old: str, new: str) -> None:
+    """openpyxl renames the sheet only; Excel also rewrites every name that points at it."""
+    workbook[old].title = new
+    quoted = "'" + new.replace("'", "''") + "'"
+    for definition in workbook.defined_names.values():
+        sheet, _, ref = definition.attr_text.rpartition("!")
+        if sheet.strip("'") == old:
+            definition.attr_text = f"{quoted}!{ref}"
+
+
+@pytest.mark.parametrize("title", ["Yea!rs", "Year's pay", "Years, 2027", "Année 1"])
+def test_a_sheet_renamed_in_excel_reads_back_the_same(tmp_path, title):
+    guide, offer = CASES["sf-competing-own-schedules"]
+    path = written(tmp_path, offer, guide)
+    before = read_back(path, GUIDES)
+    workbook = load_workbook(path)
+    renamed_as_excel_does(workbook, "Years", title)
+    renamed_as_excel_does(workbook, "Compare", f"{title} (2)")
+    workbook.save(path)
+    assert read_back(path, GUIDES) == before
+
+
+@pytest.mark.parametrize(
+    ("redefined", "message"),
+    [
+        ("'Offer'!$B$9:$B$10", "the defined name offer_base should be one cell, not 2"),
+        (
+            "'Offer'!$B:$B",
+            "the defined name offer_base points at whole rows or columns ('Offer'!$B:$B), not cells",
+        ),
+        (
+            "#REF!$B$9",
+            "the defined name offer_base points nowhere (#REF!$B$9): the sheet or cells it named were deleted",
+        ),
+        ("'Gone'!$B$9", "the workbook has no sheet 'Gone'"),
+    ],
+)
+def test_a_name_redefined_in_excel_is_named_not_guessed(tmp_path, redefined, message):
+    guide, offer = CASES["sf-within"]
+    path = written(tmp_path, offer, guide)
+    workbook = load_workbook(path)
+    workbook.defined_names["offer_base"].attr_text = redefined
+    workbook.save(path)
+    with pytest.raises(OfferError) as caught:
+        read_back(path, GUIDES)
+    assert caught.value.message == message and "\n" not in str(caught.value)
+
+
+def test_a_deleted_sheet_is_named(tmp_path):
+    guide, offer = CASES["sf-competing"]
+    path = written(tmp_path, offer, guide)
+    workbook = load_workbook(path)
+    del workbook["Compare"]  # openpyxl leaves the names pointing at it, as a damaged file would
+    workbook.save(path)
+    with pytest.raises(OfferError, match="the workbook has no sheet 'Compare'"):
+        read_back(path, GUIDES)

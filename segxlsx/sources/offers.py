@@ -28,20 +28,21 @@ code point, before it can break a workbook later.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidValue, Location, OfferError, SegxlsxError, display_path, located
 from ..model import Guide, Offer
+from ..xlsx.refs import column_letter
 from .files import MAX_FILE_BYTES, check_file_name, load_json, load_yaml, read_bytes, read_text, shorten
 from .offer_fields import blank, candidate_hint, field_name, kind_of, read_offer
+from .xlsx_reader import CellProblem, XlsxFile
 
 OFFER_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 
@@ -376,35 +377,58 @@ OFFERS_SHEET = "Offers"
 def _xlsx_records(data: bytes) -> Iterator[_Record]:
     """The offers table of an .xlsx file: one offer per row under a header row, as in a CSV.
 
-    Cells are read as values (a formula as the value last saved with it); each row then goes
-    through the CSV's own row rules, so both formats give the same per-row errors.
+    The sheet named "Offers", else the first worksheet (a chart sheet is no table). Cells are
+    read as values (a formula as the value last saved with it), streamed and within budgets
+    (`xlsx_reader`); each row then goes through the CSV's own row rules, so both formats give
+    the same per-row errors, and a cell that is not what it claims is one error at its row.
     """
-    sheet_name, rows = _xlsx_rows(data)
-    header_cells = next(rows, None) or ()
-    header = _checked_header([_header_text(cell) for cell in header_cells], sheet=sheet_name, row=1)
+    book = XlsxFile(data)
+    sheets = book.worksheets()
+    if not sheets:
+        others = ", ".join(repr(sheet.name) for sheet in book.sheets) or "none"
+        raise InvalidValue(f"the workbook has no sheet with a table to read (its sheets: {others})")
+    wanted = next((name for name in sheets if name.casefold() == OFFERS_SHEET.casefold()), sheets[0])
+    rows = book.rows(wanted)
+    first = next(rows, None)
+    header_cells = _row_values(first[1]) if first and first[0] == 1 else []
+    if any(isinstance(cell, CellProblem) for cell in header_cells):
+        raise InvalidValue("the header row holds a cell that is not text", sheet=wanted, row=1)
+    header = _checked_header([_header_text(cell) for cell in header_cells], sheet=wanted, row=1)
     any_rows = False
-    for number, cells in enumerate(rows, start=2):
-        values = [_xlsx_value(cell) for cell in cells]
-        if any(not blank(value) for value in values):
-            any_rows = True
-            yield _csv_record(header, values, Location(sheet=sheet_name, row=number))
+    for number, cells in rows:
+        values = _row_values(cells)
+        source = Location(sheet=wanted, row=number)
+        problem = next(
+            ((column, cell) for column, cell in enumerate(values, start=1) if isinstance(cell, CellProblem)),
+            None,
+        )
+        any_rows = True
+        if problem is not None:
+            column, cell = problem
+            field = (
+                header[column - 1].strip() if column <= len(header) and header[column - 1].strip() else None
+            )
+            named = {
+                header[c].strip(): v
+                for c, v in enumerate(values)
+                if c < len(header) and not isinstance(v, CellProblem)
+            }
+            error = OfferError(
+                f"column {column_letter(column)} {cell.message}",
+                source,
+                field=field,
+                candidate=candidate_hint(named),
+            )
+            yield _Record(source, problem=error)
+            continue
+        yield _csv_record(header, [_xlsx_value(cell) for cell in values], source)
     if not any_rows:
-        raise InvalidValue("the sheet has a header row but no offers below it", sheet=sheet_name)
+        raise InvalidValue("the sheet has a header row but no offers below it", sheet=wanted)
 
 
-def _xlsx_rows(data: bytes) -> tuple[str, Iterator[tuple[Any, ...]]]:
-    """The offers sheet's name and its rows of values; a file that is no workbook is refused."""
-    from openpyxl import load_workbook  # only .xlsx offers pay for importing openpyxl here
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises zip, XML and key errors for a damaged file
-        raise InvalidValue(f"cannot read it as an Excel workbook ({type(error).__name__})") from None
-    names = workbook.sheetnames
-    if not names:
-        raise InvalidValue("the workbook has no sheets")
-    wanted = next((name for name in names if name.casefold() == OFFERS_SHEET.casefold()), names[0])
-    return wanted, workbook[wanted].iter_rows(values_only=True)
+def _row_values(cells: dict[int, Any]) -> list[Any]:
+    """A row's cells by column, blanks as None, up to its last cell with something in it."""
+    return [cells.get(column) for column in range(1, max(cells, default=0) + 1)]
 
 
 def _header_text(cell: Any) -> str:
@@ -414,13 +438,9 @@ def _header_text(cell: Any) -> str:
 def _xlsx_value(cell: Any) -> Any:
     """A cell's value as the offer fields take it.
 
-    A whole number saved as 185000.0 is 185000; a date is its ISO text (notes, say); a bonus
-    formatted as a percentage is already its fraction (0.12), which `bonus` reads as 12%.
+    A date is its ISO text (a date cell at midnight its day: 2026-12-12); a bonus formatted as
+    a percentage is already its fraction (0.12), which `bonus` reads as 12%.
     """
-    if isinstance(cell, float) and cell.is_integer():
-        return int(cell)
     if isinstance(cell, datetime):
         return cell.date().isoformat() if cell.time() == time() else cell.isoformat(sep=" ")
-    if isinstance(cell, (date, time, timedelta)):
-        return cell.isoformat() if not isinstance(cell, timedelta) else str(cell)
     return cell

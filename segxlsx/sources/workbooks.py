@@ -16,7 +16,7 @@ labels checked first. A layout this segxlsx does not know is refused in one line
 
 from __future__ import annotations
 
-import io
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from decimal import Decimal
@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import InvalidValue, Location, OfferError, display_path
 from ..model import MAX_COMPETING_OFFERS, MAX_VESTING_YEARS, Guide, Offer, Vesting, schedule_of
 from ..xlsx.refs import column_letter
-from .files import MAX_FILE_BYTES, read_bytes
+from .files import MAX_FILE_BYTES, read_bytes, shorten
 from .offer_fields import (
     COMPETING,
     OFFER,
@@ -38,6 +38,7 @@ from .offer_fields import (
     read_offer,
     without_zero_tail,
 )
+from .xlsx_reader import CellProblem, XlsxFile
 
 LAYOUT = 2  # the layout segxlsx writes now
 LAYOUT_PROPERTY = "segxlsx layout"
@@ -65,6 +66,7 @@ def _inputs(cells: _Cells) -> tuple[dict[str, Any], dict[str, str]]:
     """The offer's fields as an offer file would give them, and the cell each came from (by the
     field's name as an error names it: `base`, `vesting[3]`, `competing[2].base`)."""
     names = cells.names()
+    cells.read_only([cell for named in names.values() for cell in named])
     fields: dict[str, Any] = {}
     where: dict[str, str] = {}
     for f in OFFER:
@@ -168,31 +170,25 @@ def _rounded(vesting: Vesting | None) -> Vesting | None:
 
 
 class _Cells:
-    """A workbook's cells by "Sheet!B9", values as saved (a formula as its saved value)."""
+    """A workbook's cells by "Sheet!B9", values as saved (a formula as its saved value), read
+    within budgets (`xlsx_reader`): a sheet is read once, when a cell of it is first wanted."""
 
     def __init__(self, path: Path, file: str, max_bytes: int) -> None:
-        from openpyxl import load_workbook
-
+        self.file = file
         try:
-            self.data = read_bytes(path, max_bytes)
-            self.workbook = load_workbook(io.BytesIO(self.data))
+            self.book = XlsxFile(read_bytes(path, max_bytes))
         except InvalidValue as error:
             raise OfferError(error.message, file=file) from None
-        except Exception as error:  # zip, XML or key errors from a damaged or foreign file
-            raise OfferError(
-                f"cannot read it as a segxlsx workbook ({type(error).__name__}); build it again with --force",
-                file=file,
-            ) from None
-        self.file = file
-        self._values = None  # the saved values, loaded only if an input holds a formula
+        self._sheets: dict[str, dict[tuple[int, int], Any]] = {}  # the cells read, by sheet
+        self._whole: set[str] = set()  # the sheets read in full
 
     def layout(self) -> int:
         """The layout the workbook was written with: its property, or 1 for a workbook of
         segxlsx 0.2 (which named its money inputs but recorded no layout)."""
-        for prop in self.workbook.custom_doc_props.props:
-            if prop.name == LAYOUT_PROPERTY:
-                return self._layout_number(prop.value)
-        if "offer_base" in self.workbook.defined_names:
+        properties = self._read(self.book.custom_properties)
+        if LAYOUT_PROPERTY in properties:
+            return self._layout_number(properties[LAYOUT_PROPERTY])
+        if "offer_base" in self.book.defined_names:
             return 1
         raise OfferError(
             "it is not a workbook segxlsx wrote (it has no defined name offer_base)", file=self.file
@@ -220,46 +216,102 @@ class _Cells:
                 "upgrade segxlsx to read it",
                 file=self.file,
             )
-        names = {
-            name: list(self._cells(definition)) for name, definition in self.workbook.defined_names.items()
-        }
+        names = {name: self._destinations(name, text) for name, text in self.book.defined_names.items()}
         if layout == 1:
             names |= _layout_1_names(self)
         return names
 
-    def _cells(self, definition: Any) -> Iterator[str]:
-        for sheet, ref in definition.destinations:
-            plain = ref.replace("$", "")
-            if ":" not in plain:
-                yield f"{sheet}!{plain}"
-                continue
-            for row in self.workbook[sheet][plain]:
-                for cell in row:
-                    yield f"{sheet}!{cell.coordinate}"
+    def _destinations(self, name: str, text: str) -> list[str]:
+        """The cells a defined name points at, as Excel writes one: `'Sheet name'!$B$9`, a range
+        `Years!$B$16:$B$19`, several areas apart by commas; none for one that points nowhere
+        (`#REF!`) or at something that is not cells."""
+        if "#REF!" in text.upper():
+            raise OfferError(
+                f"the defined name {name} points nowhere ({shorten(text, 40)}): the sheet or cells it "
+                "named were deleted",
+                file=self.file,
+            )
+        cells: list[str] = []
+        for sheet, ref in _areas(text):
+            first, _, last = ref.replace("$", "").partition(":")
+            start, end = _cell(first), _cell(last or first)
+            if start is None or end is None:
+                raise OfferError(
+                    f"the defined name {name} points at whole rows or columns ({shorten(text, 40)}), not cells",
+                    file=self.file,
+                )
+            (top, left), (bottom, right) = start, end
+            if (bottom - top + 1) * (right - left + 1) > MAX_NAMED_CELLS:
+                raise OfferError(
+                    f"the defined name {name} points at more than {MAX_NAMED_CELLS} cells", file=self.file
+                )
+            cells += [
+                f"{sheet}!{column_letter(c)}{r}"
+                for r in range(top, bottom + 1)
+                for c in range(left, right + 1)
+            ]
+        return cells
+
+    def read_only(self, wheres: list[str]) -> None:
+        """Read, of each sheet, only the cells `wheres` (and each sheet only up to the last of
+        them): what read-back needs of a workbook, once its names are known."""
+        wanted: dict[str, set[tuple[int, int]]] = {}
+        for where in wheres:
+            sheet, _, ref = where.rpartition("!")
+            position = _cell(ref)
+            if position is not None and sheet in self.book.worksheets() and sheet not in self._sheets:
+                wanted.setdefault(sheet, set()).add(position)
+        for sheet, positions in wanted.items():
+            self._sheets[sheet] = self._read(
+                lambda sheet=sheet, positions=positions: self.book.cells(sheet, positions)
+            )
 
     def value(self, where: str) -> Any:
-        sheet, ref = where.split("!")
-        if sheet not in self.workbook.sheetnames:
-            raise OfferError(f"the workbook has no sheet {sheet!r}", file=self.file, cell=where)
-        value = self.workbook[sheet][ref].value
-        if isinstance(value, str) and value.startswith("="):
-            value = self._saved(sheet, ref, where)
+        sheet, _, ref = where.rpartition("!")
+        position = _cell(ref)
+        assert position is not None  # every place read is one this module made
+        if sheet not in self._whole and position not in self._sheets.get(sheet, {}):
+            if sheet not in self.book.worksheets():
+                raise OfferError(f"the workbook has no sheet {sheet!r}", file=self.file, cell=where)
+            whole = self._read(lambda: list(self.book.rows(sheet)))
+            self._sheets[sheet] = {
+                (row, column): value for row, cells in whole for column, value in cells.items()
+            }
+            self._whole.add(sheet)
+        value = self._sheets[sheet].get(position)
+        if isinstance(value, CellProblem):
+            raise OfferError(value.message, file=self.file, cell=where)
         return value
 
-    def _saved(self, sheet: str, ref: str, where: str) -> Any:
-        """The value saved with a formula typed into an input cell; none saved is an error."""
-        from openpyxl import load_workbook
+    def _read(self, reading: Any) -> Any:
+        try:
+            return reading()
+        except InvalidValue as error:
+            raise OfferError(error.message, file=self.file) from None
 
-        if self._values is None:
-            self._values = load_workbook(io.BytesIO(self.data), data_only=True)
-        value = self._values[sheet][ref].value
-        if value is None:
-            raise OfferError(
-                "holds a formula saved without its value; type the figure, or open and save the file in Excel",
-                file=self.file,
-                cell=where,
-            )
-        return value
+
+MAX_NAMED_CELLS = 64  # a schedule by year is at most 10 cells; more is not a name of ours
+_AREA = re.compile(
+    r"(?:'((?:[^']|'')+)'|([^'!,]+))!(\$?[A-Z]{0,3}\$?[0-9]{0,7}(?::\$?[A-Z]{0,3}\$?[0-9]{0,7})?)"
+)
+
+
+def _areas(text: str) -> Iterator[tuple[str, str]]:
+    """Each area of a defined name: its sheet (quotes undone) and its reference."""
+    for match in _AREA.finditer(text):
+        sheet = match[1].replace("''", "'") if match[1] is not None else match[2].strip()
+        yield sheet, match[3]
+
+
+def _cell(ref: str) -> tuple[int, int] | None:
+    """(row, column) of "B9"; None for a whole row or column ("B", "9")."""
+    match = re.fullmatch(r"([A-Z]{1,3})([0-9]{1,7})", ref)
+    if match is None:
+        return None
+    column = 0
+    for letter in match[1]:
+        column = column * 26 + ord(letter) - 64
+    return int(match[2]), column
 
 
 # -- layout 1 ---------------------------------------------------------------------------------------

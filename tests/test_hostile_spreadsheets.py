@@ -1,0 +1,232 @@
+"""Spreadsheets that lie: intake sheets and hand-edited workbooks whose parts claim what they are not.
+
+An .xlsx is a zip of XML parts a person's tools wrote; each test here writes the parts by hand
+the way a hostile or broken tool would (a dimension of a million rows, twelve million shared
+strings, a zip that expands into gigabytes, a chart sheet where the table should be, cells
+whose type lies) and checks that reading gives offers, or one line naming the file and the
+problem, quickly, never a traceback and never a hang.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from segxlsx.errors import OfferError
+from segxlsx.sources.guides import load_guides
+from segxlsx.sources.offers import read_offer_file
+from segxlsx.sources.xlsx_reader import Budget, XlsxFile
+
+from .conftest import SEED_YAML
+
+GUIDES = load_guides([SEED_YAML])
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+HEADER = ["candidate", "region", "base", "stock", "bonus"]
+GOOD = ["Ada Park", "London", "130000", "100000", "12%"]
+
+
+def sheet_xml(rows: list[list[str]], dimension: str = "", extra: str = "") -> str:
+    """A worksheet whose cells are inline text (`<c t="inlineStr">`) or raw cell XML."""
+    out = [
+        f'<worksheet xmlns="{MAIN}">',
+        f'<dimension ref="{dimension}"/>' if dimension else "",
+        "<sheetData>",
+    ]
+    for number, cells in enumerate(rows, start=1):
+        out.append(f'<row r="{number}">')
+        for column, cell in enumerate(cells):
+            ref = f"{chr(65 + column)}{number}"
+            out.append(cell.replace("REF", ref) if cell.startswith("<c") else
+                       f'<c r="{ref}" t="inlineStr"><is><t>{cell}</t></is></c>')  # fmt: skip
+        out.append("</row>")
+    out += ["</sheetData>", extra, "</worksheet>"]
+    return "".join(out)
+
+
+def xlsx(
+    path: Path,
+    sheets: dict[str, str | None],
+    shared: str | None = None,
+    parts: dict[str, bytes] | None = None,
+) -> Path:
+    """An .xlsx of `sheets` (name → worksheet XML, or None for a chart sheet), written part by part."""
+    entries, relations = [], []
+    for number, (name, xml) in enumerate(sheets.items(), start=1):
+        kind = "worksheet" if xml is not None else "chartsheet"
+        folder = "worksheets" if xml is not None else "chartsheets"
+        entries.append(f'<sheet name="{name}" sheetId="{number}" r:id="rId{number}"/>')
+        relations.append(
+            f'<Relationship Id="rId{number}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships/{kind}" Target="{folder}/sheet{number}.xml"/>'
+        )
+    book = (
+        f'<workbook xmlns="{MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f"<sheets>{''.join(entries)}</sheets></workbook>"
+    )
+    rels = f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{"".join(relations)}</Relationships>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", book)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        for number, xml in enumerate(sheets.values(), start=1):
+            if xml is not None:
+                archive.writestr(f"xl/worksheets/sheet{number}.xml", xml)
+            else:
+                archive.writestr(f"xl/chartsheets/sheet{number}.xml", "<chartsheet/>")
+        if shared is not None:
+            archive.writestr("xl/sharedStrings.xml", shared)
+        for name, data in (parts or {}).items():
+            archive.writestr(name, data)
+    return path
+
+
+def loaded(path: Path):
+    started = time.monotonic()
+    result = read_offer_file(path, GUIDES)
+    return result, time.monotonic() - started
+
+
+def test_a_declared_dimension_of_a_million_rows_is_not_believed(tmp_path):
+    """A 2 KB sheet claiming XFD1048576, with one blank cell there: read as the two rows it has."""
+    far = '<c r="XFD1048576"/>'
+    xml = sheet_xml([HEADER, GOOD], dimension="A1:XFD1048576").replace(
+        "</sheetData>", f'<row r="1048576">{far}</row></sheetData>'
+    )
+    result, seconds = loaded(xlsx(tmp_path / "wide.xlsx", {"Offers": xml}))
+    assert [o.candidate for o in result.offers] == ["Ada Park"] and not result.failures
+    assert seconds < 2, seconds
+
+
+def test_more_shared_strings_than_the_budget_stop_in_one_line(tmp_path):
+    """Twelve million empty strings fit in half a megabyte zipped: the count is bounded, not the zip."""
+    assert Budget().shared_strings == 1_000_000
+    many = "<si><t/></si>" * 120_000
+    shared = f'<sst xmlns="{MAIN}">{many}</sst>'
+    xml = sheet_xml([HEADER, ['<c r="REF" t="s"><v>0</v></c>', *GOOD[1:]]])
+    path = xlsx(tmp_path / "strings.xlsx", {"Offers": xml}, shared=shared)
+    started = time.monotonic()
+    with pytest.raises(Exception, match="^holds more than 100,000 shared strings$"):
+        list(XlsxFile(path.read_bytes(), Budget(shared_strings=100_000)).rows("Offers"))
+    assert time.monotonic() - started < 5
+
+
+def test_a_part_that_expands_past_its_budget_is_refused(tmp_path):
+    """A zip entry of a few bytes that inflates into more than a part may hold: stopped there."""
+    path = xlsx(tmp_path / "bomb.xlsx", {"Offers": sheet_xml([HEADER] + [GOOD] * 100)})
+    book = XlsxFile(path.read_bytes(), Budget(part_bytes=2_000))
+    with pytest.raises(Exception, match="its part xl/worksheets/sheet1.xml expands past 2,000 bytes"):
+        list(book.rows("Offers"))
+
+
+def test_a_document_type_declaration_is_refused(tmp_path):
+    bomb = '<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">]>' + sheet_xml([HEADER, GOOD])
+    result, _ = loaded(xlsx(tmp_path / "dtd.xlsx", {"Offers": bomb}))
+    (failure,) = result.failures
+    assert "declares a document type" in failure.message
+
+
+def test_rows_past_the_budget_stop_the_file_in_one_line(tmp_path):
+    path = xlsx(tmp_path / "long.xlsx", {"Offers": sheet_xml([HEADER] + [GOOD] * 30)})
+    book = XlsxFile(path.read_bytes(), Budget(rows=20))
+    with pytest.raises(
+        Exception, match="has more than 20 rows with something in them; split it into several files"
+    ):
+        list(book.rows("Offers"))
+
+
+def test_a_cell_past_the_column_budget_is_named(tmp_path):
+    xml = sheet_xml([HEADER, GOOD]).replace(
+        "</row></sheetData>", '<c r="ZZ2" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    )
+    result, _ = loaded(xlsx(tmp_path / "far.xlsx", {"Offers": xml}))
+    (failure,) = result.failures
+    assert "has a cell in column 702, past the limit of 256 columns" in failure.message
+
+
+@pytest.mark.parametrize("sheets", [{"Chart": None, "Offers": "TABLE"}, {"Offers": None, "Q4": "TABLE"}])
+def test_a_chart_sheet_is_never_read_as_the_table(tmp_path, sheets):
+    table = sheet_xml([HEADER, GOOD])
+    path = xlsx(tmp_path / "charts.xlsx", {name: (table if xml else None) for name, xml in sheets.items()})
+    result, _ = loaded(path)
+    assert [o.candidate for o in result.offers] == ["Ada Park"] and not result.failures
+
+
+def test_a_workbook_of_chart_sheets_alone_is_one_line(tmp_path):
+    result, _ = loaded(xlsx(tmp_path / "only.xlsx", {"Offers": None}))
+    (failure,) = result.failures
+    assert failure.message == "the workbook has no sheet with a table to read (its sheets: 'Offers')"
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ('<c r="REF" t="d"><v>not-a-date</v></c>', "column C holds 'not-a-date' where a date should be"),
+        ('<c r="REF"><v>abc</v></c>', "column C holds 'abc' where a number should be"),
+        ('<c r="REF"><v>NaN</v></c>', "column C holds 'NaN' where a number should be"),
+        ('<c r="REF" t="s"><v>7</v></c>', "column C refers to shared text '7', which the file does not hold"),
+        ('<c r="REF" t="e"><v>#N/A</v></c>', "column C holds the error #N/A"),
+        ('<c r="REF"><f>A1*2</f></c>', "column C holds a formula saved without its value"),
+    ],
+)
+def test_a_cell_that_lies_about_its_type_is_one_error_at_its_row(tmp_path, cell, message):
+    bad = [GOOD[0].replace("Ada", "Ben"), GOOD[1], cell, *GOOD[3:]]
+    result, _ = loaded(xlsx(tmp_path / "cells.xlsx", {"Offers": sheet_xml([HEADER, GOOD, bad, GOOD])}))
+    assert [o.candidate for o in result.offers] == ["Ada Park", "Ada Park"]
+    (failure,) = result.failures
+    assert failure.message.startswith(message)
+    assert (failure.location.row, failure.location.field, failure.location.candidate) == (
+        3,
+        "base",
+        "Ben Park",
+    )
+
+
+def test_rich_text_and_numbers_read_as_excel_shows_them(tmp_path):
+    shared = f'<sst xmlns="{MAIN}"><si><r><t>Ada </t></r><r><t>Park</t></r><rPh><t>x</t></rPh></si></sst>'
+    row = ['<c r="REF" t="s"><v>0</v></c>', "London", '<c r="REF"><v>130000.0</v></c>', "100000", "12%"]
+    result, _ = loaded(xlsx(tmp_path / "rich.xlsx", {"Offers": sheet_xml([HEADER, row])}, shared=shared))
+    (offer,) = result.offers
+    assert (offer.candidate, offer.base) == ("Ada Park", Decimal(130000))
+
+
+# Cells of every type, with any text in them: the reader gives offers or one error per bad row.
+cell_types = st.sampled_from(["n", "s", "str", "inlineStr", "b", "e", "d", ""])
+cell_texts = st.text(st.characters(codec="ascii", exclude_categories=("Cc",)), max_size=12).map(
+    lambda text: text.replace("&", "&amp;").replace("<", "&lt;")
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.tuples(cell_types, cell_texts), min_size=5, max_size=5))
+def test_any_cell_of_any_type_is_read_or_reported_never_a_traceback(tmp_path, cells):
+    row = []
+    for kind, text in cells:
+        if kind == "inlineStr":
+            row.append(f'<c r="REF" t="inlineStr"><is><t>{text}</t></is></c>')
+        else:
+            typed = f' t="{kind}"' if kind else ""
+            row.append(f'<c r="REF"{typed}><v>{text}</v></c>')
+    shared = f'<sst xmlns="{MAIN}"><si><t>London</t></si></sst>'
+    result, _ = loaded(xlsx(tmp_path / "any.xlsx", {"Offers": sheet_xml([HEADER, row, GOOD])}, shared=shared))
+    assert len(result.offers) + len(result.failures) >= 1
+    assert all(isinstance(failure, OfferError) for failure in result.failures)
+    assert result.offers[-1:] and result.offers[-1].candidate == "Ada Park"
+
+
+def test_a_file_that_is_no_zip_or_no_workbook_is_one_line(tmp_path):
+    (tmp_path / "junk.xlsx").write_bytes(b"not a zip at all")
+    empty = io.BytesIO()
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    (tmp_path / "empty.xlsx").write_bytes(empty.getvalue())
+    for name, message in (("junk.xlsx", "not a zip file"), ("empty.xlsx", "it has no xl/workbook.xml")):
+        result, _ = loaded(tmp_path / name)
+        (failure,) = result.failures
+        assert message in failure.message
