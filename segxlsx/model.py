@@ -49,6 +49,14 @@ class Band:
         if not self.region.strip():
             raise InvalidValue("a band needs a region name", field="region")
         check_currency(self.currency, field="currency")
+        for name in ("base", "stock"):  # a band of one amount has no range: penetration is 0/0
+            band_range = getattr(self, name)
+            if not band_range.min < band_range.max:
+                raise InvalidValue(
+                    f"the {self.region} band's {name} runs from {band_range.min:,} to {band_range.max:,}: "
+                    "a band needs its min below its max",
+                    field=f"{name}",
+                )
         if not (isinstance(self.vesting_years, int) and 1 <= self.vesting_years <= 10):
             raise InvalidValue(f"expected 1 to 10 years, got {self.vesting_years!r}", field="vesting_years")
         check_fraction(self.bonus_pct.max, field="bonus_pct.max")
@@ -123,7 +131,7 @@ class Guide:
             raise InvalidValue("a guide needs at least one band", field="bands")
         seen: set[str] = set()
         for number, band in enumerate(self.bands):
-            key = band.region.casefold()
+            key = band.region.strip().casefold()  # "London" and "london " are one region
             if key in seen:
                 raise InvalidValue(f"region {band.region!r} appears twice", field=f"bands[{number}].region")
             seen.add(key)
@@ -148,7 +156,7 @@ class Guide:
         """The band for `region`, matched case-insensitively; an unknown one lists the known."""
         wanted = region.strip().casefold()
         for band in self.bands:
-            if band.region.casefold() == wanted:
+            if band.region.strip().casefold() == wanted:
                 return band
         raise InvalidValue(unknown_choice("region", region, self.regions))
 

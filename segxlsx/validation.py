@@ -18,7 +18,7 @@ from .errors import OfferError, SegxlsxError
 from .figures import offer_figures
 from .model import Guide, Offer
 from .sources.guides import load_guides
-from .sources.offers import LoadedOffers, input_order, load_offers
+from .sources.offers import LoadedOffers, input_order, load_offers, skipped_files
 from .sources.rates import RateTable, load_rates
 from .wording import load_wording
 
@@ -57,6 +57,7 @@ def validate(
     table = load_rates(rates, as_of=as_of, strict=strict_rates)
     checked = check_figures(loaded, guide_map, table)
     notes = tuple(note for guide in guide_map.values() for note in guide.notes) + table.notes
+    notes += tuple(skipped_files(offers))
     return Validation(checked.offers, tuple(sorted(checked.failures, key=input_order(offers))), notes)
 
 

@@ -394,3 +394,17 @@ def test_the_summary_shows_each_offers_deadline_as_a_date(tmp_path):
         ("Ada Park", datetime(2026, 12, 12)),
         ("Ben Ode", None),
     ]
+
+
+def test_an_offer_in_two_files_is_built_twice_and_said(tmp_path):
+    """The weekly export beside the files it came from: each copy gets a workbook, and the build says so."""
+    offers = tmp_path / "offers"
+    write(offers / "a.csv", "candidate,region,base,stock,bonus\nAda Park,London,130000,100000,12%\n")
+    write(offers / "current.yaml", "{candidate: Ada Park, region: London, base: 131000, stock: 100000, bonus: 12%}\n")
+    report = build([offers], GUIDES, tmp_path / "out", workers=1)
+
+    assert report.count("written") == 2
+    assert [note for note in report.notes if "has an offer in" in note] == [
+        "'Ada Park' has an offer in a.csv and in current.yaml: each gets a workbook (ada-park.xlsx, "
+        "ada-park-2.xlsx); if they are one offer, keep it in one file"
+    ]

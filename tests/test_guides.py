@@ -287,6 +287,23 @@ def _seed_yaml():
         ),
         (lambda d: d["bands"][0]["stock"].update(max="lots"), "bands[0].stock.max", "cannot read 'lots'"),
         (lambda d: d.update(bands="none"), "bands", "expected a list"),
+        # A band of one amount: range penetration would divide by nothing.
+        (
+            lambda d: d["bands"][1]["base"].update(min=0, max=0),
+            "bands[1].base",
+            "band's base runs from 0 to 0: a band needs its min below its max",
+        ),
+        (
+            lambda d: d["bands"][2]["stock"].update(min=150000, max=150000),
+            "bands[2].stock",
+            "band's stock runs from 150,000 to 150,000: a band needs its min below its max",
+        ),
+        # One region written twice, once with another case and a space.
+        (
+            lambda d: d["bands"][1].update(region=" " + d["bands"][0]["region"].lower() + " "),
+            "bands[1].region",
+            "appears twice",
+        ),
     ],
 )
 def test_bad_yaml_guides_name_the_key(tmp_path, change, field, message):

@@ -478,6 +478,16 @@ def test_text_excel_would_refuse_or_that_is_absurdly_long_is_refused(guides, fie
     assert len(str(caught.value)) < 300  # one readable line, never the whole hostile value
 
 
+def test_text_over_excels_cell_limit_is_refused_never_cut(guides):
+    """20,000 emoji are 20,000 characters but 40,000 units as Excel counts a cell's text."""
+    with pytest.raises(OfferError) as caught:
+        read_offer({**KIM, "notes": "🏗" * 20_000}, guides)
+    assert caught.value.location.field == "notes"
+    assert "is 40,000 units long as Excel counts them" in caught.value.message
+    assert "over a cell's limit of 32,767" in caught.value.message
+    assert read_offer({**KIM, "notes": "🏗" * 16_383}, guides).notes == "🏗" * 16_383
+
+
 def test_notes_keep_their_line_breaks_and_tabs(guides):
     assert read_offer({**KIM, "notes": "line one\n\tline two"}, guides).notes == "line one\n\tline two"
 
@@ -715,7 +725,10 @@ def test_validate_names_every_bad_offer_and_exits_1(project, run):
     )
     # good: 10 in GOOD, plus Maya Singh, Paula Costa and Rosa Lindqvist beside the bad ones
     assert lines[-1] == "13 offers OK, 5 with problems"
-    assert result.stderr == ""
+    # What the folder holds beside its offers is named, not read: the fixtures' own README.
+    assert result.stderr == (
+        "warning: offers/README.md: not read, not an offer file (.yaml, .yml, .json, .csv, .xlsx)\n"
+    )
 
 
 def test_validate_with_no_arguments_checks_the_shipped_examples(monkeypatch, run):
@@ -768,3 +781,31 @@ def test_validate_help_shows_examples(run):
     result = run("validate", "--help")
     assert result.exit_code == 0
     assert "Examples:" in result.output and "segxlsx validate data/offers/" in result.output
+
+
+def test_every_file_in_an_offers_folder_is_read_or_named(tmp_path, guides):
+    from segxlsx.sources.offers import skipped_files
+
+    folder = tmp_path / "offers"
+    folder.mkdir()
+    shutil.copy(GOOD / "aisha-okafor.yaml", folder / "aisha.yaml")
+    for name in ("book.xlsm", "old.xls", "calc.ods", "tabs.tsv", "README.txt", ".hidden.csv", "~$offers.xlsx"):
+        (folder / name).write_text("x")
+    (folder / "archive.csv").mkdir()  # a folder named like an offer file
+    (folder / "archive.csv" / "more.csv").write_text("candidate\n")
+
+    assert [p.name for p in offer_files([folder])] == ["aisha.yaml"]
+    notes = skipped_files([folder])
+    reasons = {note.split(":")[0].rpartition("/")[2]: note.partition(": not read, ")[2] for note in notes}
+    assert reasons == {
+        ".hidden.csv": "a hidden file",
+        "README.txt": "not an offer file (.yaml, .yml, .json, .csv, .xlsx)",
+        "archive.csv": "a folder (offers in it are read only when it is named)",
+        "book.xlsm": "a .xlsm spreadsheet: save it as .xlsx (or .csv) to read its offers",
+        "calc.ods": "a .ods spreadsheet: save it as .xlsx (or .csv) to read its offers",
+        "old.xls": "a .xls spreadsheet: save it as .xlsx (or .csv) to read its offers",
+        "tabs.tsv": "tab-separated: save it as .csv to read its offers",
+        "~$offers.xlsx": "the lock file of a workbook open in Excel or LibreOffice",
+    }
+    result = CliRunner().invoke(main, ["validate", str(folder), "--guide", str(SEED_YAML)])
+    assert result.exit_code == 0 and result.stderr.count("not read, ") == 8

@@ -677,3 +677,12 @@ def test_rates_command_help_shows_examples() -> None:
         "--in CODE",
     ):
         assert option in result.stdout
+
+
+def test_a_rate_file_dated_in_the_future_is_said_or_refused(tmp_path: Path) -> None:
+    path = _rate_file(tmp_path, "{as_of: 2999-01-01, base: USD, rates: {GBP: 0.79}}\n")
+    table = load_rates(str(path), today=date(2026, 12, 7))
+    (note,) = table.notes
+    assert "is dated 2999-01-01, after today (2026-12-07)" in note and "--strict-rates refuses it" in note
+    with pytest.raises(RatesError, match="--strict-rates takes no rates from the future"):
+        load_rates(str(path), today=date(2026, 12, 7), strict=True)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..errors import OfferError, SegxlsxError, display_path
 from ..sources.guides import load_guides
-from ..sources.offers import input_order, iter_offers, offer_files
+from ..sources.offers import input_order, iter_offers, offer_files, skipped_files
 from ..sources.rates import load_rates
 from ..store.file_names import SUMMARY, is_workbook_name
 from ..store.fingerprints import workbook_fingerprints
@@ -85,6 +85,7 @@ def build(
     """
     if isinstance(shard, str):
         shard = Shard.parse(shard)
+    offers = list(offers)  # listed twice: the files to read, and what else their folders hold
     report = BuildReport(Path(out))
     with Interrupts() as interrupts:
         try:
@@ -94,7 +95,7 @@ def build(
             if report_currency:  # a code the rates lack would leave the column empty: say so now
                 inputs.table.value_in(report_currency, inputs.table.base)
             guide_notes = [note for guide in guide_map.values() for note in guide.notes]
-            report.notes = guide_notes + list(inputs.table.notes)
+            report.notes = guide_notes + list(inputs.table.notes) + skipped_files(offers)
             if fail_fast:  # every offer checked before the output folder is touched
                 report.failures = [
                     item for item in iter_offers(files, guide_map) if isinstance(item, OfferError)
@@ -125,7 +126,7 @@ def _build_into(report: BuildReport, run: Run, interrupts: Interrupts) -> None:
     with OutputFolder.locked(report.out, run.shard) as folder, Ledger() as ledger:
         inputs = run.inputs
         try:
-            planned, to_build = plan_offers(run, folder, ledger, report.failures)
+            planned, to_build = plan_offers(run, folder, ledger, report.failures, report.notes)
             record = recorder(report, folder, ledger, interrupts, planned, run)
             setup = (inputs.guides, inputs.wording, inputs.table)
             work = jobs(run, folder, ledger)

@@ -69,11 +69,12 @@ class Job:
 
 
 def plan_offers(
-    run: Run, folder: OutputFolder, ledger: Ledger, failures: list[SegxlsxError]
+    run: Run, folder: OutputFolder, ledger: Ledger, failures: list[SegxlsxError], notes: list[str]
 ) -> tuple[int, int]:
     """Read every offer once and plan it: its file name, what sits there, whether to build it.
 
-    Offers that do not load join `failures`. Names are given over every offer, the other
+    Offers that do not load join `failures`; a candidate whose offer is in two files joins
+    `notes` (each file's offer gets a workbook). Names are given over every offer, the other
     shards' too, so that N shards writing into one folder give the names one unsharded build
     would. Returns how many offers this build (its shard) has, and how many of them it renders.
     """
@@ -83,6 +84,13 @@ def plan_offers(
             failures.append(item)
             continue
         step = _step(number, record, item, folder, ledger, run)
+        twin = ledger.elsewhere(step.owner.source, step.owner.candidate)
+        if twin is not None and step.owner.occurrence == 1:
+            source, name = twin
+            notes.append(
+                f"{step.owner.candidate!r} has an offer in {source} and in {step.owner.source}: each gets a "
+                f"workbook ({name}, {step.name}); if they are one offer, keep it in one file"
+            )
         ledger.plan(step)
         number += 1
         planned += step.member

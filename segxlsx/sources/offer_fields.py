@@ -39,6 +39,7 @@ from ..model import (
 )
 from ..money import check_currency, parse_amount, parse_percent, tidy
 from ..text import code_point
+from ..xlsx.text import MAX_CELL_TEXT, excel_length
 from .files import check_text, load_yaml, shorten
 
 MAX_NAME_CHARS = 200  # a name, region or company; anything longer is a pasting accident
@@ -624,6 +625,12 @@ def _text(value: Any, name: str, limit: int) -> str:
     text = str(value)
     if len(text) > limit:
         raise InvalidValue(f"is {len(text):,} characters long, over the limit of {limit:,}", field=name)
+    if excel_length(text) > MAX_CELL_TEXT:  # an emoji counts twice: cut, it would say less than written
+        raise InvalidValue(
+            f"is {excel_length(text):,} units long as Excel counts them (a character outside the basic "
+            f"plane, such as an emoji, counts 2), over a cell's limit of {MAX_CELL_TEXT:,}",
+            field=name,
+        )
     return check_text(text, field=name)
 
 

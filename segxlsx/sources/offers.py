@@ -103,14 +103,14 @@ def _collected(items: Iterable[Offer | OfferError]) -> LoadedOffers:
 def offer_files(paths: Iterable[str | Path]) -> list[Path]:
     """The offer files named, with folders expanded to the offer files inside them (sorted).
 
-    In a folder, other files are skipped silently (a README, a spreadsheet beside its CSV), and
-    so are hidden ones: editors and macOS leave `.~lock.offers.csv#` and `._offers.csv` there.
+    What else a folder holds is not read (`skipped_files` says what and why): its sub-folders,
+    other formats, hidden files and editors' locks (`.~lock.offers.csv#`, `~$offers.xlsx`).
     """
     paths = [Path(path) for path in paths]
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if _is_offer_file(p))
+            files += sorted(p for p in path.iterdir() if _why_skipped(p) is None)
         elif path.exists() or path.is_symlink():  # a link that loops is read, and refused, below
             files.append(path)
         else:
@@ -119,6 +119,41 @@ def offer_files(paths: Iterable[str | Path]) -> list[Path]:
         where = ", ".join(display_path(path) for path in paths) or "the paths given"
         raise SegxlsxError(f"no offer files ({', '.join(OFFER_SUFFIXES)}) in {where}")
     return files
+
+
+def skipped_files(paths: Iterable[str | Path]) -> list[str]:
+    """What the folders among `paths` hold and a build does not read, one line each with why:
+    every file there is either read or named."""
+    notes = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            for entry in sorted(path.iterdir()):
+                why = _why_skipped(entry)
+                if why is not None:
+                    notes.append(f"{display_path(entry)}: not read, {why}")
+    return notes
+
+
+def _why_skipped(path: Path) -> str | None:
+    """Why a folder's entry is not an offer file to read; None when it is one.
+
+    Not `is_file()`: an offers.csv that is a FIFO, a device or a looping link is read, and
+    refused, not skipped.
+    """
+    name, suffix = path.name, path.suffix.lower()
+    if name.startswith(("~$", ".~lock.")):
+        return "the lock file of a workbook open in Excel or LibreOffice"
+    if name.startswith("."):
+        return "a hidden file"
+    if path.is_dir() and not path.is_symlink():
+        return "a folder (offers in it are read only when it is named)"
+    if suffix in OFFER_SUFFIXES:
+        return None
+    if suffix in (".xlsm", ".xls", ".xlsb", ".ods", ".numbers"):
+        return f"a {suffix} spreadsheet: save it as .xlsx (or .csv) to read its offers"
+    if suffix == ".tsv":
+        return "tab-separated: save it as .csv to read its offers"
+    return f"not an offer file ({', '.join(OFFER_SUFFIXES)})"
 
 
 def input_order(paths: Iterable[str | Path]) -> Callable[[SegxlsxError], tuple[int, int]]:
@@ -132,12 +167,6 @@ def input_order(paths: Iterable[str | Path]) -> Callable[[SegxlsxError], tuple[i
         return files.get(where.file or "", len(files)), where.row or where.index or 0
 
     return key
-
-
-def _is_offer_file(path: Path) -> bool:
-    # Not `is_file()`: an offers.csv that is a FIFO, a device or a looping link is reported, not skipped.
-    # Excel's own lock beside an open workbook is `~$offers.xlsx`.
-    return path.suffix.lower() in OFFER_SUFFIXES and not path.name.startswith((".", "~$"))
 
 
 def read_offer_file(

@@ -124,6 +124,11 @@ def load_rates(
     """
     table = rate_source(spec, strict=strict).table(currencies, as_of)
     today = today or date.today()
+    if table.as_of > today:  # a rate file's date typed wrong: 2999-01-01, or next year's
+        said = f"{table.source} is dated {table.as_of}, after today ({today}): no rates are known for that day yet"
+        if strict:
+            raise RatesError(f"{said}; --strict-rates takes no rates from the future")
+        table = replace(table, notes=(*table.notes, f"{said}; check its date (--strict-rates refuses it)"))
     if as_of is None and (today - table.as_of).days > STALE_AFTER_DAYS:
         note = f"{age(table.as_of, today, 'today, ')} (--as-of picks a date; --rates live fetches today's)"
         table = replace(table, notes=(*table.notes, note))

@@ -32,6 +32,7 @@ CREATE TABLE plan (
     mtime INTEGER, inputs TEXT, built TEXT, skip INTEGER
 );
 CREATE INDEX plan_owner ON plan (source, candidate);
+CREATE INDEX plan_candidate ON plan (candidate, source);
 CREATE INDEX plan_name ON plan (name);
 CREATE TABLE row (
     seq INTEGER PRIMARY KEY, unknown_place INTEGER, place INTEGER, folder INTEGER, name TEXT,
@@ -112,6 +113,11 @@ class Ledger:
         """Which of the same-named candidates in one offer file the next one is: 1, 2, …"""
         query = "SELECT count(*) FROM plan WHERE source = ? AND candidate = ?"
         return self._db.execute(query, (source, candidate)).fetchone()[0] + 1
+
+    def elsewhere(self, source: str, candidate: str) -> tuple[str, str] | None:
+        """Another offer file planned before with the same candidate, and its workbook's name."""
+        query = "SELECT source, name FROM plan WHERE candidate = ? AND source != ? ORDER BY number LIMIT 1"
+        return self._db.execute(query, (candidate, source)).fetchone()
 
     def is_given(self, name: str) -> bool:
         return self._db.execute("SELECT 1 FROM plan WHERE name = ?", (name,)).fetchone() is not None
