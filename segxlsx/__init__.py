@@ -6,13 +6,6 @@ ftfy, the rate sources) are imported only when a command needs them, so `--help`
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("segxlsx")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0+unknown"
-
 # The library's front door, imported on first use so that `import segxlsx` stays light:
 #   import segxlsx
 #   report = segxlsx.build(["data/offers"], ["data/guides"], "output", workers=2)
@@ -35,6 +28,15 @@ __all__ = ["__version__", *_PUBLIC]
 
 
 def __getattr__(name: str) -> object:
+    if name == "__version__":  # looked up on first use: the `segxlsx` program starts on less
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("segxlsx")
+        except PackageNotFoundError:  # pragma: no cover - a source tree without install
+            found = "0+unknown"
+        globals()["__version__"] = found
+        return found
     if name in _PUBLIC:
         from importlib import import_module
 

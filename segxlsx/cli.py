@@ -28,6 +28,7 @@ class _Cli(click.Group):
     """A group that shows any `SegxlsxError` as one line and exits with its code."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        _escape_what_the_terminal_cannot_show()
         try:
             with _without_numpy():
                 return super().invoke(ctx)
@@ -37,6 +38,22 @@ class _Cli(click.Group):
         except KeyboardInterrupt:  # Ctrl-C outside a build's own handling: the shell's code, no traceback
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except MemoryError:
+            click.echo("Error: out of memory; give segxlsx more, or fewer offers per file", err=True)
+            ctx.exit(2)
+        except OSError as error:  # a file or the disk failed where no layer below said more
+            where = f"{error.filename}: " if getattr(error, "filename", None) else ""
+            click.echo(f"Error: {where}{error.strerror or error}", err=True)
+            ctx.exit(2)
+
+
+def _escape_what_the_terminal_cannot_show() -> None:
+    """A name in any script, printed to a terminal or pipe that cannot show it, is escaped
+    (\\u738b) rather than ending the command with an encoding error."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 @contextmanager

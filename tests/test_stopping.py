@@ -247,3 +247,26 @@ def test_a_build_that_fills_the_disk_is_resumed_once_there_is_room(small_disk, t
     assert rerun.exit_code == 0 and rerun.kept == [] and not rerun.notes
     build([offers], GUIDES, tmp_path / "fresh")
     assert folder_contents(out) == folder_contents(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_signal_while_the_program_starts_ends_it_quietly(stop):
+    """The program's entry (`segxlsx.program`, what the installed `segxlsx` runs) answers stop
+    signals from its first instruction: one arriving while the command line is still being
+    imported ends it with the shell's code and no traceback. (Before that instruction is
+    Python's own start-up, which no program can answer for.)"""
+    code = (
+        "import os, signal, segxlsx.program\n"
+        f"os.kill(os.getpid(), {int(stop)})\n"
+        "from segxlsx.cli import main\n"
+        "print('still running')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (128 + stop, "", "")
+
+
+def test_the_installed_program_starts_at_its_entry():
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "segxlsx"]
+    assert script.value == "segxlsx.program:main"

@@ -8,6 +8,10 @@
   decides), die on SIGTERM (how the build stops them), and on Linux are killed by the kernel
   when the build's process dies, even by SIGKILL (`prctl(PR_SET_PDEATHSIG)`). Each job also
   checks that its parent is still there, for the instant before `prctl` and for other systems.
+- A worker that dies (killed, out of memory) fails the one offer it was building; the offers
+  it had not started go to the others, and a new worker takes its place. The pool is forked
+  processes and pipes the build's own thread watches (`multiprocessing.connection.wait`): no
+  thread of its own that could die silently and leave the build waiting.
 """
 
 from __future__ import annotations
@@ -20,10 +24,9 @@ import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from ..errors import OfferError
@@ -141,31 +144,35 @@ def run_jobs(
     `known(job)` is a job's result when it needs no work (an offer skipped as unchanged), else
     None. `jobs` may be a generator: it is read only as far as the jobs in flight need, so a
     batch of any size holds a bounded number of them. `to_build` (how many need work, if known)
-    sizes the batches; with one or none, no process is started. `setup(*setup_args)` runs once
-    in each process before its first job. When `on_result` returns False (--fail-fast) or
-    anything is raised (`Interrupted`), the workers are stopped at once.
+    sizes the batches and caps the workers (no more processes than offers to build); with one
+    or none, no process is started. `setup(*setup_args)` runs once in each process before its
+    first job. When `on_result` returns False (--fail-fast) or anything is raised
+    (`Interrupted`), the workers are stopped at once.
     """
-    if workers <= 1 or to_build <= 1:
-        setup(*setup_args)
-        for job in jobs:
-            result = known(job)
-            if on_result(job, work(job) if result is None else result) is False:
-                return
+    workers = min(workers, to_build)
+    pool = None
+    if workers > 1:
+        try:
+            pool = _Pool(workers, work, setup, setup_args)
+        except OSError:  # no process can be had (memory, a process limit): build here instead
+            pool = None
+    if pool is None:
+        _run_here(work, jobs, setup, setup_args, on_result, known)
         return
-    pool = ProcessPoolExecutor(
-        workers, mp_context=_context(), initializer=_start_worker, initargs=(os.getpid(), setup, setup_args)
-    )
-    finished = False
     try:
-        for batch, results in _results(_in_flight(pool, work, jobs, known, _batch_size(to_build, workers))):
-            for job, result in zip(batch, results, strict=True):
-                if on_result(job, result) is False:
-                    return
-        finished = True
+        for job, result in pool.results(jobs, known, _batch_size(to_build, workers)):
+            if on_result(job, result) is False:
+                return
     finally:
-        if not finished:
-            _stop_workers(pool)
-        pool.shutdown(wait=True)
+        pool.stop()
+
+
+def _run_here(work, jobs, setup, setup_args, on_result, known) -> None:  # type: ignore[no-untyped-def]
+    setup(*setup_args)
+    for job in jobs:
+        result = known(job)
+        if on_result(job, work(job) if result is None else result) is False:
+            return
 
 
 def _batch_size(to_build: int, workers: int) -> int:
@@ -179,99 +186,150 @@ def _batch_size(to_build: int, workers: int) -> int:
     return max(1, min(8, to_build // (workers * 32)))
 
 
-_BATCHES_IN_FLIGHT = 4  # per worker: enough that none waits for work, few enough to hold little
+_BATCHES_AHEAD = 4  # per worker: batches read from `jobs` and waiting, so that none waits for work
 _WAITING_AT_MOST = 4096  # jobs with known results read ahead of the batch they wait behind
+DIED = "a worker process died while building this offer (killed, or out of memory?)"
 
 
-def _in_flight(
-    pool: ProcessPoolExecutor, work, jobs, known, size: int
-) -> Iterator[tuple[list[Any], Future | list[Any]]]:  # type: ignore[no-untyped-def]
-    """Batches in job order, each with its future (sent to the workers) or its known results.
+class _Slot:
+    """One job's place in the build's order: its result, once known."""
 
-    At most a few batches per worker are out at once, and jobs are read from `jobs` only as
-    those come back, so a generator of 50,000 offers is never held whole.
-    """
-    pending: deque[tuple[list[Any], Future | list[Any]]] = deque()
-    out, waiting = 0, 0
-    limit = _BATCHES_IN_FLIGHT * pool._max_workers  # type: ignore[attr-defined]
-    source = iter(jobs)
-    batch: list[Any] = []
-    exhausted = False
-    while pending or not exhausted:
-        while not exhausted and out < limit and waiting < _WAITING_AT_MOST:
-            job = next(source, _END)
-            if job is _END:
-                exhausted = True
+    __slots__ = ("job", "result", "done", "known")
+
+    def __init__(self, job: Any, result: Any = None) -> None:
+        self.job, self.result = job, result
+        self.done = self.known = result is not None  # known: no worker needed
+
+
+class _Worker:
+    """A forked worker process, its end of a pipe, and the slots of the batch it is building."""
+
+    def __init__(self, context: multiprocessing.context.BaseContext, work, setup, setup_args) -> None:  # type: ignore[no-untyped-def]
+        ours, theirs = context.Pipe()
+        self.process = context.Process(
+            target=_worker_main, args=(theirs, os.getpid(), work, setup, setup_args), daemon=True
+        )
+        # Forked with the build's signal handlers: a worker hit by Ctrl-C before it set its own
+        # would raise `Interrupted` in the wrong process, so the signals wait until it has.
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        theirs.close()
+        self.connection: Connection = ours
+        self.busy: deque[_Slot] = deque()  # the batch sent, its jobs not yet answered, in order
+
+    def send(self, slots: list[_Slot]) -> None:
+        self.busy.extend(slots)
+        self.connection.send([slot.job for slot in slots])
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.connection.close()
+
+
+class _Pool:
+    """Worker processes building batches of jobs, their results given back in the jobs' order."""
+
+    def __init__(self, count: int, work, setup, setup_args) -> None:  # type: ignore[no-untyped-def]
+        self.context = _context()
+        self.make = lambda: _Worker(self.context, work, setup, setup_args)
+        self.workers = [self.make() for _ in range(count)]
+
+    def results(self, jobs: Iterable[Any], known, size: int) -> Iterator[tuple[Any, Any]]:  # type: ignore[no-untyped-def]
+        """(job, result) in job order, each as soon as it and every job before it are done."""
+        order: deque[_Slot] = deque()  # every job read and not yet given back, in order
+        ready: deque[list[_Slot]] = deque()  # batches read, not yet sent to a worker
+        source, exhausted, waiting = iter(jobs), False, 0
+        while True:
+            while (
+                not exhausted
+                and len(ready) < _BATCHES_AHEAD * len(self.workers)
+                and waiting < _WAITING_AT_MOST
+            ):
+                batch: list[_Slot] = []
+                while len(batch) < size:
+                    job = next(source, _END)
+                    if job is _END:
+                        exhausted = True
+                        break
+                    slot = _Slot(job, known(job))
+                    order.append(slot)
+                    if slot.known:
+                        waiting += 1
+                    else:
+                        batch.append(slot)
                 if batch:
-                    pending.append((batch, _submit(pool, work, batch)))
-                    out += 1
-                break
-            result = known(job)
-            if result is not None:
-                if batch:  # results stay in job order: the batch so far goes first
-                    pending.append((batch, _submit(pool, work, batch)))
-                    out, batch = out + 1, []
-                pending.append(([job], [result]))
-                waiting += 1
-                continue
-            batch.append(job)
-            if len(batch) == size:
-                pending.append((batch, _submit(pool, work, batch)))
-                out, batch = out + 1, []
-        if not pending:
-            continue
-        jobs_done, results = pending.popleft()
-        if isinstance(results, Future):
-            out -= 1
-        else:
-            waiting -= 1
-        yield jobs_done, results
+                    ready.append(batch)
+                if exhausted:
+                    break
+            for worker in list(self.workers):
+                if not worker.busy and ready:
+                    batch = ready.popleft()
+                    try:
+                        worker.send(batch)
+                    except OSError:  # it died idle, between batches: the batch waits for another
+                        worker.busy.clear()
+                        ready.appendleft(batch)
+                        self._replace(worker, ready, building=False)
+            while order and order[0].done:
+                slot = order.popleft()
+                waiting -= slot.known
+                yield slot.job, slot.result
+            if not order and exhausted and not ready:
+                return
+            self._collect(ready)
+
+    def _collect(self, ready: deque[list[_Slot]]) -> None:
+        """Wait for a worker to answer or die; a dead one's unbuilt jobs go back to be sent again."""
+        busy = [worker for worker in self.workers if worker.busy]
+        if not busy:
+            return
+        by_handle = {}
+        for worker in busy:
+            by_handle[worker.connection] = worker
+            by_handle[worker.process.sentinel] = worker
+        for handle in wait(list(by_handle)):
+            worker = by_handle[handle]
+            if not worker.busy:
+                continue  # answered through its other handle already
+            try:
+                while worker.busy and worker.connection.poll():
+                    result = worker.connection.recv()
+                    slot = worker.busy.popleft()
+                    slot.result, slot.done = result, True
+            except (EOFError, OSError):  # its end closed: it died; its sentinel says so at once or soon
+                worker.process.join(timeout=5)
+            if worker.busy and not worker.process.is_alive():
+                self._replace(worker, ready)
+
+    def _replace(self, dead: _Worker, ready: deque[list[_Slot]], building: bool = True) -> None:
+        """The job a dead worker was building fails; the ones after it are sent again."""
+        if building:
+            failed = dead.busy.popleft()
+            failed.result, failed.done = OfferError(DIED), True
+        if dead.busy:
+            ready.appendleft(list(dead.busy))
+            dead.busy.clear()
+        dead.stop()
+        index = self.workers.index(dead)
+        try:
+            self.workers[index] = self.make()
+        except OSError:  # no new process can be had (memory, a process limit): the rest go on
+            del self.workers[index]
+            if not self.workers:
+                raise
+
+    def stop(self) -> None:
+        """Stop the workers now, whatever they are doing: what they had in flight is thrown away."""
+        for worker in self.workers:
+            worker.stop()
 
 
 _END = object()
-
-
-def _submit(pool: ProcessPoolExecutor, work, batch: list[Any]) -> Future:  # type: ignore[no-untyped-def]
-    """Send one batch out. The pool forks its workers on the first: forked with the build's
-    signal handlers, a worker hit by Ctrl-C before it had set its own would raise `Interrupted`
-    and break the pool, so the signals wait until it has."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
-        return pool.submit(_work_batch, work, batch)
-    except BrokenProcessPool as error:  # a worker died: this batch fails as the others do
-        future: Future = Future()
-        future.set_exception(error)
-        return future
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-
-
-def _results(
-    batches: Iterable[tuple[list[Any], Future | list[Any]]],
-) -> Iterator[tuple[list[Any], list[Any]]]:
-    """Each batch with its results, in job order; a worker that died fails its jobs, not the build."""
-    for batch, future in batches:
-        if not isinstance(future, Future):
-            yield batch, future
-            continue
-        try:
-            yield batch, future.result()
-        except BrokenProcessPool:
-            died = OfferError("a worker process died while building this offer (killed, or out of memory?)")
-            yield batch, [died] * len(batch)
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop the workers now, whatever they are doing: what they had in flight is thrown away.
-
-    ProcessPoolExecutor has no public way to do this before Python 3.14 (`terminate_workers`).
-    Their futures are left alone (not cancelled) so that the pool can mark them broken cleanly.
-    """
-    processes = list(getattr(pool, "_processes", {}).values())
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join()
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -285,6 +343,24 @@ def _context() -> multiprocessing.context.BaseContext:
 # -- inside a worker ------------------------------------------------------------------------------
 
 _parent: int | None = None  # the build's process id, in a worker
+
+
+def _worker_main(connection: Connection, parent: int, work, setup, setup_args) -> None:  # type: ignore[no-untyped-def]
+    """A worker's life: set up once, then build each batch sent, answering job by job. Whatever
+    ends it (the build gone, a pipe broken) ends it quietly: the build judges by what it got."""
+    try:
+        _start_worker(parent, setup, setup_args)
+        while True:
+            try:
+                batch = connection.recv()
+            except (EOFError, OSError):  # the build closed its end: nothing more to do
+                os._exit(0)
+            for job in batch:
+                if _parent is not None and os.getppid() != _parent:  # orphaned: nobody wants this work
+                    os._exit(1)
+                connection.send(work(job))
+    except BaseException:
+        os._exit(1)
 
 
 def _start_worker(parent: int, setup: Callable[..., None], setup_args: tuple[Any, ...]) -> None:
@@ -307,12 +383,3 @@ def _die_with_parent() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # no prctl: the check before each job is what is left
         pass
-
-
-def _work_batch(work: Callable[[Any], Any], batch: Sequence[Any]) -> list[Any]:
-    results = []
-    for job in batch:
-        if _parent is not None and os.getppid() != _parent:  # orphaned: nobody wants this work
-            os._exit(1)
-        results.append(work(job))
-    return results
