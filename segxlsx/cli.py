@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .sources.rates import RateTable
 
 _Command = TypeVar("_Command", bound=Callable[..., object])
+OUT_OF_MEMORY = "out of memory; give segxlsx more, or fewer offers per file"
 
 
 class _Cli(click.Group):
@@ -39,7 +40,14 @@ class _Cli(click.Group):
             click.echo("interrupted", err=True)
             ctx.exit(130)
         except MemoryError:
-            click.echo("Error: out of memory; give segxlsx more, or fewer offers per file", err=True)
+            click.echo(f"Error: {OUT_OF_MEMORY}", err=True)
+            ctx.exit(2)
+        except ImportError as error:  # commands import their modules late; a library may not load
+            lacking = "memory" in str(error) or "map segment" in str(error)  # dlopen under a ulimit
+            click.echo(
+                f"Error: {OUT_OF_MEMORY if lacking else f'segxlsx is not installed whole ({error})'}",
+                err=True,
+            )
             ctx.exit(2)
         except OSError as error:  # a file or the disk failed where no layer below said more
             where = f"{error.filename}: " if getattr(error, "filename", None) else ""
@@ -197,6 +205,7 @@ def import_guide(guide: Path, output: Path | None) -> None:
     """
     from .figures import total_comp_check
     from .sources.guides import dump_guide, read_guide
+    from .store.folder import check_target, write_atomically
 
     loaded = read_guide(guide)
     for dropped in loaded.dropped:
@@ -220,8 +229,8 @@ def import_guide(guide: Path, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        check_target(output, reads=guide)
+        write_atomically(output, text.encode("utf-8"))
         click.echo(f"wrote {output}", err=True)
 
 

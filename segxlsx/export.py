@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,9 +23,9 @@ from .model import Guide, Offer
 from .sources.guides import load_guides
 from .sources.guides.yaml import yaml_text
 from .sources.offer_fields import FIELDS, plain_fields
-from .sources.offers import OFFERS_SHEET
+from .sources.offers import OFFERS_SHEET, csv_cell
 from .sources.workbooks import read_back
-from .store.folder import write_new_file
+from .store.folder import check_target, reading, write_atomically
 from .store.manifest import Manifest
 
 EXPORT_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
@@ -54,13 +53,15 @@ def export(folder: str | Path, target: str | Path, guides: Iterable[str | Path])
         )
     if not folder.is_dir():
         raise SegxlsxError("no such folder", file=display_path(folder))
+    check_target(target)
     guide_map = load_guides(guides)
-    offers, failures = folder_offers(folder, guide_map)
+    with reading(folder):  # a build writing meanwhile would mix its states into the export
+        offers, failures = folder_offers(folder, guide_map)
     if not offers:
         raise SegxlsxError(
             "no workbook in this folder could be read; nothing to export", file=display_path(folder)
         )
-    _write_atomically(target, offers_file_bytes(offers, guide_map, target.suffix.lower()))
+    write_atomically(target, offers_file_bytes(offers, guide_map, target.suffix.lower()))
     return Export(target, offers, failures)
 
 
@@ -93,7 +94,9 @@ def offers_file_bytes(offers: Iterable[Offer], guides: Mapping[str, Guide], suff
         text = io.StringIO(newline="")
         writer = csv.DictWriter(text, FIELDS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(cells)
+        writer.writerows(
+            {name: csv_cell(v) if isinstance(v, str) else v for name, v in row.items()} for row in cells
+        )
         return text.getvalue().encode("utf-8")
     return _xlsx_bytes(cells)
 
@@ -132,13 +135,3 @@ def _xlsx_bytes(cells: list[dict[str, Any]]) -> bytes:
             elif value != "":
                 put_text(sheet, ref, str(value))
     return workbook_bytes(workbook, date(2000, 1, 1))  # no clock time: the same offers, the same bytes
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        write_new_file(temporary, data)
-        os.replace(temporary, target)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise SegxlsxError(f"cannot write it: {error.strerror or error}", file=display_path(target)) from None

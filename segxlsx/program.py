@@ -26,3 +26,7 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)  # the commands' own handling, below
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     command_line()
+
+
+if __name__ == "__main__":  # python -m segxlsx.program, as the installed `segxlsx`
+    main()

@@ -290,7 +290,7 @@ def test_a_second_build_into_the_same_folder_is_exit_2_and_touches_nothing(tmp_p
         result = run("build", GOOD_OFFERS, "--guide", SEED_YAML, "--out", out)
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"Error: {out}: another segxlsx build is writing to this folder; wait for it to finish or choose another --out"
+        f"Error: {out}: another segxlsx run is using this folder; wait for it to finish or choose another --out"
     )
     assert in_flight.exists() and not list(out.glob("*.xlsx"))
 
@@ -400,7 +400,10 @@ def test_an_offer_in_two_files_is_built_twice_and_said(tmp_path):
     """The weekly export beside the files it came from: each copy gets a workbook, and the build says so."""
     offers = tmp_path / "offers"
     write(offers / "a.csv", "candidate,region,base,stock,bonus\nAda Park,London,130000,100000,12%\n")
-    write(offers / "current.yaml", "{candidate: Ada Park, region: London, base: 131000, stock: 100000, bonus: 12%}\n")
+    write(
+        offers / "current.yaml",
+        "{candidate: Ada Park, region: London, base: 131000, stock: 100000, bonus: 12%}\n",
+    )
     report = build([offers], GUIDES, tmp_path / "out", workers=1)
 
     assert report.count("written") == 2

@@ -789,7 +789,15 @@ def test_every_file_in_an_offers_folder_is_read_or_named(tmp_path, guides):
     folder = tmp_path / "offers"
     folder.mkdir()
     shutil.copy(GOOD / "aisha-okafor.yaml", folder / "aisha.yaml")
-    for name in ("book.xlsm", "old.xls", "calc.ods", "tabs.tsv", "README.txt", ".hidden.csv", "~$offers.xlsx"):
+    for name in (
+        "book.xlsm",
+        "old.xls",
+        "calc.ods",
+        "tabs.tsv",
+        "README.txt",
+        ".hidden.csv",
+        "~$offers.xlsx",
+    ):
         (folder / name).write_text("x")
     (folder / "archive.csv").mkdir()  # a folder named like an offer file
     (folder / "archive.csv" / "more.csv").write_text("candidate\n")

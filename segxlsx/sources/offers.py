@@ -9,6 +9,8 @@ File formats (fields as in SPEC.md, "Offers"):
 - `.yaml`/`.yml`/`.json`: one offer (a mapping) or a list of them; `competing` is a list of
   mappings (one mapping alone is taken as a list of one).
 - `.csv`: a header row naming the fields, then one offer per row; empty cells mean "not given".
+  A cell that starts with `'` and then `=`, `+`, `-`, `@`, a tab or another `'` loses that `'`:
+  it is how `export` (and a spreadsheet) keeps such text from becoming a formula.
 - `.xlsx`: the same table on the sheet named "Offers", else the first sheet; numbers, Excel
   percentages (0.12 shown as 12%) and text such as "12%" all read; a date reads as its ISO text.
   Rows are numbered as Excel numbers them (the header is row 1), since that is what the user sees.
@@ -40,6 +42,7 @@ from typing import Any
 from ..errors import InvalidValue, Location, OfferError, SegxlsxError, display_path, located
 from ..model import Guide, Offer
 from ..xlsx.refs import column_letter
+from ..xlsx.text import starts_like_formula
 from .files import MAX_FILE_BYTES, check_file_name, load_json, load_yaml, read_bytes, read_text, shorten
 from .offer_fields import blank, candidate_hint, field_name, kind_of, read_offer
 from .xlsx_reader import CellProblem, XlsxFile
@@ -305,7 +308,7 @@ def _csv_records(text: str) -> Iterator[_Record]:
             row += 1
             if any(cell.strip() for cell in cells):  # blank lines are skipped but still counted
                 any_rows = True
-                yield _csv_record(header, cells, Location(row=row))
+                yield _csv_record(header, [csv_text(cell) for cell in cells], Location(row=row))
     if not any_rows:
         raise InvalidValue("the file has a header row but no offers below it", line=1)
 
@@ -336,6 +339,21 @@ class _Lines:
         self.position = line.end()
         self.taken += 1
         return line[0]
+
+
+def csv_cell(text: str) -> str:
+    """Text as a CSV cell someone will open in a spreadsheet: text that would start a formula
+    there (`=HYPERLINK(…)`, `+`, `-`, `@`, a tab…) gets the `'` a user types to keep a cell text,
+    as OWASP advises against CSV injection; so does text that starts with `'`, so that reading
+    it back (`csv_text`) takes exactly one off."""
+    return f"'{text}" if starts_like_formula(text) or text.startswith("'") else text
+
+
+def csv_text(cell: str) -> str:
+    """A CSV cell's text: `csv_cell` undone (a spreadsheet hides that `'` too)."""
+    if cell.startswith("'") and (starts_like_formula(cell[1:]) or cell[1:].startswith("'")):
+        return cell[1:]
+    return cell
 
 
 @contextmanager

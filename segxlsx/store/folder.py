@@ -140,6 +140,26 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
+def made_here(path: Path, *, but_summaries: bool = False) -> str | None:
+    """What `path` is to the builds of its folder: a candidate's workbook, a summary (unless
+    `but_summaries`), or one of the folder's own records; None for a file no build made.
+    Commands that write a file where the user says (`export`, `summary -o`) must not write over
+    these."""
+    if path.name.startswith(".segxlsx"):
+        return "one of the folder's own records"
+    for manifest_name in Manifest.names_in(path.parent):
+        manifest = Manifest.read(path.parent, manifest_name)
+        try:
+            entry = manifest.get(path.name)
+        finally:
+            manifest.close()
+        if entry is not None:
+            if entry.owner:
+                return f"{entry.owner.candidate}'s workbook"
+            return None if but_summaries else "a build's summary"
+    return None
+
+
 # -- writing files ------------------------------------------------------------------------------
 
 
@@ -148,6 +168,29 @@ def write_new_file(path: Path, data: bytes | Iterable[bytes]) -> None:
     with new_file(path) as handle:
         for piece in [data] if isinstance(data, bytes) else data:
             handle.write(piece)
+
+
+def check_target(target: Path, *, reads: Path | None = None) -> None:
+    """Refuse a file the user names to write (`export -o`, `import-guide -o`) when writing it
+    would destroy what it must not: a build's own file, or the very file being read."""
+    made = made_here(target)
+    if made:
+        raise SegxlsxError(f"this is {made}; write to a file of your own", file=display_path(target))
+    if reads is not None and target.resolve() == reads.resolve():
+        raise SegxlsxError("this is the file being read; write to another", file=display_path(target))
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Put `data` at `target` whole or not at all (a full disk leaves the old file, or none, and
+    no half file); for files the user names (`export -o`, `import-guide -o`)."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_new_file(temporary, data)
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise SegxlsxError(f"cannot write it: {error.strerror or error}", file=display_path(target)) from None
 
 
 @contextmanager
@@ -360,6 +403,10 @@ def _read_journal(path: Path) -> dict[str, list[Entry]]:
     return landed
 
 
+IN_USE = "another segxlsx run is using this folder; wait for it to finish or choose another --out"
+BUILD_WRITING = "a segxlsx build is writing to this folder; wait for it to finish"
+
+
 def _take_lock(out: Path, name: str = LOCK) -> int:
     try:
         descriptor = os.open(out / name, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
@@ -367,12 +414,57 @@ def _take_lock(out: Path, name: str = LOCK) -> int:
         raise SegxlsxError(
             f"cannot write to the output folder: {error.strerror or error}", file=display_path(out)
         ) from None
+    _lock(descriptor, fcntl.LOCK_EX, out, IN_USE)
+    return descriptor
+
+
+@contextmanager
+def reading(folder: Path, *, skip: str | None = None) -> Iterator[None]:
+    """Hold `folder` still while its workbooks are read (`export`, `summary`): no build writes
+    to it meanwhile, and reads by other commands may go on together.
+
+    A shared lock on each of its builds' locks (the unsharded build's and each shard's); `skip`
+    is one this process already holds. A folder no one may write to needs none.
+    """
+    names = {LOCK} | {path.name for path in _lock_files(folder)}
+    descriptors: list[int] = []
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        for name in sorted(names - {skip}):
+            descriptor = _open_to_share(folder / name)
+            if descriptor is not None:
+                _lock(descriptor, fcntl.LOCK_SH, folder, BUILD_WRITING)
+                descriptors.append(descriptor)
+        yield
+    finally:
+        for descriptor in descriptors:
+            os.close(descriptor)
+
+
+def _lock_files(folder: Path) -> list[Path]:
+    try:
+        return list(folder.glob(".segxlsx*.lock"))
+    except OSError:
+        return []
+
+
+def _open_to_share(path: Path) -> int | None:
+    """The lock file, made if it can be (a build starting later must see us); None when it
+    neither exists nor can be made, or is not a regular file."""
+    for flags in (os.O_RDWR | os.O_CREAT, os.O_RDONLY):
+        try:
+            descriptor = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+        except OSError:
+            continue
+        if stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return descriptor
+        os.close(descriptor)
+        return None
+    return None
+
+
+def _lock(descriptor: int, kind: int, folder: Path, held: str) -> None:
+    try:
+        fcntl.flock(descriptor, kind | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(descriptor)
-        raise FolderLocked(
-            "another segxlsx build is writing to this folder; wait for it to finish or choose another --out",
-            file=display_path(out),
-        ) from None
-    return descriptor
+        raise FolderLocked(held, file=display_path(folder)) from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from ..model import Guide
 from ..sources.guides import load_guides
 from ..sources.rates import RateTable, load_rates
 from ..store.file_names import SUMMARY, is_workbook_name
-from ..store.folder import OutputFolder, inspect
+from ..store.folder import OutputFolder, inspect, made_here, reading
 from ..store.ledger import Ledger
 from ..store.manifest import Manifest
 from ..store.scratch import scratch_problem
@@ -63,6 +64,13 @@ def summarise(
         if not folder.is_dir():
             raise SegxlsxError("no such folder", file=display_path(folder))
     target = Path(out) if out else folders[0] / SUMMARY
+    if target.suffix.lower() != ".xlsx":
+        raise SegxlsxError(
+            "expected a file ending in .xlsx to write the summary to", file=display_path(target)
+        )
+    made = made_here(target, but_summaries=True)
+    if made:
+        raise SegxlsxError(f"this is {made}; write the summary to another file", file=display_path(target))
     guide_map, table = load_guides(guides), load_rates(rates, as_of=as_of, strict=strict_rates)
     if report_currency:  # a code the rates lack would leave the column empty: say so now
         table.value_in(report_currency, table.base)
@@ -81,7 +89,10 @@ def _merged(
     report_currency: str | None,
     force: bool,
 ) -> MergedSummary:
-    with OutputFolder.locked(target.parent) as folder, Ledger() as ledger:
+    with OutputFolder.locked(target.parent) as folder, Ledger() as ledger, ExitStack() as held:
+        here = target.parent.resolve()
+        for source in folders:  # no build writes to them while they are read
+            held.enter_context(reading(source, skip=folder.lock_name if source.resolve() == here else None))
         for key, row in _rows(folders, target.parent, guide_map, table):
             ledger.add_row(row, key)
         merged = MergedSummary(None)
