@@ -591,6 +591,8 @@ def export(ctx: click.Context, folder: Path, target: Path, guides: tuple[Path, .
     from .workspace import default_guides
 
     done = export_offers(folder, target, default_guides(guides))
+    for note in done.notes:
+        click.echo(f"warning: {note}", err=True)
     for failure in done.failures:
         click.echo(f"  {failure}", err=True)
     click.echo(

@@ -25,8 +25,7 @@ from .sources.guides.yaml import yaml_text
 from .sources.offer_fields import FIELDS, plain_fields
 from .sources.offers import OFFERS_SHEET, csv_cell
 from .sources.workbooks import read_back
-from .store.folder import check_target, reading, write_atomically
-from .store.manifest import Manifest
+from .store.folder import OutputFolder, check_target, reading, write_atomically
 
 EXPORT_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 
@@ -38,6 +37,7 @@ class Export:
     path: Path
     offers: tuple[Offer, ...]
     failures: tuple[OfferError, ...]
+    notes: tuple[str, ...] = ()  # what was wrong with the folder's records
 
     @property
     def exit_code(self) -> int:
@@ -56,30 +56,35 @@ def export(folder: str | Path, target: str | Path, guides: Iterable[str | Path])
     check_target(target)
     guide_map = load_guides(guides)
     with reading(folder):  # a build writing meanwhile would mix its states into the export
-        offers, failures = folder_offers(folder, guide_map)
+        offers, failures, notes = folder_offers(folder, guide_map)
     if not offers:
         raise SegxlsxError(
             "no workbook in this folder could be read; nothing to export", file=display_path(folder)
         )
     write_atomically(target, offers_file_bytes(offers, guide_map, target.suffix.lower()))
-    return Export(target, offers, failures)
+    return Export(target, offers, failures, notes)
 
 
 def folder_offers(
     folder: Path, guides: Mapping[str, Guide]
-) -> tuple[tuple[Offer, ...], tuple[OfferError, ...]]:
-    """Each workbook's offer as it stands now, by file name; unreadable ones as failures."""
+) -> tuple[tuple[Offer, ...], tuple[OfferError, ...], tuple[str, ...]]:
+    """Each workbook's offer as it stands now, by file name; unreadable ones as failures; and
+    what was wrong with the folder's records."""
     offers: list[Offer] = []
     failures: list[OfferError] = []
-    for name, entry in Manifest.read(folder).items():
-        path = folder / name
-        if entry.owner is None or not path.is_file():
-            continue
-        try:
-            offers.append(read_back(path, guides))
-        except OfferError as error:
-            failures.append(error if error.location.candidate else error.at(candidate=entry.owner.candidate))
-    return tuple(offers), tuple(failures)
+    with OutputFolder.viewed(folder) as records:
+        for name, entry in records.workbooks():
+            path = folder / name
+            if entry.owner is None or not path.is_file():
+                continue
+            try:
+                offers.append(read_back(path, guides))
+            except OfferError as error:
+                failures.append(
+                    error if error.location.candidate else error.at(candidate=entry.owner.candidate)
+                )
+        notes = tuple(records.notes)
+    return tuple(offers), tuple(failures), notes
 
 
 # -- files --------------------------------------------------------------------------------------

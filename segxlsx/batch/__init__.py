@@ -124,6 +124,7 @@ def _build_into(report: BuildReport, run: Run, interrupts: Interrupts) -> None:
     """
     _make_folder(report.out)
     with OutputFolder.locked(report.out, run.shard) as folder, Ledger() as ledger:
+        report.notes.extend(folder.notes)
         inputs = run.inputs
         try:
             planned, to_build = plan_offers(run, folder, ledger, report.failures, report.notes)
@@ -192,7 +193,7 @@ def _list_other_workbooks(report: BuildReport, folder: OutputFolder, ledger: Led
     earlier workbook, marked failed.
     """
     failed = _failed_owners(report.failures)
-    for name, entry in folder.manifest.items():
+    for name, entry in folder.workbooks():
         if entry.owner is None or not is_workbook_name(name) or ledger.is_listed(name):
             continue
         action = FAILED if (entry.owner.source, entry.owner.candidate) in failed else NOT_IN_RUN

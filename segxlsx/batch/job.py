@@ -14,6 +14,7 @@ from ..errors import OfferError, SegxlsxError
 from ..model import Guide
 from ..sources.rates import RateTable
 from ..store.folder import write_new_file
+from ..store.signatures import OWNER_PROPERTY, owner_label
 from ..summary.edited import read_hand_edits
 from ..summary.row import KEPT, UNCHANGED, WRITTEN, SummaryRow
 from ..wording import Wording
@@ -45,6 +46,7 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
             edits = read_hand_edits(job.temporary.parent / job.name, guides, table, job.offer)
             return Outcome(job.name, KEPT, None, edits.row, edits.differences, edits.problem)
         workbook, figures = render_offer(job.offer, guides[job.offer.guide_id], table, _context["wording"])
+        workbook.properties[OWNER_PROPERTY] = owner_label(job.owner)  # found again without the manifest
         data = workbook_bytes(workbook, table.as_of)
         digest = hashlib.sha256(data).hexdigest()
         if job.found.state == "ours" and job.found.sha256 == digest:

@@ -20,6 +20,7 @@ from ..store.fingerprints import offer_fingerprint
 from ..store.folder import Found, OutputFolder
 from ..store.ledger import Ledger, Step
 from ..store.manifest import Owner, Shard
+from ..store.signatures import owner_label
 from ..summary.row import UNCHANGED, SummaryRow
 from ..wording import Wording
 from .report import Outcome, Progress
@@ -48,7 +49,7 @@ class Run:
     today: str  # ISO date, for inputs that changed in this build
     report_currency: str | None
     shard: Shard | None
-    fingerprint: Callable[[Offer], str]  # everything a workbook is made from (`store.fingerprints`)
+    fingerprint: Callable[[Offer, str], str]  # everything a workbook is made from (`store.fingerprints`)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def _step(number: int, record: int, offer: Offer, folder: OutputFolder, ledger: 
     name = file_name(owner, folder, ledger)
     if run.shard is not None and not run.shard.holds(owner):
         return Step(number, record, owner, name, False, Found("new"), "", "", False)
-    found, built = folder.inspect(name), run.fingerprint(offer)
+    found, built = folder.inspect(name), run.fingerprint(offer, owner_label(owner))
     skip = not run.force and _unchanged(folder, name, found, built)
     return Step(number, record, owner, name, True, found, offer_fingerprint(offer), built, skip)
 

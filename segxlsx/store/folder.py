@@ -24,6 +24,8 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import heapq
+import itertools
 import json
 import os
 import secrets
@@ -37,9 +39,13 @@ from typing import Any
 
 from ..errors import SegxlsxError, display_path
 from .manifest import MANIFEST, Entry, Manifest, Owner, Shard, plain_name
+from .records import is_regular, open_record, record_problem, what_is
+from .signatures import signed
 
 JOURNAL = ".segxlsx-journal.jsonl"
 LOCK = ".segxlsx.lock"
+MAX_JOURNAL_BYTES = 64 << 20  # a line per file landed since the last manifest
+MAX_JOURNAL_LINE = 1 << 16
 
 
 # -- what is at a workbook's place --------------------------------------------------------------
@@ -53,6 +59,7 @@ class Found:
     sha256: str | None = None  # of the file there now
     problem: str | None = None  # blocked: why the file cannot be written
     stamp: tuple[int, int, int] | None = None  # inode, size, mtime: tells if it changed since
+    by_signature: bool = False  # ours by its signature, though no manifest has its hash
 
     @property
     def changed_on(self) -> str | None:
@@ -71,8 +78,9 @@ def open_elsewhere(path: Path) -> Path | None:
     return None
 
 
-def inspect(path: Path, manifest: Manifest) -> Found:
-    """Whether a file may be written at `path`, and if something is there, whose it is.
+def inspect(path: Path, *manifests: Manifest) -> Found:
+    """Whether a file may be written at `path`, and if something is there, whose it is: ours
+    when one of the folder's `manifests` (its own build's, or another shard's) has its hash.
 
     Never follows a symbolic link and never opens anything but a regular file, so a FIFO
     cannot hang the build and a link cannot lead a write outside the folder.
@@ -86,7 +94,7 @@ def inspect(path: Path, manifest: Manifest) -> Found:
     if not stat.S_ISREG(info.st_mode):
         return Found(
             "blocked",
-            problem=f"{_what_is(info.st_mode)} named {path.name} is in the way; move it or choose another --out",
+            problem=f"{what_is(info.st_mode)} named {path.name} is in the way; move it or choose another --out",
         )
     lock = open_elsewhere(path)
     if lock is not None:
@@ -101,19 +109,16 @@ def inspect(path: Path, manifest: Manifest) -> Found:
             "blocked",
             problem=f"cannot read {path.name} to check it was not edited by hand: {error.strerror or error}",
         )
-    entry = manifest.get(path.name)
-    state = "ours" if entry is not None and entry.sha256 == digest else "foreign"
-    return Found(state, digest, stamp=(info.st_ino, info.st_size, info.st_mtime_ns))
-
-
-def _what_is(mode: int) -> str:
-    kinds = [
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISLNK, "a symbolic link"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISSOCK, "a socket"),
-    ]
-    return next((name for test, name in kinds if test(mode)), "a device")
+    stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+    entries = (manifest.get(path.name) for manifest in manifests)
+    if any(entry is not None and entry.sha256 == digest for entry in entries):
+        return Found("ours", digest, stamp=stamp)
+    # The manifest may have lost or garbled the hash (it is anyone's to edit): a file whose parts
+    # still match their signature is ours all the same, whatever the manifest says.
+    mark = signed(path)
+    if mark is not None and mark.sha256 == digest:
+        return Found("ours", digest, stamp=stamp, by_signature=True)
+    return Found("foreign", digest, stamp=stamp)
 
 
 def file_hash(path: Path) -> str:
@@ -241,7 +246,24 @@ class OutputFolder:
         self.manifest = Manifest()
         # What the folder's other manifests (the other shards') hold: names no new name may take.
         self.others = Manifest()
+        self._lost = False  # whether the manifest was missing or damaged when read
+        self.notes: list[str] = []  # what was wrong with the folder's records, for the build to say
         self._journal: int | None = None  # descriptor, opened on the first landing
+
+    @classmethod
+    @contextmanager
+    def viewed(cls, path: Path) -> Iterator[OutputFolder]:
+        """`path`'s records as a build would find them, read only (`export`, `summary` of other
+        folders); hold `reading(path)` meanwhile. Nothing is written: files taken back by their
+        signatures are taken back in memory, and the next build there records them."""
+        folder = cls(path)
+        try:
+            folder._read_manifests()
+            folder._take_back_signed()
+            yield folder
+        finally:
+            folder.manifest.close()
+            folder.others.close()
 
     @classmethod
     @contextmanager
@@ -278,7 +300,26 @@ class OutputFolder:
         return self.path / f".{name}.{self.run}.tmp"
 
     def inspect(self, name: str) -> Found:
-        return inspect(self.path / name, self.manifest)
+        found = inspect(self.path / name, self.manifest, self.others)
+        entry = self.manifest.get(name)
+        if found.by_signature and entry is not None:  # set the manifest right
+            self.manifest.put(name, replace(entry, sha256=found.sha256))
+        return found
+
+    def workbooks(self) -> Iterator[tuple[str, Entry]]:
+        """Every file the folder's builds own, by name, each once (a file in two manifests, as
+        after an unsharded build and then a sharded one, is the one's whose hash it has,
+        this build's own first)."""
+        names = heapq.merge(
+            (name for name, _ in self.manifest.items()), (name for name, _ in self.others.items())
+        )
+        for name, _ in itertools.groupby(names):
+            mine, theirs = self.manifest.get(name), self.others.get(name)
+            if mine is not None and theirs is not None and theirs.sha256 != mine.sha256:
+                now = _hash_if_file(self.path / name)
+                yield name, theirs if now is not None and theirs.sha256 == now else mine
+            else:
+                yield name, mine or theirs  # type: ignore[misc]
 
     def land(self, name: str, temporary: Path, sha256: str, owner: Owner | None, found: Found) -> None:
         """Rename a finished temporary file into place, journalled first.
@@ -289,7 +330,7 @@ class OutputFolder:
         path = self.path / name
         if _stamp(path) != found.stamp or (found.stamp and open_elsewhere(path)):
             temporary.unlink(missing_ok=True)
-            problem = inspect(path, self.manifest).problem
+            problem = inspect(path, self.manifest, self.others).problem
             raise SegxlsxError(problem or f"{name} changed while the build ran; kept it, build again")
         self._append({"file": name, "sha256": sha256, **(owner.as_json() if owner else {})})
         os.replace(temporary, path)
@@ -321,12 +362,25 @@ class OutputFolder:
         """Fold everything recorded into the manifest, atomically, and start a fresh journal."""
         temporary = self.temporary(self.manifest_name)
         write_new_file(temporary, self.manifest.as_lines())
-        os.replace(temporary, self.path / self.manifest_name)
+        try:
+            os.replace(temporary, self.path / self.manifest_name)
+        except IsADirectoryError:
+            temporary.unlink()
+            raise SegxlsxError(
+                "a folder where segxlsx keeps its manifest; remove it",
+                file=display_path(self.path / self.manifest_name),
+            ) from None
         _sync_folder(self.path)
         if self._journal is not None:
             os.close(self._journal)
             self._journal = None
-        (self.path / self.journal_name).unlink(missing_ok=True)
+        journal = self.path / self.journal_name
+        try:
+            journal.unlink(missing_ok=True)
+        except IsADirectoryError:
+            raise SegxlsxError(
+                "a folder where segxlsx keeps its journal; remove it", file=display_path(journal)
+            ) from None
 
     def discard_temporaries(self) -> None:
         """Remove this run's temporary files: what was in flight when the build stopped."""
@@ -336,9 +390,10 @@ class OutputFolder:
     def _append(self, entry: dict[str, object]) -> None:
         """One journal line, durable before the file it names is renamed into place."""
         if self._journal is None:
-            self._journal = os.open(
-                self.path / self.journal_name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644
-            )
+            flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK  # a FIFO: no wait
+            self._journal = os.open(self.path / self.journal_name, flags, 0o644)
+            if not is_regular(self._journal):
+                raise OSError(errno.EINVAL, f"{self.journal_name} is not a regular file")
         line = (json.dumps(entry) + "\n").encode("utf-8")
         end = os.lseek(self._journal, 0, os.SEEK_END)
         try:
@@ -350,23 +405,56 @@ class OutputFolder:
             raise
 
     def _recover(self) -> None:
-        """Read the manifest, fold in a dead build's journal, and clear its temporary files.
+        """Read the manifests, fold in a dead build's journal, clear its temporary files, and take
+        back by their signatures the workbooks a lost or damaged manifest no longer lists.
 
         Under the lock, every temporary file left here belongs to a build that is gone.
         """
         self._remove_dead_temporaries()
+        self._read_manifests()
+        changed = False
+        journal = self.path / self.journal_name
+        if os.path.lexists(journal):
+            for name, entries in _read_journal(journal, self.notes).items():
+                self.manifest.put(name, self._what_landed(name, entries))
+            changed = True
+        changed |= self._take_back_signed()
+        if changed:
+            self.save_manifest()
+
+    def _read_manifests(self) -> None:
         self.manifest.close()
         self.manifest = Manifest.read(self.path, self.manifest_name)
-        for name in Manifest.names_in(self.path):
-            if name != self.manifest_name:
-                self.others.add_file(self.path / name)
-        journal = self.path / self.journal_name
-        if not os.path.lexists(journal):
-            return
-        landed = _read_journal(journal)
-        for name, entries in landed.items():
-            self.manifest.put(name, self._what_landed(name, entries))
-        self.save_manifest()
+        others = [name for name in Manifest.names_in(self.path) if name != self.manifest_name]
+        for name in others:
+            self.others.add_file(self.path / name)
+        # Lost: damaged, or missing where no other build keeps one (a folder of shards has none).
+        missing = not others and not os.path.lexists(self.path / self.manifest_name)
+        self._lost = bool(self.manifest.damage) or missing
+        if self.others.damage:
+            self.notes.append(f"{display_path(self.path)}/{_said(self.others.damage)}")
+
+    def _take_back_signed(self) -> bool:
+        """Put back into the manifest each file segxlsx wrote here, untouched since (it carries a
+        valid signature), that the manifest lost; only when it was lost or damaged, since a
+        signature is read by opening the file. A shard takes back only its own offers' files."""
+        if not self._lost:
+            return False
+        taken = 0
+        for name in _signed_candidates(self.path):
+            if self.manifest.get(name) is not None or self.others.get(name) is not None:
+                continue
+            found = signed(self.path / name)
+            if found is None or (self.shard and (found.owner is None or not self.shard.holds(found.owner))):
+                continue
+            self.manifest.put(name, found.entry())
+            taken += 1
+        if self.manifest.damage:
+            self.notes.append(
+                f"{display_path(self.path)}/{_said(self.manifest.damage)}; {taken} file(s) segxlsx wrote here "
+                "recognised by their signatures and taken back"
+            )
+        return taken > 0
 
     def _what_landed(self, name: str, journalled: list[Entry]) -> Entry:
         """The journal says a file was about to land; whether the rename happened, the bytes tell."""
@@ -386,20 +474,42 @@ class OutputFolder:
                 leftover.unlink(missing_ok=True)
 
 
-def _read_journal(path: Path) -> dict[str, list[Entry]]:
-    """Journal lines by file name, oldest first; a torn last line (a crash mid-append) is skipped."""
+def _said(damage: list[str]) -> str:
+    """A manifest's damage in one line: the first problem, and how many more."""
+    more = f" (and {len(damage) - 1} more)" if len(damage) > 1 else ""
+    return f"{damage[0]}{more}"
+
+
+def _signed_candidates(folder: Path) -> list[str]:
+    """Names of the folder's files that could be segxlsx's: .xlsx, not hidden, regular."""
+    with os.scandir(folder) as entries:
+        return sorted(
+            entry.name
+            for entry in entries
+            if entry.name.endswith(".xlsx")
+            and not entry.name.startswith((".", "~$"))
+            and entry.is_file(follow_symlinks=False)
+        )
+
+
+def _read_journal(path: Path, notes: list[str]) -> dict[str, list[Entry]]:
+    """Journal lines by file name, oldest first; a torn last line (a crash mid-append) is
+    skipped. A journal that is not a regular file, or not a journal, is said in `notes`."""
     landed: dict[str, list[Entry]] = {}
     try:
-        lines = path.read_bytes().splitlines()
-    except OSError:
-        return landed
-    for line in lines:
-        try:
-            data = json.loads(line)
-            if plain_name(data["file"]):
-                landed.setdefault(data["file"], []).append(Entry.from_json(data))
-        except (ValueError, KeyError, TypeError):
-            continue
+        with open_record(path, MAX_JOURNAL_BYTES) as handle:
+            for line in iter(lambda: handle.readline(MAX_JOURNAL_LINE), b""):
+                try:
+                    data = json.loads(line)
+                    entry = Entry.from_json(data)
+                    if plain_name(data["file"]):
+                        landed.setdefault(data["file"], []).append(entry)
+                except (ValueError, KeyError, TypeError):
+                    continue
+    except (OSError, ValueError) as error:
+        notes.append(
+            f"{display_path(path)}: {record_problem(error)}; not read (the build carries on without it)"
+        )
     return landed
 
 
@@ -412,8 +522,13 @@ def _take_lock(out: Path, name: str = LOCK) -> int:
         descriptor = os.open(out / name, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as error:
         raise SegxlsxError(
-            f"cannot write to the output folder: {error.strerror or error}", file=display_path(out)
+            f"cannot write to the output folder: {record_problem(error)}", file=display_path(out / name)
         ) from None
+    if not is_regular(descriptor):
+        os.close(descriptor)
+        raise SegxlsxError(
+            "not a lock file segxlsx made (not a regular file); remove it", file=display_path(out / name)
+        )
     _lock(descriptor, fcntl.LOCK_EX, out, IN_USE)
     return descriptor
 

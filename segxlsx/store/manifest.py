@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..errors import SegxlsxError
+from .file_names import is_workbook_name
+from .records import open_record, record_problem
 from .scratch import scratch_database
 
 MANIFEST = ".segxlsx-manifest.json"
@@ -104,29 +108,28 @@ class Entry:
 
     @classmethod
     def from_json(cls, data: object) -> Entry:
-        """An entry as a manifest or journal line keeps it; a ValueError when it is not one."""
+        """An entry as a manifest or journal line keeps it, each field checked (anyone may edit
+        the file); a ValueError naming the field when it is not one."""
         if isinstance(data, str):  # version 1 kept only the hash
-            return cls(data)
+            return cls(_checked("sha256", data, _is_hash))
         if not isinstance(data, dict):
-            raise ValueError("not an entry")
+            raise ValueError("not an entry (a mapping of fields)")
         owner = None
         if "candidate" in data:
-            owner = Owner(str(data.get("source", "")), str(data["candidate"]), int(data.get("occurrence", 1)))
-        sha256 = data.get("sha256")
-        row = data.get("row") if isinstance(data.get("row"), dict) else None
-        texts = [data.get(key) for key in ("inputs", "changed", "built")]
-        inputs, changed, built = (str(text) if text is not None else None for text in texts)
-        position = data.get("position")
-        action = data.get("action")
+            owner = Owner(
+                _checked("source", data.get("source", ""), _is_text),
+                _checked("candidate", data["candidate"], _is_text),
+                _checked("occurrence", data.get("occurrence", 1), _is_occurrence),
+            )
         return cls(
-            str(sha256) if sha256 is not None else None,
+            _checked("sha256", data.get("sha256"), _is_hash),
             owner,
-            row,
-            inputs,
-            changed,
-            built,
-            position if isinstance(position, int) else None,
-            action if isinstance(action, str) else None,
+            _checked("row", data.get("row"), lambda row: isinstance(row, dict)),
+            _checked("inputs", data.get("inputs"), _is_digest),
+            _checked("changed", data.get("changed"), _is_day),
+            _checked("built", data.get("built"), _is_digest),
+            _checked("position", data.get("position"), _is_position),
+            _checked("action", data.get("action"), lambda action: _is_text(action) and len(action) <= 40),
         )
 
     def as_json(self) -> dict[str, object]:
@@ -157,6 +160,7 @@ class Manifest:
     """
 
     def __init__(self) -> None:
+        self.damage: list[str] = []  # what was wrong with the files read (`add_file`)
         self._db = scratch_database(
             """
             CREATE TABLE entry (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
@@ -176,44 +180,104 @@ class Manifest:
         return manifest
 
     def add_file(self, path: Path) -> None:
-        """Add the entries of the manifest file at `path` over any of the same name; none if it is
-        missing or damaged: all or nothing, so it is read into a table of its own first (a scratch
-        database keeps no journal to roll back).
+        """Add the entries of the manifest file at `path` over any of the same name.
+
+        The file is anyone's to edit or break, so it is read as untrusted input: a regular file
+        only (a FIFO would hang the build, /dev/zero never end), bounded in size and line
+        length, each entry checked field by field. An entry that is not one is left out and a
+        file that is no manifest gives none; either way `damage` says what was wrong, and the
+        folder recovers its workbooks from their signatures (`store.signatures`).
 
         Read a line at a time when it is as `as_lines` writes it; otherwise (an older build's
         `indent=2`, a file edited by hand) as one JSON document, which the next save rewrites.
+        Entries go to a table of their own first, so a file that turns out to be no manifest
+        adds nothing (a scratch database keeps no journal to roll back).
         """
-        for load in (self._load_lines, self._load_document):
-            self._db.execute("DELETE FROM reading")
-            self._db.execute("BEGIN")  # one transaction: fast, not atomic
-            try:
-                with open(path, "rb") as handle:
-                    load(handle)
-            except FileNotFoundError:
-                break
-            except (OSError, ValueError, KeyError, TypeError, AttributeError, sqlite3.Error):
-                continue
-            finally:
-                self._db.execute("COMMIT")
-            self._db.execute("INSERT OR REPLACE INTO entry SELECT * FROM reading")
-            break
+        try:
+            handle = open_record(path, MAX_MANIFEST_BYTES)
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as error:
+            self.damage.append(f"{path.name}: {record_problem(error)}")
+            return
+        with handle:
+            if os.fstat(handle.fileno()).st_size == 0:
+                problems = ["empty"]
+            else:
+                problems = self._load(handle, self._load_lines)
+            if problems:  # edited by hand across lines, perhaps: as one document it may be whole
+                as_document = self._load(handle, self._load_document)
+                if not as_document or not as_document[0].startswith(_NOT_A_MANIFEST):
+                    problems = as_document
+        self.damage.extend(f"{path.name}: {problem}" for problem in problems)
+
+    def _load(self, handle: Any, load: Callable[[Any], list[str]]) -> list[str]:
+        """Read the entries of the file open in `handle` with `load`, into the manifest unless the
+        file is no manifest in that form; what was wrong (nothing: all was right)."""
+        handle.seek(0)
         self._db.execute("DELETE FROM reading")
+        self._db.execute("BEGIN")  # one transaction: fast, not atomic
+        try:
+            problems = load(handle)
+        except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as error:
+            return [f"{_NOT_A_MANIFEST} ({record_problem(error)})"]
+        finally:
+            self._db.execute("COMMIT")
+        self._db.execute("INSERT OR REPLACE INTO entry SELECT * FROM reading")
+        self._db.execute("DELETE FROM reading")
+        return problems
 
-    def _load_lines(self, handle: Any) -> None:
-        if handle.readline().rstrip(b"\n") != _FIRST_LINE:
-            raise ValueError("not a manifest a line per file")
-        for line in handle:
+    def _load_lines(self, handle: Any) -> list[str]:
+        first = handle.readline(len(_FIRST_LINE) + 1).rstrip(b"\n")
+        if first not in (_FIRST_LINE, _FIRST_LINE_2):
+            raise ValueError("its first line is not a manifest's")
+        checked = first == _FIRST_LINE
+        problems = []
+        ended = False
+        for number, line in enumerate(_lines(handle), start=2):
             line = line.rstrip(b"\n").removesuffix(b",")
-            if line and line != _LAST_LINE:
-                self._put_all(json.loads(b"{" + line + b"}").items())
+            if line == _LAST_LINE:
+                ended = True
+            elif line:
+                try:
+                    self._put_all(json.loads(b"{" + line + b"}").items(), checked)
+                except (ValueError, TypeError, AttributeError) as error:
+                    problems.append(f"line {number}: {record_problem(error)}")
+        if not ended:
+            problems.append("it ends before its last line (cut short)")
+        return problems
 
-    def _load_document(self, handle: Any) -> None:
-        self._put_all(json.loads(handle.read())["files"].items())
+    def _load_document(self, handle: Any) -> list[str]:
+        if os.fstat(handle.fileno()).st_size > MAX_DOCUMENT_BYTES:
+            raise ValueError("too large for a manifest in one piece")
+        document = json.loads(handle.read())
+        files = document["files"]
+        if not isinstance(files, dict):
+            raise ValueError("its files are not a mapping")
+        checked = document.get("version") not in (None, 1, 2)  # before 3, no entry had a check
+        problems = []
+        for name, data in files.items():
+            try:
+                self._put_all([(name, data)], checked)
+            except (ValueError, TypeError, AttributeError) as error:
+                problems.append(f"{_shown(name)}: {record_problem(error)}")
+        return problems
 
-    def _put_all(self, files: Iterable[tuple[Any, Any]]) -> None:
+    def _put_all(self, files: Iterable[tuple[Any, Any]], checked: bool) -> None:
+        """Entries into the reading table; each must carry its check when the manifest's version
+        keeps them, so a changed byte anywhere in an entry (its name, its candidate) is caught."""
         for name, data in files:
-            if plain_name(name):
-                self._insert("reading", name, Entry.from_json(data))
+            if not plain_name(name) or not name.endswith(".xlsx"):
+                raise ValueError(f"{_shown(name)} is not the name of a file segxlsx writes")
+            check = data.pop("check", None) if isinstance(data, dict) else None
+            entry = Entry.from_json(data)
+            if entry.owner is not None and not is_workbook_name(name):  # no slug() makes it
+                raise ValueError(f"{_shown(name)} is not the name of a workbook segxlsx writes")
+            if checked and check != _check(name, json.dumps(entry.as_json())):
+                raise ValueError(
+                    f"the entry of {_shown(name)} is not as segxlsx wrote it (its check differs)"
+                )
+            self._insert("reading", name, entry)
 
     @staticmethod
     def names_in(out: Path) -> list[str]:
@@ -263,15 +327,86 @@ class Manifest:
         yield _FIRST_LINE + b"\n"
         rows = self._db.execute("SELECT name, json FROM entry ORDER BY name")
         for number, (name, text) in enumerate(rows):
-            yield (b",\n" if number else b"") + f"{json.dumps(name)}: {text}".encode()
+            checked = f'{text[:-1]}, "check": "{_check(name, text)}"}}'
+            yield (b",\n" if number else b"") + f"{json.dumps(name)}: {checked}".encode()
         yield b"\n" + _LAST_LINE + b"\n"
 
     def close(self) -> None:
         self._db.close()
 
 
-_FIRST_LINE = b'{"version": 2, "files": {'
+_NOT_A_MANIFEST = "not a manifest segxlsx wrote"
+# Version 3 gives each entry a check of its contents and name: a flipped byte anywhere in it is
+# caught, and the file is taken back by its signature instead of trusted wrongly.
+_FIRST_LINE = b'{"version": 3, "files": {'
+_FIRST_LINE_2 = b'{"version": 2, "files": {'
 _LAST_LINE = b"}}"
+
+
+MAX_MANIFEST_BYTES = 1 << 31  # ~4 million workbooks' entries
+MAX_DOCUMENT_BYTES = 64 << 20  # a manifest edited into one JSON document is read whole
+MAX_LINE_BYTES = 1 << 20  # one entry: its summary row is a few hundred bytes
+
+
+def _lines(handle: Any) -> Iterator[bytes]:
+    """The file's lines, none longer than an entry can be (a ValueError if one is)."""
+    while line := handle.readline(MAX_LINE_BYTES + 1):
+        if len(line) > MAX_LINE_BYTES:
+            raise ValueError(f"a line longer than {MAX_LINE_BYTES:,} bytes")
+        yield line
+
+
+def _check(name: str, text: str) -> str:
+    """An entry's check: its file name and its JSON (as `Entry.as_json` gives it), hashed."""
+    return hashlib.sha256(f"{name}\0{text}".encode()).hexdigest()[:16]
+
+
+# -- what an entry's fields may hold -------------------------------------------------------------
+
+MAX_OCCURRENCE = 1_000_000  # the millionth same-named candidate of one offer file
+MAX_TEXT = 4_096  # a candidate's name or an offer file's, as the manifest keeps it
+
+
+def _checked(field: str, value: Any, valid: Callable[[Any], bool]) -> Any:
+    if value is None or valid(value):
+        return value
+    raise ValueError(f"{field} {_shown(value)} is not what segxlsx writes there")
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value) if not isinstance(value, float) else repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_TEXT and "\0" not in value
+
+
+def _is_hash(value: Any) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value) is not None
+
+
+def _is_digest(value: Any) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"[0-9a-f]{1,128}", value) is not None
+
+
+def _is_whole(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _is_occurrence(value: Any) -> bool:
+    return _is_whole(value, 1, MAX_OCCURRENCE)
+
+
+def _is_position(value: Any) -> bool:
+    return _is_whole(value, 0, 2**53)
+
+
+def _is_day(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 def plain_name(name: object) -> bool:

@@ -22,9 +22,8 @@ from ..model import Guide
 from ..sources.guides import load_guides
 from ..sources.rates import RateTable, load_rates
 from ..store.file_names import SUMMARY, is_workbook_name
-from ..store.folder import OutputFolder, inspect, made_here, reading
+from ..store.folder import OutputFolder, made_here, reading
 from ..store.ledger import Ledger
-from ..store.manifest import Manifest
 from ..store.scratch import scratch_problem
 from .row import NOT_IN_RUN, SummaryRow
 from .sheet import SummaryHeading
@@ -93,9 +92,9 @@ def _merged(
         here = target.parent.resolve()
         for source in folders:  # no build writes to them while they are read
             held.enter_context(reading(source, skip=folder.lock_name if source.resolve() == here else None))
-        for key, row in _rows(folders, target.parent, guide_map, table):
+        merged = MergedSummary(None, notes=list(folder.notes))
+        for key, row in _rows(folders, target.parent, guide_map, table, merged.notes):
             ledger.add_row(row, key)
-        merged = MergedSummary(None)
         try:
             merged.path, merged.workbooks = _write(
                 folder, target.name, ledger, guide_map, table, report_currency, force, merged.notes
@@ -109,27 +108,25 @@ def _merged(
 
 
 def _rows(
-    folders: list[Path], here: Path, guides: Mapping[str, Guide], table: RateTable
+    folders: list[Path], here: Path, guides: Mapping[str, Guide], table: RateTable, notes: list[str]
 ) -> Iterator[tuple[tuple[bool, int, int, str], SummaryRow]]:
     """Each workbook's row with its sort key: input position (unknown last), folder, name.
 
-    A shard's manifest says what its build did; an unsharded folder's summary is its own.
+    A shard's manifest says what its build did; an unsharded folder's summary is its own. A
+    workbook two builds' manifests name (unsharded, then sharded) is listed once.
     """
-    for number, folder in enumerate(folders):
-        for manifest_name in Manifest.names_in(folder):
-            manifest = Manifest.read(folder, manifest_name)
-            for name, entry in manifest.items():
+    for number, source in enumerate(folders):
+        with OutputFolder.viewed(source) as folder:
+            notes.extend(folder.notes)
+            for name, entry in folder.workbooks():
                 if entry.owner is None or not is_workbook_name(name):
                     continue
-                path = folder / name
-                row = folder_row(
-                    path, entry, inspect(path, manifest), guides, table, entry.action or NOT_IN_RUN
-                )
+                path = source / name
+                row = folder_row(path, entry, folder.inspect(name), guides, table, entry.action or NOT_IN_RUN)
                 if row is not None:
                     link = Path(os.path.relpath(path, here)).as_posix()
                     key = (entry.position is None, entry.position or 0, number, name)
                     yield key, replace(row, file=link)
-            manifest.close()
 
 
 def _write(

@@ -7,9 +7,11 @@ document's dates are the day its numbers are true for, never the clock.
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from collections.abc import Iterable, Mapping
 from datetime import date
+from types import TracebackType
 from typing import IO
 
 from .text import xml_attribute, xml_text
@@ -34,12 +36,37 @@ CONTENT_TYPES = {
 }
 
 
+# Every file segxlsx writes carries, among its custom properties, a signature of all its other
+# parts: a file whose parts still match it is ours and untouched, whatever became of the
+# folder's manifest (`store.signatures`). It proves nothing against forgery; it is a label.
+SIGNATURE_PROPERTY = "segxlsx signature"
+UNSIGNED_PARTS = frozenset(
+    {"docProps/custom.xml", "[Content_Types].xml"}
+)  # the signature's own, and the list
+
+
+class Signer:
+    """The signature of a package: each signed part's name and SHA-256, in the zip's order."""
+
+    def __init__(self) -> None:
+        self._all = hashlib.sha256()
+
+    def part(self, name: str, digest: bytes) -> None:
+        if name not in UNSIGNED_PARTS:
+            self._all.update(name.encode() + b"\0" + digest)
+
+    def value(self) -> str:
+        return f"sha256:{self._all.hexdigest()}"
+
+
 class Package:
     """An .xlsx file being written into `file`, part after part; `close` adds the list of
     content types, which must come last. Parts are listed there in the order Excel's own
-    files have them: styles, theme and properties first, then the rest as added."""
+    files have them: styles, theme and properties first, then the rest as added. `signer`
+    follows the parts as they are written."""
 
     def __init__(self, file: IO[bytes]) -> None:
+        self.signer = Signer()
         self.zip = zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self.overrides = [
             ("/xl/styles.xml", "styles"),
@@ -51,12 +78,13 @@ class Package:
     def add(self, name: str, data: bytes, kind: str | None = None) -> None:
         """Write part `name`; `kind` (a key of CONTENT_TYPES) lists it among the content types."""
         self.zip.writestr(_entry(name), data)
+        self.signer.part(name, hashlib.sha256(data).digest())
         self.list(name, kind)
 
-    def open(self, name: str, kind: str | None = None) -> IO[bytes]:
+    def open(self, name: str, kind: str | None = None) -> _Part:
         """Part `name` to write into a piece at a time (a streamed sheet of 50,000 rows)."""
         self.list(name, kind)
-        return self.zip.open(_entry(name), "w")
+        return _Part(self.zip.open(_entry(name), "w"), name, self.signer)
 
     def list(self, name: str, kind: str | None) -> None:
         if kind is not None and ("/" + name, kind) not in self.overrides:
@@ -82,6 +110,28 @@ class Package:
             self.zip.close()
         except Exception:  # noqa: BLE001 (the disk that failed the part fails its end too)
             pass
+
+
+class _Part:
+    """A part being written a piece at a time, hashed as it goes for the signature."""
+
+    def __init__(self, file: IO[bytes], name: str, signer: Signer) -> None:
+        self.file, self.name, self.signer = file, name, signer
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self.file.write(data)
+
+    def __enter__(self) -> _Part:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.file.close()
+        if kind is None:
+            self.signer.part(self.name, self.digest.digest())
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
@@ -110,16 +160,16 @@ def relationships(targets: Iterable[tuple[str, str, bool]]) -> bytes:
     return f"{RELATIONSHIPS_START}{each}{RELATIONSHIPS_END}".encode()
 
 
-def root_relationships(custom: bool) -> bytes:
+def root_relationships() -> bytes:
     """Where a reader finds the workbook and the document's properties."""
-    parts = [
-        ("officeDocument", "xl/workbook.xml", False),
-        (CORE_PROPERTIES, "docProps/core.xml", False),
-        ("extended-properties", "docProps/app.xml", False),
-    ]
-    if custom:
-        parts.append(("custom-properties", "docProps/custom.xml", False))
-    return relationships(parts)
+    return relationships(
+        [
+            ("officeDocument", "xl/workbook.xml", False),
+            (CORE_PROPERTIES, "docProps/core.xml", False),
+            ("extended-properties", "docProps/app.xml", False),
+            ("custom-properties", "docProps/custom.xml", False),
+        ]
+    )
 
 
 def app_properties(application: str, version: str) -> bytes:

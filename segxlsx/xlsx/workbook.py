@@ -15,6 +15,7 @@ from typing import IO
 from .. import __version__
 from .drawing import drawing_relationships, drawing_xml
 from .package import (
+    SIGNATURE_PROPERTY,
     CustomValue,
     Package,
     app_properties,
@@ -124,8 +125,6 @@ class Workbook:
         package.add("docProps/app.xml", app_properties(self.application, self.application_version))
         package.add("docProps/core.xml", core_properties(self.creator, self.title, day))
         package.add("xl/theme/theme1.xml", THEME_XML.encode())
-        if self.properties:
-            package.add("docProps/custom.xml", custom_properties(self.properties), "custom")
         table = self._style_table()
         if table is None:
             number, dxf_id = None, self.first_use.dxf_id  # type: ignore[union-attr]
@@ -165,7 +164,7 @@ class Workbook:
         for index, chart in enumerate(charts, start=1):
             package.add(f"xl/charts/chart{index}.xml", chart.xml(), "chart")
         package.add("xl/styles.xml", table.xml if table is not None else self.first_use.xml())  # type: ignore[union-attr]
-        package.add("_rels/.rels", root_relationships(bool(self.properties)))
+        package.add("_rels/.rels", root_relationships())
         package.add("xl/workbook.xml", self._workbook_xml())
         sheets = [
             ("worksheet", f"/xl/worksheets/sheet{index}.xml", False)
@@ -176,6 +175,9 @@ class Workbook:
             relationships([*sheets, ("styles", "styles.xml", False), ("theme", "theme/theme1.xml", False)]),
         )
         package.list("xl/workbook.xml", "workbook")
+        # Last, as it signs every part before it.
+        signed = {**self.properties, SIGNATURE_PROPERTY: package.signer.value()}
+        package.add("docProps/custom.xml", custom_properties(signed), "custom")
 
     def _style_table(self) -> StyleTable | None:
         """The canonical style table of a workbook held whole; None for a streamed one, whose
