@@ -12,6 +12,11 @@ from ..text import visible
 MAX_CELL_TEXT = 32_767  # one cell
 MAX_LITERAL = 255  # one string constant inside a formula
 MAX_FORMULA = 8_192  # one formula
+# What Excel takes as the start of a formula when a cell's text is typed in again (F2, Enter):
+# = + - @, their full-width forms (an East Asian keyboard types those), and the control
+# characters a spreadsheet formula injection hides in front of them (OWASP: tab, carriage
+# return; a line feed likewise).
+FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\t\r\n")
 
 
 def excel_length(text: str) -> int:
@@ -39,6 +44,12 @@ def chunks(text: str, limit: int) -> list[str]:
         pieces.append(piece)
         text = text[len(piece) :]
     return pieces
+
+
+def starts_like_formula(text: str) -> bool:
+    """Text that Excel's editor would turn into a formula: its cell carries a quote prefix, the
+    `'` a user types in front, so it stays text however it is edited."""
+    return bool(text) and text[0] in FORMULA_STARTS
 
 
 def xml_text(text: str) -> str:
