@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -190,6 +191,24 @@ def test_edits_saved_by_libreoffice_read_back_and_export_round_trips(folder, tmp
     for name in NAMES:
         keep = ("Base", "Stock", "Bonus %", "Total comp", "Ask base", "Ask stock", "Walk-away met")
         assert {k: again[name][k] for k in keep} == {k: rows[name][k] for k in keep}, name
+
+
+def test_an_xlsx_export_holds_each_bonus_as_a_number_shown_as_a_percentage(folder, tmp_path, guides):
+    edit(folder / "jordan-lee.xlsx", offer_bonus_pct=0.125)  # a bonus with a decimal place
+    target = tmp_path / "current.xlsx"
+    assert run("export", folder, "-o", target, "--guide", SEED_YAML).exit_code == 0
+    sheet = load_workbook(target)["Offers"]
+    header = [cell.value for cell in sheet[1]]
+    bonuses = {row[0].value: row[header.index("bonus")] for row in sheet.iter_rows(min_row=2)}
+    assert all(cell.data_type == "n" and cell.number_format.endswith("%") for cell in bonuses.values())
+    assert (bonuses["Jordan Lee"].value, bonuses["Jordan Lee"].number_format) == (0.125, "0.0%")
+    assert {cell.number_format for name, cell in bonuses.items() if name != "Jordan Lee"} == {"0%"}
+    loaded = {o.candidate: o.bonus_pct for o in load_offers([target], guides).offers}
+    assert loaded["Jordan Lee"] == Decimal("0.125")
+    assert {float(bonus) for bonus in loaded.values()} == {cell.value for cell in bonuses.values()}
+    for suffix in (".csv", ".yaml"):  # text formats keep "15%", which reads the same everywhere
+        assert run("export", folder, "-o", tmp_path / f"current{suffix}", "--guide", SEED_YAML).exit_code == 0
+        assert "12.5%" in (tmp_path / f"current{suffix}").read_text(encoding="utf-8")
 
 
 def _with_file(offer, path):
