@@ -15,7 +15,7 @@ from typing import Any
 
 from ..figures import OfferFigures
 from ..model import Offer
-from ..sources.offer_fields import SUMMARY_FIELDS
+from ..sources.offer_fields import SUMMARY_FIELDS, Money
 
 # What happened to a workbook in a build, as the summary's "This run" column says it.
 WRITTEN, UNCHANGED, KEPT, FAILED, NOT_IN_RUN = "written", "unchanged", "kept", "failed", "not in this run"
@@ -32,6 +32,10 @@ FIGURES = (
 ).split()
 # Which of them are words, not amounts or ratios.
 WORDS = frozenset({"status", "status_base", "status_stock", "status_bonus_pct"})
+# The money a row shows in its own currency, by name: the offer's fields of the `Money` kind
+# and these figures (the summary sizes its money columns by the widest of each).
+MONEY_FIGURES = ("total_comp", "ask_base", "ask_stock", "gap_base", "gap_stock", "gap_total_comp")
+_MONEY_FIELDS = tuple(f.name for f in SUMMARY_FIELDS if isinstance(f.kind, Money))
 # What one build did, kept apart from the row in the folder's records (the manifest, the ledger).
 _THIS_RUN = ("action", "inputs_changed")
 # Rows kept by segxlsx 0.2 named the offer's fields as attributes of the row.
@@ -76,6 +80,23 @@ class SummaryRow:
     @property
     def currency(self) -> str:
         return self.offer.get("currency", "")
+
+    def amounts(self) -> dict[str, Decimal]:
+        """The money the row shows in its own currency, by name (the offer's fields' and figures')."""
+        shown = {name: self.offer.get(name) for name in _MONEY_FIELDS}
+        shown.update((name, getattr(self, name)) for name in MONEY_FIGURES)
+        return {name: amount for name, amount in shown.items() if isinstance(amount, Decimal)}
+
+    def texts(self) -> dict[str, str]:
+        """The text the summary sizes its columns by: the offer's names, the workbook's name."""
+        texts = {name: self.offer.get(name) or "" for name in ("candidate", "guide", "region")}
+        return texts | {"file": self.file}
+
+    def text_widths(self) -> dict[str, float]:
+        """How wide each of `texts` is, in a column's units (a digit's width)."""
+        from .columns import text_width
+
+        return {name: text_width(text) for name, text in self.texts().items()}
 
     @classmethod
     def of(cls, offer: Offer, figures: OfferFigures, file: str) -> SummaryRow:

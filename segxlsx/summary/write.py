@@ -80,12 +80,22 @@ def write_summary(
     return None
 
 
-def rows_of(ledger: Ledger) -> Iterator[SummaryRow]:
-    """The ledger's rows, in order, read as they are used."""
-    for data, file, action, changed in ledger.rows():
-        row = SummaryRow.from_json(data, file, action, changed)
-        assert row is not None  # the ledger keeps only rows that were SummaryRows
-        yield row
+def rows_of(ledger: Ledger) -> LedgerRows:
+    """The ledger's rows, in order, read as they are used, afresh each time they are iterated."""
+    return LedgerRows(ledger)
+
+
+class LedgerRows(Iterable[SummaryRow]):
+    """A ledger's summary rows: each sheet of the summary reads them in turn, none holds them."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def __iter__(self) -> Iterator[SummaryRow]:
+        for data, file, action, changed in self.ledger.rows():
+            row = SummaryRow.from_json(data, file, action, changed)
+            assert row is not None  # the ledger keeps only rows that were SummaryRows
+            yield row
 
 
 def folder_row(
