@@ -35,6 +35,12 @@ rows = [
         Decimal(200000),
         True,
         "within",
+        "within",
+        "below",
+        "within",
+        Decimal(26544),
+        Decimal(76544),
+        Decimal(48900),
         action="unchanged",
         inputs_changed="2026-11-23",
     )

@@ -376,7 +376,8 @@ def _significant(value: Decimal, digits: int = 6) -> str:
 )  # fmt: skip
 @click.option(
     "--report-currency", callback=lambda ctx, param, value: value and value.strip().upper(), metavar="CODE",
-    help="The summary's common currency for total comp. Default: the one most offers are paid in.",
+    help="The summary's common currency for total comp. Default: the one most offers are paid in "
+    "(on a tie, the guide's reference region's, else the first offer's).",
 )  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only problems and the last line.")
 @click.option(
@@ -518,7 +519,8 @@ def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
 @rates_options
 @click.option(
     "--report-currency", callback=lambda ctx, param, value: value and value.strip().upper(), metavar="CODE",
-    help="The summary's common currency for total comp. Default: the one most offers are paid in.",
+    help="The summary's common currency for total comp. Default: the one most offers are paid in "
+    "(on a tie, the guide's reference region's, else the first offer's).",
 )  # fmt: skip
 @click.option("--force", is_flag=True, help="Replace a summary that was edited by hand.")
 @click.pass_context

@@ -20,9 +20,10 @@ from typing import Any
 
 from .errors import OfferError, SegxlsxError, display_path
 from .model import Guide, Offer
+from .money import parse_percent
 from .sources.guides import load_guides
 from .sources.guides.yaml import yaml_text
-from .sources.offer_fields import FIELDS, plain_fields
+from .sources.offer_fields import FIELDS, OFFER, Percent, plain_fields
 from .sources.offers import OFFERS_SHEET, csv_cell
 from .sources.workbooks import read_back
 from .store.folder import OutputFolder, check_target, reading, write_atomically
@@ -131,12 +132,24 @@ def _xlsx_bytes(cells: list[dict[str, Any]]) -> bytes:
     workbook = new_workbook("Offers")
     sheet = workbook.add_sheet(OFFERS_SHEET)
     header_row(sheet, 1, list(FIELDS))
+    percents = {f.name for f in OFFER if isinstance(f.kind, Percent)}
     for number, row in enumerate(cells, start=2):
         for column, name in enumerate(FIELDS, start=1):
             value = row[name]
             ref = f"{column_letter(column)}{number}"
-            if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            if name in percents and value != "":
+                # A number shown as a percentage, as Excel keeps one (text would be "a number
+                # stored as text"); the loader reads 0.15 as 15%, as it reads "15%".
+                fraction = parse_percent(value)
+                put(sheet, ref, fraction, percent_format(fraction))
+            elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
                 put(sheet, ref, value, "#,##0" if name in ("base", "stock", "sign_on") else None)
             elif value != "":
                 put_text(sheet, ref, str(value))
     return workbook_bytes(workbook, date(2000, 1, 1))  # no clock time: the same offers, the same bytes
+
+
+def percent_format(fraction: Decimal) -> str:
+    """ "0%" for 15%, "0.0%" for 12.5%: as many places as the percentage has, so none is lost."""
+    places = max(0, -(fraction * 100).normalize().as_tuple().exponent)  # type: ignore[operator]
+    return f"0.{'0' * places}%" if places else "0%"

@@ -498,6 +498,13 @@ class OfferFigures:
     def year_one_against_average(self) -> str:
         return year_one_against_average(self.year1_total_comp, self.avg_total_comp)
 
+    @property
+    def gap_total_comp(self) -> Decimal:
+        """What the asks add to annual total comp (ask base, ask stock, ask bonus %, over the
+        offer's own vesting years, minus the offer's): the gap to the asks in one figure."""
+        at_asks = annual_total_comp(self.ask_base, self.ask_stock, self.vesting_years, self.ask_bonus_pct)
+        return difference(at_asks, self.offer_total_comp)
+
     def named(self) -> dict[str, object]:
         """Every defined name and its value: rates as rate_<CODE>, scenarios as stock_scenario_<n>."""
         values: dict[str, object] = {name: getattr(self, name) for name in NAMED_FIGURES}

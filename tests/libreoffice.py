@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -72,3 +73,34 @@ def printed_pages(pdf: Path, sheets: list[str]) -> Counter:
         )
         counts[next(names, "?")] += 1
     return counts
+
+
+# pdftotext's box around a word of Liberation Sans (LibreOffice's Arial) is its ascent plus its
+# descent: 1.13 times the size it is printed at, scaling included.
+BOX_PER_POINT = 1.1316
+
+
+def printed_words(pdf: Path) -> list[tuple[str, list[tuple[str, float]]]]:
+    """Each printed page: its sheet (the header's right part) and the words of its body, each
+    with the size it is printed at in points (the page's own header and footer left out)."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is not installed; .ci/run installs poppler-utils")
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True)
+    pages = []
+    for page in re.findall(r"<page (.*?)</page>", xml.stdout, re.S):
+        height = float(re.search(r'height="([\d.]+)"', page)[1])
+        words = [
+            (html.unescape(text), float(top), float(bottom))
+            for top, bottom, text in re.findall(
+                r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page
+            )
+        ]
+        margin = 55  # points: the header and footer sit within 0.5" of the edge, the body below 0.75"
+        header = [text for text, _, bottom in words if bottom < margin]
+        body = [
+            (text, (bottom - top) / BOX_PER_POINT)
+            for text, top, bottom in words
+            if bottom >= margin and top <= height - margin
+        ]
+        pages.append((header[-1] if header else "?", body))
+    return pages

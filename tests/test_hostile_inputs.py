@@ -17,6 +17,7 @@ import os
 import signal
 import time
 import tracemalloc
+import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -180,6 +181,55 @@ def test_a_build_with_unwritable_text_writes_the_good_offer_and_a_summary_that_o
     assert "U+FFFE" in failure.message
     summary = load_workbook(report.summary)  # openpyxl's XML parser refuses a corrupt part
     assert summary["Errors"].max_row == 2
+
+
+# --- text that starts like a formula stays text, in Excel's editor too ---------------------------
+
+# What Excel's editor would take for a formula: = + - @, their full-width forms, tab, CR, LF.
+FORMULA_LIKE = ['=HYPERLINK("http://evil","click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)",
+                "\uff1d1+1", "\t=1+1", "\r=1+1"]  # fmt: skip
+
+
+def formula_like_without_quote_prefix(path: Path) -> list[str]:
+    """Every text cell of the file that starts like a formula and lacks the quote prefix, and
+    every other text cell that has one."""
+    from segxlsx.xlsx.text import starts_like_formula
+
+    wrong = []
+    for sheet in load_workbook(path):
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "s" and bool(cell.quotePrefix) != starts_like_formula(cell.value):
+                    wrong.append(
+                        f"{path.name} {sheet.title}!{cell.coordinate} {cell.value!r} {cell.quotePrefix}"
+                    )
+    return wrong
+
+
+def test_text_that_starts_like_a_formula_carries_a_quote_prefix_in_every_file(tmp_path):
+    from segxlsx.export import export
+    from segxlsx.sheets.intake import intake_bytes
+
+    names = FORMULA_LIKE[:4] + ["Ana \uff1d1+1"]  # candidates: a name holds no control characters
+    offers = [
+        {**KIM, "candidate": name, "notes": FORMULA_LIKE[(n + 4) % len(FORMULA_LIKE)],
+         "competing": [{**COMPETING, "company": FORMULA_LIKE[n]}]}
+        for n, name in enumerate(names)
+    ]  # fmt: skip
+    source = write(tmp_path / "offers.yaml", yaml.safe_dump(offers, allow_unicode=True))
+    out = tmp_path / "out"
+    assert segxlsx.build([source], [SEED_YAML], out, workers=1).exit_code == 0
+    exported = export(out, tmp_path / "export.xlsx", [SEED_YAML]).path
+    (tmp_path / "intake.xlsx").write_bytes(intake_bytes(GUIDES, date(2026, 11, 27)))
+    files = [*sorted(out.glob("*.xlsx")), exported, tmp_path / "intake.xlsx"]
+    assert len(files) == len(names) + 3  # the workbooks, the summary, the export, the intake sheet
+    assert [problem for path in files for problem in formula_like_without_quote_prefix(path)] == []
+    summary = load_workbook(out / "summary.xlsx")["Summary"]
+    shown = {cell.value for row in summary.iter_rows() for cell in row if cell.quotePrefix}
+    assert set(names[:4]) <= shown  # the candidates, as text with their prefix
+    with zipfile.ZipFile(out / "summary.xlsx") as archive:  # as the file says it, not as openpyxl reads it
+        styles = archive.read("xl/styles.xml").decode()
+    assert 'quotePrefix="1"' in styles
 
 
 # --- one malformed CSV row is one error ----------------------------------------------------------

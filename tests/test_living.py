@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ from .test_batch import summary_rows
 GUIDES = [SEED_YAML]
 OFFERS = ROOT / "data" / "offers"
 MONDAY, FRIDAY = date(2026, 11, 23), date(2026, 11, 27)
+MONDAY_CELL = datetime(2026, 11, 23)  # a date cell, as openpyxl reads one
 NAMES = [
     "dana-whitfield.xlsx", "hannah-price.xlsx", "jordan-lee.xlsx", "marcus-chen.xlsx",
     "oliver-bennett.xlsx", "priya-raman.xlsx", "sofia-moreau.xlsx",
@@ -69,7 +71,7 @@ def test_rebuilding_one_offer_keeps_every_workbook_in_the_summary(folder):
     first = (folder / "summary.xlsx").read_bytes()
     rows = summary_rows(folder / "summary.xlsx")
     assert sorted(r["Workbook"] for r in rows) == NAMES and {r["This run"] for r in rows} == {"written"}
-    assert {r["Inputs changed"] for r in rows} == {"2026-11-23"}
+    assert {r["Inputs changed"] for r in rows} == {MONDAY_CELL}  # a date cell, not text
 
     report = build([OFFERS / "jordan-lee.yml"], GUIDES, folder, today=FRIDAY)
     assert report.exit_code == 0
@@ -78,7 +80,7 @@ def test_rebuilding_one_offer_keeps_every_workbook_in_the_summary(folder):
     assert [r["Workbook"] for r in rows] == ["jordan-lee.xlsx"] + [n for n in NAMES if n != "jordan-lee.xlsx"]
     assert [r["This run"] for r in rows] == ["unchanged"] + ["not in this run"] * 6
     assert (rows[2]["Candidate"], rows[2]["Base"]) == ("Hannah Price", 121000)
-    assert {r["Inputs changed"] for r in rows} == {"2026-11-23"}  # nothing changed since Monday
+    assert {r["Inputs changed"] for r in rows} == {MONDAY_CELL}  # nothing changed since Monday
 
     # The same build again, another day: inputs unchanged, so the same summary, byte for byte.
     again = (folder / "summary.xlsx").read_bytes()
@@ -87,7 +89,7 @@ def test_rebuilding_one_offer_keeps_every_workbook_in_the_summary(folder):
     # And the whole folder again on another day gives Monday's summary back.
     build([OFFERS], GUIDES, folder, today=date(2026, 12, 4))
     rows = summary_rows(folder / "summary.xlsx")
-    assert {(r["This run"], r["Inputs changed"]) for r in rows} == {("unchanged", "2026-11-23")}
+    assert {(r["This run"], r["Inputs changed"]) for r in rows} == {("unchanged", MONDAY_CELL)}
     build([OFFERS], GUIDES, folder / "copy", today=MONDAY)
     assert (folder / "copy" / "summary.xlsx").read_bytes() == first
 
@@ -103,9 +105,9 @@ def test_changed_inputs_move_their_date_and_a_deleted_workbook_leaves_the_summar
     assert "sofia-moreau.xlsx" not in rows and len(rows) == 6
     assert (rows["jordan-lee.xlsx"]["This run"], rows["jordan-lee.xlsx"]["Inputs changed"]) == (
         "written",
-        "2026-11-27",
+        datetime(2026, 11, 27),
     )
-    assert rows["marcus-chen.xlsx"]["Inputs changed"] == "2026-11-23"
+    assert rows["marcus-chen.xlsx"]["Inputs changed"] == MONDAY_CELL
 
 
 def test_an_edit_is_read_back_recomputed_flagged_and_reported(folder):
@@ -138,7 +140,8 @@ def test_an_edit_is_read_back_recomputed_flagged_and_reported(folder):
     row = next(r for r in summary_rows(folder / "summary.xlsx") if r["Workbook"] == "priya-raman.xlsx")
     assert (row["Base"], row["This run"], row["Edits"]) == (190000, "kept", "edited in the workbook")
     assert row["Total comp"] == 190000 + 160000 / 4 + 190000 * 0.12
-    assert row["Inputs changed"] == date.fromtimestamp(priya.stat().st_mtime).isoformat()
+    saved = date.fromtimestamp(priya.stat().st_mtime)
+    assert row["Inputs changed"] == datetime(saved.year, saved.month, saved.day)
 
     result = run("build", OFFERS, "--guide", SEED_YAML, "--out", folder)
     assert result.exit_code == 1
@@ -192,6 +195,24 @@ def test_edits_saved_by_libreoffice_read_back_and_export_round_trips(folder, tmp
         assert {k: again[name][k] for k in keep} == {k: rows[name][k] for k in keep}, name
 
 
+def test_an_xlsx_export_holds_each_bonus_as_a_number_shown_as_a_percentage(folder, tmp_path, guides):
+    edit(folder / "jordan-lee.xlsx", offer_bonus_pct=0.125)  # a bonus with a decimal place
+    target = tmp_path / "current.xlsx"
+    assert run("export", folder, "-o", target, "--guide", SEED_YAML).exit_code == 0
+    sheet = load_workbook(target)["Offers"]
+    header = [cell.value for cell in sheet[1]]
+    bonuses = {row[0].value: row[header.index("bonus")] for row in sheet.iter_rows(min_row=2)}
+    assert all(cell.data_type == "n" and cell.number_format.endswith("%") for cell in bonuses.values())
+    assert (bonuses["Jordan Lee"].value, bonuses["Jordan Lee"].number_format) == (0.125, "0.0%")
+    assert {cell.number_format for name, cell in bonuses.items() if name != "Jordan Lee"} == {"0%"}
+    loaded = {o.candidate: o.bonus_pct for o in load_offers([target], guides).offers}
+    assert loaded["Jordan Lee"] == Decimal("0.125")
+    assert {float(bonus) for bonus in loaded.values()} == {cell.value for cell in bonuses.values()}
+    for suffix in (".csv", ".yaml"):  # text formats keep "15%", which reads the same everywhere
+        assert run("export", folder, "-o", tmp_path / f"current{suffix}", "--guide", SEED_YAML).exit_code == 0
+        assert "12.5%" in (tmp_path / f"current{suffix}").read_text(encoding="utf-8")
+
+
 def _with_file(offer, path):
     from dataclasses import replace
 
@@ -211,9 +232,9 @@ def _plain(offer):
 def test_the_summary_reads_for_a_manager(folder):
     """The summary reads on its own: title block, money in each row's currency, a reporting currency, print set-up."""
     workbook = load_workbook(folder / "summary.xlsx")
-    assert workbook.sheetnames == ["Summary"]  # no Errors sheet when nothing failed
+    assert workbook.sheetnames == ["Board", "Summary"]  # no Errors sheet when nothing failed
     sheet = workbook["Summary"]
-    assert sheet["A1"].value == "Offer reviews" and "segment-data-engineer" in sheet["A2"].value
+    assert sheet["A1"].value.startswith("Offer reviews") and "segment-data-engineer" in sheet["A2"].value
     assert "Rates:" in sheet["A3"].value and "7 workbooks: 7 written" in sheet["A4"].value
     rows = summary_rows(folder / "summary.xlsx")
     assert "Total comp (USD)" in rows[0]  # most of the examples are paid in USD
@@ -224,7 +245,12 @@ def test_the_summary_reads_for_a_manager(folder):
             assert row["Total comp (USD)"] == pytest.approx(float(row["Total comp"]))
     assert by_currency["GBP"].startswith('"£"') and by_currency["EUR"].startswith('"€"')
     assert sheet.freeze_panes == "B7" and sheet.tables["Offers"].autoFilter.ref == sheet.tables["Offers"].ref
-    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    # The full table prints at 8 points or more, as many pages across as it takes, the candidate on each.
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth > 1
+    assert sheet.print_title_cols == "$A:$A" and sheet.print_title_rows == "$6:$6"
+    board = workbook["Board"]
+    assert board.page_setup.fitToWidth == 1 and board.page_setup.fitToHeight == 0
+    assert board.print_title_rows == "$6:$6" and board.freeze_panes == "B7"
 
     assert (
         run("build", OFFERS, "--guide", SEED_YAML, "--out", folder, "--report-currency", "gbp").exit_code == 0

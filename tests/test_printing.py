@@ -107,15 +107,82 @@ def test_charts_draw_a_year_of_each_offer_and_the_year_by_year(built):
     assert all(title in compare for title in ("This offer", "Snowflake", "Databricks", "Monzo"))
 
 
-def test_the_summary_prints_on_one_page_in_one_typeface(tmp_path):
+def test_the_summary_board_prints_on_one_page_in_one_typeface(tmp_path):
     import segxlsx
 
     from .conftest import ROOT
 
     segxlsx.build([ROOT / "data" / "offers"], [ROOT / "data" / "guides"], tmp_path, workers=1)
     (pdf,) = convert([tmp_path / "summary.xlsx"], tmp_path / "printed", to="pdf")
-    assert printed_pages(pdf, ["Summary", "Errors"]) == {"Summary": 1}  # no empty Errors pages
+    pages = printed_pages(pdf, ["Board", "Summary", "Errors"])
+    assert pages["Board"] == 1 and 1 <= pages["Summary"] <= 3 and set(pages) == {"Board", "Summary"}, pages
     with zipfile.ZipFile(tmp_path / "summary.xlsx") as archive:
         styles = archive.read("xl/styles.xml").decode()
     fonts = re.findall(r"<font>.*?</font>", re.search(r"<fonts[^>]*>(.*?)</fonts>", styles).group(1))
     assert fonts and all('<name val="Arial"/>' in font for font in fonts), fonts
+
+
+# Offers paid in eight currencies, amounts from thousands of euros to billions of rupiah, long
+# names that must wrap: summary.xlsx must print every figure (no "###") at 8 points or more.
+MANY_CURRENCIES = [
+    ("Tokyo", None, 15_500_000, 12_000_000), ("Tokyo", None, 150_000_000, 380_000_000),
+    ("Zurich", None, 185_000, 120_000), ("Bangalore", None, 5_500_000, 4_000_000),
+    ("Bangalore", None, 95_000_000, 60_000_000), ("Dublin", None, 120_000, 90_000),
+    ("Toronto", None, 170_000, 110_000), ("Singapore", None, 190_000, 150_000),
+    ("Zurich", "USD", 170_000, 110_000), ("Singapore", "IDR", 1_950_000_000, 1_500_000_000),
+    ("Zurich", "CHF", 990_000, 1_900_000), ("Dublin", None, 101_000, 80_000),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def many_currencies(tmp_path_factory):
+    """The offers above built once, and their summary printed in each reporting currency: EUR
+    (the default: two offers each are paid in EUR, JPY, INR and CHF, and EUR is the currency
+    of the guide's reference region, Dublin), then JPY, INR and CHF."""
+    import shutil
+
+    import yaml
+
+    import segxlsx
+
+    from .conftest import FIXTURES
+
+    folder = tmp_path_factory.mktemp("many-currencies")
+    names = ["Aoife Ní Bhraonáin-Fitzgerald de Courcy", "Chloé Dubois", "Ravi Subramanian", "Lea Müller"]
+    offers = [
+        {"candidate": f"{names[n % len(names)]} {n}", "region": region, "base": base, "stock": stock,
+         "bonus": "12%", **({"currency": currency} if currency else {}),
+         **({"expires": f"2026-12-{10 + n}"} if n % 3 == 0 else {})}
+        for n, (region, currency, base, stock) in enumerate(MANY_CURRENCIES)
+    ]  # fmt: skip
+    (folder / "offers.yaml").write_text(yaml.safe_dump(offers, allow_unicode=True), encoding="utf-8")
+    guide = FIXTURES / "guides" / "stripe-software-engineer.md"
+    summaries = []
+    for report in (None, "JPY", "INR", "CHF"):
+        out = folder / "out"
+        report_ = segxlsx.build([folder / "offers.yaml"], [guide], out, workers=2, report_currency=report)
+        assert report_.exit_code == 0, report_.failures
+        summaries.append(folder / f"summary-{report_.report_currency}.xlsx")
+        shutil.copy(out / "summary.xlsx", summaries[-1])
+    pdfs = convert(summaries, folder / "printed", to="pdf")
+    return {path.stem.removeprefix("summary-"): pdf for path, pdf in zip(summaries, pdfs, strict=True)}
+
+
+def test_a_summary_in_many_currencies_prints_every_figure_at_8_points_or_more(many_currencies):
+    from .libreoffice import printed_words
+
+    assert list(many_currencies) == ["EUR", "JPY", "INR", "CHF"]
+    for report, pdf in many_currencies.items():
+        pages = printed_words(pdf)
+        words = [(sheet, text, size) for sheet, body in pages for text, size in body]
+        assert not [text for _, text, _ in words if "##" in text], report  # a figure too wide for its column
+        small = sorted({(sheet, round(size, 1)) for sheet, _, size in words if size < 7.95})
+        assert not small, (report, small)
+        board = [body for sheet, body in pages if sheet == "Board"]
+        assert len(board) == 1, report  # one page across, and twelve offers fit on one page tall
+        shown = " ".join(text for text, _ in board[0])
+        assert all(f"{name}" in shown for name in ("Ravi", "Subramanian", "Walk-away", f"({report})"))
+        assert {sheet for sheet, _ in pages} == {"Board", "Summary"}
+        # The full table: its candidate column on every page it takes across, its header too.
+        for sheet, body in pages:
+            assert sheet != "Summary" or [text for text, _ in body].count("Candidate") == 1

@@ -80,6 +80,24 @@ def test_a_sheet_in_memory_carries_links_merges_checks_and_printing():
     assert [b.id for b in shown.row_breaks.brk] == [5]
 
 
+def test_title_columns_repeat_beside_title_rows_on_every_page():
+    workbook = new_workbook("Wide")
+    sheet = workbook.add_sheet("Wide")
+    put_text(sheet, "A6", "Candidate")
+    sheet.print_setup(pages_wide=3, pages_tall=0, title_rows="6:6", title_columns="A:A")
+    shown = read(workbook)["Wide"]
+    assert (shown.print_title_cols, shown.print_title_rows) == ("$A:$A", "$6:$6")
+    assert shown.page_setup.fitToWidth == 3
+    with zipfile.ZipFile(io.BytesIO(workbook.to_bytes(date(2026, 1, 1)))) as archive:
+        names = archive.read("xl/workbook.xml").decode()
+    assert (
+        "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">'Wide'!$A:$A,'Wide'!$6:$6</definedName>"
+        in names
+    )
+    with pytest.raises(ValueError):
+        sheet.print_setup(title_columns="1:A")
+
+
 def test_two_charts_on_a_sheet_each_get_their_part():
     workbook = new_workbook("Charts")
     sheet = workbook.add_sheet("Sheet")

@@ -176,7 +176,8 @@ def _write_summary(report: BuildReport, folder: OutputFolder, ledger: Ledger, ru
         return None
     _list_other_workbooks(report, folder, ledger, run)
     table, tally = run.inputs.table, ledger.tally()
-    currency = report.report_currency = run.report_currency or most_paid_in(tally.currencies, table)
+    guides = run.inputs.guides.values()
+    currency = report.report_currency = run.report_currency or most_paid_in(tally.currencies, table, guides)
     heading = SummaryHeading(tuple(run.inputs.guides), table, currency, len(report.failures))
     problem = write_summary(folder, SUMMARY, found, ledger, heading, tally, report.failures)
     if problem:  # opened or replaced while the offers were building

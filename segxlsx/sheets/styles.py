@@ -25,7 +25,7 @@ from ..xlsx import (
     cells,
 )
 from ..xlsx.refs import column_letter, coordinates
-from ..xlsx.text import MAX_CELL_TEXT, cut
+from ..xlsx.text import MAX_CELL_TEXT, cut, starts_like_formula
 from ..xlsx.worksheet import Sheet
 
 # One typeface on every font, named: a font that names none is drawn in whatever the reader
@@ -99,12 +99,14 @@ def put_text(
 ) -> None:
     """Write untrusted text as text, never a formula, within Excel's limits.
 
-    The cell is always a string: "=HYPERLINK(…)" from a candidate's name stays inert.
-    Characters XML cannot hold (refused where they enter) would show as U+FFFD rather than
-    corrupt the file.
+    The cell is always a string: "=HYPERLINK(…)" from a candidate's name stays inert, and
+    carries a quote prefix so that it stays text when edited in Excel too. Characters XML
+    cannot hold (refused where they enter) would show as U+FFFD rather than corrupt the file.
     """
     row, column = coordinates(ref)
-    cells.put_text(sheet, row, column, look_of(font=font, fill=fill, alignment=alignment), _as_text(text))
+    text = _as_text(text)
+    look = look_of(font=font, fill=fill, alignment=alignment, quote_prefix=starts_like_formula(text))
+    cells.put_text(sheet, row, column, look, text)
 
 
 def put(
@@ -148,11 +150,12 @@ def put_input(
     """An input cell: a value the user may change (a number, a date, or a word from a drop-down;
     None: empty, to type one in), styled so they can see which cells those are."""
     row, column = coordinates(ref)
-    style = look_of(number_format, INPUT_FONT, INPUT_FILL, BOX)
     if isinstance(value, str):
-        cells.put_text(sheet, row, column, style, _as_text(value))
+        text = _as_text(value)
+        style = look_of(number_format, INPUT_FONT, INPUT_FILL, BOX, quote_prefix=starts_like_formula(text))
+        cells.put_text(sheet, row, column, style, text)
     else:
-        cells.put_value(sheet, row, column, style, value)
+        cells.put_value(sheet, row, column, look_of(number_format, INPUT_FONT, INPUT_FILL, BOX), value)
 
 
 def _as_text(value: object) -> str:
@@ -175,7 +178,7 @@ def merge(sheet: Sheet, cell_range: str) -> None:
     sheet.merge(cell_range)
 
 
-_LOOKS: dict[tuple[str | None, int, int, int, int], Look] = {}
+_LOOKS: dict[tuple[str | None, int, int, int, int, bool], Look] = {}
 
 
 def look_of(
@@ -184,17 +187,19 @@ def look_of(
     fill: Fill | None = None,
     border: Border | None = None,
     alignment: Alignment | None = None,
+    quote_prefix: bool = False,
 ) -> Look:
     """The one `Look` of this process for a number format and the style constants above.
 
     Looks are always built from those constants, so their ids identify a look (the objects
     live as long as the process); number formats are few (a money format per currency).
+    `quote_prefix`: for text that starts like a formula (`put_text` and `put_input` decide).
     """
     font = font or BODY
-    key = (number_format, id(font), id(fill), id(border), id(alignment))
+    key = (number_format, id(font), id(fill), id(border), id(alignment), quote_prefix)
     found = _LOOKS.get(key)
     if found is None:
-        found = _LOOKS[key] = Look(number_format, font, fill, border, alignment)
+        found = _LOOKS[key] = Look(number_format, font, fill, border, alignment, quote_prefix)
     return found
 
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any, Protocol
 
 from .folder import Found
@@ -69,6 +70,10 @@ class Row(Protocol):
 
     def as_json(self) -> dict[str, object]: ...
 
+    def amounts(self) -> Mapping[str, Decimal]: ...
+
+    def text_widths(self) -> Mapping[str, float]: ...
+
 
 @dataclass(frozen=True)
 class Tally:
@@ -76,19 +81,40 @@ class Tally:
 
     rows: int
     actions: dict[str, int]  # by the order each first appears in the rows
-    currencies: Counter[str]
+    currencies: Counter[str]  # likewise: the first is the first row's
+    # The sizes of what the rows show, so that columns are as wide as their widest cell.
+    measures: Measures = field(default_factory=lambda: Measures())
 
     @classmethod
     def of(cls, rows: Iterable[Any]) -> Tally:
-        """The tally of rows in hand (each with an `action` and a `currency`), as `Ledger.tally`
-        counts them."""
+        """The tally of rows in hand (each with an `action`, a `currency`, `amounts()` and
+        `text_widths()`), as `Ledger.tally` counts them."""
         actions: Counter[str] = Counter()
         currencies: Counter[str] = Counter()
+        measures = Measures()
         for row in rows:
             actions[row.action] += 1
             if row.currency:
                 currencies[row.currency] += 1
-        return cls(actions.total(), dict(actions), currencies)
+            measures.add(row)
+        return cls(actions.total(), dict(actions), currencies, measures)
+
+
+@dataclass
+class Measures:
+    """The smallest and largest of each amount the rows show, by currency and name, and the
+    widest of each text: a streamed sheet sets its columns' widths before its rows go out."""
+
+    amounts: dict[tuple[str, str], tuple[Decimal, Decimal]] = field(default_factory=dict)
+    widest: dict[str, float] = field(default_factory=dict)
+
+    def add(self, row: Row) -> None:
+        for name, amount in row.amounts().items():
+            key = (row.currency, name)
+            low, high = self.amounts.get(key, (amount, amount))
+            self.amounts[key] = (min(low, amount), max(high, amount))
+        for name, width in row.text_widths().items():
+            self.widest[name] = max(self.widest.get(name, 0.0), width)
 
 
 class Ledger:
@@ -96,6 +122,7 @@ class Ledger:
 
     def __init__(self) -> None:
         self._db = scratch_database(_SCHEMA)
+        self._measures = Measures()  # of the rows added: a few numbers, whatever their count
         self._db.execute("BEGIN")  # one transaction for the whole build: nothing here is shared
 
     def close(self) -> None:
@@ -162,13 +189,15 @@ class Ledger:
             (unknown, place, folder, name, row.file, row.currency, row.action, row.inputs_changed,
              json.dumps(row.as_json())),
         )  # fmt: skip
+        self._measures.add(row)
 
     def is_listed(self, file: str) -> bool:
         return self._db.execute("SELECT 1 FROM row WHERE file = ?", (file,)).fetchone() is not None
 
     def tally(self) -> Tally:
         query = f"SELECT action, currency FROM row ORDER BY {_ROW_ORDER}"
-        return Tally.of(_Counted(action, currency) for action, currency in self._db.execute(query))
+        counted = Tally.of(_Counted(action, currency) for action, currency in self._db.execute(query))
+        return replace(counted, measures=self._measures)
 
     def rows(self) -> Iterator[tuple[dict[str, Any], str, str, str]]:
         """The rows in order, each as (its JSON form, file, action, changed), read as they are used."""
@@ -189,6 +218,12 @@ class Ledger:
 class _Counted:
     action: str
     currency: str
+
+    def amounts(self) -> dict[str, Decimal]:
+        return {}
+
+    def text_widths(self) -> dict[str, float]:
+        return {}
 
 
 _ROW_ORDER = "unknown_place, place, folder, name, seq"

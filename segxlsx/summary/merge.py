@@ -149,7 +149,7 @@ def _write(
         return None, 0
     tally = ledger.tally()
     heading = SummaryHeading(
-        tuple(guides), table, report_currency or most_paid_in(tally.currencies, table), 0
+        tuple(guides), table, report_currency or most_paid_in(tally.currencies, table, guides.values()), 0
     )
     problem = write_summary(folder, name, found, ledger, heading, tally, [])
     if problem:

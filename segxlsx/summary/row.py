@@ -15,7 +15,7 @@ from typing import Any
 
 from ..figures import OfferFigures
 from ..model import Offer
-from ..sources.offer_fields import SUMMARY_FIELDS
+from ..sources.offer_fields import SUMMARY_FIELDS, Money
 
 # What happened to a workbook in a build, as the summary's "This run" column says it.
 WRITTEN, UNCHANGED, KEPT, FAILED, NOT_IN_RUN = "written", "unchanged", "kept", "failed", "not in this run"
@@ -24,10 +24,18 @@ EDITED = "edited in the workbook"
 # The offer's fields that say whose a row is: known even when the workbook's inputs cannot be
 # read (from the offer file), and kept in the folder's records even when empty.
 IDENTITY = ("candidate", "guide", "region", "currency")
-# The figures a row shows, as `OfferFigures` names them (`status`: total comp's).
+# The figures a row shows, as `OfferFigures` names them; `status` is total comp's (its name
+# since 0.2), `status_<component>` the others'; `gap_<x>` is ask minus offer.
 FIGURES = (
-    "total_comp pen_base pen_stock pen_bonus_pct pen_total_comp compa_base ask_base ask_stock walk_away_met status"
+    "total_comp pen_base pen_stock pen_bonus_pct pen_total_comp compa_base ask_base ask_stock walk_away_met status "
+    "status_base status_stock status_bonus_pct gap_base gap_stock gap_total_comp"
 ).split()
+# Which of them are words, not amounts or ratios.
+WORDS = frozenset({"status", "status_base", "status_stock", "status_bonus_pct"})
+# The money a row shows in its own currency, by name: the offer's fields of the `Money` kind
+# and these figures (the summary sizes its money columns by the widest of each).
+MONEY_FIGURES = ("total_comp", "ask_base", "ask_stock", "gap_base", "gap_stock", "gap_total_comp")
+_MONEY_FIELDS = tuple(f.name for f in SUMMARY_FIELDS if isinstance(f.kind, Money))
 # What one build did, kept apart from the row in the folder's records (the manifest, the ledger).
 _THIS_RUN = ("action", "inputs_changed")
 # Rows kept by segxlsx 0.2 named the offer's fields as attributes of the row.
@@ -55,6 +63,12 @@ class SummaryRow:
     ask_stock: Decimal | None = None
     walk_away_met: bool | None = None
     status: str | None = None  # where annual total comp sits against the band: below / within / above
+    status_base: str | None = None  # and base, stock and the bonus %, each against its own band
+    status_stock: str | None = None
+    status_bonus_pct: str | None = None
+    gap_base: Decimal | None = None  # ask minus offer: what the offer must still gain (0 when there)
+    gap_stock: Decimal | None = None
+    gap_total_comp: Decimal | None = None  # what the asks add to annual total comp
     action: str = ""  # what this build did with the workbook: WRITTEN, UNCHANGED, KEPT, FAILED, NOT_IN_RUN
     inputs_changed: str = ""  # ISO date: when the offer's inputs (or the hand edits) last changed
     edits: str = ""  # "edited in the workbook", and why its figures are missing if they are
@@ -66,6 +80,23 @@ class SummaryRow:
     @property
     def currency(self) -> str:
         return self.offer.get("currency", "")
+
+    def amounts(self) -> dict[str, Decimal]:
+        """The money the row shows in its own currency, by name (the offer's fields' and figures')."""
+        shown = {name: self.offer.get(name) for name in _MONEY_FIELDS}
+        shown.update((name, getattr(self, name)) for name in MONEY_FIGURES)
+        return {name: amount for name, amount in shown.items() if isinstance(amount, Decimal)}
+
+    def texts(self) -> dict[str, str]:
+        """The text the summary sizes its columns by: the offer's names, the workbook's name."""
+        texts = {name: self.offer.get(name) or "" for name in ("candidate", "guide", "region")}
+        return texts | {"file": self.file}
+
+    def text_widths(self) -> dict[str, float]:
+        """How wide each of `texts` is, in a column's units (a digit's width)."""
+        from .columns import text_width
+
+        return {name: text_width(text) for name, text in self.texts().items()}
 
     @classmethod
     def of(cls, offer: Offer, figures: OfferFigures, file: str) -> SummaryRow:
@@ -82,6 +113,12 @@ class SummaryRow:
             ask_stock=figures.ask_stock,
             walk_away_met=figures.walk_away_met,
             status=figures.statuses["total_comp"],
+            status_base=figures.statuses["base"],
+            status_stock=figures.statuses["stock"],
+            status_bonus_pct=figures.statuses["bonus_pct"],
+            gap_base=figures.asks["base"].gap,
+            gap_stock=figures.asks["stock"].gap,
+            gap_total_comp=figures.gap_total_comp,
         )
 
     @classmethod
@@ -128,8 +165,8 @@ class SummaryRow:
             if not all(isinstance(offer.get(name), str) for name in IDENTITY):
                 return None
             values: dict[str, Any] = {name: data[name] for name in (*FIGURES, "edits") if name in data}
-            for name in FIGURES:
-                if isinstance(values.get(name), str) and name != "status":
+            for name in FIGURES:  # rows kept before a figure was shown lack it: an empty cell
+                if isinstance(values.get(name), str) and name not in WORDS:
                     values[name] = Decimal(values[name])
             return cls(file, offer, **values, action=action, inputs_changed=inputs_changed)
         except (ArithmeticError, TypeError, ValueError, KeyError):

@@ -9,7 +9,7 @@ heading and failures as the one there is not made again.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -80,12 +80,22 @@ def write_summary(
     return None
 
 
-def rows_of(ledger: Ledger) -> Iterator[SummaryRow]:
-    """The ledger's rows, in order, read as they are used."""
-    for data, file, action, changed in ledger.rows():
-        row = SummaryRow.from_json(data, file, action, changed)
-        assert row is not None  # the ledger keeps only rows that were SummaryRows
-        yield row
+def rows_of(ledger: Ledger) -> LedgerRows:
+    """The ledger's rows, in order, read as they are used, afresh each time they are iterated."""
+    return LedgerRows(ledger)
+
+
+class LedgerRows(Iterable[SummaryRow]):
+    """A ledger's summary rows: each sheet of the summary reads them in turn, none holds them."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def __iter__(self) -> Iterator[SummaryRow]:
+        for data, file, action, changed in self.ledger.rows():
+            row = SummaryRow.from_json(data, file, action, changed)
+            assert row is not None  # the ledger keeps only rows that were SummaryRows
+            yield row
 
 
 def folder_row(
@@ -117,8 +127,16 @@ def earlier_row(entry: Entry | None, path: Path, action: str) -> SummaryRow | No
     return SummaryRow.from_json(entry.row, path.name, action, entry.changed or "")
 
 
-def most_paid_in(counts: Counter[str], table: RateTable) -> str:
-    """The currency most offers are paid in (ties: alphabetical), the rates' base when none."""
+def most_paid_in(counts: Counter[str], table: RateTable, guides: Iterable[Guide] = ()) -> str:
+    """The currency most offers are paid in; the rates' base when none.
+
+    On a tie, the currency of a guide's reference region (the guides in order), the region its
+    targets are stated in; else the one the first of the tied offers is paid in (`counts`
+    lists currencies in the order the rows first use them, as `ledger.Tally` counts them).
+    """
     if not counts:
         return table.base
-    return min(counts, key=lambda code: (-counts[code], code))
+    most = max(counts.values())
+    tied = [code for code, count in counts.items() if count == most]
+    references = (guide.reference_band.currency for guide in guides)
+    return next((code for code in references if code in tied), tied[0])

@@ -196,11 +196,13 @@ class Workbook:
         names = [(name, "", target) for name, target in self.defined_names.items()]
         for index, sheet in enumerate(self.sheets):
             local = f' localSheetId="{index}"'
-            if sheet.title_rows:
-                first, _, last = sheet.title_rows.partition(":")
-                names.append(
-                    ("_xlnm.Print_Titles", local, f"{quoted_sheet(sheet.title)}!${first}:${last or first}")
-                )
+            titles = []  # columns first, as Excel writes them: 'Summary'!$A:$A,'Summary'!$6:$6
+            for span in (sheet.title_columns, sheet.title_rows):
+                if span:
+                    first, _, last = span.partition(":")
+                    titles.append(f"{quoted_sheet(sheet.title)}!${first}:${last or first}")
+            if titles:
+                names.append(("_xlnm.Print_Titles", local, ",".join(titles)))
             if sheet.area:
                 names.append(
                     ("_xlnm.Print_Area", local, f"{quoted_sheet(sheet.title)}!{absolute(sheet.area)}")

@@ -86,6 +86,7 @@ class Sheet:
         self.centered = False
         self.area: str | None = None
         self.title_rows: str | None = None
+        self.title_columns: str | None = None
         self.header = self.footer = PageText()
         self.page_font: tuple[str | None, int | None] = (None, None)
 
@@ -157,11 +158,13 @@ class Sheet:
         centered: bool | None = None,
         area: str | None = None,
         title_rows: str | None = None,
+        title_columns: str | None = None,
     ) -> None:
         """How the sheet prints; what is not given stays as it was.
 
         `pages_wide` and `pages_tall` scale it to fit that many pages (0: as many as its rows
-        need); `area` ("A1:H41") prints only that; `title_rows` ("4:4") repeat on every page.
+        need); `area` ("A1:H41") prints only that; `title_rows` ("4:4") repeat on every page,
+        `title_columns` ("A:A") on every page across.
         """
         if landscape is not None:
             self.landscape = landscape
@@ -180,6 +183,10 @@ class Sheet:
             first, _, last = title_rows.partition(":")
             coordinates(f"A{first}"), coordinates(f"A{last or first}")
             self.title_rows = title_rows
+        if title_columns is not None:
+            first, _, last = title_columns.partition(":")
+            column_number(first), column_number(last or first)
+            self.title_columns = title_columns
 
     def label_pages(
         self, header: PageText, footer: PageText, font: str | None = None, size: int | None = None

@@ -1,0 +1,131 @@
+"""The summary's first sheet, `Board`: every offer on a page a manager reads.
+
+One line per offer: who (the name opens the offer's workbook), where, the deadline, where each
+component sits against its band (named: "Status" alone was read as base's and was total
+comp's), annual total comp and the gap to the asks in the reporting currency, and whether the
+walk-away is met. It prints one page wide at 8 points or more (its columns are kept within a
+page; a long name wraps instead), running onto more pages tall with its header repeated; the
+full table is the next sheet, `Summary`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from ..sheets.styles import (
+    DATE,
+    LINK,
+    TOP,
+    WRAP,
+    header_row,
+    money_format,
+    print_setup,
+    put,
+    put_text,
+    row_height,
+)
+from ..xlsx import Alignment, Sheet, Workbook
+from ..xlsx.refs import column_letter
+from .columns import IN_REPORT, REPORT, Column, lines_in, value_of, widths
+from .layout import FIRST_ROW, HEADER_ROW, SummaryHeading, fit_lines, status_fills, title_block
+from .row import SummaryRow
+
+if TYPE_CHECKING:
+    from ..store.ledger import Tally
+
+STATUS_WIDTH = 8  # "within", and a header such as "Total comp vs band" over three lines
+BOARD = (
+    Column("Candidate", "candidate", cap=30),
+    Column("Region", "region", cap=16),
+    Column("Expires", "expires", DATE, 11),
+    Column("Base vs band", "status_base", width=STATUS_WIDTH),
+    Column("Stock vs band", "status_stock", width=STATUS_WIDTH),
+    Column("Bonus vs band", "status_bonus_pct", width=STATUS_WIDTH),
+    Column("Total comp vs band", "status", width=STATUS_WIDTH),
+    Column("Total comp ({report})", "total_comp" + IN_REPORT, REPORT),
+    Column("Gap to asks ({report})", "gap_total_comp" + IN_REPORT, REPORT),
+    Column("Walk-away met", "walk_away_met", width=8),
+)
+# What gives way when the columns would not fit a page. A file name would not wrap (it has no
+# spaces), so the candidate's name is the link to the workbook, not a column of its own.
+WRAPPED = ("candidate",)
+# Yes or No under "Walk-away met", apart from the amount before it.
+CENTRED = Alignment(horizontal="center", vertical="top")
+
+
+def board_order(rows: Iterable[SummaryRow]) -> Iterator[SummaryRow]:
+    """The board's rows in the order a manager reads them: for now, the input order.
+
+    The one place the board's order is decided (`rows` may be a ledger's 50,000: a sort here
+    should read what it sorts by, not hold the rows).
+    """
+    yield from rows
+
+
+def write_board(
+    workbook: Workbook, rows: Iterable[SummaryRow], heading: SummaryHeading, tally: Tally
+) -> None:
+    sheet = workbook.add_sheet("Board")
+    report = heading.report_currency
+    sized = _fitted(widths(BOARD, tally.measures, report, heading.rates), heading)
+    for number, width in enumerate(sized, start=1):
+        sheet.column_width(column_letter(number), width)
+    if tally.rows:
+        last = FIRST_ROW + tally.rows - 1
+        status_fills(sheet, [n for n, c in enumerate(BOARD, start=1) if c.shows.startswith("status")], last)
+    sheet.freeze(f"B{FIRST_ROW}")
+    # Only its columns print: the page is fitted to them, and their width keeps 8 points.
+    area = f"A1:{column_letter(len(BOARD))}{FIRST_ROW + max(tally.rows, 1) - 1}"
+    print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    sheet.print_setup(area=area)
+    row_height(sheet, HEADER_ROW, 40)  # three lines of a narrow header
+    note = (
+        f"Total comp: a year's base, stock and bonus. Gap to asks: what the asks add to it. Both in "
+        f"{report}. A name opens its workbook; every column of every workbook: sheet Summary."
+    )
+    title_block(sheet, tally, heading, "Offer reviews", (note,), (len(BOARD), sum(sized)))
+    header_row(sheet, HEADER_ROW, [column.title(report) for column in BOARD])
+    sheet.flush()
+    width_of = {column.shows: width for column, width in zip(BOARD, sized, strict=True)}
+    for number, row in enumerate(board_order(rows), start=FIRST_ROW):
+        _row(sheet, number, row, heading, width_of)
+        sheet.flush()
+
+
+def _fitted(sized: list[float], heading: SummaryHeading) -> list[float]:
+    """The widths, the wrapped columns narrowed (never below half their width) when the board
+    would not fit one page across at 8 points."""
+    room = heading.page_characters * 0.95  # a little to spare: the widths are estimates
+    over = sum(sized) - room
+    give = [i for i, column in enumerate(BOARD) if column.shows in WRAPPED]
+    if over <= 0:
+        return sized
+    spare = sum(sized[i] / 2 for i in give)
+    share = min(1.0, over / spare) if spare else 0.0
+    return [width - width / 2 * share if i in give else width for i, width in enumerate(sized)]
+
+
+def _row(
+    sheet: Sheet, number: int, row: SummaryRow, heading: SummaryHeading, width_of: dict[str, float]
+) -> None:
+    fit_lines(sheet, number, lines_in(row.candidate, width_of["candidate"]))
+    report = heading.report_currency
+    for letter, column in zip(_LETTERS, BOARD, strict=True):
+        ref = f"{letter}{number}"
+        value = value_of(row, column, report, heading.rates)
+        if column.shows == "candidate":  # linked, relative: the summary sits beside the workbooks
+            put_text(sheet, ref, row.candidate, LINK, WRAP)
+            sheet.link(ref, row.file)
+        elif value is None:  # a figure not known stays empty, never a guess
+            continue
+        elif isinstance(value, str):
+            put_text(sheet, ref, value, alignment=CENTRED if column.shows == "walk_away_met" else TOP)
+        else:
+            number_format = _money_format(report) if column.number_format == REPORT else column.number_format
+            put(sheet, ref, value, number_format, alignment=TOP)  # type: ignore[arg-type]
+
+
+_LETTERS = [column_letter(number) for number in range(1, len(BOARD) + 1)]
+_money_format = functools.cache(money_format)
