@@ -25,6 +25,7 @@ from segxlsx.sheets.names import check_all_defined
 from segxlsx.sources.offer_fields import COMPETING, OFFER, competing_cell, differences
 from segxlsx.sources.workbooks import LAYOUT, LAYOUT_PROPERTY, read_back
 from segxlsx.wording import load_wording
+from segxlsx.xlsx.package import SIGNATURE_PROPERTY
 
 from .conftest import FIXTURES
 from .parity_cases import CASES, RATES, SEGMENT, STRIPE
@@ -56,6 +57,7 @@ def test_every_input_cell_has_its_fields_defined_name(tmp_path):
     }
     assert expected <= names
     props = {prop.name: prop.value for prop in workbook.custom_doc_props.props}
+    assert props.pop(SIGNATURE_PROPERTY).startswith("sha256:")
     assert props == {LAYOUT_PROPERTY: LAYOUT}
 
 

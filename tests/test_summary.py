@@ -230,3 +230,23 @@ def test_the_board_stays_within_a_page_at_8_points_whatever_the_names_and_amount
         widths = [workbook["Board"].widths[n] for n in range(1, len(BOARD) + 1)]
         assert sum(widths) <= heading.page_characters, (report, widths)
         workbook.close()
+
+
+def test_failures_past_what_a_sheet_holds_are_counted_not_listed(tmp_path, monkeypatch):
+    """Excel repairs a sheet of more than 1,048,576 rows; the Errors sheet stops one short and says how many more."""
+    import segxlsx.summary.sheet as sheet
+    from segxlsx.errors import OfferError
+
+    monkeypatch.setattr(sheet, "MAX_ROW", 6)
+    failures = [OfferError(f"bad {n}", file="offers.csv", row=n, candidate=f"C{n}") for n in range(1, 11)]
+    heading = SummaryHeading(("segment-data-engineer",), RATES, "USD", len(failures))
+    workbook = render_summary([], failures, heading)
+    path = tmp_path / "summary.xlsx"
+    with open(path, "wb") as file:
+        save_summary(workbook, RATES.as_of, file)
+    rows = list(load_workbook(path)["Errors"].iter_rows(values_only=True))
+    assert len(rows) == 6  # the header, four failures, the count
+    assert [row[6] for row in rows[1:5]] == ["bad 1", "bad 2", "bad 3", "bad 4"]
+    assert (
+        rows[5][0] == "… and 6 more not listed: a sheet holds 6 rows; the build's own output lists every one"
+    )

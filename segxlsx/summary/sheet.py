@@ -44,7 +44,7 @@ from ..sources.offer_fields import (
     RegionChoice,
 )
 from ..xlsx import Sheet, Table, Workbook
-from ..xlsx.refs import column_letter
+from ..xlsx.refs import MAX_ROW, column_letter
 from .board import STATUS_WIDTH, write_board
 from .columns import IN_REPORT, MONEY, REPORT, Column, lines_in, value_of, widths
 from .layout import FIRST_ROW, HEADER_ROW, SummaryHeading, fit_lines, pages_across, status_fills, title_block
@@ -204,7 +204,8 @@ def _errors(workbook: Workbook, failures: list[SegxlsxError]) -> None:
         sheet.column_width(column, width)
     print_setup(sheet, landscape=True, title_rows="1:1")
     header_row(sheet, 1, ["File", "Sheet", "Row or index", "Cell", "Candidate", "Field", "Message"])
-    for number, failure in enumerate(failures, start=2):
+    listed = failures[: MAX_ROW - 2]  # a sheet holds MAX_ROW rows: the header, these, one more line
+    for number, failure in enumerate(listed, start=2):
         where = failure.location
         place = (
             f"row {where.row}"
@@ -225,6 +226,13 @@ def _errors(workbook: Workbook, failures: list[SegxlsxError]) -> None:
         for column, text in enumerate(texts, start=1):
             put_text(sheet, f"{column_letter(column)}{number}", text)
         sheet.flush()
+    if len(failures) > len(listed):
+        more = len(failures) - len(listed)
+        put_text(
+            sheet,
+            f"A{len(listed) + 2}",
+            f"… and {more:,} more not listed: a sheet holds {MAX_ROW:,} rows; the build's own output lists every one",
+        )
     sheet.flush()
 
 
