@@ -229,7 +229,7 @@ BAD_OFFERS = [
      '15 is more than 100% of base; write a 15% bonus as "15%" or 0.15', 1),
     ("misspelt-field.yaml", None, None, "Quentin Moreau", "bonsu",
      "unknown field 'bonsu' (did you mean 'bonus'?); known: candidate, guide, region, currency, base, "
-     "stock, bonus, sign_on, vesting, cliff_months, vest_every, competing, expires, notes", 0),
+     "stock, bonus, sign_on, vesting, cliff_months, vest_every, competing, expires, keep, focus, notes", 0),
     ("currency-clash.csv", 2, None, "Samir Haddad", "base", "'€140K' is in EUR but the currency is GBP", 1),
     ("not-a-currency.csv", 1, None, "Tara Nolan", "currency",
      "'EURO' is not an ISO 4217 currency code (e.g. USD, GBP, EUR)", 0),
