@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import InvalidValue
+from .model import Guide
 from .money import ISO_CURRENCIES, SYMBOL_PATTERN, Money, parse_amount
-from .rules import short_money, short_percent
+from .rules import band_place, short_money, short_percent
 
 _SYMBOL_PREFIX = rf"(?:{SYMBOL_PATTERN}|(?-i:\b[A-Z]{{3}}) ?)"  # "$", "CA$", "CHF "…
 MONEY_IN_PROSE = re.compile(rf"{_SYMBOL_PREFIX}\d[\d,]*(?:\.\d+)?(?: ?[KkMm]\b)?")
@@ -77,7 +78,20 @@ Piece = str | Placeholder | Choice
 
 # The conditions scripts may turn on, each a rule over figures written once for the model
 # (`wording.conditions`) and once for the workbook (`workbook.formulas.condition`).
-CONDITIONS = ("raise_stock", "raise_base", "raise_bonus_pct", "any_raise", "walk_away_met", "sign_on_needed")
+CONDITIONS = (
+    "raise_stock",
+    "raise_base",
+    "raise_bonus_pct",
+    "any_raise",
+    "walk_away_met",
+    "sign_on_needed",  # any year-one gap at the asks
+    "sign_on_offered",
+    "grant_raised",  # a raise in the grant is asked, so a sign-on may stand in for its first year
+    "grant_sign_on_worth",  # that sign-on is worth asking for (at least the floor)
+    "all_sign_on_worth",  # the sign-on closing the whole year-one gap is
+    *(f"kept_{component}" for component in ("base", "stock", "bonus", "sign_on")),
+    *(f"focus_{component}" for component in ("base", "stock", "bonus", "sign_on")),
+)
 
 
 def pays_more(index: int) -> str:
@@ -120,37 +134,69 @@ def walk_away(text: str) -> Found:
 
 @dataclass(frozen=True)
 class StrategyParts:
-    """A guide's negotiate-up script cut into what each sentence does.
+    """A guide's negotiate-up script cut into what each sentence does (`claims`).
 
     The ask (the sentences naming the targets) is rewritten for each candidate; the value
-    argument is the guide's own pitch, kept as written; the competing-offer claim is the
-    guide's, true for the guide's author and not for every candidate, so it is never reused.
+    argument is the guide's own pitch, kept as written; the competing claims are the guide's,
+    true for the guide's author and not for every candidate, so they are never reused; the
+    figures are the guide's amounts, which no formula of an offer's workbook carries.
     """
 
     ask: str
     value_argument: str
     competing_claim: str
+    figures: str = ""
+
+    @property
+    def pitch(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Each sentence of the value argument, with the components it argues for (`argues_for`)."""
+        from .claims import sentences
+
+        return [(sentence, argues_for(sentence)) for sentence in sentences(self.value_argument)]
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“'A-Z])")
-_CLAIMS_OFFERS = re.compile(r"\b(?:offers?|competing)\b", re.I)
+# What a pitch sentence argues for, by the words it uses: "Segment's RSU grant must be
+# competitive" argues for the grant, and reads oddly beside "I'm happy with the grant as offered".
+_ARGUES_FOR = {
+    "stock": re.compile(r"\b(?:RSUs?|equity|grants?|stock|shares|options)\b", re.I),
+    "base": re.compile(r"\b(?:base|salary|cash)\b", re.I),
+    "bonus_pct": re.compile(r"\bbonus", re.I),
+}
 
 
-def strategy_parts(script: str) -> StrategyParts:
-    """Cut `script` into its ask, value argument and competing-offer claim, by sentence."""
-    targets = strategy_targets(script)
-    parts: dict[str, list[str]] = {"ask": [], "value_argument": [], "competing_claim": []}
-    position = 0
-    for sentence in _SENTENCE_END.split(script.strip()):
-        start = script.index(sentence, position)
-        position = start + len(sentence)
-        if any(start <= found.start < position for found in targets.values()):
-            parts["ask"].append(sentence)
-        elif _CLAIMS_OFFERS.search(sentence):
-            parts["competing_claim"].append(sentence)
-        else:
-            parts["value_argument"].append(sentence)
-    return StrategyParts(**{part: " ".join(sentences) for part, sentences in parts.items()})
+def argues_for(sentence: str) -> tuple[str, ...]:
+    """The components (stock, base, bonus_pct) a sentence argues for; none: the offer as a whole."""
+    return tuple(component for component, words in _ARGUES_FOR.items() if words.search(sentence))
+
+
+def strategy_parts(guide: Guide, also: tuple[str, ...] = ()) -> StrategyParts:
+    """Cut `guide`'s strategy script into its ask, value argument, competing claims and figures.
+
+    `also`: a candidate's own competing companies, which a pitch sentence may not name either.
+    """
+    from .claims import ASK, CLAIM, FIGURE, PITCH, read_sentences
+
+    parts: dict[str, list[str]] = {ASK: [], PITCH: [], CLAIM: [], FIGURE: []}
+    for sentence in read_sentences(guide, also).strategy:
+        parts[sentence.kind].append(sentence.text)
+    return StrategyParts(*(" ".join(parts[kind]) for kind in (ASK, PITCH, CLAIM, FIGURE)))
+
+
+# How a guide's walk-away line reads: "Accept if above $180K RSUs" names the grant above which
+# the guide would accept; "Walk away below A$200K", "minimum …", "don't accept below …" the
+# least it would accept. The coach's note keeps the guide's meaning.
+ACCEPT_ABOVE, WALK_AWAY_BELOW = "accept above", "walk away below"
+
+
+def walk_away_sense(line: str) -> str:
+    """Whether the guide's walk-away line says when to accept, or when to walk away."""
+    if re.search(r"\b(?:don['’]?t|do\s+not|never|not|won['’]?t)\s+accept", line, re.I):
+        return WALK_AWAY_BELOW
+    if re.search(r"\baccept\w*\b", line, re.I) and re.search(
+        r"\b(?:above|over|more\s+than|beyond|exceeds?|exceeding)\b", line, re.I
+    ):
+        return ACCEPT_ABOVE
+    return WALK_AWAY_BELOW
 
 
 def listed(items: list[list[Piece]]) -> list[Piece]:
@@ -208,11 +254,16 @@ MONEY_FIELDS = (  # in the order the Scripts sheet lists the amounts it says
     "avg_total_comp",
     "year1_total_comp_at_ask",
     "sign_on_to_ask",
+    "grant_sign_on",
+    "ask_floor",
     "walk_away_total_comp",
     "base_to_walk_away",
     "total_comp",  # a competing offer's, in competitor.txt
 )
 PERCENT_FIELDS = ("offer_bonus_pct", "ask_bonus_pct")
+# Where a guide's target sits in its band, said in words with its percent (`rules.band_place`);
+# each is the place of a figure named the same without "place" (target_place_base: target_pen_base).
+PLACE_FIELDS = ("target_place_base", "target_place_stock")
 COUNT_FIELDS = ("vesting_years",)
 TEXT_FIELDS = (
     "company",
@@ -226,8 +277,14 @@ TEXT_FIELDS = (
     "held",  # the same for what is kept as offered
     "competing_offers",  # "an offer from A", "offers from A and B"
     "competitors",  # the counter lever's list: "a competing offer from A at $300K a year"
+    "component",  # in kept_note.txt: "the base", "the grant"…
 )
-KNOWN_FIELDS = frozenset(MONEY_FIELDS + PERCENT_FIELDS + COUNT_FIELDS + TEXT_FIELDS)
+KNOWN_FIELDS = frozenset(MONEY_FIELDS + PERCENT_FIELDS + PLACE_FIELDS + COUNT_FIELDS + TEXT_FIELDS)
+
+
+def place_source(name: str) -> str:
+    """The figure a place field says in words: target_place_base → target_pen_base."""
+    return name.replace("_place_", "_pen_")
 
 
 def figure_text(name: str, value: object, currency: str) -> str:
@@ -236,6 +293,8 @@ def figure_text(name: str, value: object, currency: str) -> str:
         return short_money(value, currency)
     if name in PERCENT_FIELDS:
         return short_percent(value)
+    if name in PLACE_FIELDS:
+        return band_place(value)
     return str(value)
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from segxlsx.model import CompetingOffer, Offer, Vesting
+from segxlsx.sheets import offer as o
 from segxlsx.sheets import years as y
 from segxlsx.sources.guides import load_guide
 from segxlsx.sources.rates import RateTable
@@ -112,6 +113,12 @@ CASES = {
         SEGMENT,
         offer("Mo", SEGMENT, "San Francisco", "USD", 215000, 320000, "0.15", sign_on=D(40000)),
     ),
+    # The candidate keeps the base as offered and wants the argument on the sign-on (one offered).
+    "ny-keeps-base-focus-sign-on": (
+        SEGMENT,
+        offer("Pia", SEGMENT, "New York", "USD", 172000, 120000, "0.1", sign_on=D(20000), keep=("base",),
+              focus="sign_on"),
+    ),
 }  # fmt: skip
 
 
@@ -128,6 +135,12 @@ def edit_back_loaded(workbook) -> None:
     workbook["Offer"]["B9"].value = D(200000)  # offer_base
 
 
+def edit_keep(workbook) -> None:
+    """A user who types that the candidate keeps the base and argues for the bonus."""
+    workbook["Offer"][f"B{o.INPUT_ROW['keep']}"].value = "base"
+    workbook["Offer"][f"B{o.INPUT_ROW['focus']}"].value = "bonus"
+
+
 # A case built, then edited as a user would, then recalculated with the others: the model of
 # the offer as edited is what the recalculated workbook must show.
 EDITED = {
@@ -137,4 +150,5 @@ EDITED = {
         lambda o: replace(o, base=D(200000), sign_on=(D(5000), D(0), D(0), D(7000)),
                           vesting=Vesting.even(4, cliff_months=18, every="quarterly")),
     ),
+    "edited-keep": ("sf-competing", edit_keep, lambda o: replace(o, keep=("base",), focus="bonus")),
 }  # fmt: skip
