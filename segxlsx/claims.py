@@ -322,8 +322,9 @@ def held_back(guide: Guide) -> list[str]:
                     "a candidate makes it only with their own competing offers, in their own words"
                 )
             elif sentence.kind == FIGURE:
+                amounts = sentence.why.removeprefix("states ")
                 lines.append(
-                    f'{guide.id}: {place}: "{sentence.text}" {sentence.why} in the guide\'s own terms: '
+                    f'{guide.id}: {place}: "{sentence.text}" states the guide\'s own figure ({amounts}): '
                     "shown to the coach, never in what a candidate says"
                 )
     return lines

@@ -171,13 +171,17 @@ def import_guide(guide: Path, output: Path | None) -> None:
     """Convert a Markdown negotiation guide into YAML.
 
     Repairs mojibake (UTF-8 read as cp1252) and reports what it could not restore, and notes
-    each band whose stated total comp is more than 2% from base + stock/year + bonus.
+    each band whose stated total comp is more than 2% from base + stock/year + bonus. Lists each
+    sentence of the strategy and levers a candidate will not say as written: competing claims
+    (naming another employer, or claiming an offer, a match or a counter), said only by a
+    candidate with competing offers of their own, in their own words; and the guide's figures.
 
     \b
     Examples:
       segxlsx import-guide segment-data-engineer.md
       segxlsx import-guide segment-data-engineer.md -o data/guides/segment-data-engineer.yaml
     """
+    from .claims import held_back
     from .figures import total_comp_check
     from .sources.guides import dump_guide, read_guide
 
@@ -199,6 +203,8 @@ def import_guide(guide: Path, output: Path | None) -> None:
                 f"bonus by up to {worst:.1%}",
                 err=True,
             )
+    for line in held_back(loaded.guide):
+        click.echo(f"note: {line}", err=True)
     text = dump_guide(loaded.guide, source=guide.name)
     if output is None:
         sys.stdout.write(text)
@@ -233,7 +239,9 @@ def validate(
     included, so an offer that validates builds. Prints one
     line per problem, naming the file, the row or offer number, the candidate and the field,
     then a count. Exits 0 when every offer is good, 1 when any is not, and 2 when nothing could
-    be checked (a bad guide, a missing path, rates that cannot be had).
+    be checked (a bad guide, a missing path, rates that cannot be had). Notes, on standard error,
+    each sentence of a guide's scripts a candidate will not say as written (a competing claim, a
+    figure of the guide's own), as import-guide does.
 
     \b
     Examples:
@@ -255,6 +263,8 @@ def validate(
     )
     for note in checked.notes:
         click.echo(f"warning: {note}", err=True)
+    for line in checked.held_back:
+        click.echo(f"note: {line}", err=True)
     for failure in checked.failures:
         click.echo(str(failure))
     count = len(checked.offers)

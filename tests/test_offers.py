@@ -715,7 +715,10 @@ def test_validate_names_every_bad_offer_and_exits_1(project, run):
     )
     # good: 10 in GOOD, plus Maya Singh, Paula Costa and Rosa Lindqvist beside the bad ones
     assert lines[-1] == "13 offers OK, 5 with problems"
-    assert result.stderr == ""
+    # Nothing but the guide's sentences a candidate will not say as written (`claims`).
+    notes = result.stderr.splitlines()
+    assert len(notes) == 3 and all(line.startswith("note: segment-data-engineer: ") for line in notes)
+    assert 'lever 2 (Snowflake/Databricks Counter): "I have offers from Snowflake' in result.stderr
 
 
 def test_validate_with_no_arguments_checks_the_shipped_examples(monkeypatch, run):
