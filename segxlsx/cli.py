@@ -367,6 +367,11 @@ def _significant(value: Decimal, digits: int = 6) -> str:
     "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="A folder of script wording to use. Default: templates/ here, else the wording shipped with segxlsx.",
 )  # fmt: skip
+@click.option(
+    "--talking-points", is_flag=True,
+    help="Also write, beside each workbook, <name>.md: the candidate's copy, with only what they may "
+    "say and the amounts they say (never the walk-away or a coach's note), to paste into an email.",
+)  # fmt: skip
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -383,6 +388,7 @@ def build(
     quiet: bool,
     templates: Path | None,
     shard: str | None,
+    talking_points: bool,
 ) -> None:
     """Build one Excel workbook per offer, plus summary.xlsx.
 
@@ -396,7 +402,8 @@ def build(
     A workbook edited by hand since segxlsx wrote it is kept unless --force; one open in
     LibreOffice or Excel is kept and its offer fails; an offer whose inputs (offer, guide, rates,
     templates, segxlsx version) and workbook are as the last build left them is not built again.
-    A stopped build is resumed by building again.
+    A stopped build is resumed by building again. With --talking-points each workbook gets a
+    Markdown file beside it for the candidate (priya-raman.xlsx, priya-raman.md).
 
     \b
     Examples:
@@ -405,6 +412,7 @@ def build(
       segxlsx build new.csv --rates live --as-of 2026-11-27 --workers 2
       segxlsx build --rates q4-rates.yaml --force --quiet
       segxlsx build offers/ --out reviews/ --shard 3/8
+      segxlsx build offers/ --out reviews/ --talking-points
     """
     import os
 
@@ -429,6 +437,7 @@ def build(
             progress=bar.update if bar else None,
             report_currency=report_currency,
             shard=shard,
+            talking_points=talking_points,
         )
     finally:
         if bar:
@@ -485,6 +494,12 @@ def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
         click.echo(f"interrupted: {line}", err=True)
         return
     click.echo(line)
+    if report.points is not None:
+        counts = report.points
+        click.echo(
+            f"talking points: {counts['written']} written, {counts['unchanged']} unchanged, "
+            f"{counts['kept']} kept, {counts['failed']} failed"
+        )
     if not quiet and unchanged:
         click.echo(
             f"(unchanged: same inputs and rates as the last build, so not rewritten; "

@@ -26,6 +26,7 @@ from .sources.guides.yaml import yaml_text
 from .sources.offer_fields import FIELDS, plain_fields
 from .sources.offers import OFFERS_SHEET
 from .sources.workbooks import read_back
+from .store.file_names import is_workbook_name
 from .store.folder import write_new_file
 from .store.manifest import Manifest
 
@@ -72,7 +73,7 @@ def folder_offers(
     failures: list[OfferError] = []
     for name, entry in Manifest.read(folder).items():
         path = folder / name
-        if entry.owner is None or not path.is_file():
+        if entry.owner is None or not is_workbook_name(name) or not path.is_file():
             continue
         try:
             offers.append(read_back(path, guides))

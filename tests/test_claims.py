@@ -29,6 +29,7 @@ from segxlsx.claims import (
 from segxlsx.figures import offer_figures
 from segxlsx.model import CompetingOffer, Lever, Offer
 from segxlsx.scripts import ACCEPT_ABOVE, WALK_AWAY_BELOW, walk_away_sense
+from segxlsx.talking_points import talking_points
 from segxlsx.wording import load_wording, offer_scripts
 
 from .parity_cases import RATES, SEGMENT, STRIPE
@@ -212,8 +213,12 @@ def offers(draw, guide, competing: bool):
 
 
 def _said(offer, guide) -> list[str]:
+    """What the candidate says: each "What to say" of the Scripts sheet, and their talking points."""
     scripts = offer_scripts(offer, guide, WORDING)
-    return [say for say, _ in scripts.texts(offer_figures(offer, guide, RATES), offer.currency)]
+    figures = offer_figures(offer, guide, RATES)
+    return [say for say, _ in scripts.texts(figures, offer.currency)] + [
+        talking_points(offer, guide, figures, scripts)
+    ]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -240,3 +245,28 @@ def test_a_candidate_with_competing_offers_claims_only_their_own(data):
         assert claim not in said, (claim, said)
     for name in EMPLOYERS:
         assert name not in said, (name, said)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_no_claim_reaches_the_scripts_sheets_what_to_say_column(data):
+    """Every cell under "What to say (safe to paste)", the guide's levers included: a claim of
+    the guide's is in the coach's column or nowhere."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from segxlsx.sheets import render_offer, workbook_bytes
+    from segxlsx.sheets.scripts import NOTE, SAY
+
+    guide, claims = data.draw(guides())
+    offer = data.draw(offers(guide, competing=data.draw(st.booleans())))
+    workbook, _ = render_offer(offer, guide, RATES, WORDING)
+    sheet = load_workbook(io.BytesIO(workbook_bytes(workbook, RATES.as_of)), data_only=True)["Scripts"]
+    said = " ".join(str(sheet[f"{SAY}{row}"].value or "") for row in range(1, sheet.max_row + 1))
+    noted = " ".join(str(sheet[f"{NOTE}{row}"].value or "") for row in range(1, sheet.max_row + 1))
+    for claim in claims:
+        assert claim not in said, claim
+    lever_claims = [s.text for lever in read_sentences(guide).levers for s in lever if s.kind == CLAIM]
+    for claim in lever_claims:  # the guide's words are all still there, for the coach
+        assert claim in noted, claim

@@ -338,7 +338,7 @@ class OutputFolder:
         # Only names this module makes, and only this shard's (or, unsharded, no shard's): under
         # its own lock a shard knows nothing of the others' builds.
         run = f"{self.run_prefix}[0-9]*" if self.run_prefix else "[0-9]*"
-        for pattern in (f".*.xlsx.{run}.tmp", f".{self.manifest_name}.{run}.tmp"):
+        for pattern in (f".*.xlsx.{run}.tmp", f".*.md.{run}.tmp", f".{self.manifest_name}.{run}.tmp"):
             for leftover in self.path.glob(pattern):
                 leftover.unlink(missing_ok=True)
 

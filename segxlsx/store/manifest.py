@@ -247,7 +247,8 @@ class Manifest:
     def name_of(self, owner: Owner) -> str | None:
         """The file name this manifest gives the offer `owner`, if any."""
         found = self._db.execute(
-            "SELECT name FROM entry WHERE source = ? AND candidate = ? AND occurrence = ? ORDER BY name DESC",
+            "SELECT name FROM entry WHERE source = ? AND candidate = ? AND occurrence = ? AND name LIKE '%.xlsx' "
+            "ORDER BY name DESC",
             (owner.source, owner.candidate, owner.occurrence),
         ).fetchone()
         return found[0] if found else None
