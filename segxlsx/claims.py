@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import Guide
+from .scripts import strategy_targets  # the targets, found as the importer found them
 
 ASK, CLAIM, FIGURE, PITCH = "ask", "competing claim", "figure", "pitch"
 
@@ -269,8 +270,6 @@ def read_sentences(guide: Guide, also: Iterable[str] = ()) -> GuideSentences:
 
     `also`: more employer names (a candidate's competing companies) to count as other employers.
     """
-    from .scripts import strategy_targets  # the targets are found there, as the importer found them
-
     names = employers(guide, also)
     own = own_names(guide)
     common = common_words(guide)
@@ -328,3 +327,52 @@ def held_back(guide: Guide) -> list[str]:
                     "shown to the coach, never in what a candidate says"
                 )
     return lines
+
+
+# -- the strategy, by what each sentence does ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StrategyParts:
+    """A guide's negotiate-up script cut into what each sentence does (`claims`).
+
+    The ask (the sentences naming the targets) is rewritten for each candidate; the value
+    argument is the guide's own pitch, kept as written; the competing claims are the guide's,
+    true for the guide's author and not for every candidate, so they are never reused; the
+    figures are the guide's amounts, which no formula of an offer's workbook carries.
+    """
+
+    ask: str
+    value_argument: str
+    competing_claim: str
+    figures: str = ""
+
+    @property
+    def pitch(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Each sentence of the value argument, with the components it argues for (`argues_for`)."""
+        return [(sentence, argues_for(sentence)) for sentence in sentences(self.value_argument)]
+
+
+# What a pitch sentence argues for, by the words it uses: "Segment's RSU grant must be
+# competitive" argues for the grant, and reads oddly beside "I'm happy with the grant as offered".
+_ARGUES_FOR = {
+    "stock": re.compile(r"\b(?:RSUs?|equity|grants?|stock|shares|options)\b", re.I),
+    "base": re.compile(r"\b(?:base|salary|cash)\b", re.I),
+    "bonus_pct": re.compile(r"\bbonus", re.I),
+}
+
+
+def argues_for(sentence: str) -> tuple[str, ...]:
+    """The components (stock, base, bonus_pct) a sentence argues for; none: the offer as a whole."""
+    return tuple(component for component, words in _ARGUES_FOR.items() if words.search(sentence))
+
+
+def strategy_parts(guide: Guide, also: Iterable[str] = ()) -> StrategyParts:
+    """Cut `guide`'s strategy script into its ask, value argument, competing claims and figures.
+
+    `also`: a candidate's own competing companies, which a pitch sentence may not name either.
+    """
+    parts: dict[str, list[str]] = {ASK: [], PITCH: [], CLAIM: [], FIGURE: []}
+    for sentence in read_sentences(guide, also).strategy:
+        parts[sentence.kind].append(sentence.text)
+    return StrategyParts(*(" ".join(parts[kind]) for kind in (ASK, PITCH, CLAIM, FIGURE)))

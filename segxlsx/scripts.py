@@ -1,10 +1,9 @@
-"""Negotiation scripts: a strategy's targets and parts, and wording with placeholders and choices.
+"""Negotiation scripts: a strategy's targets and walk-away, and wording with placeholders and choices.
 
 The importer reads a guide's targets out of its prose ("I'd like $195K in Twilio RSUs … with a
-$198K base and 12% bonus target"). The same finder cuts the strategy into its parts (the ask,
-the value argument, the competing-offer claim), so each candidate's script keeps the guide's
-pitch, asks in its own words for what this offer still lacks, and claims only offers it holds.
-Pure: no I/O.
+$198K base and 12% bonus target"). The same finder tells `claims` which of the strategy's
+sentences are its ask, so each candidate's script asks in its own words for what this offer
+still lacks; what the other sentences claim is `claims`' to judge. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import InvalidValue
-from .model import Guide
 from .money import ISO_CURRENCIES, SYMBOL_PATTERN, Money, parse_amount
 from .rules import band_place, short_money, short_percent
 
@@ -130,56 +128,6 @@ def walk_away(text: str) -> Found:
             field="strategy",
         )
     return Found(match.start("m"), match.end("m"), _money(match["m"]))
-
-
-@dataclass(frozen=True)
-class StrategyParts:
-    """A guide's negotiate-up script cut into what each sentence does (`claims`).
-
-    The ask (the sentences naming the targets) is rewritten for each candidate; the value
-    argument is the guide's own pitch, kept as written; the competing claims are the guide's,
-    true for the guide's author and not for every candidate, so they are never reused; the
-    figures are the guide's amounts, which no formula of an offer's workbook carries.
-    """
-
-    ask: str
-    value_argument: str
-    competing_claim: str
-    figures: str = ""
-
-    @property
-    def pitch(self) -> list[tuple[str, tuple[str, ...]]]:
-        """Each sentence of the value argument, with the components it argues for (`argues_for`)."""
-        from .claims import sentences
-
-        return [(sentence, argues_for(sentence)) for sentence in sentences(self.value_argument)]
-
-
-# What a pitch sentence argues for, by the words it uses: "Segment's RSU grant must be
-# competitive" argues for the grant, and reads oddly beside "I'm happy with the grant as offered".
-_ARGUES_FOR = {
-    "stock": re.compile(r"\b(?:RSUs?|equity|grants?|stock|shares|options)\b", re.I),
-    "base": re.compile(r"\b(?:base|salary|cash)\b", re.I),
-    "bonus_pct": re.compile(r"\bbonus", re.I),
-}
-
-
-def argues_for(sentence: str) -> tuple[str, ...]:
-    """The components (stock, base, bonus_pct) a sentence argues for; none: the offer as a whole."""
-    return tuple(component for component, words in _ARGUES_FOR.items() if words.search(sentence))
-
-
-def strategy_parts(guide: Guide, also: tuple[str, ...] = ()) -> StrategyParts:
-    """Cut `guide`'s strategy script into its ask, value argument, competing claims and figures.
-
-    `also`: a candidate's own competing companies, which a pitch sentence may not name either.
-    """
-    from .claims import ASK, CLAIM, FIGURE, PITCH, read_sentences
-
-    parts: dict[str, list[str]] = {ASK: [], PITCH: [], CLAIM: [], FIGURE: []}
-    for sentence in read_sentences(guide, also).strategy:
-        parts[sentence.kind].append(sentence.text)
-    return StrategyParts(*(" ".join(parts[kind]) for kind in (ASK, PITCH, CLAIM, FIGURE)))
 
 
 # How a guide's walk-away line reads: "Accept if above $180K RSUs" names the grant above which

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .claims import strategy_parts
 from .errors import SegxlsxError, display_path, located
 from .figures import OfferFigures
 from .model import PAY_COMPONENTS, Guide, Offer
@@ -34,7 +35,6 @@ from .scripts import (
     place_source,
     placeholders,
     render,
-    strategy_parts,
     template_pieces,
     walk_away_sense,
 )
@@ -266,11 +266,14 @@ def _negotiate_up(offer: Offer, guide: Guide, wording: Wording) -> list[Piece]:
     companies = tuple(other.company for other in offer.competing)
     parts = strategy_parts(guide, also=companies)
     pieces: list[Piece] = list(_ask_or_thanks(wording, COMPONENTS, ()))
-    for component in COMPONENTS:  # said only while that component is being raised
+    # Where the candidate wants the argument: said while that component and another are being
+    # raised ("Of these, the grant matters most to me"); with one ask alone it goes without saying.
+    for component in COMPONENTS:
         focus = KEEP_NAME[component]
-        pieces.append(
-            Choice(f"focus_{focus}", (Choice(f"raise_{component}", (" ", *wording[f"focus_{focus}"])),))
-        )
+        said = (" ", *wording[f"focus_{focus}"])
+        first, second = (other for other in COMPONENTS if other != component)
+        with_another = Choice(f"raise_{first}", said, (Choice(f"raise_{second}", said),))
+        pieces.append(Choice(f"focus_{focus}", (Choice(f"raise_{component}", (with_another,)),)))
     # The guide's pitch, while something is asked: a sentence arguing for the grant (or the base,
     # the bonus) only while that is being raised, never beside "I'm happy with it as offered".
     for sentence, components in parts.pitch:

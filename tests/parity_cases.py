@@ -141,6 +141,12 @@ def edit_keep(workbook) -> None:
     workbook["Offer"][f"B{o.INPUT_ROW['focus']}"].value = "bonus"
 
 
+def edit_focus(workbook) -> None:
+    """A user who types that the candidate keeps the sign-on offered and argues for the base."""
+    workbook["Offer"][f"B{o.INPUT_ROW['keep']}"].value = "sign-on"
+    workbook["Offer"][f"B{o.INPUT_ROW['focus']}"].value = "Base"
+
+
 # A case built, then edited as a user would, then recalculated with the others: the model of
 # the offer as edited is what the recalculated workbook must show.
 EDITED = {
@@ -151,4 +157,9 @@ EDITED = {
                           vesting=Vesting.even(4, cliff_months=18, every="quarterly")),
     ),
     "edited-keep": ("sf-competing", edit_keep, lambda o: replace(o, keep=("base",), focus="bonus")),
+    "edited-focus": (
+        "london-quarterly-after-7-month-cliff",
+        edit_focus,
+        lambda o: replace(o, keep=("sign_on",), focus="base"),
+    ),
 }  # fmt: skip

@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from segxlsx.claims import strategy_parts
 from segxlsx.figures import offer_figures
 from segxlsx.model import PAY_COMPONENTS, CompetingOffer, Offer
 from segxlsx.money import parse_amount
 from segxlsx.rules import band_place, short_money
-from segxlsx.scripts import MONEY_FIELDS, MONEY_IN_PROSE, strategy_parts
+from segxlsx.scripts import MONEY_FIELDS, MONEY_IN_PROSE
 from segxlsx.sheets.scripts import FIRST_LINE_ROW, NOTE, SAY
 from segxlsx.sources.guides import load_guide
 from segxlsx.sources.rates import RateTable
@@ -347,13 +348,26 @@ def test_the_model_and_the_sheet_know_the_same_conditions():
         assert condition_formula(name, lambda index: f"Offer!$G${39 + index}")
 
 
-def test_a_component_kept_in_the_workbook_moves_the_asks_and_the_script(built, recalculated):
-    """Typing "base" into the keep cell (and "bonus" into focus) holds the base at the offer and
-    puts the argument on the bonus, after LibreOffice recalculates: the script is the model's."""
-    _, figures, edited = built["edited-keep"]
-    sheet = load_workbook(recalculated["edited-keep"], data_only=True)["Scripts"]
-    texts = offer_scripts(edited, SEGMENT, WORDING).texts(figures, edited.currency)
-    assert [sheet[f"{SAY}{FIRST_LINE_ROW + n}"].value for n in range(len(texts))] == [say for say, _ in texts]
+@pytest.mark.parametrize("case", ["edited-keep", "edited-focus"])
+def test_what_the_candidate_keeps_typed_into_the_workbook_moves_the_asks_and_the_script(
+    case, built, recalculated
+):
+    """Typing into the keep and focus cells holds a component at the offer, puts the argument
+    elsewhere, and after LibreOffice recalculates the script is the model's of the edited offer."""
+    _, figures, edited = built[case]
+    guide = SEGMENT
+    sheet = load_workbook(recalculated[case], data_only=True)["Scripts"]
+    texts = offer_scripts(edited, guide, WORDING).texts(figures, edited.currency)
+    shown = [
+        (sheet[f"{SAY}{FIRST_LINE_ROW + n}"].value, sheet[f"{NOTE}{FIRST_LINE_ROW + n}"].value)
+        for n in range(len(texts))
+    ]
+    assert shown == texts
     say = texts[0][0]
-    assert say.startswith("I'd like a bonus target of 12%. I'm happy with the $185K grant and the $190K base")
-    assert "Of these, the bonus target matters most to me." in say
+    if case == "edited-keep":  # the base is kept: only the bonus is asked for
+        assert say.startswith(
+            "I'd like a bonus target of 12%. I'm happy with the $185K grant and the $190K base"
+        )
+    else:  # the sign-on is kept: no sign-on asked; the base is where the argument goes
+        assert "Of these, the base matters most to me." in say
+        assert texts[2][0] == NOTHING_TO_SAY and texts[2][1].startswith("The candidate keeps the sign-on")
