@@ -371,3 +371,14 @@ def test_what_the_candidate_keeps_typed_into_the_workbook_moves_the_asks_and_the
     else:  # the sign-on is kept: no sign-on asked; the base is where the argument goes
         assert "Of these, the base matters most to me." in say
         assert texts[2][0] == NOTHING_TO_SAY and texts[2][1].startswith("The candidate keeps the sign-on")
+
+
+def test_every_template_and_placeholder_is_documented():
+    from segxlsx.scripts import KNOWN_FIELDS
+    from segxlsx.wording import TEMPLATE_NAMES
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
+    assert [name for name in TEMPLATE_NAMES if f"`{name}.txt`" not in readme] == []
+    assert sorted(field for field in KNOWN_FIELDS if f"{{{field}}}" not in readme) == []
