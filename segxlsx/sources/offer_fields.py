@@ -336,7 +336,7 @@ class Components(Kind):
     text listing them ("base, bonus", "base and sign-on"), as a file or a workbook cell gives
     them. `sign-on` and `sign on` are `sign_on`. Not given: none."""
 
-    hint = "any of " + ", ".join(PAY_COMPONENTS)
+    hint = "e.g. base, bonus"
 
     def parse(self, value: Any, name: str, reading: Reading) -> tuple[str, ...]:
         if value is None:
@@ -375,7 +375,7 @@ class Components(Kind):
 class Component(Kind):
     """One part of the package, as `Components` reads each; not given: none."""
 
-    hint = "one of " + ", ".join(PAY_COMPONENTS)
+    hint = "e.g. stock"
 
     def parse(self, value: Any, name: str, reading: Reading) -> str | None:
         parts = Components().parse(value, name, reading)
