@@ -151,6 +151,8 @@ _CLAIMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("claims an offer", r"\boffer(?:ed|s|ing)?\s+(?:me|us)\b"),
         ("claims an offer", r"\b(?:has|have|had|'ve|’ve|'s|’s|'d|’d)\s+(?:\w+\s+){0,2}?offered\b"),
         ("claims an offer", r"\boffers?\s+(?:from|by|at|in\s+hand|on\s+the\s+table|pending)\b"),
+        ("claims an offer", r"\boffers?\s+(?:I|I['’]ve|we|we['’]ve)\b"),
+        ("claims an offer", r"\b(?:numbers?|packages?|grants?|bids?|proposals?)\s+from\b"),
         (
             "claims an offer",
             r"\b(?:an|another|other|two|three|four|five|several|multiple|many|more|competing|outside"
@@ -172,24 +174,28 @@ _CLAIMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("claims a counter", r"\bcounter(?:s|ed|ing)?\b|\bcounter-?offers?\b"),
         ("claims a rival pays more", r"\b(?:beat|beats|beating|outbid\w*|topped|tops)\b"),
-        ("claims a rival pays more", r"\b(?:pays?|paying|paid)\s+(?:me\s+)?(?:more|better|higher)\b"),
+        (
+            "claims a rival pays more",
+            r"\b(?:pays?|paying|paid|offering)\b[^.;!?]{0,30}?\b(?:more|better|higher|above)\b",
+        ),
         (
             "names another employer",
-            r"\b(?:other|another|different)\s+(?:company|companies|employer|employers|firm|firms"
-            r"|startup|startups|team|teams)\b|\belsewhere\b",
+            r"\b(?:other|another|different|outside)\s+(?:company|companies|employer|employers|firm|firms"
+            r"|startup|startups|team|teams|opportunit(?:y|ies)|roles?|positions?|jobs?)\b|\belsewhere\b",
         ),
         (
             "claims interviews elsewhere",
-            r"\b(?:interview(?:ing|s|ed)?|talk(?:s|ing)|final\s+rounds?|late[- ]stage|on-?sites?"
-            r"|process(?:es)?|recruit(?:ed|ing))\s+(?:with|at|by)\b|\bapproached\s+(?:me|by)\b",
+            r"\b(?:interview(?:ing|s|ed)?|talk(?:s|ing)?|final\s+rounds?|late[- ]stage|on-?sites?"
+            r"|process(?:es)?|recruit(?:ed|ing)|conversations?)\s+(?:with|at|by|to)\b|\bapproached\s+(?:me|by)\b",
         ),
     )
 )
 # Said of a name the guide never uses for itself, these make it a rival: "Datadog is close behind".
 _RIVAL = re.compile(
     r"\b(?:close\s+behind|behind|ahead|in\s+the\s+running|interested|keen|wants?\s+me|chasing"
-    r"|courting|reached\s+out|came\s+(?:in|back)|made\s+me|is\s+hiring\s+me|would\s+hire)\b"
-    r"|['’]s\s+(?:\w+\s+){0,2}(?:offers?|packages?|grants?|numbers?|base|equity|comp|bids?)\b",
+    r"|courting|reached\s+out|came\s+(?:in|back)|made\s+me|is\s+hiring\s+me|would\s+hire"
+    r"|compared\s+(?:with|to)|versus|vs)\b"
+    r"|['’]s?\s+(?:\w+\s+){0,2}(?:offers?|packages?|grants?|numbers?|base|equity|comp|bids?)\b",
     re.I,
 )
 _PROPER = re.compile(r"(?<![\w$])(?:[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*|[a-z]+[A-Z][A-Za-z0-9]*)(?![\w])")

@@ -65,6 +65,15 @@ def kind(text: str, guide=SEGMENT) -> str:
         "I could earn more elsewhere.",
         "I've been interviewing with other companies.",
         "Acme Inc. has offered me more.",
+        "Acme is paying 20% more for the same role.",
+        "I already have a number from Acme.",
+        "Siemens' package is richer.",
+        "I'm also talking to Netflix.",
+        "I have another opportunity that pays well.",
+        "Offers I've received are higher.",
+        "Compared with Acme, this grant is light.",
+        "I'm being recruited by Acme.",
+        "Meta came in at $250K.",
     ],
 )
 def test_a_competing_claim_is_a_claim_however_it_is_worded(text):
