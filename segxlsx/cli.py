@@ -196,13 +196,17 @@ def import_guide(guide: Path, output: Path | None) -> None:
     """Convert a Markdown negotiation guide into YAML.
 
     Repairs mojibake (UTF-8 read as cp1252) and reports what it could not restore, and notes
-    each band whose stated total comp is more than 2% from base + stock/year + bonus.
+    each band whose stated total comp is more than 2% from base + stock/year + bonus. Lists each
+    sentence of the strategy and levers a candidate will not say as written: competing claims
+    (naming another employer, or claiming an offer, a match or a counter), said only by a
+    candidate with competing offers of their own, in their own words; and the guide's figures.
 
     \b
     Examples:
       segxlsx import-guide segment-data-engineer.md
       segxlsx import-guide segment-data-engineer.md -o data/guides/segment-data-engineer.yaml
     """
+    from .claims import held_back
     from .figures import total_comp_check
     from .sources.guides import dump_guide, read_guide
     from .store.folder import check_target, write_atomically
@@ -225,6 +229,8 @@ def import_guide(guide: Path, output: Path | None) -> None:
                 f"bonus by up to {worst:.1%}",
                 err=True,
             )
+    for line in held_back(loaded.guide):
+        click.echo(f"note: {line}", err=True)
     text = dump_guide(loaded.guide, source=guide.name)
     if output is None:
         sys.stdout.write(text)
@@ -259,7 +265,9 @@ def validate(
     included, so an offer that validates builds. Prints one
     line per problem, naming the file, the row or offer number, the candidate and the field,
     then a count. Exits 0 when every offer is good, 1 when any is not, and 2 when nothing could
-    be checked (a bad guide, a missing path, rates that cannot be had).
+    be checked (a bad guide, a missing path, rates that cannot be had). Notes, on standard error,
+    each sentence of a guide's scripts a candidate will not say as written (a competing claim, a
+    figure of the guide's own), as import-guide does.
 
     \b
     Examples:
@@ -281,6 +289,8 @@ def validate(
     )
     for note in checked.notes:
         click.echo(f"warning: {note}", err=True)
+    for line in checked.held_back:
+        click.echo(f"note: {line}", err=True)
     for failure in checked.failures:
         click.echo(str(failure))
     count = len(checked.offers)
@@ -384,6 +394,11 @@ def _significant(value: Decimal, digits: int = 6) -> str:
     "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="A folder of script wording to use. Default: templates/ here, else the wording shipped with segxlsx.",
 )  # fmt: skip
+@click.option(
+    "--talking-points", is_flag=True,
+    help="Also write, beside each workbook, <name>.md: the candidate's copy, with only what they may "
+    "say and the amounts they say (never the walk-away or a coach's note), to paste into an email.",
+)  # fmt: skip
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -400,6 +415,7 @@ def build(
     quiet: bool,
     templates: Path | None,
     shard: str | None,
+    talking_points: bool,
 ) -> None:
     """Build one Excel workbook per offer, plus summary.xlsx.
 
@@ -413,7 +429,8 @@ def build(
     A workbook edited by hand since segxlsx wrote it is kept unless --force; one open in
     LibreOffice or Excel is kept and its offer fails; an offer whose inputs (offer, guide, rates,
     templates, segxlsx version) and workbook are as the last build left them is not built again.
-    A stopped build is resumed by building again.
+    A stopped build is resumed by building again. With --talking-points each workbook gets a
+    Markdown file beside it for the candidate (priya-raman.xlsx, priya-raman.md).
 
     \b
     Examples:
@@ -422,6 +439,7 @@ def build(
       segxlsx build new.csv --rates live --as-of 2026-11-27 --workers 2
       segxlsx build --rates q4-rates.yaml --force --quiet
       segxlsx build offers/ --out reviews/ --shard 3/8
+      segxlsx build offers/ --out reviews/ --talking-points
     """
     import os
 
@@ -446,6 +464,7 @@ def build(
             progress=bar.update if bar else None,
             report_currency=report_currency,
             shard=shard,
+            talking_points=talking_points,
         )
     finally:
         if bar:
@@ -502,6 +521,12 @@ def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
         click.echo(f"interrupted: {line}", err=True)
         return
     click.echo(line)
+    if report.points is not None:
+        counts = report.points
+        click.echo(
+            f"talking points: {counts['written']} written, {counts['unchanged']} unchanged, "
+            f"{counts['kept']} kept, {counts['failed']} failed"
+        )
     if not quiet and unchanged:
         click.echo(
             f"(unchanged: same inputs and rates as the last build, so not rewritten; "

@@ -26,6 +26,7 @@ from .sources.guides.yaml import yaml_text
 from .sources.offer_fields import FIELDS, OFFER, Percent, plain_fields
 from .sources.offers import OFFERS_SHEET, csv_cell
 from .sources.workbooks import read_back
+from .store.file_names import is_workbook_name
 from .store.folder import OutputFolder, check_target, reading, write_atomically
 
 EXPORT_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
@@ -76,7 +77,7 @@ def folder_offers(
     with OutputFolder.viewed(folder) as records:
         for name, entry in records.workbooks():
             path = folder / name
-            if entry.owner is None or not path.is_file():
+            if entry.owner is None or not is_workbook_name(name) or not path.is_file():
                 continue
             try:
                 offers.append(read_back(path, guides))

@@ -16,6 +16,8 @@ from .rules import (
     NO_LEAD_CHANGE,
     annual_total_comp,
     ask_at,
+    ask_floor,
+    ask_for,
     at_least,
     base_to_reach,
     bonus_at_target,
@@ -24,7 +26,9 @@ from .rules import (
     converted,
     difference,
     flag_over,
+    grant_sign_on,
     grant_worth,
+    kept,
     larger,
     lead_change_year,
     leader,
@@ -164,11 +168,26 @@ class Ask:
     target_penetration: Decimal | None  # in the reference band; None for the bonus %, asked as given
     in_band: Decimal  # the target carried to the offer's band, in the offer's currency
     offered: Decimal
+    # What may hold an ask at the offer (`rules.ask_for`): the candidate keeps the component, or
+    # the raise is worth less than `floor` a year (a year of it is the raise × times / over).
+    # No floor: the walk-away, which is a line, not an ask.
+    kept: bool = False
+    floor: Decimal | None = None
+    times: Decimal = Decimal(1)
+    over: Decimal = Decimal(1)
 
     @property
     def ask(self) -> Decimal:
-        """Never below what is already offered: nobody asks for less than they have."""
-        return larger(self.in_band, self.offered)
+        """Never below what is already offered: nobody asks for less than they have; and the
+        offer itself for a component kept, or a raise not worth asking for."""
+        if self.floor is None:
+            return larger(self.in_band, self.offered)
+        return ask_for(self.in_band, self.offered, self.times, self.over, self.floor, self.kept)
+
+    @property
+    def held(self) -> bool:
+        """The target is above the offer, yet the offer is what is asked (kept, or under the floor)."""
+        return larger(self.in_band, self.offered) > self.offered and not self.raise_needed
 
     @property
     def gap(self) -> Decimal:
@@ -180,10 +199,13 @@ class Ask:
         return self.ask > self.offered
 
 
-def mapped_ask(target: Decimal, reference: Range, band_range: Range, offered: Decimal) -> Ask:
-    """A target keeps its range penetration in the reference band, applied to the offer's band."""
+def mapped_ask(target: Decimal, reference: Range, band_range: Range, offered: Decimal, **holds: Any) -> Ask:
+    """A target keeps its range penetration in the reference band, applied to the offer's band.
+
+    `holds`: what may hold the ask at the offer (`Ask.kept`, `floor`, `times`, `over`).
+    """
     penetration = range_penetration(target, reference.min, reference.max)
-    return Ask(target, penetration, ask_at(penetration, band_range.min, band_range.max), offered)
+    return Ask(target, penetration, ask_at(penetration, band_range.min, band_range.max), offered, **holds)
 
 
 @dataclass(frozen=True)
@@ -454,6 +476,9 @@ class OfferFigures:
     pen_bonus_pct: Decimal
     pen_total_comp: Decimal
     compa_base: Decimal
+    ask_floor: Decimal  # the least raise a year worth asking for (rules.ask_floor)
+    target_pen_base: Decimal  # where the guide's targets sit in the reference band
+    target_pen_stock: Decimal
     ask_base: Decimal
     ask_stock: Decimal
     ask_bonus_pct: Decimal
@@ -469,6 +494,7 @@ class OfferFigures:
     avg_total_comp: Decimal  # the years' total comp averaged over the vesting years
     year1_total_comp_at_ask: Decimal  # year one at ask base, ask stock, ask bonus %, same sign-on
     sign_on_to_ask: Decimal  # extra year-one sign-on to reach it, rounded up to 1,000; 0 when there
+    grant_sign_on: Decimal  # the grant's share of that gap: the sign-on that stands in for it
     walk_away_total_comp: Decimal  # annual total comp with the walk-away grant instead of the offer's
     base_to_walk_away: Decimal  # the base that reaches it with the offer's own grant
     # -- tables: not defined names -------------------------------------------------------------
@@ -483,6 +509,8 @@ class OfferFigures:
     years: tuple[YearFigures, ...] = _table()  # the Years sheet's table
     year_totals: YearTotals = _table()
     scenarios: tuple[ScenarioFigures, ...] = _table()  # stock_scenario_<n> is scenario n's change
+    keep: tuple[str, ...] = _table()  # the components the candidate keeps as offered
+    focus: str | None = _table()  # the component they want the argument on
 
     @property
     def statuses(self) -> dict[str, str]:
@@ -554,10 +582,23 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         "total_comp": comparison(offer_total, total),
     }
     reference, strategy = guide.reference_band, guide.strategy
+    floor = ask_floor(offer_total)
+
+    def holds(component: str, times: Decimal = Decimal(1), over: Decimal = Decimal(1)) -> dict[str, Any]:
+        return {"kept": kept(component, offer.keep), "floor": floor, "times": times, "over": over}
+
     asks = {
-        "base": mapped_ask(strategy.target_base, reference.base, base, offer.base),
-        "stock": mapped_ask(strategy.target_stock, reference.stock, stock, offer.stock),
-        "bonus_pct": Ask(strategy.target_bonus_pct, None, strategy.target_bonus_pct, offer.bonus_pct),
+        "base": mapped_ask(strategy.target_base, reference.base, base, offer.base, **holds("base")),
+        "stock": mapped_ask(
+            strategy.target_stock, reference.stock, stock, offer.stock, **holds("stock", over=Decimal(years))
+        ),
+        "bonus_pct": Ask(
+            strategy.target_bonus_pct,
+            None,
+            strategy.target_bonus_pct,
+            offer.bonus_pct,
+            **holds("bonus", times=offer.base),
+        ),  # fmt: skip
         "walk_away": mapped_ask(strategy.walk_away_stock, reference.stock, stock, offer.stock),
     }
     ask_base, ask_stock, walk_away = asks["base"].ask, asks["stock"].ask, asks["walk_away"].in_band
@@ -603,6 +644,9 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         pen_bonus_pct=against["bonus_pct"].penetration,
         pen_total_comp=against["total_comp"].penetration,
         compa_base=compa_ratio(offer.base, against["base"].midpoint),
+        ask_floor=floor,
+        target_pen_base=asks["base"].target_penetration,
+        target_pen_stock=asks["stock"].target_penetration,
         ask_base=ask_base,
         ask_stock=ask_stock,
         ask_bonus_pct=asks["bonus_pct"].ask,
@@ -618,6 +662,7 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         avg_total_comp=sum(row.total_comp for row in table) / years,
         year1_total_comp_at_ask=year1_at_ask,
         sign_on_to_ask=sign_on_to_ask(year1_at_ask, year1),
+        grant_sign_on=grant_sign_on(ask_stock, offer.stock, first.vested_share),
         walk_away_total_comp=walk_away_total,
         base_to_walk_away=base_to_reach(walk_away_total, this["stock_annual"], offer.bonus_pct, offer.base),
         rates=values_in_offer,
@@ -634,4 +679,6 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         years=table,
         year_totals=year_totals(table),
         scenarios=tuple(stock_scenario(change, offer.stock, table) for change in STOCK_SCENARIOS),
+        keep=offer.keep,
+        focus=offer.focus,
     )

@@ -289,6 +289,10 @@ class Offer:
     source: Location = field(default_factory=Location)  # file and row/index it came from
     vesting: Vesting | None = None  # None: even over the band's vesting years, as the guide assumes
     expires: date | None = None  # the offer's deadline, when it has one
+    # What the candidate keeps as offered (no raise is asked for it) and where they want the
+    # argument: components named as in `PAY_COMPONENTS`.
+    keep: tuple[str, ...] = ()
+    focus: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.sign_on, tuple):  # Decimal(25000) or a list: the frozen way to normalise
@@ -309,10 +313,33 @@ class Offer:
             check_sign_on_years(self.sign_on, self.vesting.years)
         if self.expires is not None:
             check_day(self.expires, field="expires")
+        check_components(self.keep, field="keep")
+        if self.focus is not None:
+            check_components((self.focus,), field="focus")
+            if self.focus in self.keep:
+                raise InvalidValue(
+                    f"{self.focus} is both kept as offered and the focus; keep it or argue for it",
+                    field="focus",
+                )
 
     @property
     def sign_on_total(self) -> Decimal:
         return sum(self.sign_on, Decimal(0))
+
+
+# The parts of a package a candidate may keep as offered or put the argument on, as offer files
+# name them (`keep: [base]`, `focus: stock`).
+PAY_COMPONENTS = ("base", "stock", "bonus", "sign_on")
+
+
+def check_components(names: tuple[str, ...], field: str) -> tuple[str, ...]:
+    """Components of pay, each one of PAY_COMPONENTS, each once."""
+    for name in names:
+        if name not in PAY_COMPONENTS:
+            raise InvalidValue(unknown_choice("component", str(name), PAY_COMPONENTS), field=field)
+    if len(set(names)) != len(names):
+        raise InvalidValue("names a component twice", field=field)
+    return names
 
 
 def schedule_of(grant: Offer | CompetingOffer, years: int) -> Vesting:

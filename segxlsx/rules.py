@@ -386,6 +386,127 @@ def _(total_comp: str, stock_annual: str, bonus_pct: str, base: str) -> str:
     return f"=MAX({base},{reached})"
 
 
+# -- what is worth asking for ---------------------------------------------------------------------
+
+# A raise worth less than this share of a year's pay is not asked for: a coach would not spend
+# the candidate's goodwill on it, and it is within what rounding and a rate's move make of the
+# figures anyway. Nor one under 1,000 of the currency: asks are said to the nearest thousand.
+FLOOR_SHARE = Decimal("0.01")
+FLOOR_MINIMUM = Decimal(1000)
+
+
+def ask_floor(total_comp: Decimal) -> Decimal:
+    """The least raise a year worth asking for: 1% of annual total comp to the nearest 1,000
+    (as prose says it, so the note's "$3K" is the floor itself), and at least 1,000.
+
+    Rounded to the cent first, as the workbook's formula does.
+    """
+    share = (total_comp * FLOOR_SHARE).quantize(CENT, rounding=ROUND_HALF_UP)
+    return max(FLOOR_MINIMUM, round_to_thousand(share))
+
+
+@excel(ask_floor)
+def _(total_comp: str) -> str:
+    return f"=MAX({FLOOR_MINIMUM},ROUND(ROUND({total_comp}*{FLOOR_SHARE},2),-3))"
+
+
+def ask_for(
+    target: Decimal, offered: Decimal, times: Decimal, over: Decimal, floor: Decimal, kept: bool
+) -> Decimal:
+    """What to ask for one component: the target carried to this band, never below the offer;
+    the offer itself when the candidate keeps it, or when the raise is worth less than `floor`
+    a year.
+
+    A year of the raise is the raise × `times` / `over`: a base is a year already (1, 1), a
+    grant vests over its years (1, years), a bonus % is paid on the base (base, 1). Compared
+    to the cent, without dividing, so both forms judge the same figures alike.
+    """
+    raised = larger(target, offered)
+    worth = ((raised - offered) * times).quantize(CENT, rounding=ROUND_HALF_UP)
+    if kept or worth < (floor * over).quantize(CENT, rounding=ROUND_HALF_UP):
+        return offered
+    return raised
+
+
+@excel(ask_for)
+def _(target: str, offered: str, times: str, over: str, floor: str, kept: str) -> str:
+    """`kept`: a condition, such as `kept.formula(...)`."""
+    raised = f"MAX({target},{offered})"
+    return f"=IF(OR({kept},ROUND(({raised}-{offered})*{times},2)<ROUND({floor}*{over},2)),{offered},{raised})"
+
+
+# How each component is found in a workbook's `keep` and `focus` cells ("base, sign_on"): any
+# spelling an offer file accepts holds the word, and no component's word is in another's.
+COMPONENT_WORDS = {"base": "base", "stock": "stock", "bonus": "bonus", "sign_on": "sign"}
+
+
+def kept(component: str, components: tuple[str, ...]) -> bool:
+    """Whether `component` is among the components a candidate named (in `keep` or `focus`)."""
+    return component in components
+
+
+@excel(kept)
+def _(component: str, cell: str) -> str:
+    """The expression alone, no "=": a condition of other formulas. `component` is a key of
+    COMPONENT_WORDS, written into the formula; `cell` the text cell that lists them."""
+    return f'ISNUMBER(SEARCH("{COMPONENT_WORDS[component]}",{cell}))'
+
+
+def grant_sign_on(ask_stock: Decimal, offer_stock: Decimal, share_year1: Decimal) -> Decimal:
+    """The grant's share of the year-one gap: how much more of the grant at the ask than as
+    offered would vest in year one, rounded up to 1,000. The sign-on that stands in for the
+    grant's first year if the grant cannot move; 0 when no raise in the grant is asked."""
+    return round_up_to_thousand(max(Decimal(0), (ask_stock - offer_stock) * share_year1))
+
+
+@excel(grant_sign_on)
+def _(ask_stock: str, offer_stock: str, share_year1: str) -> str:
+    return "=" + round_up_to_thousand.formula(f"MAX(0,({ask_stock}-{offer_stock})*{share_year1})")  # type: ignore[attr-defined]
+
+
+# Where a figure sits in its band, in words, by its whole percent of the way from min to max.
+PLACES = (
+    (0, "below the band"),
+    (1, "at the bottom"),
+    (25, "in the bottom quarter"),
+    (50, "in the lower half"),
+    (51, "at the midpoint"),
+    (75, "in the upper half"),
+    (100, "in the top quarter"),
+    (101, "at the top"),
+)
+ABOVE_THE_BAND = "above the band"
+
+
+def band_place(penetration: Decimal) -> str:
+    """ "in the top quarter (88% of the way from min to max)", or "below the band".
+
+    Judged on the whole percent said (to the cent first, as `short_money` rounds), so the
+    words and the number never disagree.
+    """
+    percent = (
+        (penetration * 100)
+        .quantize(CENT, rounding=ROUND_HALF_UP)
+        .quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    )
+    percent = percent if percent else Decimal(0)  # never "-0%"
+    words = next((words for below, words in PLACES if percent < below), ABOVE_THE_BAND)
+    if 0 <= percent <= 100:
+        return f"{words} ({percent}% of the way from min to max)"
+    return words
+
+
+@excel(band_place)
+def _(penetration: str) -> str:
+    """The expression alone, no "=": a part of the scripts' sentences."""
+    percent = f"ROUND(ROUND({penetration}*100,2),0)"
+    words = excel_literal(ABOVE_THE_BAND)
+    for below, said in reversed(PLACES):
+        words = f"IF({percent}<{below},{excel_literal(said)},{words})"
+    way = f'" ("&{percent}&"% of the way from min to max)"'
+    return f'{words}&IF(AND({percent}>=0,{percent}<=100),{way},"")'
+
+
 def whole_percent(fraction: Decimal) -> str:
     """Excel's TEXT(fraction, "0%"): a whole percent, half away from zero."""
     return f"{(fraction * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"

@@ -1,10 +1,9 @@
-"""Negotiation scripts: a strategy's targets and parts, and wording with placeholders and choices.
+"""Negotiation scripts: a strategy's targets and walk-away, and wording with placeholders and choices.
 
 The importer reads a guide's targets out of its prose ("I'd like $195K in Twilio RSUs … with a
-$198K base and 12% bonus target"). The same finder cuts the strategy into its parts (the ask,
-the value argument, the competing-offer claim), so each candidate's script keeps the guide's
-pitch, asks in its own words for what this offer still lacks, and claims only offers it holds.
-Pure: no I/O.
+$198K base and 12% bonus target"). The same finder tells `claims` which of the strategy's
+sentences are its ask, so each candidate's script asks in its own words for what this offer
+still lacks; what the other sentences claim is `claims`' to judge. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from decimal import Decimal
 
 from .errors import InvalidValue
 from .money import ISO_CURRENCIES, SYMBOL_PATTERN, Money, parse_amount
-from .rules import short_money, short_percent
+from .rules import band_place, short_money, short_percent
 
 _SYMBOL_PREFIX = rf"(?:{SYMBOL_PATTERN}|(?-i:\b[A-Z]{{3}}) ?)"  # "$", "CA$", "CHF "…
 MONEY_IN_PROSE = re.compile(rf"{_SYMBOL_PREFIX}\d[\d,]*(?:\.\d+)?(?: ?[KkMm]\b)?")
@@ -77,7 +76,20 @@ Piece = str | Placeholder | Choice
 
 # The conditions scripts may turn on, each a rule over figures written once for the model
 # (`wording.conditions`) and once for the workbook (`workbook.formulas.condition`).
-CONDITIONS = ("raise_stock", "raise_base", "raise_bonus_pct", "any_raise", "walk_away_met", "sign_on_needed")
+CONDITIONS = (
+    "raise_stock",
+    "raise_base",
+    "raise_bonus_pct",
+    "any_raise",
+    "walk_away_met",
+    "sign_on_needed",  # any year-one gap at the asks
+    "sign_on_offered",
+    "grant_raised",  # a raise in the grant is asked, so a sign-on may stand in for its first year
+    "grant_sign_on_worth",  # that sign-on is worth asking for (at least the floor)
+    "all_sign_on_worth",  # the sign-on closing the whole year-one gap is
+    *(f"kept_{component}" for component in ("base", "stock", "bonus", "sign_on")),
+    *(f"focus_{component}" for component in ("base", "stock", "bonus", "sign_on")),
+)
 
 
 def pays_more(index: int) -> str:
@@ -118,39 +130,21 @@ def walk_away(text: str) -> Found:
     return Found(match.start("m"), match.end("m"), _money(match["m"]))
 
 
-@dataclass(frozen=True)
-class StrategyParts:
-    """A guide's negotiate-up script cut into what each sentence does.
-
-    The ask (the sentences naming the targets) is rewritten for each candidate; the value
-    argument is the guide's own pitch, kept as written; the competing-offer claim is the
-    guide's, true for the guide's author and not for every candidate, so it is never reused.
-    """
-
-    ask: str
-    value_argument: str
-    competing_claim: str
+# How a guide's walk-away line reads: "Accept if above $180K RSUs" names the grant above which
+# the guide would accept; "Walk away below A$200K", "minimum …", "don't accept below …" the
+# least it would accept. The coach's note keeps the guide's meaning.
+ACCEPT_ABOVE, WALK_AWAY_BELOW = "accept above", "walk away below"
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“'A-Z])")
-_CLAIMS_OFFERS = re.compile(r"\b(?:offers?|competing)\b", re.I)
-
-
-def strategy_parts(script: str) -> StrategyParts:
-    """Cut `script` into its ask, value argument and competing-offer claim, by sentence."""
-    targets = strategy_targets(script)
-    parts: dict[str, list[str]] = {"ask": [], "value_argument": [], "competing_claim": []}
-    position = 0
-    for sentence in _SENTENCE_END.split(script.strip()):
-        start = script.index(sentence, position)
-        position = start + len(sentence)
-        if any(start <= found.start < position for found in targets.values()):
-            parts["ask"].append(sentence)
-        elif _CLAIMS_OFFERS.search(sentence):
-            parts["competing_claim"].append(sentence)
-        else:
-            parts["value_argument"].append(sentence)
-    return StrategyParts(**{part: " ".join(sentences) for part, sentences in parts.items()})
+def walk_away_sense(line: str) -> str:
+    """Whether the guide's walk-away line says when to accept, or when to walk away."""
+    if re.search(r"\b(?:don['’]?t|do\s+not|never|not|won['’]?t)\s+accept", line, re.I):
+        return WALK_AWAY_BELOW
+    if re.search(r"\baccept\w*\b", line, re.I) and re.search(
+        r"\b(?:above|over|more\s+than|beyond|exceeds?|exceeding)\b", line, re.I
+    ):
+        return ACCEPT_ABOVE
+    return WALK_AWAY_BELOW
 
 
 def listed(items: list[list[Piece]]) -> list[Piece]:
@@ -208,11 +202,16 @@ MONEY_FIELDS = (  # in the order the Scripts sheet lists the amounts it says
     "avg_total_comp",
     "year1_total_comp_at_ask",
     "sign_on_to_ask",
+    "grant_sign_on",
+    "ask_floor",
     "walk_away_total_comp",
     "base_to_walk_away",
     "total_comp",  # a competing offer's, in competitor.txt
 )
 PERCENT_FIELDS = ("offer_bonus_pct", "ask_bonus_pct")
+# Where a guide's target sits in its band, said in words with its percent (`rules.band_place`);
+# each is the place of a figure named the same without "place" (target_place_base: target_pen_base).
+PLACE_FIELDS = ("target_place_base", "target_place_stock")
 COUNT_FIELDS = ("vesting_years",)
 TEXT_FIELDS = (
     "company",
@@ -226,8 +225,14 @@ TEXT_FIELDS = (
     "held",  # the same for what is kept as offered
     "competing_offers",  # "an offer from A", "offers from A and B"
     "competitors",  # the counter lever's list: "a competing offer from A at $300K a year"
+    "component",  # in kept_note.txt: "the base", "the grant"…
 )
-KNOWN_FIELDS = frozenset(MONEY_FIELDS + PERCENT_FIELDS + COUNT_FIELDS + TEXT_FIELDS)
+KNOWN_FIELDS = frozenset(MONEY_FIELDS + PERCENT_FIELDS + PLACE_FIELDS + COUNT_FIELDS + TEXT_FIELDS)
+
+
+def place_source(name: str) -> str:
+    """The figure a place field says in words: target_place_base → target_pen_base."""
+    return name.replace("_place_", "_pen_")
 
 
 def figure_text(name: str, value: object, currency: str) -> str:
@@ -236,6 +241,8 @@ def figure_text(name: str, value: object, currency: str) -> str:
         return short_money(value, currency)
     if name in PERCENT_FIELDS:
         return short_percent(value)
+    if name in PLACE_FIELDS:
+        return band_place(value)
     return str(value)
 
 

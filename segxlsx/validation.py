@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .claims import held_back
 from .errors import OfferError, SegxlsxError
 from .figures import offer_figures
 from .model import Guide, Offer
@@ -30,6 +31,8 @@ class Validation:
     offers: tuple[Offer, ...]
     failures: tuple[OfferError, ...]
     notes: tuple[str, ...]  # e.g. live rates fell back to offline, a guide's text was mended
+    # Each sentence of a guide's scripts a candidate will not say as written (`claims.held_back`).
+    held_back: tuple[str, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -58,7 +61,8 @@ def validate(
     checked = check_figures(loaded, guide_map, table)
     notes = tuple(note for guide in guide_map.values() for note in guide.notes) + table.notes
     notes += tuple(skipped_files(offers))
-    return Validation(checked.offers, tuple(sorted(checked.failures, key=input_order(offers))), notes)
+    claims = tuple(line for guide in guide_map.values() for line in held_back(guide))
+    return Validation(checked.offers, tuple(sorted(checked.failures, key=input_order(offers))), notes, claims)
 
 
 def check_figures(loaded: LoadedOffers, guides: Mapping[str, Guide], table: RateTable) -> LoadedOffers:

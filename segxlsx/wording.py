@@ -16,12 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .claims import strategy_parts
 from .errors import SegxlsxError, display_path, located
 from .figures import OfferFigures
-from .model import Guide, Offer
-from .rules import leader
+from .model import PAY_COMPONENTS, Guide, Offer
+from .rules import kept, leader
 from .scripts import (
+    ACCEPT_ABOVE,
     KNOWN_FIELDS,
+    PLACE_FIELDS,
     Choice,
     Piece,
     Placeholder,
@@ -29,10 +32,11 @@ from .scripts import (
     for_competitor,
     listed,
     pays_more,
+    place_source,
     placeholders,
     render,
-    strategy_parts,
     template_pieces,
+    walk_away_sense,
 )
 from .sources.files import check_text, read_text
 from .sources.shipped import shipped_folder
@@ -49,22 +53,42 @@ TEMPLATE_NAMES = (
     "hold_stock",
     "hold_base",
     "hold_bonus_pct",
+    "focus_stock",
+    "focus_base",
+    "focus_bonus",
     "all_met",
     "competing_claim",
     "counter",
     "competitor",
     "first_year",
+    "first_year_additional",
+    "first_year_all",
+    "first_year_all_additional",
     # For the coach.
     "asks_note",
+    "asks_note_same_band",
+    "kept_note",
     "walk_away_met",
     "walk_away_missed",
+    "accept_above_met",
+    "accept_above_missed",
     "first_year_gap",
+    "first_year_gap_all",
+    "first_year_small",
+    "first_year_small_all",
+    "first_year_no_vesting",
+    "first_year_no_grant",
     "first_year_met",
+    "first_year_met_additional",
+    "first_year_kept",
     "base_to_walk_away",
     "counter_note",
 )
 # Components in the order a guide's ask names them: the grant first, as the seed does.
 COMPONENTS = ("stock", "base", "bonus_pct")
+# Each as an offer's `keep` and `focus` name it (`model.PAY_COMPONENTS`), and as a note says it.
+KEEP_NAME = {"stock": "stock", "base": "base", "bonus_pct": "bonus"}
+SAID_AS = {"stock": "the grant", "base": "the base", "bonus": "the bonus target", "sign_on": "the sign-on"}
 # What a script line shows when the candidate has nothing to say on it.
 NOTHING_TO_SAY = "—"
 
@@ -126,6 +150,7 @@ class OfferScripts:
         values |= {
             f"total_comp[{i}]": c.total_comp_in_offer_currency for i, c in enumerate(figures.competing)
         }
+        values |= {name: values[place_source(name)] for name in PLACE_FIELDS}
         when = conditions(figures)
         return [
             (
@@ -143,13 +168,20 @@ def conditions(figures: OfferFigures) -> dict[str, bool]:
         pays_more(i): leader(figures.offer_total_comp - other.total_comp_in_offer_currency) < 0
         for i, other in enumerate(figures.competing)
     }
+    named = {f"kept_{c}": kept(c, figures.keep) for c in PAY_COMPONENTS}
+    named |= {f"focus_{c}": kept(c, (figures.focus,) if figures.focus else ()) for c in PAY_COMPONENTS}
     return (
         raises
         | ahead
+        | named
         | {
             "any_raise": any(raises.values()),
             "walk_away_met": figures.walk_away_met,
             "sign_on_needed": figures.sign_on_to_ask > 0,
+            "sign_on_offered": figures.offer_sign_on > 0,
+            "grant_raised": figures.grant_sign_on > 0,
+            "grant_sign_on_worth": figures.grant_sign_on >= figures.ask_floor,
+            "all_sign_on_worth": figures.sign_on_to_ask >= figures.ask_floor,
         }
     )
 
@@ -162,6 +194,12 @@ _CONDITION_FORMULAS = {
     "any_raise": "OR(ask_stock>offer_stock,ask_base>offer_base,ask_bonus_pct>offer_bonus_pct)",
     "walk_away_met": "walk_away_met",
     "sign_on_needed": "sign_on_to_ask>0",
+    "sign_on_offered": "offer_sign_on>0",
+    "grant_raised": "grant_sign_on>0",
+    "grant_sign_on_worth": "grant_sign_on>=ask_floor",
+    "all_sign_on_worth": "sign_on_to_ask>=ask_floor",
+    **{f"kept_{c}": kept.formula(c, "offer_keep") for c in PAY_COMPONENTS},  # type: ignore[attr-defined]
+    **{f"focus_{c}": kept.formula(c, "offer_focus") for c in PAY_COMPONENTS},  # type: ignore[attr-defined]
 }
 
 
@@ -175,21 +213,24 @@ def condition_formula(name: str, competing_total: Callable[[int], str]) -> str:
 
 
 def offer_scripts(offer: Offer, guide: Guide, wording: Wording) -> OfferScripts:
+    strategy = guide.strategy
+    accept_above = walk_away_sense(strategy.walk_away_line) == ACCEPT_ABOVE
+    met, missed = (
+        ("accept_above_met", "accept_above_missed") if accept_above else ("walk_away_met", "walk_away_missed")
+    )
+    same_band = guide.band(offer.region).region == guide.reference_band.region
     lines = [
-        ScriptLine("Negotiate up", _negotiate_up(offer, guide, wording), wording["asks_note"]),
+        ScriptLine(
+            "Negotiate up",
+            _negotiate_up(offer, guide, wording),
+            wording["asks_note_same_band" if same_band else "asks_note"] + _kept_notes(wording),
+        ),
         ScriptLine(
             "Walk-away (never say it)",
             [],
-            [Choice("walk_away_met", tuple(wording["walk_away_met"]), tuple(wording["walk_away_missed"]))],
+            [Choice("walk_away_met", tuple(wording[met]), tuple(wording[missed]))],
         ),
-        ScriptLine(
-            "Close the first-year gap",
-            [Choice("sign_on_needed", tuple(wording["first_year"]), (NOTHING_TO_SAY,))],
-            [
-                Choice("sign_on_needed", tuple(wording["first_year_gap"]), tuple(wording["first_year_met"])),
-                Choice("walk_away_met", (), (" ", *wording["base_to_walk_away"])),
-            ],
-        ),
+        ScriptLine("Close the first-year gap", [_first_year_say(wording)], _first_year_note(wording)),
     ]
     if offer.competing:
         # An offer paying less than this one is weak leverage: it is named, never its figure.
@@ -200,7 +241,6 @@ def offer_scripts(offer: Offer, guide: Guide, wording: Wording) -> OfferScripts:
         lead = "a competing offer from " if len(competitors) == 1 else "competing offers from "
         counter = filled(wording["counter"], competitors=[lead, *listed(competitors)])
         lines.append(ScriptLine("Counter with competing offers", counter, wording["counter_note"]))
-    strategy = guide.strategy
     return OfferScripts(
         lines,
         text={
@@ -216,21 +256,84 @@ def offer_scripts(offer: Offer, guide: Guide, wording: Wording) -> OfferScripts:
 
 
 def _negotiate_up(offer: Offer, guide: Guide, wording: Wording) -> list[Piece]:
-    """The ask (or, with every target met, thanks and what is left), the guide's pitch, the offers held.
+    """The ask (or, with every target met, thanks and what is left), where the candidate wants
+    the argument, the guide's pitch, the offers held.
 
     Which components still need raising is a condition, so the sentence follows an edit; the
-    competing-offer claim names exactly the offers in the offer file, and is left out without.
+    guide's own sentences are only those that claim nothing (`claims`): its competing claims
+    are replaced by one naming exactly the offers in the offer file, and left out without.
     """
-    parts = strategy_parts(guide.strategy.script)
+    companies = tuple(other.company for other in offer.competing)
+    parts = strategy_parts(guide, also=companies)
     pieces: list[Piece] = list(_ask_or_thanks(wording, COMPONENTS, ()))
-    if parts.value_argument:
-        pieces.append(Choice("any_raise", (" ", parts.value_argument)))
+    # Where the candidate wants the argument: said while that component and another are being
+    # raised ("Of these, the grant matters most to me"); with one ask alone it goes without saying.
+    for component in COMPONENTS:
+        focus = KEEP_NAME[component]
+        said = (" ", *wording[f"focus_{focus}"])
+        first, second = (other for other in COMPONENTS if other != component)
+        with_another = Choice(f"raise_{first}", said, (Choice(f"raise_{second}", said),))
+        pieces.append(Choice(f"focus_{focus}", (Choice(f"raise_{component}", (with_another,)),)))
+    # The guide's pitch, while something is asked: a sentence arguing for the grant (or the base,
+    # the bonus) only while that is being raised, never beside "I'm happy with it as offered".
+    for sentence, components in parts.pitch:
+        said: Piece = Choice("any_raise", (" ", sentence))
+        for component in reversed(components):
+            said = Choice(
+                f"raise_{component}", (" ", sentence), (said,) if said.condition != "any_raise" else ()
+            )
+        pieces.append(said)
     if offer.competing:
-        companies = [[other.company] for other in offer.competing]
         held = ["an offer from "] if len(companies) == 1 else ["offers from "]
-        claim = filled(wording["competing_claim"], competing_offers=held + listed(companies))
+        claim = filled(wording["competing_claim"], competing_offers=held + listed([[c] for c in companies]))
         pieces.append(Choice("any_raise", (" ", *claim)))
     return pieces
+
+
+def _kept_notes(wording: Wording) -> list[Piece]:
+    """For the coach: each component the candidate keeps as offered, while it is kept."""
+    return [
+        Choice(f"kept_{component}", (" ", *filled(wording["kept_note"], component=[said])))
+        for component, said in SAID_AS.items()
+    ]
+
+
+def _first_year_say(wording: Wording) -> Choice:
+    """The sign-on line: for the grant's first year if the grant can't move, or (the candidate's
+    focus being the sign-on) for the whole year-one gap; "additional" when one is offered; none
+    when the sign-on is kept or the amount is under the floor."""
+
+    def either(name: str) -> Choice:
+        return Choice("sign_on_offered", tuple(wording[f"{name}_additional"]), tuple(wording[name]))
+
+    grant = Choice("grant_sign_on_worth", (either("first_year"),), (NOTHING_TO_SAY,))
+    whole = Choice("all_sign_on_worth", (either("first_year_all"),), (NOTHING_TO_SAY,))
+    return Choice("kept_sign_on", (NOTHING_TO_SAY,), (Choice("focus_sign_on", (whole,), (grant,)),))
+
+
+def _first_year_note(wording: Wording) -> list[Piece]:
+    """For the coach: what the sign-on line asks for and why, or why it asks for none."""
+    met = Choice(
+        "sign_on_offered", tuple(wording["first_year_met_additional"]), tuple(wording["first_year_met"])
+    )
+    # Why no sign-on stands in for the grant: its share is too small, none of it vests in year
+    # one, or no raise in the grant is asked for at all.
+    no_share = Choice(
+        "raise_stock", tuple(wording["first_year_no_vesting"]), tuple(wording["first_year_no_grant"])
+    )
+    for_grant = Choice(
+        "grant_sign_on_worth",
+        tuple(wording["first_year_gap"]),
+        (Choice("grant_raised", tuple(wording["first_year_small"]), (no_share,)),),
+    )
+    for_all = Choice(
+        "all_sign_on_worth", tuple(wording["first_year_gap_all"]), tuple(wording["first_year_small_all"])
+    )
+    gap = Choice("focus_sign_on", (for_all,), (for_grant,))
+    note = Choice(
+        "kept_sign_on", tuple(wording["first_year_kept"]), (Choice("sign_on_needed", (gap,), (met,)),)
+    )
+    return [note, Choice("walk_away_met", (), (" ", *wording["base_to_walk_away"]))]
 
 
 def _ask_or_thanks(

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from segxlsx.model import CompetingOffer, Offer, Vesting
+from segxlsx.sheets import offer as o
 from segxlsx.sheets import years as y
 from segxlsx.sources.guides import load_guide
 from segxlsx.sources.rates import RateTable
@@ -112,6 +113,12 @@ CASES = {
         SEGMENT,
         offer("Mo", SEGMENT, "San Francisco", "USD", 215000, 320000, "0.15", sign_on=D(40000)),
     ),
+    # The candidate keeps the base as offered and wants the argument on the sign-on (one offered).
+    "ny-keeps-base-focus-sign-on": (
+        SEGMENT,
+        offer("Pia", SEGMENT, "New York", "USD", 172000, 120000, "0.1", sign_on=D(20000), keep=("base",),
+              focus="sign_on"),
+    ),
 }  # fmt: skip
 
 
@@ -128,6 +135,18 @@ def edit_back_loaded(workbook) -> None:
     workbook["Offer"]["B9"].value = D(200000)  # offer_base
 
 
+def edit_keep(workbook) -> None:
+    """A user who types that the candidate keeps the base and argues for the bonus."""
+    workbook["Offer"][f"B{o.INPUT_ROW['keep']}"].value = "base"
+    workbook["Offer"][f"B{o.INPUT_ROW['focus']}"].value = "bonus"
+
+
+def edit_focus(workbook) -> None:
+    """A user who types that the candidate keeps the sign-on offered and argues for the base."""
+    workbook["Offer"][f"B{o.INPUT_ROW['keep']}"].value = "sign-on"
+    workbook["Offer"][f"B{o.INPUT_ROW['focus']}"].value = "Base"
+
+
 # A case built, then edited as a user would, then recalculated with the others: the model of
 # the offer as edited is what the recalculated workbook must show.
 EDITED = {
@@ -136,5 +155,11 @@ EDITED = {
         edit_back_loaded,
         lambda o: replace(o, base=D(200000), sign_on=(D(5000), D(0), D(0), D(7000)),
                           vesting=Vesting.even(4, cliff_months=18, every="quarterly")),
+    ),
+    "edited-keep": ("sf-competing", edit_keep, lambda o: replace(o, keep=("base",), focus="bonus")),
+    "edited-focus": (
+        "london-quarterly-after-7-month-cliff",
+        edit_focus,
+        lambda o: replace(o, keep=("sign_on",), focus="base"),
     ),
 }  # fmt: skip

@@ -80,7 +80,7 @@ def test_cached_values_have_their_types(built):
         "above",
     )  # a status, as text
     assert isinstance(values[("Offer", f"B{o.WALK_AWAY_MET}")], bool)  # walk_away_met
-    assert values[("Scripts", "B5")].startswith("I'd like $")  # a script sentence
+    assert values[("Scripts", "B5")].startswith("I'd like a base of $")  # a script sentence
     assert values[("Compare", "C6")] == 1  # Snowflake pays in dollars, like the offer
 
 
@@ -162,8 +162,10 @@ def test_a_guide_section_taller_than_a_row_reads_on_in_the_rows_below(tmp_path):
     ]
     assert len(rows) > 1 and sheet[f"A{rows[1]}"].value == "Equity deep-dive (continued)"
     assert all(sheet.row_dimensions[r].height <= MAX_ROW_HEIGHT for r in rows)
-    shown = "\n\n".join(sheet[f"B{r}"].value for r in rows)
+    # A lever section is the guide's background, for the coach: in the notes' column.
+    shown = "\n\n".join(sheet[f"C{r}"].value for r in rows)
     assert shown == "\n\n".join(paragraphs)  # every word, in order, split between paragraphs
+    assert all(sheet[f"B{r}"].value is None for r in rows)
 
 
 EMOJI = "🏗"  # outside the Basic Multilingual Plane: two UTF-16 units in Excel's count

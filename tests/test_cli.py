@@ -52,6 +52,24 @@ def test_import_guide_to_stdout_is_the_committed_yaml(run):
     assert "London: stated total comp differs from base + stock/year + bonus by up to 3.6%" in result.stderr
 
 
+def test_import_guide_lists_what_a_candidate_will_not_say(run):
+    """The guide's author sees each sentence classed as a competing claim, or as a figure of the
+    guide's own: no candidate says them as written."""
+    result = run("import-guide", SEED)
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: segment-data-engineer: ")]
+    assert notes == [
+        'note: segment-data-engineer: the strategy: "I have Snowflake and Databricks offers with larger '
+        'equity packages." is a competing claim (names Snowflake, Databricks; claims an offer): a candidate '
+        "makes it only with their own competing offers, in their own words",
+        'note: segment-data-engineer: lever 2 (Snowflake/Databricks Counter): "I have offers from Snowflake '
+        'and Databricks with larger equity grants." is a competing claim (names Snowflake, Databricks; '
+        "claims an offer): a candidate makes it only with their own competing offers, in their own words",
+        'note: segment-data-engineer: lever 4 (CDP Market Growth): "The CDP market is projected to reach '
+        "$15B+ by 2028 with AI features driving adoption.\" states the guide's own figure ($15B): shown to "
+        "the coach, never in what a candidate says",
+    ]
+
+
 def test_import_guide_to_a_file(run, tmp_path):
     out = tmp_path / "deep" / "guide.yaml"
     result = run("import-guide", SEED, "-o", out)

@@ -42,7 +42,7 @@ from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_bo
 # segxlsx through its front door and the model's types, nothing else: when segxlsx's modules
 # move, this block is the one to update.
 import segxlsx
-from segxlsx.model import CompetingOffer, Offer, Vesting
+from segxlsx.model import PAY_COMPONENTS, CompetingOffer, Offer, Vesting
 from segxlsx.sheets.offer import ASK_BASE, TOTAL
 from segxlsx.wording import load_wording
 
@@ -389,7 +389,11 @@ def generated_offer(number: int) -> tuple[object, Offer]:
     )
     if draw.random() < 0.3:  # one competing offer matched this one, paid in another currency
         offer = replace(offer, competing=(*competing[:4], matched(offer, band, draw.choice(CURRENCIES))))
-    return guide, offer
+    # What the candidate keeps and argues for, from a seed of its own: the draws above stay as they were.
+    choose = random.Random(f"formulas-match-model keep {number}")
+    keep = tuple(choose.sample(PAY_COMPONENTS, choose.randint(0, 2)))
+    focus = choose.choice([None, *(c for c in PAY_COMPONENTS if c not in keep)])
+    return guide, replace(offer, keep=keep, focus=focus)
 
 
 REGIONS = [(guide, region) for guide in GUIDES for region in guide.regions]
@@ -484,6 +488,7 @@ def test_the_generated_offers_cover_every_region_and_every_kind_of_schedule():
     assert {v.years for v in given} == {1, 2, 3, 4, 5, 6}
     assert {0, 12}.issubset({v.cliff_months for v in given}) and any(v.cliff_months > 12 for v in given)
     assert {len(o.competing) for o in offers} == {0, 1, 2, 3, 4, 5}
+    assert {len(o.keep) for o in offers} == {0, 1, 2} and {o.focus for o in offers} == {None, *PAY_COMPONENTS}
     assert any(len(o.sign_on) > 1 for o in offers) and any(
         c.company == "Matching Co" for o in offers for c in o.competing
     )

@@ -740,5 +740,7 @@ def test_validate_and_import_guide_report_mended_guide_prose(tmp_path):
     validated = runner.invoke(main, ["validate", str(offers), "--guide", str(guide), "--as-of", "2026-10-30"])
     assert (validated.exit_code, validated.stderr.count("warning: ")) == (0, 1)
     assert segxlsx.validate([offers], [guide], as_of=date(2026, 10, 30)).notes == tuple(
-        line.removeprefix("warning: ") for line in validated.stderr.splitlines()
+        line.removeprefix("warning: ")
+        for line in validated.stderr.splitlines()
+        if line.startswith("warning: ")
     )

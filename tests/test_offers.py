@@ -229,7 +229,7 @@ BAD_OFFERS = [
      '15 is more than 100% of base; write a 15% bonus as "15%" or 0.15', 1),
     ("misspelt-field.yaml", None, None, "Quentin Moreau", "bonsu",
      "unknown field 'bonsu' (did you mean 'bonus'?); known: candidate, guide, region, currency, base, "
-     "stock, bonus, sign_on, vesting, cliff_months, vest_every, competing, expires, notes", 0),
+     "stock, bonus, sign_on, vesting, cliff_months, vest_every, competing, expires, keep, focus, notes", 0),
     ("currency-clash.csv", 2, None, "Samir Haddad", "base", "'€140K' is in EUR but the currency is GBP", 1),
     ("not-a-currency.csv", 1, None, "Tara Nolan", "currency",
      "'EURO' is not an ISO 4217 currency code (e.g. USD, GBP, EUR)", 0),
@@ -725,10 +725,14 @@ def test_validate_names_every_bad_offer_and_exits_1(project, run):
     )
     # good: 10 in GOOD, plus Maya Singh, Paula Costa and Rosa Lindqvist beside the bad ones
     assert lines[-1] == "13 offers OK, 5 with problems"
-    # What the folder holds beside its offers is named, not read: the fixtures' own README.
-    assert result.stderr == (
-        "warning: offers/README.md: not read, not an offer file (.yaml, .yml, .json, .csv, .xlsx)\n"
+    # What the folder holds beside its offers is named, not read (the fixtures' own README), and
+    # the guide's sentences a candidate will not say as written (`claims`).
+    notes = result.stderr.splitlines()
+    assert (
+        notes[0] == "warning: offers/README.md: not read, not an offer file (.yaml, .yml, .json, .csv, .xlsx)"
     )
+    assert len(notes) == 4 and all(line.startswith("note: segment-data-engineer: ") for line in notes[1:])
+    assert 'lever 2 (Snowflake/Databricks Counter): "I have offers from Snowflake' in result.stderr
 
 
 def test_validate_with_no_arguments_checks_the_shipped_examples(monkeypatch, run):

@@ -247,3 +247,37 @@ def test_a_deleted_sheet_is_named(tmp_path):
     workbook.save(path)
     with pytest.raises(OfferError, match="the workbook has no sheet 'Compare'"):
         read_back(path, GUIDES)
+
+
+@pytest.mark.parametrize(
+    ("keep", "focus", "read", "problem"),
+    [
+        ("Base, sign-on", "stock", (("base", "sign_on"), "stock"), None),
+        ("salary", None, None, ("keep", "unknown component 'salary'")),
+        ("base", "base", None, ("focus", "base is both kept as offered and the focus")),
+    ],
+)
+def test_what_the_candidate_keeps_typed_into_the_workbook_reads_back(tmp_path, keep, focus, read, problem):
+    """`keep` and `focus`, rows of the field table, are named text inputs: read back like any
+    other, a value that does not validate named with its cell."""
+    guide, offer = CASES["ny-below"]
+    path = written(tmp_path, offer, guide)
+    workbook = load_workbook(path)
+    cells = {}
+    for name, value in (("offer_keep", keep), ("offer_focus", focus)):
+        ((sheet, ref),) = workbook.defined_names[name].destinations
+        workbook[sheet][ref] = value
+        cells[name] = f"{sheet}!{ref.replace('$', '')}"
+    workbook.save(path)
+    if problem is None:
+        back = read_back(path, GUIDES)
+        assert (back.keep, back.focus) == read
+        assert differences(offer, back, GUIDES) == [
+            "keep none in the offer file, base, sign_on in the workbook",
+            "focus nothing in the offer file, stock in the workbook",
+        ]
+        return
+    field, message = problem
+    with pytest.raises(OfferError, match=re.escape(message)) as caught:
+        read_back(path, GUIDES)
+    assert (caught.value.location.field, caught.value.location.cell) == (field, cells[f"offer_{field}"])

@@ -114,6 +114,52 @@ CASES: dict[str, Case] = {
     "short_money": Case(lambda d: (d(signed), d(currencies)), lambda amount, code: (_number(amount), code)),
     "short_percent": Case(lambda d: (d(st.decimals(0, 1, places=6)),)),
     "schedule_note": Case(lambda d: (d(st.decimals("0.9", "1.1", places=8)),)),
+    "ask_floor": Case(lambda d: (d(money),)),
+    # As the Offer sheet asks: a base (a year already), a grant (over its years), a bonus % (of the base).
+    "ask_for": Case(
+        lambda d: (
+            d(
+                st.one_of(
+                    st.tuples(money, money, st.just(Decimal(1)), st.just(Decimal(1))),
+                    st.tuples(money, money, st.just(Decimal(1)), st.sampled_from([Decimal(3), Decimal(4)])),
+                    st.tuples(fraction, fraction, money, st.just(Decimal(1))),
+                )
+            )
+            + (d(st.one_of(money, st.integers(2, 30).map(lambda n: Decimal(n * 500)))), d(st.booleans()))
+        ),
+        lambda target, offered, times, over, floor, kept: (
+            *_plain(target, offered, times, over, floor),
+            "TRUE" if kept else "FALSE",
+        ),
+    ),
+    "kept": Case(
+        lambda d: (
+            d(st.sampled_from(["base", "stock", "bonus", "sign_on"])),
+            tuple(d(st.lists(st.sampled_from(["base", "stock", "bonus", "sign_on"]), unique=True))),
+        ),
+        lambda component, components: (component, _text(", ".join(components))),
+    ),
+    "grant_sign_on": Case(lambda d: (d(money), d(money), d(fraction))),
+    "band_place": Case(
+        lambda d: (
+            d(
+                st.one_of(
+                    st.decimals(-1, 2, places=4),
+                    st.sampled_from(
+                        [
+                            Decimal(0),
+                            Decimal("0.25"),
+                            Decimal("0.5"),
+                            Decimal("0.75"),
+                            Decimal(1),
+                            Decimal("-0.001"),
+                            Decimal("0.995"),
+                        ]
+                    ),
+                )
+            ),
+        )
+    ),
 }
 ELSEWHERE = {"vested_share", "vesting_in_year", "lead_change_year"}  # their formulas read ranges
 

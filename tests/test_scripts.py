@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from segxlsx.claims import strategy_parts
 from segxlsx.figures import offer_figures
-from segxlsx.model import CompetingOffer, Offer
+from segxlsx.model import PAY_COMPONENTS, CompetingOffer, Offer
 from segxlsx.money import parse_amount
-from segxlsx.rules import short_money
-from segxlsx.scripts import MONEY_IN_PROSE, strategy_parts
+from segxlsx.rules import band_place, short_money
+from segxlsx.scripts import MONEY_FIELDS, MONEY_IN_PROSE
 from segxlsx.sheets.scripts import FIRST_LINE_ROW, NOTE, SAY
 from segxlsx.sources.guides import load_guide
 from segxlsx.sources.rates import RateTable
@@ -61,20 +62,28 @@ def test_below_the_band_asks_for_everything_and_claims_no_offer():
     said = lines(seg("Marcus Chen", "San Francisco", 158000, 90000, "0.10"))
     assert said["Negotiate up"] == (
         "I'd like $195K in Twilio RSUs over 4 years, a base of $198K and a bonus target of 12%. " + PITCH,
-        "Each ask is the guide's target (San Francisco band) at the same place in the San Francisco band, "
-        "and never below the offer: base $198K (offered $158K), stock $195K (offered $90K), bonus 12% "
-        "(offered 10%).",
+        "The guide's targets are for this offer's own band, San Francisco: base in the top quarter (88% of "
+        "the way from min to max), grant in the top quarter (94% of the way from min to max). So each ask is "
+        "the target itself, or the offer where that is higher: base $198K (offered $158K), stock $195K "
+        "(offered $90K), bonus 12% as the guide gives it (offered 10%). A raise worth less than $2K a year "
+        "(1% of annual total comp, at least 1,000) is not asked for: it stays at the offer.",
     )
+    # The guide says when it would accept ("Accept if above"), and the note keeps that meaning.
     assert said["Walk-away (never say it)"] == (
         NOTHING_TO_SAY,
-        "Not met: the $90K grant is $90K short of the walk-away of $180K. Do not accept until it reaches "
-        '$180K, and never say that number. The guide, for San Francisco: "Accept if above $180K RSUs."',
+        "Not met: the guide would accept a grant above $180K, and the $90K grant is $90K short of it: below "
+        "that line the guide does not say to accept. Never say that number. The guide, for San Francisco: "
+        '"Accept if above $180K RSUs."',
     )
+    # The sign-on stands in for what the grant would have paid in year one ($105K × 25%), not for
+    # the whole year-one gap to all three asks ($75K).
     assert said["Close the first-year gap"] == (
-        "If the grant can't move, a sign-on of $75K would close the gap in my first year.",
-        "Year one pays $196K as offered and $271K at the asks: a $75K sign-on closes the gap if the grant "
-        "cannot move. If the grant stays at $90K, a base of $179K gives the annual total comp the walk-away "
-        "grant would.",
+        "If the grant can't move, a sign-on of $27K would make up what the larger grant would have paid in "
+        "my first year.",
+        "Year one pays $196K as offered and $271K at the asks. The grant's share of that gap is $27K (how "
+        "much more of the larger grant would vest in year one): the sign-on to ask for if the grant cannot "
+        "move. A $75K sign-on would close the whole gap. If the grant stays at $90K, a base of $179K gives "
+        "the annual total comp the walk-away grant would.",
     )
     assert "Counter with competing offers" not in said
 
@@ -83,13 +92,18 @@ def test_above_the_band_never_asks_for_less_and_says_what_it_keeps():
     # New York, $205K base and $210K stock: above the band on both, the bonus under the target.
     said = lines(seg("Dana Whitfield", "New York", 205000, 210000, "0.10"))
     say, note = said["Negotiate up"]
+    # The guide's pitch for the grant ("Segment's RSU grant must be competitive") is not said
+    # beside "I'm happy with the $210K grant".
     assert say == (
         "I'd like a bonus target of 12%. I'm happy with the $210K grant and the $205K base as offered. "
-        + PITCH
+        + PITCH.split(" Segment's RSU grant")[0]
     )
-    assert "base $205K (offered $205K), stock $210K (offered $210K), bonus 12% (offered 10%)" in note
+    assert (
+        "base $205K (offered $205K), stock $210K (offered $210K), bonus 12% as the guide gives it (offered 10%)"
+        in note
+    )
     assert said["Walk-away (never say it)"][1].startswith(
-        "Met: the $210K grant clears the walk-away of $171K."
+        "Met: the $210K grant is at or above $171K, the grant above which the guide would accept."
     )
 
 
@@ -133,11 +147,11 @@ def test_several_competing_offers_are_listed_as_people_write_them():
 
 
 def test_the_guides_strategy_is_cut_into_its_parts():
-    parts = strategy_parts(SEGMENT.strategy.script)
+    parts = strategy_parts(SEGMENT)
     assert parts.ask == "I'd like $195K in Twilio RSUs over 4 years with a $198K base and 12% bonus target."
     assert parts.value_argument == PITCH
     assert parts.competing_claim == "I have Snowflake and Databricks offers with larger equity packages."
-    assert strategy_parts(ATLASSIAN.strategy.script).value_argument == ""
+    assert strategy_parts(ATLASSIAN).value_argument == ""
 
 
 # -- properties over generated offers -------------------------------------------------------------
@@ -145,7 +159,9 @@ def test_the_guides_strategy_is_cut_into_its_parts():
 COMPANIES = ("Snowflake", "Databricks", "Monzo", "Google", "Shopify", "Canva")
 CURRENCIES = ("USD", "GBP", "EUR", "JPY", "CHF", "INR", "CAD", "SGD", "AUD", "HKD")
 # Where a figure sits against its band: well below, at the min, within, at the max, well above.
-POSITIONS = st.sampled_from([D("0.5"), D(0), D("0.3"), D("0.7"), D(1), D("1.6")])
+# Just under the guide's targets too (88% and 94% of the way for the seed's base and grant),
+# where a raise is too small to ask for.
+POSITIONS = st.sampled_from([D("0.5"), D(0), D("0.3"), D("0.7"), D("0.87"), D("0.93"), D(1), D("1.6")])
 
 
 @st.composite
@@ -166,8 +182,11 @@ def offers(draw) -> tuple[Offer, object]:
         CompetingOffer(name, draw(st.sampled_from(CURRENCIES)), D(150000), D(200000), D("0.1"))
         for name in companies
     )
+    keep = tuple(draw(st.lists(st.sampled_from(PAY_COMPONENTS), max_size=2, unique=True)))
+    focus = draw(st.sampled_from([None, *(c for c in PAY_COMPONENTS if c not in keep)]))
+    sign_on = draw(st.sampled_from([(), (D(20000),), (D(1000),)]))
     case = Offer("Cand", guide.id, band.region, currency, placed(band.base), placed(band.stock), bonus,
-                 competing=competing)  # fmt: skip
+                 sign_on=sign_on, competing=competing, keep=keep, focus=focus)  # fmt: skip
     return case, guide
 
 
@@ -196,6 +215,49 @@ def test_no_ask_is_ever_below_the_offer(drawn):
         assert (item in ask) == figures.asks[component].raise_needed, (component, say)
 
 
+ASKED_AS = {"stock": " RSUs over ", "base": "a base of ", "bonus_pct": "a bonus target of "}
+KEEP_NAME = {"stock": "stock", "base": "base", "bonus_pct": "bonus"}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(offers())
+def test_a_kept_component_is_never_asked_to_rise_and_no_raise_is_too_small_to_ask(drawn):
+    case, guide = drawn
+    figures = offer_figures(case, guide, ALL_RATES)
+    say = said_and_noted(case, guide)[0][0]
+    ask = say.split(". ")[0] if say.startswith("I'd like ") else ""
+    years = figures.vesting_years
+    for component, ask_ in figures.asks.items():
+        if component == "walk_away":
+            continue
+        a_year = {"stock": ask_.gap / years, "base": ask_.gap, "bonus_pct": ask_.gap * case.base}[component]
+        if KEEP_NAME[component] in case.keep:
+            assert ask_.ask == ask_.offered and ASKED_AS[component] not in ask, (component, say)
+        if ask_.raise_needed:  # every raise asked is worth at least the floor a year
+            assert a_year.quantize(D("0.01")) >= figures.ask_floor, (component, a_year, figures.ask_floor)
+    assert figures.ask_floor >= 1000 and figures.ask_floor >= figures.offer_total_comp / 100 - 500
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(offers())
+def test_the_sign_on_line_says_what_its_amount_closes_and_never_a_trifle(drawn):
+    case, guide = drawn
+    figures = offer_figures(case, guide, ALL_RATES)
+    said = lines(case, guide, ALL_RATES)["Close the first-year gap"][0]
+    if said == NOTHING_TO_SAY:
+        return
+    assert "sign_on" not in case.keep
+    (amount,) = MONEY_IN_PROSE.findall(said.split(" on top of ")[0])
+    if case.focus == "sign_on":  # the whole year-one gap, and it says so
+        assert amount == short_money(figures.sign_on_to_ask, case.currency)
+        assert figures.sign_on_to_ask >= figures.ask_floor and "with the changes I've asked for" in said
+    else:  # the grant's share, when the grant can't move
+        assert amount == short_money(figures.grant_sign_on, case.currency)
+        assert figures.grant_sign_on >= figures.ask_floor and said.startswith("If the grant can't move")
+        assert figures.asks["stock"].raise_needed
+    assert ("an additional sign-on" in said) == (case.sign_on_total > 0)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(offers())
 def test_the_candidate_claims_only_the_offers_the_file_lists(drawn):
@@ -218,9 +280,7 @@ def test_every_amount_in_prose_is_a_figure_of_the_offer_written_one_way(drawn):
     values = figures.named() | {
         f"total_comp[{i}]": c.total_comp_in_offer_currency for i, c in enumerate(figures.competing)
     }
-    allowed = {
-        short_money(values[p.key], case.currency) for p in scripts.amounts() if p.name != "vesting_years"
-    }
+    allowed = {short_money(values[p.key], case.currency) for p in scripts.amounts() if p.name in MONEY_FIELDS}
     said, noted = said_and_noted(case, guide)
     guide_line = guide.strategy.walk_away_line  # quoted as the guide wrote it, in its own currency
     for text in said + noted:
@@ -262,7 +322,9 @@ def test_the_amounts_said_are_the_named_cells_rounded(case, built, recalculated)
              if isinstance(sheet[f"{NOTE}{r}"].value, (int, float)) and sheet[f"A{r}"].value}  # fmt: skip
     assert table
     for said, exact in table.items():
-        if said.endswith("%"):
+        if said.endswith("max)") or said.endswith("the band"):  # where a target sits, in words
+            assert said == band_place(D(repr(exact)))
+        elif said.endswith("%"):
             assert D(said[:-1]) == (D(repr(exact)) * 100).quantize(D("0.01")).normalize()
         else:
             assert said == short_money(D(repr(exact)), offer_.currency)
@@ -284,3 +346,39 @@ def test_the_model_and_the_sheet_know_the_same_conditions():
     assert set(decided) == set(CONDITIONS) | {pays_more(i) for i in range(len(case.competing))}
     for name in decided:  # each has its formula; an unknown one would raise
         assert condition_formula(name, lambda index: f"Offer!$G${39 + index}")
+
+
+@pytest.mark.parametrize("case", ["edited-keep", "edited-focus"])
+def test_what_the_candidate_keeps_typed_into_the_workbook_moves_the_asks_and_the_script(
+    case, built, recalculated
+):
+    """Typing into the keep and focus cells holds a component at the offer, puts the argument
+    elsewhere, and after LibreOffice recalculates the script is the model's of the edited offer."""
+    _, figures, edited = built[case]
+    guide = SEGMENT
+    sheet = load_workbook(recalculated[case], data_only=True)["Scripts"]
+    texts = offer_scripts(edited, guide, WORDING).texts(figures, edited.currency)
+    shown = [
+        (sheet[f"{SAY}{FIRST_LINE_ROW + n}"].value, sheet[f"{NOTE}{FIRST_LINE_ROW + n}"].value)
+        for n in range(len(texts))
+    ]
+    assert shown == texts
+    say = texts[0][0]
+    if case == "edited-keep":  # the base is kept: only the bonus is asked for
+        assert say.startswith(
+            "I'd like a bonus target of 12%. I'm happy with the $185K grant and the $190K base"
+        )
+    else:  # the sign-on is kept: no sign-on asked; the base is where the argument goes
+        assert "Of these, the base matters most to me." in say
+        assert texts[2][0] == NOTHING_TO_SAY and texts[2][1].startswith("The candidate keeps the sign-on")
+
+
+def test_every_template_and_placeholder_is_documented():
+    from segxlsx.scripts import KNOWN_FIELDS
+    from segxlsx.wording import TEMPLATE_NAMES
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
+    assert [name for name in TEMPLATE_NAMES if f"`{name}.txt`" not in readme] == []
+    assert sorted(field for field in KNOWN_FIELDS if f"{{{field}}}" not in readme) == []

@@ -66,6 +66,7 @@ def build(
     report_currency: str | None = None,
     today: date | None = None,
     shard: Shard | str | None = None,
+    talking_points: bool = False,
 ) -> BuildReport:
     """Build one workbook per offer, and the summary, into `out`.
 
@@ -82,6 +83,10 @@ def build(
     with the shard's own manifest, journal and lock, and no summary: `summarise` merges the
     shards' manifests into one when all are done. Skipped offers (inputs and file unchanged)
     are not rendered; `force` renders every offer.
+
+    `talking_points` also writes each offer's candidate copy beside its workbook, `<slug>.md`:
+    only what the candidate may say, with its amounts (`segxlsx.talking_points`), written as
+    safely as the workbooks (atomically, journalled, kept when edited by hand).
     """
     if isinstance(shard, str):
         shard = Shard.parse(shard)
@@ -104,7 +109,7 @@ def build(
                 day = (today or datetime.now(UTC).date()).isoformat()
                 fingerprint = workbook_fingerprints(inputs.guides, inputs.wording, inputs.table)
                 run = Run(inputs, workers, force, fail_fast, progress, input_order(files), day,
-                          report_currency, shard, fingerprint)  # fmt: skip
+                          report_currency, shard, fingerprint, talking_points)  # fmt: skip
                 _build_into(report, run, interrupts)
             report.stopped_early = fail_fast and bool(report.failures)
         except Interrupted:

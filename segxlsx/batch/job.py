@@ -11,15 +11,17 @@ import hashlib
 from collections.abc import Mapping
 
 from ..errors import OfferError, SegxlsxError
-from ..model import Guide
+from ..figures import OfferFigures, offer_figures
+from ..model import Guide, Offer
 from ..sources.rates import RateTable
 from ..store.folder import write_new_file
 from ..store.signatures import OWNER_PROPERTY, owner_label
 from ..summary.edited import read_hand_edits
-from ..summary.row import KEPT, UNCHANGED, WRITTEN, SummaryRow
-from ..wording import Wording
+from ..summary.row import FAILED, KEPT, UNCHANGED, WRITTEN, SummaryRow
+from ..talking_points import talking_points
+from ..wording import Wording, offer_scripts
 from .plan import Job
-from .report import Outcome
+from .report import Outcome, PointsOutcome
 
 _context: dict[str, object] = {}  # what every job in a worker process shares, sent once
 
@@ -44,7 +46,9 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
     try:
         if job.found.state == "foreign" and not job.force:
             edits = read_hand_edits(job.temporary.parent / job.name, guides, table, job.offer)
-            return Outcome(job.name, KEPT, None, edits.row, edits.differences, edits.problem)
+            # The workbook is the truth about its offer now: its talking points say what it says.
+            points = _points(job, edits.offer, guides, table) if edits.offer else None
+            return Outcome(job.name, KEPT, None, edits.row, edits.differences, edits.problem, points)
         workbook, figures = render_offer(job.offer, guides[job.offer.guide_id], table, _context["wording"])
         workbook.properties[OWNER_PROPERTY] = owner_label(job.owner)  # found again without the manifest
         data = workbook_bytes(workbook, table.as_of)
@@ -54,10 +58,39 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
         else:
             write_new_file(job.temporary, data)
             action = WRITTEN
+        points = _points(job, job.offer, guides, table, figures)
     except SegxlsxError as error:
         return OfferError(error.message, error.location)
     except OSError as error:
         return OfferError(f"cannot write {job.name}: {error.strerror or error}")
     except Exception as error:  # a bug of ours must not cost the rest of the batch
         return OfferError(f"could not build this offer ({type(error).__name__}: {error}); please report it")
-    return Outcome(job.name, action, digest, SummaryRow.of(job.offer, figures, job.name))
+    return Outcome(job.name, action, digest, SummaryRow.of(job.offer, figures, job.name), points=points)
+
+
+def _points(
+    job: Job, offer: Offer, guides: Mapping[str, Guide], table: RateTable, figures: OfferFigures | None = None
+) -> PointsOutcome | None:
+    """The offer's talking points (`talking_points.py`), written under a temporary name beside
+    the workbook's when they changed; kept when edited by hand since (unless the build forces)."""
+    if job.points is None:
+        return None
+    name, found = job.points.name, job.points.found
+    if found.state == "blocked":
+        return PointsOutcome(name, FAILED, problem=found.problem)
+    guide = guides[offer.guide_id]
+    figures = figures or offer_figures(offer, guide, table)
+    text = talking_points(offer, guide, figures, offer_scripts(offer, guide, _context["wording"]))
+    data = text.encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
+    # Ours, or the very bytes we would write though the manifest lost them (talking points carry
+    # no signature: the text is the candidate's to paste): unchanged either way.
+    if found.sha256 == digest:
+        return PointsOutcome(name, UNCHANGED, digest)
+    if found.state == "foreign" and not job.force:
+        return PointsOutcome(name, KEPT, found.sha256)
+    try:
+        write_new_file(job.points.temporary, data)
+    except OSError as error:
+        return PointsOutcome(name, FAILED, problem=f"cannot write {name}: {error.strerror or error}")
+    return PointsOutcome(name, WRITTEN, digest)

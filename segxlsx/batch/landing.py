@@ -3,13 +3,15 @@ renamed into place (journalled first), its row kept, the report told."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from ..errors import OfferError, SegxlsxError
+from ..errors import OfferError, SegxlsxError, display_path
 from ..store.folder import OutputFolder
 from ..store.ledger import Ledger
-from ..summary.row import FAILED, KEPT, WRITTEN, SummaryRow
+from ..store.manifest import Entry
+from ..summary.row import FAILED, KEPT, UNCHANGED, WRITTEN, SummaryRow
 from ..summary.write import earlier_row
 from .plan import Job, Run
 from .report import BuildReport, Outcome
@@ -28,6 +30,8 @@ def recorder(
             result = _land(folder, job, result)
             if isinstance(result, Outcome):
                 result = _described(folder, job, result, run.today)
+                if run.talking_points:
+                    _land_points(report, folder, job, result)
                 report.counts[result.action] += 1
                 report.skipped += job.skip
                 if result.action == KEPT:
@@ -66,6 +70,41 @@ def _land(folder: OutputFolder, job: Job, result: Outcome | SegxlsxError) -> Out
     except OSError as error:
         return OfferError(f"cannot write {job.name}: {error.strerror or error}")
     return result
+
+
+def _land_points(report: BuildReport, folder: OutputFolder, job: Job, outcome: Outcome) -> None:
+    """An offer's talking points into place beside its workbook, journalled like it, and noted.
+
+    The manifest keeps their hash (so a rerun knows its own file from a hand edit) and what they
+    were made from, but no owner: the workbook of the same name owns them, and nothing that
+    lists workbooks (the summary, export) takes them for one.
+    """
+    points = outcome.points
+    counts = report.points if report.points is not None else Counter()
+    report.points = counts
+    if points is None:  # skipped: inputs, workbook and talking points as the manifest has them
+        if job.skip:
+            counts[UNCHANGED] += 1
+        return
+    if points.action == WRITTEN:
+        assert job.points is not None and points.sha256 is not None
+        try:
+            folder.land(points.file, job.points.temporary, points.sha256, None, job.points.found)
+        except (SegxlsxError, OSError) as error:
+            problem = error.message if isinstance(error, SegxlsxError) else error.strerror or str(error)
+            points = replace(points, action=FAILED, problem=f"cannot write {points.file}: {problem}")
+    if points.action in (WRITTEN, UNCHANGED):
+        entry = folder.manifest.get(points.file) or Entry(points.sha256)
+        built = job.built if outcome.action != KEPT else None  # a kept workbook's are its edits'
+        folder.manifest.put(points.file, replace(entry, sha256=points.sha256, built=built))
+    elif points.action == KEPT:
+        report.notes.append(
+            f"{display_path(folder.path / points.file)}: kept, edited by hand since segxlsx wrote it "
+            "(or not segxlsx's); --force replaces it"
+        )
+    else:
+        report.notes.append(f"{display_path(folder.path / points.file)}: {points.problem}")
+    counts[points.action] += 1
 
 
 def _described(folder: OutputFolder, job: Job, outcome: Outcome, today: str) -> Outcome:

@@ -22,6 +22,7 @@ from ..store.ledger import Ledger, Step
 from ..store.manifest import Owner, Shard
 from ..store.signatures import owner_label
 from ..summary.row import UNCHANGED, SummaryRow
+from ..talking_points import points_name
 from ..wording import Wording
 from .report import Outcome, Progress
 
@@ -50,6 +51,16 @@ class Run:
     report_currency: str | None
     shard: Shard | None
     fingerprint: Callable[[Offer, str], str]  # everything a workbook is made from (`store.fingerprints`)
+    talking_points: bool = False  # also write each offer's candidate copy (`talking_points.py`)
+
+
+@dataclass(frozen=True)
+class Points:
+    """Where an offer's talking points go, beside its workbook, and what sat there."""
+
+    name: str
+    temporary: Path
+    found: Found
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,7 @@ class Job:
     built: str = ""  # the offer's build fingerprint (workbook_fingerprints)
     skip: bool = False  # its fingerprint and file are as the manifest recorded them: not rendered
     stale: bool = False  # the offer file changed since the build planned: not this offer any more
+    points: Points | None = None  # with --talking-points, unless skipped
 
 
 def plan_offers(
@@ -107,6 +119,8 @@ def _step(number: int, record: int, offer: Offer, folder: OutputFolder, ledger: 
         return Step(number, record, owner, name, False, Found("new"), "", "", False)
     found, built = folder.inspect(name), run.fingerprint(offer, owner_label(owner))
     skip = not run.force and _unchanged(folder, name, found, built)
+    if run.talking_points:  # and its talking points are there, as this build would make them
+        skip = skip and _points_unchanged(folder, points_name(name), built)
     return Step(number, record, owner, name, True, found, offer_fingerprint(offer), built, skip)
 
 
@@ -136,6 +150,12 @@ def _unchanged(folder: OutputFolder, name: str, found: Found, built: str) -> boo
     return SummaryRow.from_json(entry.row, name) is not None
 
 
+def _points_unchanged(folder: OutputFolder, name: str, built: str) -> bool:
+    """Whether talking points were written from these inputs and are as segxlsx wrote them."""
+    entry = folder.manifest.get(name)
+    return entry is not None and entry.built == built and folder.inspect(name).state == "ours"
+
+
 def jobs(run: Run, folder: OutputFolder, ledger: Ledger) -> Iterator[Job]:
     """This build's offers read again, in input order, each made a job as its plan says.
 
@@ -152,6 +172,9 @@ def jobs(run: Run, folder: OutputFolder, ledger: Ledger) -> Iterator[Job]:
         if step.skip:
             yield job
             continue
+        if run.talking_points:
+            md = points_name(step.name)
+            job = replace(job, points=Points(md, folder.temporary(md), folder.inspect(md)))
         offer = load() if load else None
         fresh = isinstance(offer, Offer) and _same_owner(offer, step.owner)
         yield replace(job, offer=offer) if fresh else replace(job, stale=True)

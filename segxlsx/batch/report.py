@@ -14,6 +14,17 @@ Progress = Callable[[int, int], None]  # (done, total)
 
 
 @dataclass(frozen=True)
+class PointsOutcome:
+    """What happened to one offer's talking points: written, unchanged, or kept (edited by hand,
+    or never segxlsx's); `problem` when they could not be written at all."""
+
+    file: str
+    action: str
+    sha256: str | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What happened to one offer."""
 
@@ -25,6 +36,7 @@ class Outcome:
     # why they cannot be read (`problem`); either needs the recruiter's attention.
     differences: tuple[str, ...] = ()
     problem: SegxlsxError | None = None
+    points: PointsOutcome | None = None  # with --talking-points
 
     @property
     def needs_attention(self) -> bool:
@@ -41,6 +53,7 @@ class BuildReport:
 
     out: Path
     counts: Counter[str] = field(default_factory=Counter)  # workbooks by action: written, unchanged, kept
+    points: Counter[str] | None = None  # with --talking-points: the .md files by action
     kept: list[Outcome] = field(default_factory=list)  # workbooks kept, edited by hand, in input order
     skipped: int = 0  # offers not rendered at all: inputs and file as the manifest recorded them
     failures: list[SegxlsxError] = field(default_factory=list)

@@ -14,6 +14,8 @@ from ..sources.offer_fields import (
     OFFER,
     AmountsByYear,
     Competing,
+    Component,
+    Components,
     Day,
     Field,
     Frequency,
@@ -75,8 +77,8 @@ COMPARE_ROWS = {
     for number, part in enumerate(("base", "stock", "bonus_pct", "total_comp"))
 }
 ASK_HEADER = COMPARE_ROWS["total_comp"] + 3
-ASK_BASE, ASK_STOCK, ASK_BONUS, WALK_AWAY, WALK_AWAY_MET = range(ASK_HEADER + 1, ASK_HEADER + 6)
-COMPETING_TOP = WALK_AWAY_MET + 3
+ASK_BASE, ASK_STOCK, ASK_BONUS, WALK_AWAY, WALK_AWAY_MET, ASK_FLOOR = range(ASK_HEADER + 1, ASK_HEADER + 7)
+COMPETING_TOP = ASK_FLOOR + 3
 # A competing offer's inputs on its row of the table, in the field table's order
 # (`offer_fields.COMPETING`); its schedule and sign-on are on Compare.
 COMPETING_INPUTS = tuple(
@@ -114,7 +116,7 @@ def write_offer(
     sheet.freeze("A4")
     widths(sheet, {"A": 30, "B": 18, "C": 16, "D": 16, "E": 16, "F": 16, "G": 16, "H": 12}
            | {"K": 18, "L": 12, "M": 12, "N": 12, "O": 12})  # fmt: skip
-    last = COMPETING_TOP + 1 + len(offer.competing) if offer.competing else WALK_AWAY_MET
+    last = COMPETING_TOP + 1 + len(offer.competing) if offer.competing else ASK_FLOOR
     sheet.print_setup(area=f"A1:H{last}")  # the report; the chart's data beside it stays on screen
     print_setup(sheet, pages_tall=1)
 
@@ -161,6 +163,10 @@ def _input(workbook, sheet, row: int, field: Field, value, money: str, figures: 
         _label(sheet, row, field.label)
         number_format = {Money: money, Percent: PERCENT, Day: DATE}[type(kind)]
         put_input(sheet, cell, value, number_format)  # none given: an empty input, ready to type in
+    elif isinstance(kind, (Components, Component)):  # the asks and scripts follow it: an input
+        _label(sheet, row, field.label)
+        put_input(sheet, cell, kind.plain(value))
+        put_text(sheet, f"C{row}", f"← {kind.hint}", MUTED)
     else:  # names and choices: text that runs on over the empty cell beside it
         _label(sheet, row, field.label)
         put_text(sheet, cell, value)
@@ -320,14 +326,22 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures:
     )
     row_height(sheet, ASK_HEADER, 30)
     guide_money = money_format(guide.strategy.currency)
-    for row, label, target, low, high, offer_name, name, band_prefix, shows in (
+    # An ask is held at the offer when the candidate keeps the component, or when a year of the
+    # raise is under ask_floor: a raise of the grant vests over its years, of the bonus % on the base.
+    holds = {
+        "base": ("1", "1", rules.kept.formula("base", "offer_keep")),
+        "stock": ("1", "vesting_years", rules.kept.formula("stock", "offer_keep")),
+        "bonus_pct": ("offer_base", "1", rules.kept.formula("bonus", "offer_keep")),
+    }
+    for row, label, target, low, high, offer_name, name, band_prefix, component in (
         (ASK_BASE, "Base salary", bands.target_base, b.BASE_MIN, b.BASE_MAX, "offer_base", "ask_base",
-         "band_base", figures.asks["base"]),
+         "band_base", "base"),
         (ASK_STOCK, "Stock grant", bands.target_stock, b.STOCK_MIN, b.STOCK_MAX, "offer_stock", "ask_stock",
-         "band_stock", figures.asks["stock"]),
+         "band_stock", "stock"),
         (WALK_AWAY, "Walk-away stock (the floor)", bands.walk_away_stock, b.STOCK_MIN, b.STOCK_MAX,
-         "offer_stock", "walk_away_stock", "band_stock", figures.asks["walk_away"]),
+         "offer_stock", "walk_away_stock", "band_stock", "walk_away"),
     ):  # fmt: skip
+        shows = figures.asks[component]
         _label(sheet, row, label)
         put_formula(sheet, f"B{row}", f.reference(target), shows.target, guide_money)
         penetration = rules.range_penetration.formula(
@@ -342,7 +356,11 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures:
             put_formula(sheet, f"G{row}", rules.shortfall.formula(f"D{row}", f"E{row}"), shows.gap, money)
             define(workbook, "walk_away_gap", sheet.title, f"G{row}")
         else:
-            put_formula(sheet, f"F{row}", rules.larger.formula(f"D{row}", f"E{row}"), shows.ask, money, LABEL)
+            define(workbook, f"target_pen_{component}", sheet.title, f"C{row}")
+            ask = rules.ask_for.formula(
+                f"D{row}", f"E{row}", *holds[component][:2], "ask_floor", holds[component][2]
+            )
+            put_formula(sheet, f"F{row}", ask, shows.ask, money, LABEL)
             put_formula(sheet, f"G{row}", rules.difference.formula(f"F{row}", f"E{row}"), shows.gap, money)
             define(workbook, name, sheet.title, f"F{row}")
     bonus = figures.asks["bonus_pct"]
@@ -351,14 +369,9 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures:
     put_text(sheet, f"C{ASK_BONUS}", "asked as given", MUTED)
     put_formula(sheet, f"D{ASK_BONUS}", f.reference(f"B{ASK_BONUS}"), bonus.in_band, PERCENT)
     put_formula(sheet, f"E{ASK_BONUS}", f.reference("offer_bonus_pct"), bonus.offered, PERCENT)
-    put_formula(
-        sheet,
-        f"F{ASK_BONUS}",
-        rules.larger.formula(f"D{ASK_BONUS}", f"E{ASK_BONUS}"),
-        bonus.ask,
-        PERCENT,
-        LABEL,
-    )
+    ask = rules.ask_for.formula(f"D{ASK_BONUS}", f"E{ASK_BONUS}", *holds["bonus_pct"][:2], "ask_floor",
+                                holds["bonus_pct"][2])  # fmt: skip
+    put_formula(sheet, f"F{ASK_BONUS}", ask, bonus.ask, PERCENT, LABEL)
     put_formula(
         sheet, f"G{ASK_BONUS}", rules.difference.formula(f"F{ASK_BONUS}", f"E{ASK_BONUS}"), bonus.gap, PERCENT
     )
@@ -375,6 +388,16 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures:
     define(workbook, "walk_away_met", sheet.title, f"B{WALK_AWAY_MET}")
     sheet.conditional_fill(f"B{WALK_AWAY_MET}", f"$B${WALK_AWAY_MET}=TRUE", STATUS_FILLS["within"])
     sheet.conditional_fill(f"B{WALK_AWAY_MET}", f"$B${WALK_AWAY_MET}=FALSE", STATUS_FILLS["below"])
+    _label(sheet, ASK_FLOOR, "Least raise worth asking")
+    put_formula(sheet, f"B{ASK_FLOOR}", rules.ask_floor.formula("offer_total_comp"), figures.ask_floor, money)
+    put_text(
+        sheet,
+        f"C{ASK_FLOOR}",
+        "a year: 1% of annual total comp, at least 1,000; an ask worth less, or kept as offered, "
+        "stays at the offer",
+        MUTED,
+    )
+    define(workbook, "ask_floor", sheet.title, f"B{ASK_FLOOR}")
 
 
 def competing_total_cell(index: int) -> str:

@@ -12,9 +12,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import rules
+from ..claims import CLAIM, FIGURE, PITCH, Sentence, read_sentences
 from ..figures import OfferFigures
 from ..model import Guide
-from ..scripts import COUNT_FIELDS, MONEY_FIELDS, PERCENT_FIELDS, Choice, Piece, Placeholder, figure_text
+from ..scripts import (
+    COUNT_FIELDS,
+    MONEY_FIELDS,
+    PERCENT_FIELDS,
+    PLACE_FIELDS,
+    Choice,
+    Piece,
+    Placeholder,
+    figure_text,
+    place_source,
+)
 from ..wording import NOTHING_TO_SAY, OfferScripts, condition_formula
 from ..xlsx import Workbook
 from ..xlsx.text import MAX_FORMULA, excel_length, excel_literal
@@ -31,7 +42,6 @@ from .styles import (
     WRAP,
     fit_rows,
     header_row,
-    merge,
     money_format,
     print_setup,
     put_formula,
@@ -64,6 +74,10 @@ AMOUNT_LABELS = {
     "avg_total_comp": "Average year",
     "year1_total_comp_at_ask": "Year one at the asks",
     "sign_on_to_ask": "Sign-on that closes the year-one gap",
+    "grant_sign_on": "Sign-on for the grant's first year",
+    "ask_floor": "Least raise worth asking (a year)",
+    "target_place_base": "Guide's base target: where it sits",
+    "target_place_stock": "Guide's stock target: where it sits",
     "walk_away_total_comp": "Total comp at the walk-away grant",
     "base_to_walk_away": "Base that reaches it with this grant",
 }
@@ -94,7 +108,8 @@ def write_scripts(
             put_text(sheet, f"{SAY}{row}", NOTHING_TO_SAY, alignment=WRAP)
         _script_cell(sheet, f"{NOTE}{row}", line.note, note, cells, scripts.text, font=COACH_NOTE)
         _fit(sheet, row, (say, SAY_WIDTH), (note, NOTE_WIDTH))
-    _guide_levers(sheet, guide, amounts_top + len(cells) + 3)
+    companies = tuple(other.company for other in figures.competing)
+    _guide_levers(sheet, guide, companies, amounts_top + len(cells) + 3)
     sheet.freeze(f"A{FIRST_LINE_ROW}")
     widths(sheet, {"A": 30, SAY: SAY_WIDTH, NOTE: NOTE_WIDTH})
     print_setup(
@@ -148,13 +163,16 @@ def _amounts(sheet, top: int, scripts: OfferScripts, figures: OfferFigures) -> d
     values = figures.named()
     companies = [other.company for other in figures.competing]
     cells = {}
-    used = [p for p in scripts.amounts() if p.name in MONEY_FIELDS or p.name in PERCENT_FIELDS]
+    used = [p for p in scripts.amounts() if p.name in (*MONEY_FIELDS, *PERCENT_FIELDS, *PLACE_FIELDS)]
     for row, placeholder in enumerate(sorted(used, key=_amount_order), start=top + 2):
         source, value, label = _amount_source(placeholder, values, figures, companies)
         put_text(sheet, f"A{row}", label)
-        number_format = PERCENT if placeholder.name in PERCENT_FIELDS else money_format(currency)
+        as_percent = placeholder.name in PERCENT_FIELDS or placeholder.name in PLACE_FIELDS
+        number_format = PERCENT if as_percent else money_format(currency)
         said = figure_text(placeholder.name, value, currency)
-        if placeholder.name in PERCENT_FIELDS:
+        if placeholder.name in PLACE_FIELDS:
+            put_formula(sheet, f"{SAY}{row}", "=" + rules.band_place.formula(source), said)
+        elif placeholder.name in PERCENT_FIELDS:
             put_formula(sheet, f"{SAY}{row}", "=" + rules.short_percent.formula(source), said)
         else:
             put_formula(sheet, f"{SAY}{row}", "=" + rules.short_money.formula(source, currency), said)
@@ -164,7 +182,7 @@ def _amounts(sheet, top: int, scripts: OfferScripts, figures: OfferFigures) -> d
 
 
 def _amount_order(placeholder: Placeholder) -> tuple[int, int]:
-    order = (*MONEY_FIELDS, *PERCENT_FIELDS)
+    order = (*MONEY_FIELDS, *PERCENT_FIELDS, *PLACE_FIELDS)
     return order.index(placeholder.name), placeholder.index or 0
 
 
@@ -176,34 +194,81 @@ def _amount_source(
         index = placeholder.index
         total = figures.competing[index].total_comp_in_offer_currency
         return competing_total_cell(index), total, f"{companies[index]}: annual total comp"
+    if placeholder.name in PLACE_FIELDS:  # said in words, from the penetration it names
+        source = place_source(placeholder.name)
+        return source, values[source], AMOUNT_LABELS[placeholder.name]
     return placeholder.name, values[placeholder.name], AMOUNT_LABELS[placeholder.name]
 
 
-def _guide_levers(sheet, guide: Guide, top: int) -> int:
-    """The guide's own words, labelled as the guide's: never this candidate's script."""
+def _guide_levers(sheet, guide: Guide, companies: tuple[str, ...], top: int) -> int:
+    """The guide's own words, labelled as the guide's, in the sheet's two voices: on the left
+    what a candidate may borrow of each lever (its sentences that claim nothing, `claims`), on
+    the right, for the coach, what they may not (competing claims, true of the guide's author;
+    the guide's own figures) and the guide's background prose."""
     put_text(sheet, f"A{top}", f"The guide's levers, as {guide.company}'s guide wrote them", SECTION)
     put_text(
         sheet,
         f"A{top + 1}",
-        "For reference: these are the guide author's words, not this candidate's script; a lever may "
-        "name offers this candidate does not hold.",
+        "The guide author's words, not this candidate's script. On the left, what a candidate may "
+        "borrow of each lever; on the right, for you, what they may not: claims of offers the "
+        "guide's author held, and the guide's own figures.",
         MUTED,
     )
-    entries = [(f"{lever.number}. {lever.name}", lever.script) for lever in guide.levers]
-    entries += [(section.heading, "\n\n".join(section.paragraphs)) for section in guide.lever_sections]
+    read = read_sentences(guide, companies)
+    entries = [
+        (f"{lever.number}. {lever.name}", _borrowed(said), _held_back(said, companies))
+        for lever, said in zip(guide.levers, read.levers, strict=True)
+    ]
+    entries += [(section.heading, "", "\n\n".join(section.paragraphs)) for section in guide.lever_sections]
     if guide.narrative:
-        entries.append(("Negotiation DNA", "\n\n".join(guide.narrative)))
+        entries.append(("Negotiation DNA", "", "\n\n".join(guide.narrative)))
     strategy = guide.strategy
     entries.append(
-        ("The guide's strategy, as written", f"{strategy.script} {strategy.walk_away_line}".strip())
+        (
+            "The guide's strategy, as written",
+            "",
+            f"{strategy.script} {strategy.walk_away_line}".strip()
+            + "\n\nIts ask is on Negotiate up with this offer's figures, with the pitch a candidate may "
+            "say; its walk-away is on the walk-away line.",
+        )
     )
     row = top + 2
-    for label, text in entries:
-        # A section taller than Excel's tallest row reads on in the rows below it.
-        for part, piece in enumerate(split_for_rows(text, GUIDE_TEXT_WIDTH)):
+    for label, say, note in entries:
+        # A text taller than Excel's tallest row reads on in the rows below it.
+        says = split_for_rows(say, SAY_WIDTH) if say else [""]
+        notes = split_for_rows(note, NOTE_WIDTH) if note else [""]
+        for part in range(max(len(says), len(notes))):
             put_text(sheet, f"A{row}", label if part == 0 else f"{label} (continued)", LABEL, alignment=WRAP)
-            put_text(sheet, f"{SAY}{row}", piece, alignment=WRAP)
-            merge(sheet, f"{SAY}{row}:{NOTE}{row}")
-            fit_rows(sheet, row, piece, GUIDE_TEXT_WIDTH)
+            said = says[part] if part < len(says) else ""
+            noted = notes[part] if part < len(notes) else ""
+            if said:
+                put_text(sheet, f"{SAY}{row}", said, alignment=WRAP)
+            if noted:
+                put_text(sheet, f"{NOTE}{row}", noted, COACH_NOTE, alignment=WRAP)
+            _fit(sheet, row, (said, SAY_WIDTH), (noted, NOTE_WIDTH))
             row += 1
     return row
+
+
+def _borrowed(said: tuple[Sentence, ...]) -> str:
+    """A lever's sentences a candidate may say as written; "—" when it has none."""
+    return " ".join(sentence.text for sentence in said if sentence.kind == PITCH) or NOTHING_TO_SAY
+
+
+def _held_back(said: tuple[Sentence, ...], companies: tuple[str, ...]) -> str:
+    """For the coach: each sentence of a lever a candidate may not say, and why."""
+    notes = []
+    for sentence in said:
+        if sentence.kind == CLAIM:
+            notes.append(f'Not for the candidate: "{sentence.text}" (a competing claim: {sentence.why}).')
+        elif sentence.kind == FIGURE:
+            notes.append(
+                f'Not for the candidate: "{sentence.text}" (the guide\'s own figure: {sentence.why}).'
+            )
+    if any(sentence.kind == CLAIM for sentence in said):
+        notes.append(
+            "Their own competing offers are on the counter line above."
+            if companies
+            else "This candidate lists no competing offers."
+        )
+    return " ".join(notes)

@@ -428,6 +428,13 @@ def _solve_for_the_ask(workbook, sheet, years: int, money: str, figures: OfferFi
             "rounded up to 1,000; 0 when year one is already there",
         ),
         (
+            "grant_sign_on",
+            "Sign-on for the grant's first year",
+            rules.grant_sign_on.formula("ask_stock", "offer_stock", f"${SHARE_COL}${first}"),
+            "the grant's share of that gap: (ask stock − offer stock) × the share vesting in year one, "
+            "rounded up to 1,000; what to ask as a sign-on if the grant cannot move",
+        ),
+        (
             "walk_away_total_comp",
             "Total comp at the walk-away grant",
             rules.annual_total_comp.formula("offer_base", "walk_away_stock", "vesting_years", "offer_bonus_pct"),

@@ -27,11 +27,13 @@ from typing import Any
 from ..errors import InvalidValue, Location, OfferError, located
 from ..model import (
     DEFAULT_CLIFF_MONTHS,
+    PAY_COMPONENTS,
     Band,
     CompetingOffer,
     Guide,
     Offer,
     Vesting,
+    check_components,
     check_day,
     check_sign_on_years,
     schedule_of,
@@ -330,6 +332,82 @@ class Day(Kind):
         return date.fromisoformat(value)
 
 
+class Components(Kind):
+    """Parts of the package, each one of `model.PAY_COMPONENTS`: a list (`[base, bonus]`) or
+    text listing them ("base, bonus", "base and sign-on"), as a file or a workbook cell gives
+    them. `sign-on` and `sign on` are `sign_on`. Not given: none."""
+
+    hint = "e.g. base, bonus"
+
+    def parse(self, value: Any, name: str, reading: Reading) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str) and value.strip().startswith("["):
+            value = _cell_structure(value, name)
+        if isinstance(value, str):
+            value = [part for part in re.split(r"\s*(?:,|;|\band\b)\s*", value.strip()) if part]
+        if not isinstance(value, list):
+            raise InvalidValue(
+                f"expected components such as [base, bonus] (of {', '.join(PAY_COMPONENTS)}), got {kind_of(value)}",
+                field=name,
+            )
+        names = []
+        for number, item in enumerate(value, start=1):
+            with located(field=name if len(value) == 1 else f"{name}[{number}]"):
+                names.append(_component(item))
+        return check_components(tuple(names), field=name)
+
+    def plain(self, value: tuple[str, ...]) -> str | None:
+        """ "base, bonus": one text every format (and a workbook cell) reads back the same."""
+        return ", ".join(value) or None
+
+    def shown(self, value: tuple[str, ...]) -> str:
+        return ", ".join(value) or "none"
+
+    def to_json(self, value: tuple[str, ...]) -> list[str]:
+        return list(value)
+
+    def from_json(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise TypeError("expected a list of components")
+        return tuple(value)
+
+
+class Component(Kind):
+    """One part of the package, as `Components` reads each; not given: none."""
+
+    hint = "e.g. stock"
+
+    def parse(self, value: Any, name: str, reading: Reading) -> str | None:
+        parts = Components().parse(value, name, reading)
+        if len(parts) > 1:
+            raise InvalidValue(f"expected one component, got {len(parts)}: {', '.join(parts)}", field=name)
+        return parts[0] if parts else None
+
+    def shown(self, value: str | None) -> str:
+        return value or "none"
+
+    def choices(self, guides: Mapping[str, Guide]) -> list[str]:
+        return list(PAY_COMPONENTS)
+
+    def from_json(self, value: Any) -> str | None:
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"expected text, got {type(value).__name__}")
+        return value
+
+
+def _component(item: Any) -> str:
+    """One component as people write it: "Base", "sign-on", "sign on", "sign_on"."""
+    if not isinstance(item, str) or len(item) > MAX_NAME_CHARS:
+        raise InvalidValue(f"expected one of {', '.join(PAY_COMPONENTS)}, got {kind_of(item)}")
+    word = re.sub(r"[\s-]+", "_", item.strip().casefold())
+    if word == "signon":
+        word = "sign_on"
+    if word not in PAY_COMPONENTS:
+        raise InvalidValue(unknown_choice("component", shorten(item.strip(), 40), PAY_COMPONENTS))
+    return word
+
+
 class Competing(Kind):
     """Competing offers: a list of mappings, each read by `COMPETING`; a CSV or sheet cell holds
     the same list in YAML or JSON flow form, e.g. `[{company: Snowflake, base: $215K, stock:
@@ -404,6 +482,8 @@ OFFER: tuple[Field, ...] = (
     Field("competing", "Competing offers", Competing(), lambda o, b: o.competing, default=lambda b: ()),
     Field("expires", "Offer expires", Day(), lambda o, b: o.expires, default=lambda b: None, cell="offer_expires",
           summary="Expires"),
+    Field("keep", "Keep as offered", Components(), lambda o, b: o.keep, default=lambda b: (), cell="offer_keep"),
+    Field("focus", "Argue for most", Component(), lambda o, b: o.focus, default=lambda b: None, cell="offer_focus"),
     Field("notes", "Notes", Notes(), lambda o, b: o.notes, default=lambda b: "", cell="offer_notes"),
 )  # fmt: skip
 COMPETING: tuple[Field, ...] = (

@@ -161,6 +161,8 @@ def made_here(path: Path, *, but_summaries: bool = False) -> str | None:
         if entry is not None:
             if entry.owner:
                 return f"{entry.owner.candidate}'s workbook"
+            if path.suffix == ".md":
+                return "a candidate's talking points"
             return None if but_summaries else "a build's summary"
     return None
 
@@ -469,7 +471,7 @@ class OutputFolder:
         # Only names this module makes, and only this shard's (or, unsharded, no shard's): under
         # its own lock a shard knows nothing of the others' builds.
         run = f"{self.run_prefix}[0-9]*" if self.run_prefix else "[0-9]*"
-        for pattern in (f".*.xlsx.{run}.tmp", f".{self.manifest_name}.{run}.tmp"):
+        for pattern in (f".*.xlsx.{run}.tmp", f".*.md.{run}.tmp", f".{self.manifest_name}.{run}.tmp"):
             for leftover in self.path.glob(pattern):
                 leftover.unlink(missing_ok=True)
 

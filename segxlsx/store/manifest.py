@@ -267,7 +267,7 @@ class Manifest:
         """Entries into the reading table; each must carry its check when the manifest's version
         keeps them, so a changed byte anywhere in an entry (its name, its candidate) is caught."""
         for name, data in files:
-            if not plain_name(name) or not name.endswith(".xlsx"):
+            if not plain_name(name) or not name.endswith((".xlsx", ".md")):  # workbooks, talking points
                 raise ValueError(f"{_shown(name)} is not the name of a file segxlsx writes")
             check = data.pop("check", None) if isinstance(data, dict) else None
             entry = Entry.from_json(data)
@@ -311,7 +311,8 @@ class Manifest:
     def name_of(self, owner: Owner) -> str | None:
         """The file name this manifest gives the offer `owner`, if any."""
         found = self._db.execute(
-            "SELECT name FROM entry WHERE source = ? AND candidate = ? AND occurrence = ? ORDER BY name DESC",
+            "SELECT name FROM entry WHERE source = ? AND candidate = ? AND occurrence = ? AND name LIKE '%.xlsx' "
+            "ORDER BY name DESC",
             (owner.source, owner.candidate, owner.occurrence),
         ).fetchone()
         return found[0] if found else None

@@ -20,6 +20,7 @@ class HandEdits:
     row: SummaryRow
     differences: tuple[str, ...] = ()  # what the edits change in the offer file, one phrase each
     problem: SegxlsxError | None = None  # why the inputs cannot be read back: then `row` has no figures
+    offer: Offer | None = None  # the offer its cells describe, when they validate
 
     @property
     def needs_attention(self) -> bool:
@@ -50,4 +51,4 @@ def read_hand_edits(
             SummaryRow.without_figures(offer, name, f"{EDITED}; {cell}{error.message}"), problem=problem
         )
     changes = tuple(differences(offer, edited, guides)) if offer is not None else ()
-    return HandEdits(replace(SummaryRow.of(edited, figures, name), edits=EDITED), changes)
+    return HandEdits(replace(SummaryRow.of(edited, figures, name), edits=EDITED), changes, offer=edited)
