@@ -14,6 +14,7 @@ from .. import rules
 from ..figures import DISCREPANCY_LIMIT, BandFigures, OfferFigures, rate_name
 from ..model import Guide
 from ..xlsx import Workbook
+from .paper import print_in_blocks
 from .styles import (
     LABEL,
     MUTED,
@@ -24,7 +25,7 @@ from .styles import (
     TITLE,
     header_row,
     money_format,
-    print_setup,
+    paper_for,
     put_formula,
     put_input,
     put_text,
@@ -104,7 +105,7 @@ def write_bands(workbook: Workbook, guide: Guide, figures: OfferFigures, title: 
     _level_mapping(sheet, guide, targets_row + 7)
     sheet.freeze(f"B{FIRST_BAND_ROW}")
     widths(sheet, {"A": 26} | {c: 15 for c in "BCDEFGHI"})
-    print_setup(sheet, pages_tall=1)
+    print_in_blocks(sheet, paper_for(offer_currency))
     currencies = {band.region: band.currency for band in guide.bands}
     return BandsSheet(title, offer_currency, currencies, rows, converted_rows, *targets)
 

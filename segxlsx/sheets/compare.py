@@ -20,6 +20,7 @@ from ..xlsx.refs import column_letter, on_sheet
 from . import formulas as f
 from .names import define
 from .offer import competing_input
+from .paper import print_in_blocks
 from .styles import (
     LABEL,
     LEFT,
@@ -34,7 +35,7 @@ from .styles import (
     axis_money_format,
     header_row,
     money_format,
-    print_setup,
+    paper_for,
     put,
     put_formula,
     put_header,
@@ -156,16 +157,13 @@ def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures) -> No
     if offer.competing:
         _chart(sheet, offer, rows, figures)
     widths(sheet, {"A": 30} | {column_letter(c): 16 for c in range(2, 3 + len(offer.competing))})
-    # Up to three competitors fit a portrait page; more run wider, onto a landscape one. The
-    # tables print on one page, the chart on the next.
-    print_setup(sheet, landscape=len(offer.competing) > 3, pages_tall=2 if offer.competing else 1)
+    print_in_blocks(sheet, paper_for(offer.currency))
 
 
 def _chart(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
     """Total comp each year, one line per offer: where the lead changes hands is where they cross."""
     largest = max((*figures.compare_by_year, *(v for c in figures.competing for v in c.by_year)))
     axis = axis_money_format(offer.currency, largest)
-    sheet.page_break(rows.lead_change + 1)
     lines = [("This offer", figures.compare_by_year), *((c.company, c.by_year) for c in figures.competing)]
     sheet.chart(
         f"A{rows.lead_change + 3}", _lines_chart(sheet.title, rows.year(1), offer.currency, axis, lines)

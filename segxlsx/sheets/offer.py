@@ -30,6 +30,7 @@ from . import bands as b
 from . import formulas as f
 from .bands import BandsSheet
 from .names import define
+from .paper import print_in_blocks
 from .styles import (
     DATE,
     LABEL,
@@ -47,7 +48,7 @@ from .styles import (
     header_row,
     merge,
     money_format,
-    print_setup,
+    paper_for,
     put_formula,
     put_input,
     put_text,
@@ -114,9 +115,8 @@ def write_offer(
     sheet.freeze("A4")
     widths(sheet, {"A": 30, "B": 18, "C": 16, "D": 16, "E": 16, "F": 16, "G": 16, "H": 12}
            | {"K": 18, "L": 12, "M": 12, "N": 12, "O": 12})  # fmt: skip
-    last = COMPETING_TOP + 1 + len(offer.competing) if offer.competing else WALK_AWAY_MET
-    sheet.print_setup(area=f"A1:H{last}")  # the report; the chart's data beside it stays on screen
-    print_setup(sheet, pages_tall=1)
+    # The report, on one page; the chart's data beside it (from K) stays on screen.
+    print_in_blocks(sheet, paper_for(offer.currency), last_column="H")
 
 
 def _label(sheet, row: int, text: str) -> None:
@@ -485,5 +485,5 @@ def _band_chart(
         gridlines=False,
         gap_width=80,
         height=7.5,
-        width=14.5,  # within columns D to H, the print area
+        width=14.0,  # within columns D to H, the print area, however narrow a reader draws them
     )

@@ -226,11 +226,18 @@ class Printing:
 
     @property
     def paper(self) -> int:
-        return PAPER_LETTER if self.currency in LETTER_CURRENCIES else PAPER_A4
+        return paper_for(self.currency)
 
 
 # Where Letter paper is the norm: offers paid in these are printed in the US and Canada.
 LETTER_CURRENCIES = frozenset({"USD", "CAD"})
+
+
+def paper_for(currency: str | None) -> int:
+    """Letter for an offer paid in USD or CAD, A4 for everything else."""
+    return PAPER_LETTER if currency in LETTER_CURRENCIES else PAPER_A4
+
+
 MAX_HEADER_PART = 80  # Excel allows 255 characters for a whole header, codes included
 
 
