@@ -108,6 +108,8 @@ def test_charts_draw_a_year_of_each_offer_and_the_year_by_year(built):
     assert "Stock per year" in band and "Midpoint" in band
     assert all(title in years for title in ("Base", "Target bonus", "Stock vesting", "Sign-on"))
     assert all(title in compare for title in ("This offer", "Snowflake", "Databricks", "Monzo"))
+    for chart in charts:  # every value axis from 0, so that charts compare by eye
+        assert re.search(r'<valAx>.*?<scaling><orientation val="minMax"/><min val="0"/></scaling>', chart)
 
 
 def test_the_summary_prints_on_one_page_in_one_typeface(tmp_path):
