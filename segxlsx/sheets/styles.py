@@ -54,6 +54,7 @@ INPUT_FILL = Fill("FFF2CC")
 THIN = Side("thin", "BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(vertical="top", wrap=True)
+WRAPPED = Alignment(wrap=True)  # at the foot of its row, as the figures beside it
 HEADER_ALIGNMENT = Alignment(vertical="center", wrap=True)
 TOP = Alignment(vertical="top")
 
@@ -326,6 +327,7 @@ YEAR_ONE_FILL = Fill("FCE4D6")
 AVERAGE_FILL = Fill("DDEBF7")
 DIFFERENCE_FILL = Fill("F2F2F2")
 CENTER = Alignment(horizontal="center", vertical="center", wrap=True)
+MIDDLE = Alignment(horizontal="center")  # a word in a column of figures, apart from them
 LEFT = Alignment(horizontal="left")
 YEAR_NUMBER = '"Year "0'  # a year's number, still a number for formulas to compare
 
