@@ -17,6 +17,7 @@ from ..xlsx import Workbook
 from .paper import print_in_blocks
 from .styles import (
     LABEL,
+    MIDDLE,
     MUTED,
     PERCENT,
     SECTION,
@@ -161,7 +162,7 @@ def _total_comp_check(
         put_formula(sheet, f"{DIFF_MAX}{row}", rules.relative_difference.formula(f"{STATED_MAX}{row}", f"{COMPUTED_MAX}{row}"),
                     check.max_difference, PERCENT)  # fmt: skip
         flag = rules.flag_over.formula(limit, f"{DIFF_MIN}{row}", f"{DIFF_MAX}{row}")
-        put_formula(sheet, f"{FLAG}{row}", flag, check.flag, font=LABEL)
+        put_formula(sheet, f"{FLAG}{row}", flag, check.flag, font=LABEL, alignment=MIDDLE)  # apart from the %
     flags = f"{FLAG}{first}:{FLAG}{first + len(guide.bands) - 1}"
     sheet.conditional_fill(flags, f'${FLAG}{first}="{FLAG_WORD}"', STATUS_FILLS["below"])
     put_text(sheet, f"A{limit_row}", "Flag when stated and computed differ by more than", LABEL)
