@@ -328,6 +328,7 @@ AVERAGE_FILL = Fill("DDEBF7")
 DIFFERENCE_FILL = Fill("F2F2F2")
 CENTER = Alignment(horizontal="center", vertical="center", wrap=True)
 MIDDLE = Alignment(horizontal="center")  # a word in a column of figures, apart from them
+NAMES = Alignment(horizontal="center", vertical="top", wrap=True)  # names in narrow columns
 LEFT = Alignment(horizontal="left")
 YEAR_NUMBER = '"Year "0'  # a year's number, still a number for formulas to compare
 
