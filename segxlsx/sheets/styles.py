@@ -262,9 +262,12 @@ def label_pages(workbook: Workbook, printing: Printing) -> None:
         sheet.label_pages(header, footer, font=f"{FAMILY},Regular", size=8)
 
 
-LINE_HEIGHT = 15  # points, one line of 11-point text
+LINE_HEIGHT = 15  # points, a row of one line
+# Points a line of wrapped 10-point text takes: Excel's 12.75 with a little to spare (LibreOffice
+# draws Liberation Sans in 11.5); 15 a line left a third of a long script's row empty on paper.
+WRAPPED_LINE = 13
 MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
-MAX_ROW_LINES = MAX_ROW_HEIGHT // LINE_HEIGHT
+MAX_ROW_LINES = MAX_ROW_HEIGHT // WRAPPED_LINE
 
 
 def wrapped_lines(text: str, width_chars: float) -> int:
@@ -282,7 +285,7 @@ def fit_rows(sheet: Sheet, row: int, text: str, width_chars: float) -> None:
     Text taller than that is split over rows before it gets here (`split_for_rows`).
     """
     lines = min(wrapped_lines(text, width_chars), MAX_ROW_LINES)
-    row_height(sheet, row, max(LINE_HEIGHT, LINE_HEIGHT * lines))
+    row_height(sheet, row, max(LINE_HEIGHT, WRAPPED_LINE * lines))
 
 
 def split_for_rows(text: str, width_chars: float) -> list[str]:
