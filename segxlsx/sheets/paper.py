@@ -15,7 +15,7 @@ sheet is printed at an explicit scale, which both honour with manual breaks:
   candidate's);
 - of the scales from that one down to `SMALLEST` percent, the largest that prints the sheet on
   its fewest pages is taken (so Offer, Bands and Rates print on one page, Years on two);
-  Scripts, read at length, keeps the width's scale;
+  Scripts, read at length, is printed no smaller than `SMALLEST_TEXT` percent;
 - rows with a long list in them (`flowing`: the guide's levers) may part between any two rows,
   the list's heading staying with its first.
 
@@ -35,11 +35,13 @@ from dataclasses import dataclass
 from ..xlsx import PAPER_A4, PAPER_LETTER
 from ..xlsx.refs import column_letter, column_number, coordinates
 from ..xlsx.worksheet import MARGINS, Sheet
+from .styles import MAX_ROW_HEIGHT
 
 # Paper, portrait, in points; printed landscape.
 PAPER_POINTS = {PAPER_LETTER: (612.0, 792.0), PAPER_A4: (595.28, 841.89)}
-SAFETY = 0.96  # of a page's height or width used: printers round each row and column
+SAFETY = 0.98  # of a page's height or width used: printers round each row and column
 SMALLEST = 60  # percent: a sheet is printed smaller to save a page, never below this
+SMALLEST_TEXT = 70  # percent: the same for a sheet of long text (Scripts)
 DEFAULT_HEIGHT = 15.0  # points: a row of 10-point text, as every sheet of ours sizes it
 DEFAULT_WIDTH = 8.43  # characters: Excel's column with no width of its own
 WIDTH_POINTS = {"wide": 5.6, "narrow": 5.25}  # a width unit on paper: LibreOffice, Excel
@@ -76,15 +78,15 @@ def print_in_blocks(
     sheet: Sheet,
     paper: int,
     *,
-    shrink: bool = True,
+    smallest: int = SMALLEST,
     flowing: tuple[int, int] | None = None,
     new_page_at: Iterable[int] = (),
     last_column: str | None = None,
 ) -> Pages:
     """Set `sheet` up to print landscape on `paper`, each block whole (see the module's rule).
 
-    `shrink`: print smaller, down to `SMALLEST` percent, where that saves a page (False: the
-    width's scale, for text read at length); `flowing` (first, last): rows that may part
+    `smallest`: the scale it may be printed at, in percent, where that saves a page (higher
+    for text read at length); `flowing` (first, last): rows that may part
     between pages; `new_page_at`: rows that start a page; `last_column`: where the print area
     ends (the sheet's last filled column or chart edge when None).
     """
@@ -99,7 +101,7 @@ def print_in_blocks(
     # A block on a new page takes the blank rows above it along: they are its first.
     spans = [sum(heights[start + 1 : block.last + 1]) for start, block in _starts(blocks)]
     largest = min(_percent(width / _width(sheet, columns)), _percent(height / max(spans)))
-    scales = range(largest, min(largest, SMALLEST) - 1, -1) if shrink else [largest]
+    scales = range(largest, min(largest, smallest) - 1, -1)
     # The largest scale at which the sheet takes its fewest pages.
     layouts = [(scale, _breaks(blocks, spans, height * SAFETY * 100 / scale)) for scale in scales]
     fewest = min(len(breaks) for _, breaks in layouts)
@@ -222,16 +224,26 @@ def row_height(sheet: Sheet, row: int) -> float:
     return sheet.heights.get(row, sheet.default_height or DEFAULT_HEIGHT)
 
 
+PIXEL = 0.75  # points: Excel draws a row a whole number of pixels (at 96 to the inch) tall
+
+
 def height_for(points: float) -> float:
-    """A row's height for text of `points` points: at least the default, in quarter points
-    as Excel keeps them."""
-    return max(DEFAULT_HEIGHT, math.ceil(points * 1.3 * 4) / 4)
+    """A row's height for text of `points` points: at least the default, in whole pixels."""
+    return max(DEFAULT_HEIGHT, whole_pixels(points * 1.3))
+
+
+def whole_pixels(points: float) -> float:
+    """`points` up to whole pixels, within Excel's tallest row."""
+    tallest = math.floor(MAX_ROW_HEIGHT / PIXEL) * PIXEL
+    return min(tallest, math.ceil(points / PIXEL - 1e-9) * PIXEL)
 
 
 def pin_row_heights(sheet: Sheet) -> None:
     """Give every row whose fonts need more than the default height that height, so that no
     reader sizes it otherwise (Excel would size it from its fonts, LibreOffice would not); the
-    rest are held to the default (`Sheet.default_height`)."""
+    rest are held to the default (`Sheet.default_height`). Every height is whole pixels."""
+    for row, points in sheet.heights.items():  # Excel would round them so; now both do
+        sheet.heights[row] = whole_pixels(points)
     largest: dict[int, float] = {}
     for (row, _), (look, _, _) in sheet.cells.items():
         size = look.font.size if look.font is not None else 10

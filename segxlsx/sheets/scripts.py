@@ -20,7 +20,7 @@ from ..xlsx import Workbook
 from ..xlsx.text import MAX_FORMULA, excel_length, excel_literal
 from . import formulas as f
 from .offer import competing_total_cell
-from .paper import print_in_blocks
+from .paper import SMALLEST_TEXT, print_in_blocks
 from .styles import (
     COACH_NOTE,
     LABEL,
@@ -105,7 +105,7 @@ def write_scripts(
     print_in_blocks(
         sheet,
         paper_for(currency),
-        shrink=False,  # read at length: never smaller to save a page
+        smallest=SMALLEST_TEXT,  # read at length: hardly smaller to save a page
         flowing=(guide_top + 2, guide_end - 1),
         new_page_at=[guide_top],
     )
