@@ -19,9 +19,9 @@ sheet is printed at an explicit scale, which both honour with manual breaks:
 - rows with a long list in them (`flowing`: the guide's levers) may part between any two rows,
   the list's heading staying with its first.
 
-Sizes are worked out from what the file says, not measured: every row's height is written
-(rows with larger fonts get theirs here; the rest are held to the default), so Excel and
-LibreOffice agree on where each row starts. Column widths are not the same on paper in the two
+Sizes are worked out from what the file says, not measured: every row's height is written, in
+whole pixels (rows with larger fonts get theirs here; the rest are held to the default), so
+Excel and LibreOffice agree on where each row starts and which rows a chart covers. Column widths are not the same on paper in the two
 (a width unit is Excel's 7 pixels, LibreOffice's digit of Liberation Sans, ~6% wider): widths
 are counted LibreOffice's way and charts Excel's, each the larger of the two for what it sizes.
 """
@@ -58,15 +58,6 @@ class Block:
     new_page: bool = False
 
 
-@dataclass(frozen=True)
-class Pages:
-    """How a sheet was laid out: its print area, scale and the rows pages end after."""
-
-    area: str
-    scale: int
-    breaks: tuple[int, ...]
-
-
 def printable(paper: int) -> tuple[float, float]:
     """The width and height a landscape page prints on, in points, inside the margins."""
     short, long = PAPER_POINTS[paper]
@@ -82,13 +73,13 @@ def print_in_blocks(
     flowing: tuple[int, int] | None = None,
     new_page_at: Iterable[int] = (),
     last_column: str | None = None,
-) -> Pages:
+) -> None:
     """Set `sheet` up to print landscape on `paper`, each block whole (see the module's rule).
 
-    `smallest`: the scale it may be printed at, in percent, where that saves a page (higher
-    for text read at length); `flowing` (first, last): rows that may part
-    between pages; `new_page_at`: rows that start a page; `last_column`: where the print area
-    ends (the sheet's last filled column or chart edge when None).
+    `smallest`: how small, in percent, it may print where that saves a page; `flowing` (first,
+    last): rows that may part between pages, the first staying with the heading above it;
+    `new_page_at`: rows that start a page; `last_column`: where the print area ends (when None,
+    the last filled column or a chart's edge).
     """
     sheet.default_height = DEFAULT_HEIGHT
     pin_row_heights(sheet)
@@ -109,7 +100,6 @@ def print_in_blocks(
     sheet.print_setup(landscape=True, paper=paper, centered=True, area=area, scale=scale)
     for row in breaks:
         sheet.page_break(row)
-    return Pages(area, scale, breaks)
 
 
 def _percent(ratio: float) -> int:
