@@ -207,6 +207,17 @@ def _(value: str, floor: str) -> str:
     return f"={value}>={floor}"
 
 
+def yes_or_no(flag: bool) -> str:
+    """A check as a reader says it: Yes or No (a TRUE or FALSE cell shows as such whatever its
+    number format)."""
+    return "Yes" if flag else "No"
+
+
+@excel(yes_or_no)
+def _(flag: str) -> str:
+    return f'=IF({flag},"Yes","No")'
+
+
 # -- year by year ------------------------------------------------------------------------------------
 
 

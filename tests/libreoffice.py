@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import re
 import shutil
 import subprocess
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from openpyxl import load_workbook
@@ -80,27 +81,70 @@ def printed_pages(pdf: Path, sheets: list[str]) -> Counter:
 BOX_PER_POINT = 1.1316
 
 
-def printed_words(pdf: Path) -> list[tuple[str, list[tuple[str, float]]]]:
-    """Each printed page: its sheet (the header's right part) and the words of its body, each
-    with the size it is printed at in points (the page's own header and footer left out)."""
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext is not installed; .ci/run installs poppler-utils")
-    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True)
+@dataclass(frozen=True)
+class Word:
+    """A printed word and its box, in points from the page's top left corner."""
+
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def size(self) -> float:
+        """The size it is printed at, in points, page scaling included."""
+        return (self.bottom - self.top) / BOX_PER_POINT
+
+
+@dataclass(frozen=True)
+class PrintedPage:
+    """A page of a printed workbook: its size, its sheet (the header's right) and its lines,
+    top to bottom, each a list of words left to right; `body` leaves out the header and footer."""
+
+    number: int
+    width: float
+    height: float
+    sheet: str
+    lines: list[list[Word]]
+
+    @property
+    def body(self) -> list[list[Word]]:
+        return self.lines[1:-1]
+
+    @property
+    def footer_top(self) -> float:
+        return min(word.top for word in self.lines[-1])
+
+
+def printed_words(pdf: Path, sheets: list[str]) -> list[PrintedPage]:
+    """Every page of a printed workbook, word by word with positions (poppler's
+    `pdftotext -bbox`), its words grouped into lines."""
+    xhtml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True)
+    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", xhtml.stdout))
     pages = []
-    for page in re.findall(r"<page (.*?)</page>", xml.stdout, re.S):
-        height = float(re.search(r'height="([\d.]+)"', page)[1])
+    for number, page in enumerate(root.iter(f"{_XHTML}page"), start=1):
         words = [
-            (html.unescape(text), float(top), float(bottom))
-            for top, bottom, text in re.findall(
-                r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page
-            )
+            Word(w.text or "", *(float(w.get(edge)) for edge in ("xMin", "yMin", "xMax", "yMax")))
+            for w in page.iter(f"{_XHTML}word")
         ]
-        margin = 55  # points: the header and footer sit within 0.5" of the edge, the body below 0.75"
-        header = [text for text, _, bottom in words if bottom < margin]
-        body = [
-            (text, (bottom - top) / BOX_PER_POINT)
-            for text, top, bottom in words
-            if bottom >= margin and top <= height - margin
-        ]
-        pages.append((header[-1] if header else "?", body))
+        lines = _lines(words)
+        header = " ".join(word.text for word in lines[0]) if lines else ""
+        sheet = next((name for name in sheets if header.endswith(f" {name}") or header == name), "?")
+        pages.append(PrintedPage(number, float(page.get("width")), float(page.get("height")), sheet, lines))
     return pages
+
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    """Words whose middles lie within 3 points of each other's, as lines, top to bottom."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.left)):
+        middle = (word.top + word.bottom) / 2
+        if lines and abs(middle - (lines[-1][0].top + lines[-1][0].bottom) / 2) <= 3:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w.left) for line in lines]

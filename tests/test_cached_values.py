@@ -79,8 +79,9 @@ def test_cached_values_have_their_types(built):
         "within",
         "above",
     )  # a status, as text
-    assert isinstance(values[("Offer", f"B{o.WALK_AWAY_MET}")], bool)  # walk_away_met
-    assert values[("Scripts", "B5")].startswith("I'd like a base of $")  # a script sentence
+    assert isinstance(values[("Offer", f"{o.WALK_AWAY_FLAG_COLUMN}{o.WALK_AWAY_MET}")], bool)  # walk_away_met
+    assert values[("Offer", f"B{o.WALK_AWAY_MET}")] in ("Yes", "No")  # as the report says it
+    assert values[("Scripts", "B5")].startswith("I'd like ")  # a script sentence
     assert values[("Compare", "C6")] == 1  # Snowflake pays in dollars, like the offer
 
 

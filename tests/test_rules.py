@@ -81,6 +81,7 @@ CASES: dict[str, Case] = {
     "difference": Case(lambda d: (d(signed), d(signed))),
     "shortfall": Case(lambda d: (d(money), d(money))),
     "at_least": Case(lambda d: (d(money), d(money))),
+    "yes_or_no": Case(lambda d: (d(st.booleans()),), lambda flag: ("TRUE" if flag else "FALSE",)),
     "months_between_vests": Case(lambda d: (d(words),), lambda every: (_text(every),)),
     "with_share_price_change": Case(lambda d: (d(money), d(money), d(change))),
     "grant_worth": Case(lambda d: (d(money), d(change))),

@@ -62,7 +62,7 @@ def test_a_sheet_in_memory_carries_links_merges_checks_and_printing():
     sheet.conditional_fill("D2:D9", '$D2="below"', STATUS_FILLS["below"])
     sheet.validate_list("E2:E9", ["monthly", "yearly"], guidance=Guidance("Every", "how often", "pick one"))
     sheet.validate_between("F2", "0", "1", allow_blank=True)
-    sheet.print_setup(landscape=False, pages_wide=1, pages_tall=0, title_rows="1:1", area="A1:F9")
+    sheet.print_setup(landscape=False, scale=85, title_rows="1:1", area="A1:F9")
     sheet.label_pages(
         PageText(left="Ada && Bob\nline two", right="&A"), PageText(center="Page &P"), "Arial", 8
     )
@@ -76,6 +76,23 @@ def test_a_sheet_in_memory_carries_links_merges_checks_and_printing():
     assert shown.page_setup.orientation == "portrait" and shown.print_title_rows == "$1:$1"
     assert shown.oddHeader.left.text == "Ada && Bob\nline two"  # the line feed kept as _x000a_
     assert [b.id for b in shown.row_breaks.brk] == [5]
+    assert shown.page_setup.scale == 85 and not shown.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_page_breaks_are_refused_where_no_reader_would_keep_them():
+    """Under fit-to-page Excel and LibreOffice ignore manual breaks: asking for both is a bug."""
+    sheet = new_workbook("Breaks").add_sheet("Sheet")
+    sheet.print_setup(pages_wide=1, pages_tall=0)
+    with pytest.raises(ValueError, match="ignore page breaks"):
+        sheet.page_break(5)
+    scaled = new_workbook("Breaks").add_sheet("Sheet")
+    scaled.page_break(5)
+    with pytest.raises(ValueError, match="ignore page breaks"):
+        scaled.print_setup(pages_wide=1)
+    with pytest.raises(ValueError, match="scaled or fitted"):
+        new_workbook("Both").add_sheet("Sheet").print_setup(pages_wide=1, scale=80)
+    with pytest.raises(ValueError, match="10% to 400%"):
+        new_workbook("Tiny").add_sheet("Sheet").print_setup(scale=5)
 
 
 def test_title_columns_repeat_beside_title_rows_on_every_page():

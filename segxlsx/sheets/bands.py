@@ -14,8 +14,10 @@ from .. import rules
 from ..figures import DISCREPANCY_LIMIT, BandFigures, OfferFigures, rate_name
 from ..model import Guide
 from ..xlsx import Workbook
+from .paper import print_in_blocks
 from .styles import (
     LABEL,
+    MIDDLE,
     MUTED,
     PERCENT,
     SECTION,
@@ -24,7 +26,7 @@ from .styles import (
     TITLE,
     header_row,
     money_format,
-    print_setup,
+    paper_for,
     put_formula,
     put_input,
     put_text,
@@ -104,7 +106,7 @@ def write_bands(workbook: Workbook, guide: Guide, figures: OfferFigures, title: 
     _level_mapping(sheet, guide, targets_row + 7)
     sheet.freeze(f"B{FIRST_BAND_ROW}")
     widths(sheet, {"A": 26} | {c: 15 for c in "BCDEFGHI"})
-    print_setup(sheet, pages_tall=1)
+    print_in_blocks(sheet, paper_for(offer_currency))
     currencies = {band.region: band.currency for band in guide.bands}
     return BandsSheet(title, offer_currency, currencies, rows, converted_rows, *targets)
 
@@ -160,7 +162,7 @@ def _total_comp_check(
         put_formula(sheet, f"{DIFF_MAX}{row}", rules.relative_difference.formula(f"{STATED_MAX}{row}", f"{COMPUTED_MAX}{row}"),
                     check.max_difference, PERCENT)  # fmt: skip
         flag = rules.flag_over.formula(limit, f"{DIFF_MIN}{row}", f"{DIFF_MAX}{row}")
-        put_formula(sheet, f"{FLAG}{row}", flag, check.flag, font=LABEL)
+        put_formula(sheet, f"{FLAG}{row}", flag, check.flag, font=LABEL, alignment=MIDDLE)  # apart from the %
     flags = f"{FLAG}{first}:{FLAG}{first + len(guide.bands) - 1}"
     sheet.conditional_fill(flags, f'${FLAG}{first}="{FLAG_WORD}"', STATUS_FILLS["below"])
     put_text(sheet, f"A{limit_row}", "Flag when stated and computed differ by more than", LABEL)

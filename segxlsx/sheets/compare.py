@@ -20,21 +20,28 @@ from ..xlsx.refs import column_letter, on_sheet
 from . import formulas as f
 from .names import define
 from .offer import competing_input
+from .paper import print_in_blocks
 from .styles import (
     LABEL,
     LEFT,
+    MIDDLE,
     MUTED,
+    NAMES,
     PERCENT,
     RATE,
     SECTION,
     STATUS_FILLS,
     SUBTITLE,
     TITLE,
+    TOP,
+    WRAP,
     YEAR_NUMBER,
     axis_money_format,
+    fit_rows,
     header_row,
+    merge,
     money_format,
-    print_setup,
+    paper_for,
     put,
     put_formula,
     put_header,
@@ -42,6 +49,7 @@ from .styles import (
     put_text,
     signed_money_format,
     widths,
+    wrapped_lines,
 )
 from .years import total_comp_cell
 
@@ -58,6 +66,9 @@ COMPONENTS = (
 COMPONENT_PARTS = {BASE_ROW: "base", STOCK_ROW: "stock_annual", BONUS_ROW: "bonus", TOTAL_ROW: "total_comp"}
 SCHEDULE_TOP = 13  # the section title of "How each competing grant vests"
 THIS_OFFER = "B"
+COLUMN_WIDTH = 16  # each offer's column, in characters
+NAME_WIDTH = COLUMN_WIDTH - 3  # what of it a bold name wraps in
+LEAST_COLUMNS = 6  # A to F: the page's width even with few competing offers
 
 
 def competitor_column(index: int) -> str:
@@ -77,9 +88,11 @@ def competitor_years_cell(index: int) -> str:
 
 @dataclass(frozen=True)
 class CompareRows:
-    """Where each row is, for a comparison over `years` years."""
+    """Where each row is, for a comparison over `years` years; `schedules` False when there
+    are no competing grants to schedule (their rows then take no room)."""
 
     years: int
+    schedules: bool = True
 
     def vesting(self, year: int) -> int:
         """A competing grant's percent vesting in `year`: the schedule's inputs."""
@@ -102,6 +115,8 @@ class CompareRows:
         return self.period + year
 
     def year(self, year: int) -> int:
+        if not self.schedules:
+            return SCHEDULE_TOP + year
         return self.sign_on(self.years) + 2 + year
 
     @property
@@ -135,17 +150,23 @@ class CompareRows:
 
 def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures) -> None:
     sheet = workbook[TITLE_SHEET]
-    rows = CompareRows(len(figures.compare_by_year))
+    rows = CompareRows(len(figures.compare_by_year), schedules=bool(offer.competing))
+    # As wide as five columns of figures at least, as every landscape page of the workbook.
+    last = max(LEAST_COLUMNS, 2 + len(offer.competing))
+    widths(sheet, {"A": 30} | {column_letter(c): COLUMN_WIDTH for c in range(2, last + 1)})
     put_text(sheet, "A1", "Competing offers beside this one", TITLE)
-    put_text(
-        sheet,
-        "A2",
-        f"Every amount in {offer.currency}, converted through the Rates sheet. Edit competing offers on "
-        "the Offer sheet, and how each grant vests below.",
-        SUBTITLE,
-    )
-    if not offer.competing:
-        put_text(sheet, "A3", "This offer lists no competing offers (add them under `competing`).", MUTED)
+    if offer.competing:
+        subtitle = (
+            f"Every amount in {offer.currency}, converted through the Rates sheet. Edit competing offers "
+            "on the Offer sheet, and how each grant vests below."
+        )
+    else:
+        subtitle = (
+            "No competing offers are listed for this offer. List them under `competing` in the offer "
+            "file (company, base, stock and bonus; currency, sign-on and vesting where they differ) "
+            f"and build again: each is then set here beside this offer, year by year, in {offer.currency}."
+        )
+    _across(sheet, 2, subtitle, SUBTITLE, last)
     _figures(sheet, offer, figures)
     if offer.competing:
         _schedules(workbook, sheet, offer, rows, figures)
@@ -155,17 +176,20 @@ def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures) -> No
         _leaders(sheet, offer, rows, figures)
     if offer.competing:
         _chart(sheet, offer, rows, figures)
-    widths(sheet, {"A": 30} | {column_letter(c): 16 for c in range(2, 3 + len(offer.competing))})
-    # Up to three competitors fit a portrait page; more run wider, onto a landscape one. The
-    # tables print on one page, the chart on the next.
-    print_setup(sheet, landscape=len(offer.competing) > 3, pages_tall=2 if offer.competing else 1)
+    print_in_blocks(sheet, paper_for(offer.currency), last_column=column_letter(last))
+
+
+def _across(sheet, row: int, text: str, font, last: int) -> None:  # type: ignore[no-untyped-def]
+    """`text` wrapped across the page's columns, A to `last`, its row as tall as it needs."""
+    put_text(sheet, f"A{row}", text, font, alignment=WRAP)
+    merge(sheet, f"A{row}:{column_letter(last)}{row}")
+    fit_rows(sheet, row, text, sum(sheet.widths[c] for c in range(1, last + 1)))
 
 
 def _chart(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
     """Total comp each year, one line per offer: where the lead changes hands is where they cross."""
     largest = max((*figures.compare_by_year, *(v for c in figures.competing for v in c.by_year)))
     axis = axis_money_format(offer.currency, largest)
-    sheet.page_break(rows.lead_change + 1)
     lines = [("This offer", figures.compare_by_year), *((c.company, c.by_year) for c in figures.competing)]
     sheet.chart(
         f"A{rows.lead_change + 3}", _lines_chart(sheet.title, rows.year(1), offer.currency, axis, lines)
@@ -191,7 +215,8 @@ def _lines_chart(
         [f"Year {year}" for year in range(1, years + 1)],
         lines=series,
         axis_format=axis,
-        height=7.5,
+        # Taller with each offer past three: the legend takes a line for each long name.
+        height=7.5 + 0.6 * max(0, len(lines) - 3),
         width=16,
     )
 
@@ -202,6 +227,16 @@ def _company_headers(sheet, row: int, offer: Offer, this_offer: bool = True) -> 
     column = competitor_column if this_offer else difference_column
     for index, other in enumerate(offer.competing):
         put_header(sheet, f"{column(index)}{row}", other.company)
+    _fit_names(sheet, row, offer)
+
+
+def _fit_names(sheet, row: int, offer: Offer) -> None:  # type: ignore[no-untyped-def]
+    """A row of company names, wrapped in their columns: as tall as the longest needs."""
+    if offer.competing:
+        longest = max(
+            (other.company for other in offer.competing), key=lambda name: wrapped_lines(name, NAME_WIDTH)
+        )
+        fit_rows(sheet, row, longest, NAME_WIDTH)
 
 
 def _figures(sheet, offer: Offer, figures: OfferFigures) -> None:
@@ -359,8 +394,8 @@ def _differences(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) 
 def _leaders(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:
     put_text(sheet, f"A{rows.leader(1) - 1}", "Who is ahead", SECTION)
     years = list(range(1, rows.years + 1))
-    for year in years:
-        put_text(sheet, f"A{rows.leader(year)}", f"Year {year}", LABEL)
+    for year in years:  # at the top of its row, as the names beside it
+        put_text(sheet, f"A{rows.leader(year)}", f"Year {year}", LABEL, alignment=TOP)
     put_text(sheet, f"A{rows.lead_change}", "Lead changes in year", LABEL)
     for index, shows in enumerate(figures.competing):
         col = difference_column(index)
@@ -372,6 +407,7 @@ def _leaders(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> N
                 f"{col}{rows.leader(year)}",
                 rules.leader.formula(ahead_by, company),
                 shows.leaders[year - 1],
+                alignment=NAMES,
             )
         leaders = [f"{col}{rows.leader(year)}" for year in years]
         put_formula(
@@ -380,4 +416,7 @@ def _leaders(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> N
             rules.lead_change_year.formula(leaders, years),
             shows.lead_change,
             font=LABEL,
+            alignment=MIDDLE,  # a year's number is never read into the next column's words
         )
+    for year in years:
+        _fit_names(sheet, rows.leader(year), offer)

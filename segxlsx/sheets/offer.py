@@ -32,9 +32,11 @@ from . import bands as b
 from . import formulas as f
 from .bands import BandsSheet
 from .names import define
+from .paper import print_in_blocks
 from .styles import (
     DATE,
     LABEL,
+    MIDDLE,
     MUTED,
     PERCENT,
     RATIO,
@@ -44,12 +46,13 @@ from .styles import (
     TITLE,
     TOP,
     WRAP,
+    WRAPPED,
     axis_money_format,
     fit_rows,
     header_row,
     merge,
     money_format,
-    print_setup,
+    paper_for,
     put_formula,
     put_input,
     put_text,
@@ -85,7 +88,9 @@ COMPETING_INPUTS = tuple(
     field for field in COMPETING if not isinstance(field.kind, (AmountsByYear, Schedule, *_ELSEWHERE))
 )
 CHART_DATA_COLUMN = "K"
+WALK_AWAY_FLAG_COLUMN = "L"  # `walk_away_met`, TRUE or FALSE, beside the chart's data
 NOTES_WIDTH = 34  # columns B and C together, in characters
+COMPANY_WIDTH = 30  # column A
 
 
 def write_offer(
@@ -114,11 +119,10 @@ def write_offer(
         _competing(workbook, sheet, offer, competitor_years, money, figures)
     _chart(sheet, offer, bands, figures)
     sheet.freeze("A4")
-    widths(sheet, {"A": 30, "B": 18, "C": 16, "D": 16, "E": 16, "F": 16, "G": 16, "H": 12}
+    widths(sheet, {"A": COMPANY_WIDTH, "B": 18, "C": 16, "D": 16, "E": 16, "F": 16, "G": 16, "H": 12}
            | {"K": 18, "L": 12, "M": 12, "N": 12, "O": 12})  # fmt: skip
-    last = COMPETING_TOP + 1 + len(offer.competing) if offer.competing else ASK_FLOOR
-    sheet.print_setup(area=f"A1:H{last}")  # the report; the chart's data beside it stays on screen
-    print_setup(sheet, pages_tall=1)
+    # The report, on one page; the chart's data beside it (from K) stays on screen.
+    print_in_blocks(sheet, paper_for(offer.currency), last_column="H")
 
 
 def _label(sheet, row: int, text: str) -> None:
@@ -139,7 +143,7 @@ def _input(workbook, sheet, row: int, field: Field, value, money: str, figures: 
         _label(sheet, row, "Vesting years")
         years = figures.vesting_years
         put_formula(sheet, cell, f"=ROWS({schedule_range(PCT_COL, years)})", years)
-        put_text(sheet, f"C{row}", "← the schedule on Years", MUTED)
+        put_text(sheet, f"C{row}", "← set on Years", MUTED)  # column C only: the chart covers D
         define(workbook, "vesting_years", sheet.title, cell)
         return
     if isinstance(kind, AmountsByYear):  # the sign-on by year is input on Years
@@ -167,9 +171,11 @@ def _input(workbook, sheet, row: int, field: Field, value, money: str, figures: 
         _label(sheet, row, field.label)
         put_input(sheet, cell, kind.plain(value))
         put_text(sheet, f"C{row}", f"← {kind.hint}", MUTED)
-    else:  # names and choices: text that runs on over the empty cell beside it
-        _label(sheet, row, field.label)
-        put_text(sheet, cell, value)
+    else:  # names and choices: wrapped within B and C, as the chart covers D
+        put_text(sheet, f"A{row}", field.label, LABEL, alignment=TOP)
+        put_text(sheet, cell, value, alignment=WRAP)
+        merge(sheet, f"{cell}:C{row}")
+        fit_rows(sheet, row, value, NOTES_WIDTH)
     assert field.cell is not None
     define(workbook, field.cell, sheet.title, cell)
 
@@ -204,9 +210,8 @@ def _annual(workbook, sheet, money: str, figures: OfferFigures) -> None:
 
 def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str, figures: OfferFigures) -> None:
     region = offer.region
-    put_text(
-        sheet, f"A{COMPARE_HEADER - 1}", f"Against the {region} band (converted to {offer.currency})", SECTION
-    )
+    converted = f" (converted to {offer.currency})" if bands.currencies[region] != offer.currency else ""
+    put_text(sheet, f"A{COMPARE_HEADER - 1}", f"Against the {region} band{converted}", SECTION)
     row_height(sheet, COMPARE_HEADER, 30)
     header_row(
         sheet,
@@ -284,7 +289,14 @@ def _comparison(workbook, sheet, offer: Offer, bands: BandsSheet, money: str, fi
             shows.penetration,
             PERCENT,
         )
-        put_formula(sheet, f"H{row}", rules.status.formula(f"B{row}", f"C{row}", f"E{row}"), shows.status)
+        # Centred: a status never reads on from the compa-ratio beside it ("0.94within").
+        put_formula(
+            sheet,
+            f"H{row}",
+            rules.status.formula(f"B{row}", f"C{row}", f"E{row}"),
+            shows.status,
+            alignment=MIDDLE,
+        )
         define(workbook, f"{prefix}_min", sheet.title, f"C{row}")
         define(workbook, f"{prefix}_max", sheet.title, f"E{row}")
         define(workbook, f"pen_{component}", sheet.title, f"F{row}")
@@ -376,27 +388,23 @@ def _asks(workbook, sheet, guide: Guide, bands: BandsSheet, money: str, figures:
         sheet, f"G{ASK_BONUS}", rules.difference.formula(f"F{ASK_BONUS}", f"E{ASK_BONUS}"), bonus.gap, PERCENT
     )
     define(workbook, "ask_bonus_pct", sheet.title, f"F{ASK_BONUS}")
+    # `walk_away_met` is TRUE or FALSE, for formulas, beside the chart's data (off the page);
+    # the report says Yes or No.
+    flag = f"{WALK_AWAY_FLAG_COLUMN}{WALK_AWAY_MET}"
+    put_text(sheet, f"{CHART_DATA_COLUMN}{WALK_AWAY_MET}", "Walk-away met (TRUE/FALSE)", MUTED)
+    put_formula(sheet, flag, rules.at_least.formula("offer_stock", "walk_away_stock"), figures.walk_away_met)
+    define(workbook, "walk_away_met", sheet.title, flag)
     _label(sheet, WALK_AWAY_MET, "Walk-away met?")
+    shown = f"B{WALK_AWAY_MET}"
     put_formula(
-        sheet,
-        f"B{WALK_AWAY_MET}",
-        rules.at_least.formula("offer_stock", "walk_away_stock"),
-        figures.walk_away_met,
-        None,
-        LABEL,
-    )
-    define(workbook, "walk_away_met", sheet.title, f"B{WALK_AWAY_MET}")
-    sheet.conditional_fill(f"B{WALK_AWAY_MET}", f"$B${WALK_AWAY_MET}=TRUE", STATUS_FILLS["within"])
-    sheet.conditional_fill(f"B{WALK_AWAY_MET}", f"$B${WALK_AWAY_MET}=FALSE", STATUS_FILLS["below"])
+        sheet, shown, rules.yes_or_no.formula("walk_away_met"), rules.yes_or_no(figures.walk_away_met),
+        font=LABEL, alignment=MIDDLE,
+    )  # fmt: skip
+    sheet.conditional_fill(shown, f'$B${WALK_AWAY_MET}="Yes"', STATUS_FILLS["within"])
+    sheet.conditional_fill(shown, f'$B${WALK_AWAY_MET}="No"', STATUS_FILLS["below"])
     _label(sheet, ASK_FLOOR, "Least raise worth asking")
     put_formula(sheet, f"B{ASK_FLOOR}", rules.ask_floor.formula("offer_total_comp"), figures.ask_floor, money)
-    put_text(
-        sheet,
-        f"C{ASK_FLOOR}",
-        "a year: 1% of annual total comp, at least 1,000; an ask worth less, or kept as offered, "
-        "stays at the offer",
-        MUTED,
-    )
+    put_text(sheet, f"C{ASK_FLOOR}", "a year, 1% of pay", MUTED)  # column C only: the chart covers D
     define(workbook, "ask_floor", sheet.title, f"B{ASK_FLOOR}")
 
 
@@ -435,8 +443,11 @@ def _competing(workbook, sheet, offer: Offer, years: list[str], money: str, figu
                 put_input(sheet, cell, value, own)
             elif isinstance(field.kind, Percent):
                 put_input(sheet, cell, value, PERCENT)
+            elif column == 1:  # the company, wrapped: a long name never runs under the currency
+                put_text(sheet, cell, value, LABEL, alignment=WRAPPED)
+                fit_rows(sheet, row, value, COMPANY_WIDTH)
             else:
-                put_text(sheet, cell, value, LABEL if column == 1 else None)
+                put_text(sheet, cell, value)
             define(workbook, competing_cell(index + 1, field), sheet.title, cell)
         total = column_letter(len(COMPETING_INPUTS) + 1)
         put_formula(
@@ -508,5 +519,5 @@ def _band_chart(
         gridlines=False,
         gap_width=80,
         height=7.5,
-        width=14.5,  # within columns D to H, the print area
+        width=14.0,  # within columns D to H, the print area, however narrow a reader draws them
     )

@@ -8,6 +8,7 @@ from ..model import Guide
 from ..sources.rates import RateTable
 from ..xlsx import Workbook
 from .names import define
+from .paper import print_in_blocks
 from .styles import (
     DATE,
     LABEL,
@@ -17,7 +18,7 @@ from .styles import (
     SUBTITLE,
     TITLE,
     header_row,
-    print_setup,
+    paper_for,
     put,
     put_input,
     put_text,
@@ -52,7 +53,7 @@ def write_rates(
         row += 1
     _sources(sheet, row + 1, table, guide)
     widths(sheet, {"A": 26, "B": 22, "C": 14, "D": 60})
-    print_setup(sheet, pages_tall=1)
+    print_in_blocks(sheet, paper_for(offer_currency))
 
 
 def _sources(sheet, row: int, table: RateTable, guide: Guide) -> None:

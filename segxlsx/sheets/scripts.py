@@ -31,6 +31,7 @@ from ..xlsx import Workbook
 from ..xlsx.text import MAX_FORMULA, excel_length, excel_literal
 from . import formulas as f
 from .offer import competing_total_cell
+from .paper import SMALLEST_TEXT, print_in_blocks
 from .styles import (
     COACH_NOTE,
     LABEL,
@@ -43,7 +44,7 @@ from .styles import (
     fit_rows,
     header_row,
     money_format,
-    print_setup,
+    paper_for,
     put_formula,
     put_text,
     split_for_rows,
@@ -109,12 +110,20 @@ def write_scripts(
         _script_cell(sheet, f"{NOTE}{row}", line.note, note, cells, scripts.text, font=COACH_NOTE)
         _fit(sheet, row, (say, SAY_WIDTH), (note, NOTE_WIDTH))
     companies = tuple(other.company for other in figures.competing)
-    _guide_levers(sheet, guide, companies, amounts_top + len(cells) + 3)
+    guide_top = amounts_top + len(cells) + 3
+    guide_end = _guide_levers(sheet, guide, companies, guide_top)
     sheet.freeze(f"A{FIRST_LINE_ROW}")
     widths(sheet, {"A": 30, SAY: SAY_WIDTH, NOTE: NOTE_WIDTH})
-    print_setup(
-        sheet, pages_tall=0, title_rows=f"{HEADER_ROW}:{HEADER_ROW}"
-    )  # flows on, its header on each page
+    # No print titles: "What to say (safe to paste)" heads the candidate's lines alone. The
+    # guide's own words start a page of their own and read on, row by row, over as many as
+    # they need (their heading and note with the first).
+    print_in_blocks(
+        sheet,
+        paper_for(currency),
+        smallest=SMALLEST_TEXT,  # read at length: hardly smaller to save a page
+        flowing=(guide_top + 2, guide_end - 1),
+        new_page_at=[guide_top],
+    )
 
 
 def _fit(sheet, row: int, *texts: tuple[str, int]) -> None:

@@ -54,6 +54,7 @@ INPUT_FILL = Fill("FFF2CC")
 THIN = Side("thin", "BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(vertical="top", wrap=True)
+WRAPPED = Alignment(wrap=True)  # at the foot of its row, as the figures beside it
 HEADER_ALIGNMENT = Alignment(vertical="center", wrap=True)
 TOP = Alignment(vertical="top")
 
@@ -231,11 +232,18 @@ class Printing:
 
     @property
     def paper(self) -> int:
-        return PAPER_LETTER if self.currency in LETTER_CURRENCIES else PAPER_A4
+        return paper_for(self.currency)
 
 
 # Where Letter paper is the norm: offers paid in these are printed in the US and Canada.
 LETTER_CURRENCIES = frozenset({"USD", "CAD"})
+
+
+def paper_for(currency: str | None) -> int:
+    """Letter for an offer paid in USD or CAD, A4 for everything else."""
+    return PAPER_LETTER if currency in LETTER_CURRENCIES else PAPER_A4
+
+
 MAX_HEADER_PART = 80  # Excel allows 255 characters for a whole header, codes included
 
 
@@ -259,9 +267,12 @@ def label_pages(workbook: Workbook, printing: Printing) -> None:
         sheet.label_pages(header, footer, font=f"{FAMILY},Regular", size=8)
 
 
-LINE_HEIGHT = 15  # points, one line of 11-point text
+LINE_HEIGHT = 15  # points, a row of one line
+# Points a line of wrapped 10-point text takes: Excel's 12.75 with a little to spare (LibreOffice
+# draws Liberation Sans in 11.5); 15 a line left a third of a long script's row empty on paper.
+WRAPPED_LINE = 13
 MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
-MAX_ROW_LINES = MAX_ROW_HEIGHT // LINE_HEIGHT
+MAX_ROW_LINES = MAX_ROW_HEIGHT // WRAPPED_LINE
 
 
 def wrapped_lines(text: str, width_chars: float) -> int:
@@ -279,7 +290,7 @@ def fit_rows(sheet: Sheet, row: int, text: str, width_chars: float) -> None:
     Text taller than that is split over rows before it gets here (`split_for_rows`).
     """
     lines = min(wrapped_lines(text, width_chars), MAX_ROW_LINES)
-    row_height(sheet, row, max(LINE_HEIGHT, LINE_HEIGHT * lines))
+    row_height(sheet, row, max(LINE_HEIGHT, WRAPPED_LINE * lines))
 
 
 def split_for_rows(text: str, width_chars: float) -> list[str]:
@@ -324,6 +335,8 @@ YEAR_ONE_FILL = Fill("FCE4D6")
 AVERAGE_FILL = Fill("DDEBF7")
 DIFFERENCE_FILL = Fill("F2F2F2")
 CENTER = Alignment(horizontal="center", vertical="center", wrap=True)
+MIDDLE = Alignment(horizontal="center")  # a word in a column of figures, apart from them
+NAMES = Alignment(horizontal="center", vertical="top", wrap=True)  # names in narrow columns
 LEFT = Alignment(horizontal="left")
 YEAR_NUMBER = '"Year "0'  # a year's number, still a number for formulas to compare
 

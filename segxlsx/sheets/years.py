@@ -18,6 +18,7 @@ from ..xlsx import Chart, Series, Workbook
 from ..xlsx.refs import column_letter, on_sheet
 from . import formulas as f
 from .names import define
+from .paper import print_in_blocks
 from .styles import (
     AVERAGE_FILL,
     CENTER,
@@ -40,7 +41,7 @@ from .styles import (
     header_row,
     merge,
     money_format,
-    print_setup,
+    paper_for,
     put,
     put_formula,
     put_input,
@@ -121,9 +122,7 @@ def write_years(
     _solve_for_the_ask(workbook, sheet, vesting.years, money, figures)
     _chart(sheet, vesting.years, offer.currency, figures)
     widths(sheet, {"A": 32} | {column_letter(c): 13 for c in range(2, 15)})
-    # Two pages: the year by year on the first, what would close the gap and the chart on the next.
-    sheet.page_break(solve_row(vesting.years) - 1)
-    print_setup(sheet, pages_tall=2)
+    print_in_blocks(sheet, paper_for(offer.currency))
 
 
 def _chart(sheet, years: int, currency: str, figures: OfferFigures) -> None:

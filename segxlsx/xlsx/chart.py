@@ -18,6 +18,7 @@ from .text import xml_attribute, xml_text
 _CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _A = ' xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
 _CATEGORY_AXIS, _VALUE_AXIS = 10, 100
+_FROM_ZERO = '<min val="0"/>'  # every value axis starts at 0 (see `Chart`)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class Chart:
     `labels` of the cells `categories`. Sizes are in centimetres.
 
     `axis_format` is the value axis's number format; `gridlines` draws lines across from it.
+    The value axis starts at 0 on every chart: left to the reader, LibreOffice starts a line
+    chart's near its lowest value ($165K) and a column chart's at 0, so two charts of the same
+    figures would not compare by eye.
     `gap_width` and `overlap` are the columns' (percent of a column's width).
     """
 
@@ -170,14 +174,15 @@ def _axes(number_format: str | None, gridlines: bool) -> str:
     """The category axis and the value axis, each shown. (Both say they sit on the left, as
     every chart of ours always has; Excel and LibreOffice place a column chart's category
     axis at the bottom whatever it says.)"""
-    shared = '<scaling><orientation val="minMax"/></scaling><delete val="0"/><axPos val="l"/>'
+    shared = '<scaling><orientation val="minMax"/>{}</scaling><delete val="0"/><axPos val="l"/>'
     ticks = '<majorTickMark val="none"/><minorTickMark val="none"/>'
     number = (
         f'<numFmt formatCode="{xml_attribute(number_format)}" sourceLinked="0"/>' if number_format else ""
     )
     lines = "<majorGridlines/>" if gridlines else ""
     return (
-        f'<catAx><axId val="{_CATEGORY_AXIS}"/>{shared}{ticks}<crossAx val="{_VALUE_AXIS}"/>'
+        f'<catAx><axId val="{_CATEGORY_AXIS}"/>{shared.format("")}{ticks}<crossAx val="{_VALUE_AXIS}"/>'
         '<lblOffset val="100"/></catAx>'
-        f'<valAx><axId val="{_VALUE_AXIS}"/>{shared}{lines}{number}{ticks}<crossAx val="{_CATEGORY_AXIS}"/></valAx>'
+        f'<valAx><axId val="{_VALUE_AXIS}"/>{shared.format(_FROM_ZERO)}{lines}{number}{ticks}'
+        f'<crossAx val="{_CATEGORY_AXIS}"/></valAx>'
     )

@@ -28,6 +28,11 @@ from .table import Table
 from .text import xml_attribute, xml_text
 
 PAPER_LETTER, PAPER_A4 = 1, 9  # Excel's numbers for the two papers offers print on
+# The margins of every printed page, in inches: left, right, top, bottom, header, footer.
+MARGINS = (0.75, 0.75, 1.0, 1.0, 0.5, 0.5)
+_IGNORED_BREAKS = (
+    "{}: Excel and LibreOffice ignore page breaks on a sheet fitted to pages; print it at a scale"
+)
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 
@@ -83,6 +88,11 @@ class Sheet:
         self.paper: int | None = None
         self.pages_wide: int | None = None  # scaled to fit so many pages (0: as many as needed)
         self.pages_tall: int | None = None
+        self.scale: int | None = None  # printed at this percent (fitting to pages left off)
+        # Rows no height is given for: None leaves them to the reader (Excel sizes them from
+        # their fonts, LibreOffice takes the sheet's default of 15 points); a number holds them
+        # to it in both.
+        self.default_height: float | None = None
         self.centered = False
         self.area: str | None = None
         self.title_rows: str | None = None
@@ -159,34 +169,41 @@ class Sheet:
         area: str | None = None,
         title_rows: str | None = None,
         title_columns: str | None = None,
+        scale: int | None = None,
     ) -> None:
         """How the sheet prints; what is not given stays as it was.
 
         `pages_wide` and `pages_tall` scale it to fit that many pages (0: as many as its rows
-        need); `area` ("A1:H41") prints only that; `title_rows` ("4:4") repeat on every page,
+        need); `scale` prints it at that percent instead (10 to 400), and only then are manual
+        page breaks kept: under fitting to pages Excel and LibreOffice both ignore them.
+        `area` ("A1:H41") prints only that; `title_rows` ("4:4") repeat on every page,
         `title_columns` ("A:A") on every page across.
         """
-        if landscape is not None:
-            self.landscape = landscape
-        if paper is not None:
-            self.paper = paper
-        if pages_wide is not None:
-            self.pages_wide = pages_wide
-        if pages_tall is not None:
-            self.pages_tall = pages_tall
-        if centered is not None:
-            self.centered = centered
+        fitted = self._fitted or pages_wide is not None or pages_tall is not None
+        if scale is not None and not 10 <= scale <= 400:
+            raise ValueError(f"{self.title}: Excel prints at 10% to 400%, not {scale}%")
+        if fitted and (scale is not None or self.scale is not None):
+            raise ValueError(f"{self.title}: a sheet is either scaled or fitted to pages, not both")
+        if fitted and self.breaks:
+            raise ValueError(_IGNORED_BREAKS.format(self.title))
         if area is not None:
             cell_range(area)
-            self.area = area
         if title_rows is not None:
             first, _, last = title_rows.partition(":")
             coordinates(f"A{first}"), coordinates(f"A{last or first}")
-            self.title_rows = title_rows
         if title_columns is not None:
             first, _, last = title_columns.partition(":")
             column_number(first), column_number(last or first)
-            self.title_columns = title_columns
+        for name, value in (("landscape", landscape), ("paper", paper), ("pages_wide", pages_wide),
+                            ("pages_tall", pages_tall), ("centered", centered), ("area", area),
+                            ("title_rows", title_rows), ("title_columns", title_columns),
+                            ("scale", scale)):  # fmt: skip
+            if value is not None:
+                setattr(self, name, value)
+
+    @property
+    def _fitted(self) -> bool:
+        return self.pages_wide is not None or self.pages_tall is not None
 
     def label_pages(
         self, header: PageText, footer: PageText, font: str | None = None, size: int | None = None
@@ -195,9 +212,13 @@ class Sheet:
         self.header, self.footer, self.page_font = header, footer, (font, size)
 
     def page_break(self, row: int) -> None:
-        """Start a new printed page after `row`."""
+        """Start a new printed page after `row` (on a sheet printed at a scale: see `print_setup`)."""
         coordinates(f"A{row}")
-        self.breaks.append(row)
+        if self._fitted:
+            raise ValueError(_IGNORED_BREAKS.format(self.title))
+        if row not in self.breaks:
+            self.breaks.append(row)
+            self.breaks.sort()
 
     # -- the XML ---------------------------------------------------------------------------------
 
@@ -208,8 +229,14 @@ class Sheet:
         return (
             f'<worksheet xmlns="{_MAIN}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1"/>'
             f'<pageSetUpPr{fit}/></sheetPr>{size}<sheetViews><sheetView workbookViewId="0">{self._view()}'
-            f'</sheetView></sheetViews><sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>{cells.columns(self)}'
+            f"</sheetView></sheetViews>{self._format()}{cells.columns(self)}"
         )
+
+    def _format(self) -> str:
+        if self.default_height is None:
+            return '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
+        # customHeight: without it Excel takes defaultRowHeight for a hint and sizes rows itself.
+        return f'<sheetFormatPr baseColWidth="8" defaultRowHeight="{cells.double(self.default_height)}" customHeight="1"/>'
 
     def _view(self) -> str:
         if self.frozen is None or self.frozen == (1, 1):
@@ -239,7 +266,7 @@ class Sheet:
         before = [self._merges(), self._conditional_fills(dxf_id), self._validations()]
         after = [
             '<printOptions horizontalCentered="1"/>' if self.centered else "",
-            '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>',
+            _margins(),
             self._page_setup(),
             self._header_footer(),
         ]
@@ -321,6 +348,8 @@ class Sheet:
             attributes += f' fitToHeight="{self.pages_tall}"'
         if self.pages_wide is not None:
             attributes += f' fitToWidth="{self.pages_wide}"'
+        if self.scale is not None:
+            attributes += f' scale="{self.scale}"'
         return f"<pageSetup{attributes}/>" if attributes else ""
 
     def _header_footer(self) -> str:
@@ -357,6 +386,11 @@ def _ranges(ref: str) -> str:
         first = cell_ref(top, left)
         written.append(first if (top, left) == (bottom, right) else f"{first}:{cell_ref(bottom, right)}")
     return " ".join(written)
+
+
+def _margins() -> str:
+    sides = zip(("left", "right", "top", "bottom", "header", "footer"), MARGINS, strict=True)
+    return "<pageMargins " + " ".join(f'{side}="{cells.double(inches)}"' for side, inches in sides) + "/>"
 
 
 def _parts(text: PageText) -> tuple[str | None, str | None, str | None]:
