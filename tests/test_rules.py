@@ -18,7 +18,7 @@ from typing import Any
 
 import formulas  # test-only (pyproject's `test` extra)
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from segxlsx import rules
@@ -51,6 +51,11 @@ class Case:
 def _number(value: Any) -> str:
     text = f"{value}" if not isinstance(value, Decimal) else f"{value:f}"
     return f"({text})" if text.startswith("-") else text
+
+
+def _no_exact_half_percent(year1: Decimal, average: Decimal) -> tuple[Decimal, Decimal]:
+    assume(abs(year1 - average) / average * 100 % 1 != Decimal("0.5"))
+    return year1, average
 
 
 def _text(value: str) -> str:
@@ -93,7 +98,7 @@ CASES: dict[str, Case] = {
     # TEXT(…, "0%") in `formulas` rounds exact halves to even where Excel and the model round
     # them up: a gap of exactly half a percent of the average is left out.
     "year_one_against_average": Case(
-        lambda d: (d(money), d(money.filter(bool))),
+        lambda d: _no_exact_half_percent(d(money), d(money.filter(bool))),
         lambda year1, average: _plain(year1 - average, average),
     ),
     "competing_in_year": Case(
