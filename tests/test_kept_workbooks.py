@@ -61,7 +61,9 @@ def test_a_workbook_only_re_saved_is_kept_and_says_so(folder):
     resave(out / "jordan-lee.xlsx")
     result = run(offers, out)
     assert result.exit_code == 0  # nothing differs: nothing needs the recruiter
-    assert "  out/jordan-lee.xlsx\n    re-saved, no input changed\n" in result.stderr.replace(str(out.parent) + "/", "")
+    assert "  out/jordan-lee.xlsx\n    re-saved, no input changed\n" in result.stderr.replace(
+        str(out.parent) + "/", ""
+    )
     assert edits_of(out, "jordan-lee.xlsx") == "re-saved, no input changed"
 
 
@@ -91,7 +93,9 @@ def test_replace_rebuilds_the_workbooks_named_and_no_other(folder):
     result = run(offers, out, "--replace", "jordan-lee.xlsx", "--replace", "nobody.xlsx")
     assert result.exit_code == 1  # priya-raman.xlsx still differs from its offer file
     assert signed(out / "jordan-lee.xlsx") is not None and signed(out / "priya-raman.xlsx") is None
-    assert "--replace nobody.xlsx: no offer of this build has that workbook; nothing replaced" in result.stderr
+    assert (
+        "--replace nobody.xlsx: no offer of this build has that workbook; nothing replaced" in result.stderr
+    )
     assert "Kept 1 workbook(s)" in result.stderr and "priya-raman.xlsx" in result.stderr
 
 
