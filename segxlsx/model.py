@@ -190,8 +190,8 @@ class CompetingOffer:
 
     def __post_init__(self) -> None:
         check_currency(self.currency, field="currency")
-        for name in ("base", "stock"):
-            check_amount(getattr(self, name), field=name)
+        check_base(self.base)
+        check_amount(self.stock, field="stock")
         check_fraction(self.bonus_pct, field="bonus")
         for number, amount in enumerate(self.sign_on, start=1):
             check_amount(amount, field="sign_on" if len(self.sign_on) == 1 else f"sign_on[{number}]")
@@ -300,8 +300,8 @@ class Offer:
             object.__setattr__(self, "sign_on", tuple(amounts))
         check_currency(self.currency, field="currency")
         check_fraction(self.bonus_pct, field="bonus")
-        for name in ("base", "stock"):
-            check_amount(getattr(self, name), field=name)
+        check_base(self.base)
+        check_amount(self.stock, field="stock")
         for number, amount in enumerate(self.sign_on, start=1):
             check_amount(amount, field="sign_on" if len(self.sign_on) == 1 else f"sign_on[{number}]")
         if len(self.competing) > MAX_COMPETING_OFFERS:
@@ -368,6 +368,14 @@ def check_day(value: date, field: str) -> date:
         raise InvalidValue(f"expected a date, got {value!r}", field=field)
     if not FIRST_DAY <= value <= LAST_DAY:
         raise InvalidValue(f"expected a date from {FIRST_DAY} to {LAST_DAY}, got {value}", field=field)
+    return value
+
+
+def check_base(value: Decimal) -> Decimal:
+    """A base salary: above zero. A grant, bonus or sign-on may be none; a salary of nothing is a
+    typo, and every ask, compa-ratio and script sentence would be built on it."""
+    if check_amount(value, field="base") == 0:
+        raise InvalidValue("expected a base salary above 0, got 0", field="base")
     return value
 
 

@@ -561,6 +561,24 @@ def test_a_bad_schedule_names_its_field(guides, fields, field, message):
     assert str(caught.value).startswith(f"kim.yaml, candidate 'Kim Lee', field '{field}': ")
 
 
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"base": 0}, "base"),
+        ({"base": "£0K"}, "base"),
+        ({"competing": [{"company": "Hooli", "base": 0, "stock": 1, "bonus": 0}]}, "competing[1].base"),
+    ],
+)
+def test_a_base_of_nothing_is_refused(guides, fields, field):
+    """A grant or sign-on may be none; a salary of 0 is a typo every ask would be built on."""
+    with pytest.raises(OfferError) as caught:
+        read_offer({**KIM, **fields}, guides, Location(file="kim.yaml"))
+    assert (caught.value.location.field, caught.value.message) == (
+        field,
+        "expected a base salary above 0, got 0",
+    )
+
+
 # --- a deadline: the field that proves the one table of fields ------------------------------------
 
 
@@ -636,11 +654,13 @@ def written_amounts(draw):
 @given(written_amounts())
 def test_any_written_amount_reads_back_exactly(guides, written):
     amount, text = written
-    offer = read_offer({**KIM, "base": text, "stock": text, "sign_on": text}, guides)
-    assert offer.base == offer.stock == offer.sign_on_total == amount
+    base = text if amount else KIM["base"]  # a base of 0 is refused (test_a_base_of_nothing_is_refused)
+    offer = read_offer({**KIM, "base": base, "stock": text, "sign_on": text}, guides)
+    assert offer.stock == offer.sign_on_total == amount
+    assert offer.base == (amount or KIM["base"])
 
 
-@given(st.integers(0, 10**12))
+@given(st.integers(1, 10**12))
 def test_an_amount_and_its_json_and_yaml_number_forms_agree(guides, amount):
     assert read_offer({**KIM, "base": amount}, guides).base == amount
     assert read_offer({**KIM, "base": Decimal(amount) + Decimal("0.00")}, guides).base == amount
@@ -669,7 +689,7 @@ names = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, ma
 
 
 @settings(max_examples=50, deadline=None)
-@given(name=names, written=written_amounts())
+@given(name=names, written=written_amounts().filter(lambda written: written[0]))  # a base of 0 is refused
 def test_a_csv_row_written_by_a_spreadsheet_reads_back_exactly(tmp_path_factory, guides, name, written):
     amount, text = written
     path = tmp_path_factory.mktemp("csv") / "offers.csv"
