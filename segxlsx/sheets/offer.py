@@ -22,11 +22,12 @@ from ..sources.offer_fields import (
     Money,
     Months,
     Notes,
+    OneOf,
     Percent,
     Schedule,
     competing_cell,
 )
-from ..xlsx import Chart, Marker, Series, Workbook
+from ..xlsx import Chart, Guidance, Marker, Series, Workbook
 from ..xlsx.refs import column_letter, on_sheet, quoted_sheet
 from . import bands as b
 from . import formulas as f
@@ -171,6 +172,12 @@ def _input(workbook, sheet, row: int, field: Field, value, money: str, figures: 
         _label(sheet, row, field.label)
         put_input(sheet, cell, kind.plain(value))
         put_text(sheet, f"C{row}", f"← {kind.hint}", MUTED)
+    elif isinstance(kind, OneOf):  # a word of a few: an input with its drop-down
+        _label(sheet, row, field.label)
+        put_input(sheet, cell, value)
+        choose = Guidance(field.label, prompt=kind.hint, error=f"Choose one of: {', '.join(kind.words)}")
+        sheet.validate_list(cell, kind.words, guidance=choose)
+        put_text(sheet, f"C{row}", "← from the list", MUTED)
     else:  # names and choices: wrapped within B and C, as the chart covers D
         put_text(sheet, f"A{row}", field.label, LABEL, alignment=TOP)
         put_text(sheet, cell, value, alignment=WRAP)
@@ -443,6 +450,8 @@ def _competing(workbook, sheet, offer: Offer, years: list[str], money: str, figu
                 put_input(sheet, cell, value, own)
             elif isinstance(field.kind, Percent):
                 put_input(sheet, cell, value, PERCENT)
+            elif isinstance(field.kind, Day):  # none given: an empty input, ready to type in
+                put_input(sheet, cell, value, DATE)
             elif column == 1:  # the company, wrapped: a long name never runs under the currency
                 put_text(sheet, cell, value, LABEL, alignment=WRAPPED)
                 fit_rows(sheet, row, value, COMPANY_WIDTH)

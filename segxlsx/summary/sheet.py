@@ -40,6 +40,7 @@ from ..sources.offer_fields import (
     Kind,
     Money,
     Name,
+    OneOf,
     Percent,
     RegionChoice,
 )
@@ -63,6 +64,7 @@ _OFFER_LOOKS: dict[type[Kind], tuple[str | None, float | None]] = {
     Money: (MONEY, None),
     Percent: (PERCENT, 7),
     Day: (DATE, 11),
+    OneOf: (None, 9),
 }
 COLUMNS = (
     *(Column(f.summary, f.name, *_OFFER_LOOKS.get(type(f.kind), (None, 12))) for f in SUMMARY_FIELDS),  # type: ignore[arg-type]
