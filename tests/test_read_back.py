@@ -103,7 +103,9 @@ def test_a_stage_chosen_and_a_competing_deadline_typed_in_the_workbook_read_back
     path = written(tmp_path, offer, guide)
     workbook = load_workbook(path)
     ((sheet, stage),) = workbook.defined_names["offer_stage"].destinations
-    (choices,) = [v for v in workbook[sheet].data_validations.dataValidation if stage.replace("$", "") in v.sqref]
+    (choices,) = [
+        v for v in workbook[sheet].data_validations.dataValidation if stage.replace("$", "") in v.sqref
+    ]
     assert choices.type == "list" and choices.formula1 == '"verbal,written,accepted,declined,withdrawn"'
     assert workbook[sheet][stage].value == "written"
     workbook[sheet][stage] = "verbal"

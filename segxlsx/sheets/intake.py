@@ -89,7 +89,9 @@ def _choices(sheet, letter: str, values: list[str], title: str, hint: str) -> No
 
 def _as_date(sheet, letter: str, title: str) -> None:  # type: ignore[no-untyped-def]
     """Cells that take a date (a deadline), shown as one: 12/12/2026 typed in stays a date."""
-    said = Guidance(title, prompt="A date, e.g. 2026-12-12", error=f"Type a date from {FIRST_DAY} to {LAST_DAY}")
+    said = Guidance(
+        title, prompt="A date, e.g. 2026-12-12", error=f"Type a date from {FIRST_DAY} to {LAST_DAY}"
+    )
     low, high = (str(int(excel_day(day))) for day in (FIRST_DAY, LAST_DAY))
     sheet.validate_dates(f"{letter}2:{letter}{LAST_ROW}", low, high, allow_blank=True, guidance=said)
     for row in range(2, LAST_ROW + 1):

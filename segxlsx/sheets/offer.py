@@ -37,6 +37,7 @@ from .paper import print_in_blocks
 from .styles import (
     DATE,
     LABEL,
+    LEFT,
     MIDDLE,
     MUTED,
     PERCENT,
@@ -72,9 +73,11 @@ _ELSEWHERE = (Months, Frequency, Competing)
 INPUT_FIELDS = tuple(field for field in OFFER if not isinstance(field.kind, _ELSEWHERE))
 INPUT_ROW = {field.name: FIRST_INPUT + number for number, field in enumerate(INPUT_FIELDS)}
 YEARS = INPUT_ROW["vesting"]  # how many years the schedule on Years runs over
-# The sections below the inputs, each two rows below the one before.
+# The sections below the inputs, each two rows below the one before; the deadline beside a
+# year of pay, in the columns the chart leaves free above.
 STOCK_ANNUAL = FIRST_INPUT + len(INPUT_FIELDS) + 2
 BONUS, TOTAL = STOCK_ANNUAL + 1, STOCK_ANNUAL + 2
+DECISION_DUE, ANSWER_BY = STOCK_ANNUAL, BONUS
 COMPARE_HEADER = TOTAL + 3
 COMPARE_ROWS = {
     part: COMPARE_HEADER + 1 + number
@@ -113,6 +116,7 @@ def write_offer(
         SUBTITLE,
     )
     _inputs(workbook, sheet, offer, guide, money, figures)
+    _deadline(workbook, sheet, figures)
     _annual(workbook, sheet, money, figures)
     _comparison(workbook, sheet, offer, bands, money, figures)
     _asks(workbook, sheet, guide, bands, money, figures)
@@ -185,6 +189,38 @@ def _input(workbook, sheet, row: int, field: Field, value, money: str, figures: 
         fit_rows(sheet, row, value, NOTES_WIDTH)
     assert field.cell is not None
     define(workbook, field.cell, sheet.title, cell)
+
+
+def _deadline(workbook, sheet, figures: OfferFigures) -> None:
+    """When a decision is due (the first deadline of this offer and its competing offers, while
+    it is open) and when to ask for an answer, as dates and in words. No count of days left:
+    a workbook rebuilt another day keeps its bytes (the summary counts them)."""
+    put_text(sheet, f"D{DECISION_DUE - 1}", "Deadline", SECTION)
+    deadlines = [INPUT_NAME_EXPIRES] + [
+        _competing_cell(index, _COMPETING_COLUMN["expires"]) for index in range(len(figures.competing))
+    ]
+    is_open = rules.open_stage.formula("offer_stage")
+    for row, label, name, formula, day in (
+        (DECISION_DUE, "Decision due", "decision_due", rules.decision_due.formula(is_open, *deadlines),
+         figures.decision_due),
+        (ANSWER_BY, "Answer by", "answer_by", rules.working_day_before.formula("decision_due"),
+         figures.answer_by),
+    ):  # fmt: skip
+        put_text(sheet, f"D{row}", label, LABEL)
+        # Left, apart from the words that follow it.
+        font = LABEL if row == DECISION_DUE else None
+        put_formula(sheet, f"E{row}", formula, f.day_shown(day), DATE, font, alignment=LEFT)
+        define(workbook, name, sheet.title, f"E{row}")
+        put_formula(sheet, f"F{row}", "=" + rules.day_in_words.formula(f"E{row}"), rules.day_in_words(day))
+        merge(sheet, f"F{row}:H{row}")
+    put_text(sheet, f"D{TOTAL}", DEADLINE_NOTE, MUTED)
+    merge(sheet, f"D{TOTAL}:H{TOTAL}")
+
+
+# Under the deadline: what it is, since a competing offer's may come first.
+DEADLINE_NOTE = (
+    "The soonest deadline, competing offers' too, while this offer is open; answer the working day before."
+)
 
 
 def _annual(workbook, sheet, money: str, figures: OfferFigures) -> None:
@@ -426,6 +462,7 @@ def competing_input(index: int, name: str) -> str:
 
 
 _COMPETING_COLUMN = {field.name: number for number, field in enumerate(COMPETING_INPUTS, start=1)}
+INPUT_NAME_EXPIRES = next(field.cell for field in OFFER if field.name == "expires")
 
 
 def _competing_cell(index: int, column: int) -> str:
