@@ -63,6 +63,11 @@ def _no_exact_half_percent(year1: Decimal, average: Decimal) -> tuple[Decimal, D
     return year1, average
 
 
+def _no_exact_half_hundredth(fraction: Decimal) -> tuple[Decimal]:
+    assume(fraction * 10_000 % 1 != Decimal("0.5"))
+    return (fraction,)
+
+
 def _text(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
@@ -133,7 +138,10 @@ CASES: dict[str, Case] = {
         lambda lead: {1: "this offer", -1: "Other", 0: "level"}[lead],
     ),
     "short_money": Case(lambda d: (d(signed), d(currencies)), lambda amount, code: (_number(amount), code)),
-    "short_percent": Case(lambda d: (d(st.decimals(0, 1, places=6)),)),
+    # ROUND(…*100,2) in `formulas` rounds a float's binary value: 0.00035*100 is 0.0349999… there,
+    # 0.03, where Excel, LibreOffice and the model round the decimal 0.035 up to 0.04. A percent
+    # exactly half a hundredth past two places is left out (test_cached_values checks real ones).
+    "short_percent": Case(lambda d: _no_exact_half_hundredth(d(st.decimals(0, 1, places=6)))),
     "schedule_note": Case(lambda d: (d(st.decimals("0.9", "1.1", places=8)),)),
     "ask_floor": Case(lambda d: (d(money),)),
     # As the Offer sheet asks: a base (a year already), a grant (over its years), a bonus % (of the base).
