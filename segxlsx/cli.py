@@ -7,8 +7,7 @@ modules are imported inside the commands so that `segxlsx --help` stays fast.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -31,8 +30,7 @@ class _Cli(click.Group):
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         _escape_what_the_terminal_cannot_show()
         try:
-            with _without_numpy():
-                return super().invoke(ctx)
+            return super().invoke(ctx)
         except SegxlsxError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(error.exit_code)
@@ -62,26 +60,6 @@ def _escape_what_the_terminal_cannot_show() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-
-
-@contextmanager
-def _without_numpy() -> Iterator[None]:
-    """Run a command with numpy out of reach, unless something has imported it already.
-
-    openpyxl imports numpy whenever it is installed (pandas brings it), only so that cells
-    accept numpy numbers; a command never hands it any, and numpy's import was ~70 ms of a
-    one-offer build's 0.3 s. The block lasts for the command only: a notebook or test that
-    runs a command and then imports numpy still can.
-    """
-    if "numpy" in sys.modules:
-        yield
-        return
-    sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` raise ImportError
-    try:
-        yield
-    finally:
-        if sys.modules.get("numpy", ...) is None:
-            del sys.modules["numpy"]
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -377,6 +355,11 @@ def _significant(value: Decimal, digits: int = 6) -> str:
     help="Build every offer, even one whose inputs are unchanged, and replace workbooks that were "
     "edited by hand since segxlsx wrote them.",
 )  # fmt: skip
+@click.option(
+    "--replace", "replace", multiple=True, metavar="WORKBOOK",
+    help="Rebuild this workbook of --out (e.g. jordan-lee.xlsx) from its offer even if it was "
+    "edited by hand; repeat for more. --force does it for all.",
+)  # fmt: skip
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad offer.")
 @click.option(
     "--shard", metavar="K/N",
@@ -416,6 +399,7 @@ def build(
     templates: Path | None,
     shard: str | None,
     talking_points: bool,
+    replace: tuple[str, ...],
 ) -> None:
     """Build one Excel workbook per offer, plus summary.xlsx.
 
@@ -426,7 +410,9 @@ def build(
     built and each failure is listed), 2 when nothing could run (or another build is writing to
     the same --out), 130 / 143 when stopped by Ctrl-C / SIGTERM after recording what was done.
 
-    A workbook edited by hand since segxlsx wrote it is kept unless --force; one open in
+    A workbook edited by hand since segxlsx wrote it is kept (and said what differs from its
+    offer) unless --replace names it or --force; one whose inputs match its offer file again is
+    taken back by itself. One open in
     LibreOffice or Excel is kept and its offer fails; an offer whose inputs (offer, guide, rates,
     templates, segxlsx version) and workbook are as the last build left them is not built again.
     A stopped build is resumed by building again. With --talking-points each workbook gets a
@@ -438,6 +424,7 @@ def build(
       segxlsx build offers/ --guide guides/segment-data-engineer.md --out reviews/
       segxlsx build new.csv --rates live --as-of 2026-11-27 --workers 2
       segxlsx build --rates q4-rates.yaml --force --quiet
+      segxlsx build --replace jordan-lee.xlsx
       segxlsx build offers/ --out reviews/ --shard 3/8
       segxlsx build offers/ --out reviews/ --talking-points
     """
@@ -465,6 +452,7 @@ def build(
             report_currency=report_currency,
             shard=shard,
             talking_points=talking_points,
+            replace=[Path(name).name for name in replace],
         )
     finally:
         if bar:
@@ -490,6 +478,22 @@ class _ProgressBar:
             self.bar.__exit__(None, None, None)
 
 
+def _what_differs(outcome, rates_day: date | None) -> list[str]:  # type: ignore[no-untyped-def]
+    """What a kept workbook's lines say: what its inputs change in its offer file (or why they
+    cannot be read, or that none changed), and the older rates it was built on."""
+    from .summary.row import RESAVED
+
+    if outcome.problem:
+        lines = [f"cannot be read back: {outcome.problem}"]
+    else:
+        lines = list(outcome.differences) or [RESAVED]
+    if outcome.rates_day and rates_day and outcome.rates_day < rates_day:
+        lines.append(
+            f"built on rates of {outcome.rates_day.isoformat()}; this build's are of {rates_day.isoformat()}"
+        )
+    return lines
+
+
 def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
     """One screen: what was built, kept, skipped and failed, and where it all is."""
     from .errors import display_path
@@ -498,13 +502,15 @@ def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
         click.echo(f"warning: {note}", err=True)
     kept, unchanged = report.kept, report.count("unchanged")
     if kept:
-        click.echo(f"Kept {len(kept)} workbook(s) edited by hand (use --force to replace them):", err=True)
+        click.echo(
+            f"Kept {len(kept)} workbook(s) saved since segxlsx wrote them "
+            "(--replace NAME rebuilds one from its offer, --force all):",
+            err=True,
+        )
         for outcome in kept:
             click.echo(f"  {display_path(report.out / outcome.file)}", err=True)
-            if outcome.problem:
-                click.echo(f"    cannot be read back: {outcome.problem}", err=True)
-            for difference in outcome.differences:
-                click.echo(f"    {difference}", err=True)
+            for line in _what_differs(outcome, report.rates_day):
+                click.echo(f"    {line}", err=True)
     if report.failures:
         click.echo(f"Failed {len(report.failures)} offer(s):", err=True)
         for failure in report.failures:

@@ -279,3 +279,42 @@ def test_random_bytes_for_a_manifest_are_refused_in_a_line(out):
     report = rebuild(out)
     (note,) = [note for note in report.notes if MANIFEST in note]
     assert "not a manifest segxlsx wrote" in note and "\n" not in note
+
+
+@pytest.mark.parametrize("at", [1, 4, 8])
+def test_records_replaced_by_fifos_mid_build_stop_it_in_a_line_and_the_next_build_recovers(
+    tmp_path, monkeypatch, first_build, at
+):
+    """The manifest and journal swapped for FIFOs between two landings: no hang, no traceback;
+    the next build says what it found, takes its files back and finishes the folder."""
+    from segxlsx.store.folder import OutputFolder
+
+    out = tmp_path / "out"
+    landed = OutputFolder.land
+    count = 0
+
+    def land(self, *args, **kwargs):
+        nonlocal count
+        count += 1
+        if count == at:
+            if self._journal is not None:
+                os.close(self._journal)
+                self._journal = None
+            for name in (self.journal_name, self.manifest_name):
+                (self.path / name).unlink(missing_ok=True)
+                os.mkfifo(self.path / name)
+        return landed(self, *args, **kwargs)
+
+    monkeypatch.setattr(OutputFolder, "land", land)
+    try:
+        report = build([OFFERS], GUIDES, out, today=MONDAY)
+        assert all("\n" not in str(failure) for failure in report.failures)
+    except Exception as stopped:  # a build that cannot record what it did stops, in one line
+        assert "\n" not in str(stopped) and "journal" in str(stopped) or "cannot write" in str(stopped)
+    monkeypatch.setattr(OutputFolder, "land", landed)
+    report = build([OFFERS], GUIDES, out, today=MONDAY)
+    assert report.exit_code == 0 and not report.kept
+    assert sorted(path.name for path in out.glob("*.xlsx")) == sorted(
+        [f"{n}.xlsx" for n in WORKBOOKS] + ["summary.xlsx"]
+    )
+    assert (out / MANIFEST).is_file() and not (out / JOURNAL).exists()

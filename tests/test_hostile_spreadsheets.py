@@ -230,3 +230,42 @@ def test_a_file_that_is_no_zip_or_no_workbook_is_one_line(tmp_path):
         result, _ = loaded(tmp_path / name)
         (failure,) = result.failures
         assert message in failure.message
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    part=st.sampled_from(["sheet", "shared", "book", "rels"]),
+    how=st.sampled_from(["truncate", "flip", "insert"]),
+    data=st.data(),
+)
+def test_any_part_damaged_any_way_is_read_or_one_line_never_a_traceback(tmp_path, part, how, data):
+    """Dimensions, shared strings, the workbook and its relationships, cut, flipped or padded:
+    an offer or one of our errors per row or file, within the budgets' time."""
+    dimension = data.draw(st.sampled_from(["", "A1:E3", "A1:XFD1048576", "Z9:A1", "A0", "junk"]))
+    shared = (
+        f'<sst xmlns="{MAIN}" count="2" uniqueCount="2"><si><t>London</t></si><si><t>Bo Li</t></si></sst>'
+    )
+    row = ['<c r="REF" t="s"><v>1</v></c>', '<c r="REF" t="s"><v>0</v></c>', "140000", "90000", "10%"]
+    sheet = sheet_xml([HEADER, row, GOOD], dimension=dimension)
+    path = xlsx(tmp_path / "damaged.xlsx", {"Offers": sheet}, shared=shared)
+    name = {"sheet": "xl/worksheets/sheet1.xml", "shared": "xl/sharedStrings.xml", "book": "xl/workbook.xml",
+            "rels": "xl/_rels/workbook.xml.rels"}[part]  # fmt: skip
+    with zipfile.ZipFile(path) as archive:
+        parts = {entry: archive.read(entry) for entry in archive.namelist()}
+    original = parts[name]
+    at = data.draw(st.integers(0, len(original) - 1))
+    if how == "truncate":
+        parts[name] = original[:at]
+    elif how == "flip":
+        parts[name] = (
+            original[:at] + bytes([original[at] ^ (1 << data.draw(st.integers(0, 7)))]) + original[at + 1 :]
+        )
+    else:
+        parts[name] = original[:at] + data.draw(st.binary(min_size=1, max_size=40)) + original[at:]
+    with zipfile.ZipFile(path, "w") as archive:
+        for entry, content in parts.items():
+            archive.writestr(entry, content)
+    result, seconds = loaded(path)
+    assert all(isinstance(failure, OfferError) for failure in result.failures)
+    assert len(result.offers) + len(result.failures) >= 1 and seconds < 10
+    assert all("\n" not in str(failure) for failure in result.failures)

@@ -67,6 +67,7 @@ def build(
     today: date | None = None,
     shard: Shard | str | None = None,
     talking_points: bool = False,
+    replace: Iterable[str] = (),
 ) -> BuildReport:
     """Build one workbook per offer, and the summary, into `out`.
 
@@ -87,6 +88,9 @@ def build(
     `talking_points` also writes each offer's candidate copy beside its workbook, `<slug>.md`:
     only what the candidate may say, with its amounts (`segxlsx.talking_points`), written as
     safely as the workbooks (atomically, journalled, kept when edited by hand).
+
+    `replace` names workbooks of `out` ("jordan-lee.xlsx") to rebuild from their offers even if
+    edited by hand, as `force` does for every one.
     """
     if isinstance(shard, str):
         shard = Shard.parse(shard)
@@ -97,6 +101,7 @@ def build(
             guide_map, wording = load_guides(guides), load_wording(templates)
             files = tuple(offer_files(offers))
             inputs = Inputs(guide_map, wording, files, load_rates(rates, as_of=as_of, strict=strict_rates))
+            report.rates_day = inputs.table.as_of
             if report_currency:  # a code the rates lack would leave the column empty: say so now
                 inputs.table.value_in(report_currency, inputs.table.base)
             guide_notes = [note for guide in guide_map.values() for note in guide.notes]
@@ -109,8 +114,12 @@ def build(
                 day = (today or datetime.now(UTC).date()).isoformat()
                 fingerprint = workbook_fingerprints(inputs.guides, inputs.wording, inputs.table)
                 run = Run(inputs, workers, force, fail_fast, progress, input_order(files), day,
-                          report_currency, shard, fingerprint, talking_points)  # fmt: skip
+                          report_currency, shard, fingerprint, talking_points, frozenset(replace))  # fmt: skip
                 _build_into(report, run, interrupts)
+                report.notes += [
+                    f"--replace {name}: no offer of this build has that workbook; nothing replaced"
+                    for name in sorted(run.replace - report.replaced)
+                ]
             report.stopped_early = fail_fast and bool(report.failures)
         except Interrupted:
             pass  # stopped before the output folder was touched: nothing to record

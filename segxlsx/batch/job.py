@@ -44,11 +44,17 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
     guides: Mapping[str, Guide] = _context["guides"]  # type: ignore[assignment]
     table: RateTable = _context["table"]  # type: ignore[assignment]
     try:
+        taken_back = False
         if job.found.state == "foreign" and not job.force:
             edits = read_hand_edits(job.temporary.parent / job.name, guides, table, job.offer)
-            # The workbook is the truth about its offer now: its talking points say what it says.
-            points = _points(job, edits.offer, guides, table) if edits.offer else None
-            return Outcome(job.name, KEPT, None, edits.row, edits.differences, edits.problem, points)
+            # Kept before because its inputs differed, and the offer file now says what it says:
+            # it is the offer file's again, and built from it. Otherwise it stays kept.
+            taken_back = job.differed and not edits.needs_attention
+            if not taken_back:
+                # The workbook is the truth about its offer now: its talking points say what it says.
+                points = _points(job, edits.offer, guides, table) if edits.offer else None
+                return Outcome(job.name, KEPT, None, edits.row, edits.differences, edits.problem,
+                               rates_day=edits.rates_day, points=points)  # fmt: skip
         workbook, figures = render_offer(job.offer, guides[job.offer.guide_id], table, _context["wording"])
         workbook.properties[OWNER_PROPERTY] = owner_label(job.owner)  # found again without the manifest
         data = workbook_bytes(workbook, table.as_of)
@@ -65,7 +71,8 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
         return OfferError(f"cannot write {job.name}: {error.strerror or error}")
     except Exception as error:  # a bug of ours must not cost the rest of the batch
         return OfferError(f"could not build this offer ({type(error).__name__}: {error}); please report it")
-    return Outcome(job.name, action, digest, SummaryRow.of(job.offer, figures, job.name), points=points)
+    row = SummaryRow.of(job.offer, figures, job.name)
+    return Outcome(job.name, action, digest, row, points=points, taken_back=taken_back)
 
 
 def _points(

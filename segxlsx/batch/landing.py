@@ -34,6 +34,13 @@ def recorder(
                     _land_points(report, folder, job, result)
                 report.counts[result.action] += 1
                 report.skipped += job.skip
+                if job.name in run.replace:
+                    report.replaced.add(job.name)
+                if result.taken_back:
+                    report.notes.append(
+                        f"{display_path(folder.path / job.name)}: its inputs match its offer file again; "
+                        "rebuilt from it, no longer kept"
+                    )
                 if result.action == KEPT:
                     report.kept.append(result)
                 assert result.row is not None  # `_described` completes it
@@ -116,11 +123,14 @@ def _described(folder: OutputFolder, job: Job, outcome: Outcome, today: str) -> 
         inputs, day, built = None, job.found.changed_on or today, None
     else:
         inputs, day, built = job.inputs, today, job.built
+    differs = outcome.action == KEPT and outcome.needs_attention
     # Only a shard keeps what its build did: the merged summary, made later, has no run of its
     # own to tell. An unsharded folder's manifest stays what an uninterrupted build would leave.
     action = outcome.action if folder.shard else None
     row = outcome.row.as_json() if outcome.row else None
-    entry = folder.describe(job.name, row, inputs, day, built=built, position=job.number, action=action)
+    entry = folder.describe(
+        job.name, row, inputs, day, built=built, position=job.number, action=action, differs=differs
+    )
     whole = outcome.row or SummaryRow.from_json(entry.row or {}, job.name)
     assert whole is not None  # a skipped offer's row was checked when it was planned
     return replace(outcome, row=replace(whole, action=outcome.action, inputs_changed=entry.changed or ""))

@@ -52,6 +52,7 @@ class Run:
     shard: Shard | None
     fingerprint: Callable[[Offer, str], str]  # everything a workbook is made from (`store.fingerprints`)
     talking_points: bool = False  # also write each offer's candidate copy (`talking_points.py`)
+    replace: frozenset[str] = frozenset()  # workbooks to rebuild even if edited by hand (--replace)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Job:
     built: str = ""  # the offer's build fingerprint (workbook_fingerprints)
     skip: bool = False  # its fingerprint and file are as the manifest recorded them: not rendered
     stale: bool = False  # the offer file changed since the build planned: not this offer any more
+    differed: bool = False  # kept last time with inputs other than its offer file's (`Entry.differs`)
     points: Points | None = None  # with --talking-points, unless skipped
 
 
@@ -118,7 +120,7 @@ def _step(number: int, record: int, offer: Offer, folder: OutputFolder, ledger: 
     if run.shard is not None and not run.shard.holds(owner):
         return Step(number, record, owner, name, False, Found("new"), "", "", False)
     found, built = folder.inspect(name), run.fingerprint(offer, owner_label(owner))
-    skip = not run.force and _unchanged(folder, name, found, built)
+    skip = not (run.force or name in run.replace) and _unchanged(folder, name, found, built)
     if run.talking_points:  # and its talking points are there, as this build would make them
         skip = skip and _points_unchanged(folder, points_name(name), built)
     return Step(number, record, owner, name, True, found, offer_fingerprint(offer), built, skip)
@@ -167,8 +169,10 @@ def jobs(run: Run, folder: OutputFolder, ledger: Ledger) -> Iterator[Job]:
         load = next((load for record, load in loaders if record == step.record), None)
         if not step.member:
             continue
+        entry = folder.manifest.get(step.name)
         job = Job(step.number, None, step.owner, step.name, folder.temporary(step.name), step.found,
-                  run.force, step.inputs, step.built, step.skip)  # fmt: skip
+                  run.force or step.name in run.replace, step.inputs, step.built, step.skip,
+                  differed=entry is not None and entry.differs)  # fmt: skip
         if step.skip:
             yield job
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..errors import SegxlsxError
@@ -36,6 +37,8 @@ class Outcome:
     # why they cannot be read (`problem`); either needs the recruiter's attention.
     differences: tuple[str, ...] = ()
     problem: SegxlsxError | None = None
+    rates_day: date | None = None  # a kept workbook's: the rates it was built on, when known
+    taken_back: bool = False  # kept before; its inputs match its offer file again, so rebuilt
     points: PointsOutcome | None = None  # with --talking-points
 
     @property
@@ -62,6 +65,8 @@ class BuildReport:
     stopped_early: bool = False  # --fail-fast stopped at the first bad offer
     interrupted: int | None = None  # the signal (SIGINT, SIGTERM) that stopped the build
     report_currency: str | None = None  # the summary's common currency
+    replaced: set[str] = field(default_factory=set)  # workbooks named by `replace` that were rebuilt
+    rates_day: date | None = None  # the day of the rates this build used
 
     def count(self, action: str) -> int:
         return self.counts[action]

@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidValue, Location, OfferError, display_path
+from ..errors import InvalidValue, Location, OfferError, SegxlsxError, display_path
 from ..model import MAX_COMPETING_OFFERS, MAX_VESTING_YEARS, Guide, Offer, Vesting, schedule_of
 from ..xlsx.refs import column_letter
 from .files import MAX_FILE_BYTES, read_bytes, shorten
@@ -57,6 +58,15 @@ def read_back(path: Path, guides: Mapping[str, Guide], max_bytes: int = MAX_FILE
     except OfferError as error:
         raise error.at(cell=_cell_of(error.location.field, where)) from None
     return _as_an_offer_file_says_it(read, guides[read.guide_id])
+
+
+def rates_day(path: Path, max_bytes: int = MAX_FILE_BYTES) -> date | None:
+    """The day of the rates a workbook was built on: segxlsx dates each document by its rates
+    (`sheets.workbook_bytes`), and Excel and LibreOffice keep that date when they save."""
+    try:
+        return XlsxFile(read_bytes(path, max_bytes)).created()
+    except (SegxlsxError, OSError):
+        return None
 
 
 # -- the input cells, by name -------------------------------------------------------------------

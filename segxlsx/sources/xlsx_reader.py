@@ -21,7 +21,7 @@ import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import IO, Any
 from xml.etree import ElementTree
 
@@ -32,6 +32,7 @@ _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _OFFICE_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 _TYPES = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
+_DCTERMS = "{http://purl.org/dc/terms/}"
 _WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 _CELL = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own sheet
@@ -121,6 +122,18 @@ class XlsxFile:
                 kind, text = value.tag.removeprefix(_TYPES), (value.text or "").strip()
                 found[element.get("name", "")] = _typed(kind, text)
         return found
+
+    def created(self) -> date | None:
+        """The day the document says it was created (`dcterms:created`), which Excel and
+        LibreOffice keep when they save; None when it says none, or nothing readable."""
+        if "docProps/core.xml" not in self._names:
+            return None
+        for element in self._elements("docProps/core.xml", f"{_DCTERMS}created"):
+            try:
+                return date.fromisoformat((element.text or "").strip()[:10])
+            except ValueError:
+                return None
+        return None
 
     # -- cells ------------------------------------------------------------------------------------
 

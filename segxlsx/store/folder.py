@@ -393,9 +393,14 @@ class OutputFolder:
         """One journal line, durable before the file it names is renamed into place."""
         if self._journal is None:
             flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK  # a FIFO: no wait
-            self._journal = os.open(self.path / self.journal_name, flags, 0o644)
+            try:
+                self._journal = os.open(self.path / self.journal_name, flags, 0o644)
+            except OSError as error:  # a FIFO with no reader, a link, a folder in its place
+                raise OSError(error.errno, f"its journal {self.journal_name} is not a file") from None
             if not is_regular(self._journal):
-                raise OSError(errno.EINVAL, f"{self.journal_name} is not a regular file")
+                os.close(self._journal)
+                self._journal = None
+                raise OSError(errno.EINVAL, f"its journal {self.journal_name} is not a file")
         line = (json.dumps(entry) + "\n").encode("utf-8")
         end = os.lseek(self._journal, 0, os.SEEK_END)
         try:

@@ -105,6 +105,9 @@ class Entry:
     built: str | None = None
     position: int | None = None  # the offer's place in the build's input: merged summaries keep it
     action: str | None = None  # what the last build did with it, for a summary made later
+    # Kept as edited by hand with inputs that differed from its offer file: when they match it
+    # again (the offer file caught up), the next build takes the workbook back.
+    differs: bool = False
 
     @classmethod
     def from_json(cls, data: object) -> Entry:
@@ -130,6 +133,7 @@ class Entry:
             _checked("built", data.get("built"), _is_digest),
             _checked("position", data.get("position"), _is_position),
             _checked("action", data.get("action"), lambda action: _is_text(action) and len(action) <= 40),
+            _checked("differs", data.get("differs", False), lambda flag: isinstance(flag, bool)),
         )
 
     def as_json(self) -> dict[str, object]:
@@ -140,6 +144,7 @@ class Entry:
             "built": self.built,
             "position": self.position,
             "action": self.action,
+            "differs": self.differs or None,
         }
         return {
             "sha256": self.sha256,

@@ -21,6 +21,7 @@ from ..sources.offer_fields import SUMMARY_FIELDS, Money
 WRITTEN, UNCHANGED, KEPT, FAILED, NOT_IN_RUN = "written", "unchanged", "kept", "failed", "not in this run"
 # What the Edits column says of a workbook whose inputs were read back from its cells.
 EDITED = "edited in the workbook"
+RESAVED = "re-saved, no input changed"  # saved again since segxlsx wrote it, its inputs as the offer file's
 # The offer's fields that say whose a row is: known even when the workbook's inputs cannot be
 # read (from the offer file), and kept in the folder's records even when empty.
 IDENTITY = ("candidate", "guide", "region", "currency")
