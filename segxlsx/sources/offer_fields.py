@@ -681,6 +681,22 @@ def _comparable(offer: Offer, guides: Mapping[str, Guide]) -> dict[str, tuple[Ki
     return pairs
 
 
+def as_compared(offer: Offer, guides: Mapping[str, Guide]) -> dict[str, Any]:
+    """The offer's fields as a difference compares them, each in one exact form: two offers
+    give the same exactly when `differences` finds none between them (a round of an offer's
+    history is known by it, whether read from a file or from a workbook's cells)."""
+    return {name: _settled(value) for name, (_, value) in _comparable(offer, guides).items()}
+
+
+def _settled(value: Any) -> Any:
+    """A value in the form `_same` compares it in: amounts to 6 places, no zero years at the end."""
+    if isinstance(value, Decimal):
+        return _close(value)
+    if isinstance(value, tuple):
+        return tuple(_settled(item) for item in without_zero_tail(value))
+    return value
+
+
 def _phrase(f: Field) -> str:
     return f.name.replace("_", " ").replace("sign on", "sign-on").replace("vest every", "vests every")
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SegxlsxError
+from ..history import Round, rounds_from_json
 from .file_names import is_workbook_name
 from .records import open_record, record_problem
 from .scratch import scratch_database
@@ -108,6 +109,8 @@ class Entry:
     # Kept as edited by hand with inputs that differed from its offer file: when they match it
     # again (the offer file caught up), the next build takes the workbook back.
     differs: bool = False
+    # Every set of inputs its offer has had, in order, each with the day first seen (`history`).
+    rounds: tuple[Round, ...] = ()
 
     @classmethod
     def from_json(cls, data: object) -> Entry:
@@ -134,6 +137,7 @@ class Entry:
             _checked("position", data.get("position"), _is_position),
             _checked("action", data.get("action"), lambda action: _is_text(action) and len(action) <= 40),
             _checked("differs", data.get("differs", False), lambda flag: isinstance(flag, bool)),
+            rounds_from_json(data.get("rounds", [])),
         )
 
     def as_json(self) -> dict[str, object]:
@@ -145,6 +149,7 @@ class Entry:
             "position": self.position,
             "action": self.action,
             "differs": self.differs or None,
+            "rounds": [one.as_json() for one in self.rounds] or None,
         }
         return {
             "sha256": self.sha256,
@@ -234,9 +239,9 @@ class Manifest:
 
     def _load_lines(self, handle: Any) -> list[str]:
         first = handle.readline(len(_FIRST_LINE) + 1).rstrip(b"\n")
-        if first not in (_FIRST_LINE, _FIRST_LINE_2):
+        if first not in _FIRST_LINES:
             raise ValueError("its first line is not a manifest's")
-        checked = first == _FIRST_LINE
+        checked = first != _FIRST_LINE_2
         problems = []
         ended = False
         for number, line in enumerate(_lines(handle), start=2):
@@ -343,9 +348,11 @@ class Manifest:
 
 _NOT_A_MANIFEST = "not a manifest segxlsx wrote"
 # Version 3 gives each entry a check of its contents and name: a flipped byte anywhere in it is
-# caught, and the file is taken back by its signature instead of trusted wrongly.
-_FIRST_LINE = b'{"version": 3, "files": {'
+# caught, and the file is taken back by its signature instead of trusted wrongly. Version 4
+# entries may keep their offer's rounds; versions 2 and 3 are read as ever (no rounds yet).
+_FIRST_LINE = b'{"version": 4, "files": {'
 _FIRST_LINE_2 = b'{"version": 2, "files": {'
+_FIRST_LINES = (_FIRST_LINE, b'{"version": 3, "files": {', _FIRST_LINE_2)
 _LAST_LINE = b"}}"
 
 
