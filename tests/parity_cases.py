@@ -190,3 +190,27 @@ EDITED = {
         lambda o: replace(o, keep=("sign_on",), focus="base"),
     ),
 }  # fmt: skip
+
+
+def _rounds_so_far(guide, *earlier: tuple[str, Offer]) -> tuple:
+    """Rounds as a folder would have kept them: each earlier offer, first seen on its day."""
+    from segxlsx.figures import offer_figures
+    from segxlsx.history import Round
+
+    return tuple(Round.of(one, guide, offer_figures(one, guide, RATES), day) for day, one in earlier)
+
+
+_ADA = CASES["sf-within"][1]
+# Workbooks whose Offer history lists several rounds: name → (guide, offer now, rounds before, day).
+ROUNDS = {
+    "three-rounds": (
+        SEGMENT,
+        _ADA,
+        _rounds_so_far(
+            SEGMENT,
+            ("2026-11-20", replace(_ADA, base=D(170000), stock=D(120000), stage="verbal")),
+            ("2026-11-24", replace(_ADA, base=D(180000), stock=D(140000), expires=date(2026, 12, 4))),
+        ),
+        "2026-11-27",
+    ),
+}
