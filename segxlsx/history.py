@@ -199,8 +199,3 @@ def rounds_from_json(data: object) -> tuple[Round, ...]:
     if not isinstance(data, list) or len(data) > MAX_ROUNDS:
         raise ValueError(f"rounds: not a list of at most {MAX_ROUNDS:,} rounds")
     return tuple(Round.from_json(item) for item in data)
-
-
-def current_round(rounds: Sequence[Round]) -> int | None:
-    """The number of the round an offer is at (the last), counted from 1; None when none is kept."""
-    return len(rounds) or None

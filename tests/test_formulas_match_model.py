@@ -62,7 +62,7 @@ CURRENCIES = tuple(
 )
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-SHEETS_WITH_FORMULAS = {"Offer", "Bands", "Scripts", "Years", "Compare"}
+SHEETS_WITH_FORMULAS = {"Offer", "Bands", "Scripts", "Years", "Compare", "Offer history"}
 # The smallest workbook (a one-year grant, no competing offer) has ~170 formula cells: fewer
 # means cells went unchecked.
 FEWEST_FORMULAS = 150

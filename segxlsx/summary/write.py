@@ -124,7 +124,8 @@ def folder_row(
     if found.state != "foreign":
         row = replace(row, edits="")
     changed = found.changed_on if found.state == "foreign" else entry.changed
-    return replace(row, action=action, inputs_changed=changed or "")
+    # Read from its cells, a row knows no rounds: the folder's records do.
+    return replace(row, action=action, inputs_changed=changed or "", round=len(entry.rounds) or None)
 
 
 def earlier_row(entry: Entry | None, path: Path, action: str) -> SummaryRow | None:
