@@ -111,8 +111,11 @@ def is_new(rounds: Sequence[Round], inputs: str) -> bool:
 
 
 def with_round(rounds: Sequence[Round], latest: Round) -> tuple[Round, ...]:
-    """The rounds once `latest` is seen: one more when it differs from the last, else as they were."""
-    return (*rounds, latest) if is_new(rounds, latest.inputs) else tuple(rounds)
+    """The rounds once `latest` is seen: one more when it differs from the last, else as they
+    were; the last `MAX_ROUNDS` of them, so the folder's records never hold more than they accept."""
+    if not is_new(rounds, latest.inputs):
+        return tuple(rounds)
+    return (*rounds, latest)[-MAX_ROUNDS:]
 
 
 def rounds_digest(rounds: Sequence[tuple[str, str]]) -> str:

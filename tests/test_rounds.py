@@ -154,6 +154,15 @@ def test_each_new_set_of_inputs_is_a_round_in_order_and_a_repeat_is_none(sets):
     assert [one.day for one in rounds] == [date(2026, 1, day).isoformat() for day in starts]
 
 
+def test_an_offer_keeps_its_last_thousand_rounds_which_its_records_accept():
+    from segxlsx.history import MAX_ROUNDS, rounds_from_json
+
+    rounds = tuple(_round(number, "") for number in range(MAX_ROUNDS))
+    more = with_round(rounds, _round(MAX_ROUNDS, ""))
+    assert len(more) == MAX_ROUNDS and more[-1].inputs == f"{MAX_ROUNDS:04x}" and more[0] == rounds[1]
+    assert rounds_from_json([one.as_json() for one in more]) == more
+
+
 VARIANTS = ({}, {"base": 185000}, {"stock": 160000, "stage": "written"})
 
 
