@@ -171,6 +171,9 @@ class Manifest:
 
     def __init__(self) -> None:
         self.damage: list[str] = []  # what was wrong with the files read (`add_file`)
+        # The entries last looked up: a build asks for one offer's entry several times running,
+        # and reading one back (its rounds checked field by field) is most of a skipped offer's cost.
+        self._recent: dict[str, Entry | None] = {}
         self._db = scratch_database(
             """
             CREATE TABLE entry (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
@@ -234,6 +237,7 @@ class Manifest:
         finally:
             self._db.execute("COMMIT")
         self._db.execute("INSERT OR REPLACE INTO entry SELECT * FROM reading")
+        self._recent.clear()
         self._db.execute("DELETE FROM reading")
         return problems
 
@@ -296,11 +300,19 @@ class Manifest:
         return [name for name in names if name == MANIFEST or _shard_manifest(name)]
 
     def get(self, name: str) -> Entry | None:
+        if name in self._recent:
+            return self._recent[name]
         found = self._db.execute("SELECT json FROM entry WHERE name = ?", (name,)).fetchone()
-        return Entry.from_json(json.loads(found[0])) if found else None
+        entry = Entry.from_json(json.loads(found[0])) if found else None
+        if len(self._recent) >= _RECENT:
+            self._recent.clear()
+        self._recent[name] = entry
+        return entry
 
     def put(self, name: str, entry: Entry) -> None:
         self._insert("entry", name, entry)
+        if name in self._recent:
+            self._recent[name] = entry  # as `get` would read it back: its JSON is its fields
 
     def _insert(self, table: str, name: str, entry: Entry) -> None:
         owner = (
@@ -346,6 +358,7 @@ class Manifest:
         self._db.close()
 
 
+_RECENT = 64  # entries kept at hand by `Manifest.get`
 _NOT_A_MANIFEST = "not a manifest segxlsx wrote"
 # Version 3 gives each entry a check of its contents and name: a flipped byte anywhere in it is
 # caught, and the file is taken back by its signature instead of trusted wrongly. Version 4
