@@ -8,7 +8,7 @@ differs from the round before starts a round; the same set again (a rebuild, a r
 not, so a workbook rebuilt with nothing new keeps its bytes on any day. Going back to earlier
 terms is a round of its own: the negotiation moved.
 
-A round keeps what the History sheet shows of it (the figures, the stage, the asks as they
+A round keeps what the Offer history sheet shows of it (the figures, the stage, the asks as they
 stood), not the whole offer: the offer as it now stands is its file or its workbook.
 """
 
@@ -31,7 +31,7 @@ MAX_ROUNDS = 1_000  # more than any negotiation has: a record holding more is no
 
 @dataclass(frozen=True)
 class Round:
-    """One round of an offer: its inputs as first seen on `day`, and what History shows of them.
+    """One round of an offer: its inputs as first seen on `day`, and what Offer history shows of them.
 
     Amounts are in the round's own currency (a region moved is a round too); `years` is what
     its grant vests over, which its annual total comp spreads the stock over.
@@ -119,9 +119,9 @@ def with_round(rounds: Sequence[Round], latest: Round) -> tuple[Round, ...]:
 
 
 def rounds_digest(rounds: Sequence[tuple[str, str]]) -> str:
-    """Rounds, each as (its inputs, its day), in a few bytes: what a workbook's History sheet is
-    made from, for its build fingerprint (`store.fingerprints`). A round's figures follow from
-    its inputs, so these two say which rounds it lists."""
+    """Rounds, each as (its inputs, its day), in a few bytes: what a workbook's Offer history is
+    made from, for its build fingerprint (`store.fingerprints`). A round's figures are set when
+    it is first seen and never change after, so these two say which rounds it lists."""
     return hashlib.sha256(repr(list(rounds)).encode()).hexdigest()[:16]
 
 

@@ -30,7 +30,7 @@ def workbook_fingerprints(
 
     The offer's fields, its guide, the wording, what every file depends on (`made_with`), the
     offer it belongs to as the workbook records it (`owner`: its file's name, candidate and
-    occurrence), and its rounds as its History sheet lists them (`history`, a digest). What all
+    occurrence), and its rounds as its Offer history lists them (`history`, a digest). What all
     offers share is hashed once here; per offer it is one more hash.
     """
     shared = repr((made_with(table), wording))

@@ -26,7 +26,7 @@ from .records import open_record
 OWNER_PROPERTY = "segxlsx offer"
 # A workbook's rounds (`history`), as JSON cut into properties of at most 255 characters (what
 # Excel's dialog holds), numbered from 1: a folder whose manifest is lost takes them back with
-# the workbook, and its History stays as it was.
+# the workbook, and its Offer history stays as it was.
 ROUNDS_PROPERTY = "segxlsx rounds"
 _PIECE = 255
 MAX_FILE_BYTES = 256 << 20  # a summary of 50,000 offers is ~5 MB
