@@ -128,6 +128,19 @@ def rates_options(command: _Command) -> _Command:
     return command
 
 
+def today_option(command: _Command) -> _Command:
+    """Add --today: the summary's date, which its board counts days left from."""
+    return click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        callback=_as_date,
+        metavar="DATE",
+        help="The summary's date (YYYY-MM-DD): its board counts each deadline's days left from it, "
+        "and a build dates the rounds it starts by it. Pin it for a run to repeat byte for byte. "
+        "Default: today (UTC). Workbooks never depend on it.",
+    )(command)
+
+
 def _load_rates(spec: str, currencies: Iterable[str] | None, as_of: date | None, strict: bool) -> RateTable:
     """The rates a command uses, with any note about them (e.g. live fell back) shown as a warning."""
     from .sources.rates import load_rates
@@ -382,6 +395,7 @@ def _significant(value: Decimal, digits: int = 6) -> str:
     help="Also write, beside each workbook, <name>.md: the candidate's copy, with only what they may "
     "say and the amounts they say (never the walk-away or a coach's note), to paste into an email.",
 )  # fmt: skip
+@today_option
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -400,6 +414,7 @@ def build(
     shard: str | None,
     talking_points: bool,
     replace: tuple[str, ...],
+    today: date | None,
 ) -> None:
     """Build one Excel workbook per offer, plus summary.xlsx.
 
@@ -453,6 +468,7 @@ def build(
             shard=shard,
             talking_points=talking_points,
             replace=[Path(name).name for name in replace],
+            today=today,
         )
     finally:
         if bar:
@@ -554,6 +570,7 @@ def _report(report, quiet: bool) -> None:  # type: ignore[no-untyped-def]
     "(on a tie, the guide's reference region's, else the first offer's).",
 )  # fmt: skip
 @click.option("--force", is_flag=True, help="Replace a summary that was edited by hand.")
+@today_option
 @click.pass_context
 def summary(
     ctx: click.Context,
@@ -565,6 +582,7 @@ def summary(
     strict_rates: bool,
     report_currency: str | None,
     force: bool,
+    today: date | None,
 ) -> None:
     """Write one summary.xlsx of every workbook in FOLDERS, from their builds' manifests.
 
@@ -591,6 +609,7 @@ def summary(
         strict_rates=strict_rates,
         report_currency=report_currency,
         force=force,
+        today=today,
     )
     for note in merged.notes:
         click.echo(f"warning: {note}", err=True)

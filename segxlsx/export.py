@@ -23,7 +23,7 @@ from .model import Guide, Offer
 from .money import parse_percent
 from .sources.guides import load_guides
 from .sources.guides.yaml import yaml_text
-from .sources.offer_fields import FIELDS, OFFER, Percent, plain_fields
+from .sources.offer_fields import FIELDS, OFFER, Day, Percent, plain_fields
 from .sources.offers import OFFERS_SHEET, csv_cell
 from .sources.workbooks import read_back
 from .store.file_names import is_workbook_name
@@ -127,13 +127,14 @@ def _xlsx_bytes(cells: list[dict[str, Any]]) -> bytes:
     from datetime import date
 
     from .sheets import workbook_bytes
-    from .sheets.styles import header_row, new_workbook, put, put_text
+    from .sheets.styles import DATE, header_row, new_workbook, put, put_text
     from .xlsx.refs import column_letter
 
     workbook = new_workbook("Offers")
     sheet = workbook.add_sheet(OFFERS_SHEET)
     header_row(sheet, 1, list(FIELDS))
     percents = {f.name for f in OFFER if isinstance(f.kind, Percent)}
+    days = {f.name for f in OFFER if isinstance(f.kind, Day)}
     for number, row in enumerate(cells, start=2):
         for column, name in enumerate(FIELDS, start=1):
             value = row[name]
@@ -143,6 +144,8 @@ def _xlsx_bytes(cells: list[dict[str, Any]]) -> bytes:
                 # stored as text"); the loader reads 0.15 as 15%, as it reads "15%".
                 fraction = parse_percent(value)
                 put(sheet, ref, fraction, percent_format(fraction))
+            elif name in days and value != "":  # a date cell, as a recruiter types one
+                put(sheet, ref, date.fromisoformat(value), DATE)
             elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
                 put(sheet, ref, value, "#,##0" if name in ("base", "stock", "sign_on") else None)
             elif value != "":

@@ -8,6 +8,7 @@ write the same rule's Excel form in its cell, with this figure as the cell's cac
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from .rules import (
     compa_ratio,
     competing_in_year,
     converted,
+    decision_due,
     difference,
     flag_over,
     grant_sign_on,
@@ -33,6 +35,7 @@ from .rules import (
     lead_change_year,
     leader,
     midpoint,
+    open_stage,
     range_penetration,
     relative_difference,
     scenario_label,
@@ -44,6 +47,7 @@ from .rules import (
     vested_share,
     vesting_in_year,
     with_share_price_change,
+    working_day_before,
     year1_total_comp_at,
     year_one_against_average,
 )
@@ -497,6 +501,10 @@ class OfferFigures:
     grant_sign_on: Decimal  # the grant's share of that gap: the sign-on that stands in for it
     walk_away_total_comp: Decimal  # annual total comp with the walk-away grant instead of the offer's
     base_to_walk_away: Decimal  # the base that reaches it with the offer's own grant
+    # The first deadline of this offer and its competing offers, while the offer is open, and
+    # the working day before it, when the candidate asks for an answer; None when none is set.
+    decision_due: date | None
+    answer_by: date | None
     # -- tables: not defined names -------------------------------------------------------------
     rates: dict[str, Decimal] = _table()  # rate_<CODE>: value of one CODE in the offer's currency
     comparison: dict[str, Comparison] = _table()  # base, stock, bonus_pct, total_comp against the band
@@ -511,6 +519,7 @@ class OfferFigures:
     scenarios: tuple[ScenarioFigures, ...] = _table()  # stock_scenario_<n> is scenario n's change
     keep: tuple[str, ...] = _table()  # the components the candidate keeps as offered
     focus: str | None = _table()  # the component they want the argument on
+    deadlines: tuple[date | None, ...] = _table()  # this offer's, then each competing offer's
 
     @property
     def statuses(self) -> dict[str, str]:
@@ -620,6 +629,8 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         "four_years": sum(ours[:TOTAL_YEARS], Decimal(0)),
     }
     at_cliff = vested_share(vesting, vesting.cliff_months)
+    deadlines = (offer.expires, *(other.expires for other in offer.competing))
+    due = decision_due(open_stage(offer.stage), *deadlines)
     return OfferFigures(
         offer_currency=offer.currency,
         offer_base=offer.base,
@@ -665,6 +676,8 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         grant_sign_on=grant_sign_on(ask_stock, offer.stock, first.vested_share),
         walk_away_total_comp=walk_away_total,
         base_to_walk_away=base_to_reach(walk_away_total, this["stock_annual"], offer.bonus_pct, offer.base),
+        decision_due=due,
+        answer_by=working_day_before(due),
         rates=values_in_offer,
         comparison=against,
         band_chart=band_chart(against, band_years, years),
@@ -681,4 +694,5 @@ def offer_figures(offer: Offer, guide: Guide, rates: RateTable) -> OfferFigures:
         scenarios=tuple(stock_scenario(change, offer.stock, table) for change in STOCK_SCENARIOS),
         keep=offer.keep,
         focus=offer.focus,
+        deadlines=deadlines,
     )

@@ -187,6 +187,7 @@ class CompetingOffer:
     bonus_pct: Decimal
     sign_on: tuple[Decimal, ...] = ()  # paid in year 1, 2, …
     vesting: Vesting | None = None  # None: even over the guide's vesting years, 12-month cliff
+    expires: date | None = None  # the day the candidate must answer it by, when it has one
 
     def __post_init__(self) -> None:
         check_currency(self.currency, field="currency")
@@ -197,12 +198,15 @@ class CompetingOffer:
             check_amount(amount, field="sign_on" if len(self.sign_on) == 1 else f"sign_on[{number}]")
         if self.vesting is not None:
             check_sign_on_years(self.sign_on, self.vesting.years)
+        if self.expires is not None:
+            check_day(self.expires, field="expires")
 
 
 # How often a grant vests, as months between vest dates. Tranches fall on whole multiples of
 # this from the start date, so every frequency has vested the same amount at each year end.
 VEST_EVERY = {"monthly": 1, "quarterly": 3, "yearly": 12}
 DEFAULT_CLIFF_MONTHS = 12
+DEFAULT_STAGE = "written"  # what an offer file that says nothing holds: an offer to weigh
 # Competing offers an offer may list. Each takes a column of the Compare sheet and a clause of
 # the counter script; a candidate weighing more than this many is a pasting accident.
 MAX_COMPETING_OFFERS = 20
@@ -289,6 +293,7 @@ class Offer:
     source: Location = field(default_factory=Location)  # file and row/index it came from
     vesting: Vesting | None = None  # None: even over the band's vesting years, as the guide assumes
     expires: date | None = None  # the offer's deadline, when it has one
+    stage: str = DEFAULT_STAGE  # where the offer stands: one of STAGES
     # What the candidate keeps as offered (no raise is asked for it) and where they want the
     # argument: components named as in `PAY_COMPONENTS`.
     keep: tuple[str, ...] = ()
@@ -313,6 +318,8 @@ class Offer:
             check_sign_on_years(self.sign_on, self.vesting.years)
         if self.expires is not None:
             check_day(self.expires, field="expires")
+        if self.stage not in STAGES:
+            raise InvalidValue(unknown_choice("stage", str(self.stage), STAGES), field="stage")
         check_components(self.keep, field="keep")
         if self.focus is not None:
             check_components((self.focus,), field="focus")
@@ -325,6 +332,18 @@ class Offer:
     @property
     def sign_on_total(self) -> Decimal:
         return sum(self.sign_on, Decimal(0))
+
+
+# Where an offer stands, as recruiters say it: a number said on the phone, an offer in writing,
+# then the candidate's answer (or the company taking it back). Verbal and written offers are
+# open: a decision is still to come, and their deadlines count.
+STAGES = ("verbal", "written", "accepted", "declined", "withdrawn")
+OPEN_STAGES = ("verbal", "written")
+
+
+def is_open(stage: str) -> bool:
+    """Whether an offer at `stage` still waits for a decision."""
+    return stage in OPEN_STAGES
 
 
 # The parts of a package a candidate may keep as offered or put the argument on, as offer files

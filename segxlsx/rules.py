@@ -12,10 +12,11 @@ Pure: no I/O.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
 
-from .model import VEST_EVERY, Vesting
+from .model import OPEN_STAGES, VEST_EVERY, Vesting
 from .money import SYMBOL_FOR
 from .xlsx.text import excel_literal
 
@@ -647,3 +648,73 @@ def short_percent(fraction: Decimal) -> str:
 def _(value: str) -> str:
     """The expression alone, no "=": it is a part of the scripts' sentences."""
     return f'ROUND({value}*100,2)&"%"'
+
+
+# -- deadlines ----------------------------------------------------------------------------------
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")  # fmt: skip
+
+
+def open_stage(stage: str) -> bool:
+    """Whether an offer at `stage` still waits for a decision (verbal or written)."""
+    return stage in OPEN_STAGES
+
+
+@excel(open_stage)
+def _(stage: str) -> str:
+    """The expression alone, no "=": a condition of other formulas."""
+    return f"OR({','.join(f'{stage}={excel_literal(word)}' for word in OPEN_STAGES)})"
+
+
+def decision_due(is_open: bool, *deadlines: date | None) -> date | None:
+    """The day a decision is due: the first of the deadlines given (this offer's and its
+    competing offers'), while the offer is open; None when none is given or it is settled."""
+    given = [day for day in deadlines if day is not None]
+    return min(given) if is_open and given else None
+
+
+@excel(decision_due)
+def _(is_open: str, *deadlines: str) -> str:
+    """`deadlines`: cells, each a date or empty (MIN and COUNT pass over empty cells)."""
+    listed = ",".join(deadlines)
+    return f'=IF(AND({is_open},COUNT({listed})>0),MIN({listed}),"")'
+
+
+def working_day_before(day: date | None) -> date | None:
+    """The last working day (Monday to Friday) before `day`: a deadline on a Monday or at a
+    weekend is answered on the Friday before."""
+    if day is None:
+        return None
+    return day - timedelta(days={0: 3, 6: 2}.get(day.weekday(), 1))
+
+
+@excel(working_day_before)
+def _(day: str) -> str:
+    # WEEKDAY counts Sunday as 1: back 2 days from a Sunday, 3 from a Monday, else 1.
+    return f'=IF(ISNUMBER({day}),{day}-CHOOSE(WEEKDAY({day}),2,3,1,1,1,1,1),"")'
+
+
+def day_in_words(day: date | None, year: bool = True) -> str:
+    """ "Friday 12 December 2026", or "Friday 12 December" as a sentence says it; "" for none.
+
+    In English whoever opens the workbook: TEXT(day, "dddd d mmmm") would give "Freitag" in a
+    German Excel, whose TEXT even reads its format letters in the reader's language ("TTTT").
+    """
+    if day is None:
+        return ""
+    words = f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
+    return f"{words} {day.year}" if year else words
+
+
+@excel(day_in_words)
+def _(day: str, year: bool = True) -> str:
+    """The expression alone, no "=": a cell's text, or a part of the scripts' sentences."""
+    # WEEKDAY counts from Sunday; DAY_NAMES from Monday.
+    weekday = ",".join(excel_literal(name) for name in (DAY_NAMES[-1], *DAY_NAMES[:-1]))
+    month = ",".join(excel_literal(name) for name in MONTH_NAMES)
+    words = f'CHOOSE(WEEKDAY({day}),{weekday})&" "&DAY({day})&" "&CHOOSE(MONTH({day}),{month})'
+    if year:
+        words += f'&" "&YEAR({day})'
+    return f'IF(ISNUMBER({day}),{words},"")'

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .errors import InvalidValue
 from .money import ISO_CURRENCIES, SYMBOL_PATTERN, Money, parse_amount
-from .rules import band_place, short_money, short_percent
+from .rules import band_place, day_in_words, short_money, short_percent
 
 _SYMBOL_PREFIX = rf"(?:{SYMBOL_PATTERN}|(?-i:\b[A-Z]{{3}}) ?)"  # "$", "CA$", "CHF "…
 MONEY_IN_PROSE = re.compile(rf"{_SYMBOL_PREFIX}\d[\d,]*(?:\.\d+)?(?: ?[KkMm]\b)?")
@@ -89,12 +89,20 @@ CONDITIONS = (
     "all_sign_on_worth",  # the sign-on closing the whole year-one gap is
     *(f"kept_{component}" for component in ("base", "stock", "bonus", "sign_on")),
     *(f"focus_{component}" for component in ("base", "stock", "bonus", "sign_on")),
+    "has_deadline",  # a decision is due: a deadline is set and the offer is open
+    "own_deadline_first",  # this offer's own deadline is the first (on a tie, it is)
 )
 
 
 def pays_more(index: int) -> str:
     """The condition that competing offer `index` pays more a year than this offer."""
     return f"pays_more[{index}]"
+
+
+def expires_first(index: int) -> str:
+    """The condition that competing offer `index`'s deadline is the first (after this offer's
+    own and any listed before it, on a tie)."""
+    return f"expires_first[{index}]"
 
 
 def strategy_targets(script: str) -> dict[str, Found]:
@@ -212,6 +220,9 @@ PERCENT_FIELDS = ("offer_bonus_pct", "ask_bonus_pct")
 # Where a guide's target sits in its band, said in words with its percent (`rules.band_place`);
 # each is the place of a figure named the same without "place" (target_place_base: target_pen_base).
 PLACE_FIELDS = ("target_place_base", "target_place_stock")
+# Days, said in words without the year ("Thursday 10 December", `rules.day_in_words`); nothing
+# when none is set.
+DATE_FIELDS = ("decision_due", "answer_by")
 COUNT_FIELDS = ("vesting_years",)
 TEXT_FIELDS = (
     "company",
@@ -226,8 +237,11 @@ TEXT_FIELDS = (
     "competing_offers",  # "an offer from A", "offers from A and B"
     "competitors",  # the counter lever's list: "a competing offer from A at $300K a year"
     "component",  # in kept_note.txt: "the base", "the grant"…
+    "competitor",  # in deadline_note_competing.txt: the competing company whose deadline is first
 )
-KNOWN_FIELDS = frozenset(MONEY_FIELDS + PERCENT_FIELDS + PLACE_FIELDS + COUNT_FIELDS + TEXT_FIELDS)
+KNOWN_FIELDS = frozenset(
+    MONEY_FIELDS + PERCENT_FIELDS + PLACE_FIELDS + DATE_FIELDS + COUNT_FIELDS + TEXT_FIELDS
+)
 
 
 def place_source(name: str) -> str:
@@ -243,6 +257,8 @@ def figure_text(name: str, value: object, currency: str) -> str:
         return short_percent(value)
     if name in PLACE_FIELDS:
         return band_place(value)
+    if name in DATE_FIELDS:
+        return day_in_words(value, year=False)  # type: ignore[arg-type]
     return str(value)
 
 

@@ -28,6 +28,7 @@ from .scripts import (
     Choice,
     Piece,
     Placeholder,
+    expires_first,
     filled,
     for_competitor,
     listed,
@@ -64,6 +65,8 @@ TEMPLATE_NAMES = (
     "first_year_additional",
     "first_year_all",
     "first_year_all_additional",
+    "deadline",
+    "deadline_competing",
     # For the coach.
     "asks_note",
     "asks_note_same_band",
@@ -83,6 +86,8 @@ TEMPLATE_NAMES = (
     "first_year_kept",
     "base_to_walk_away",
     "counter_note",
+    "deadline_note",
+    "deadline_note_competing",
 )
 # Components in the order a guide's ask names them: the grant first, as the seed does.
 COMPONENTS = ("stock", "base", "bonus_pct")
@@ -170,10 +175,13 @@ def conditions(figures: OfferFigures) -> dict[str, bool]:
     }
     named = {f"kept_{c}": kept(c, figures.keep) for c in PAY_COMPONENTS}
     named |= {f"focus_{c}": kept(c, (figures.focus,) if figures.focus else ()) for c in PAY_COMPONENTS}
+    due, (own, *competing) = figures.decision_due, figures.deadlines
+    first = {expires_first(i): due is not None and day == due for i, day in enumerate(competing)}
     return (
         raises
         | ahead
         | named
+        | first
         | {
             "any_raise": any(raises.values()),
             "walk_away_met": figures.walk_away_met,
@@ -182,6 +190,8 @@ def conditions(figures: OfferFigures) -> dict[str, bool]:
             "grant_raised": figures.grant_sign_on > 0,
             "grant_sign_on_worth": figures.grant_sign_on >= figures.ask_floor,
             "all_sign_on_worth": figures.sign_on_to_ask >= figures.ask_floor,
+            "has_deadline": due is not None,
+            "own_deadline_first": due is not None and own == due,
         }
     )
 
@@ -198,17 +208,25 @@ _CONDITION_FORMULAS = {
     "grant_raised": "grant_sign_on>0",
     "grant_sign_on_worth": "grant_sign_on>=ask_floor",
     "all_sign_on_worth": "sign_on_to_ask>=ask_floor",
+    "has_deadline": "ISNUMBER(decision_due)",
+    "own_deadline_first": "AND(ISNUMBER(offer_expires),offer_expires=decision_due)",
     **{f"kept_{c}": kept.formula(c, "offer_keep") for c in PAY_COMPONENTS},  # type: ignore[attr-defined]
     **{f"focus_{c}": kept.formula(c, "offer_focus") for c in PAY_COMPONENTS},  # type: ignore[attr-defined]
 }
 
 
-def condition_formula(name: str, competing_total: Callable[[int], str]) -> str:
+def condition_formula(
+    name: str, competing_total: Callable[[int], str], competing_expires: Callable[[int], str]
+) -> str:
     """A condition of `conditions` as an Excel expression; `competing_total(i)` is the cell of
-    competing offer i's annual total comp in the offer's currency."""
-    indexed = re.fullmatch(r"pays_more\[(\d+)\]", name)
-    if indexed:  # to the cent, as `rules.leader` judges who is ahead
-        return f"ROUND({competing_total(int(indexed[1]))}-offer_total_comp,2)>0"
+    competing offer i's annual total comp in the offer's currency, `competing_expires(i)` the
+    cell of its deadline."""
+    indexed = re.fullmatch(r"(pays_more|expires_first)\[(\d+)\]", name)
+    if indexed and indexed[1] == "pays_more":  # to the cent, as `rules.leader` judges who is ahead
+        return f"ROUND({competing_total(int(indexed[2]))}-offer_total_comp,2)>0"
+    if indexed:
+        cell = competing_expires(int(indexed[2]))
+        return f"AND(ISNUMBER({cell}),{cell}=decision_due)"
     return _CONDITION_FORMULAS[name]
 
 
@@ -223,7 +241,9 @@ def offer_scripts(offer: Offer, guide: Guide, wording: Wording) -> OfferScripts:
         ScriptLine(
             "Negotiate up",
             _negotiate_up(offer, guide, wording),
-            wording["asks_note_same_band" if same_band else "asks_note"] + _kept_notes(wording),
+            wording["asks_note_same_band" if same_band else "asks_note"]
+            + _kept_notes(wording)
+            + _deadline_note(offer, wording),
         ),
         ScriptLine(
             "Walk-away (never say it)",
@@ -287,7 +307,26 @@ def _negotiate_up(offer: Offer, guide: Guide, wording: Wording) -> list[Piece]:
         held = ["an offer from "] if len(companies) == 1 else ["offers from "]
         claim = filled(wording["competing_claim"], competing_offers=held + listed([[c] for c in companies]))
         pieces.append(Choice("any_raise", (" ", *claim)))
+    # Answer in time: a day to settle by, before the first deadline (this offer's own, or a
+    # competing one's, said as "another offer" only when the offer file lists one).
+    ask = Choice("own_deadline_first", tuple(wording["deadline"]), tuple(wording["deadline_competing"]))
+    if not offer.competing:
+        ask = Choice("own_deadline_first", tuple(wording["deadline"]))
+    pieces.append(Choice("has_deadline", (" ", ask)))
     return pieces
+
+
+def _deadline_note(offer: Offer, wording: Wording) -> list[Piece]:
+    """For the coach: which deadline bites first, this offer's or a competing one's, and the day
+    the candidate asks to settle by; nothing when no decision is due."""
+    whose: Piece = ""  # never shown: a deadline is first, or none is due
+    for index in reversed(range(len(offer.competing))):
+        whose = Choice(expires_first(index), (offer.competing[index].company,), (whose,))
+    competing = filled(wording["deadline_note_competing"], competitor=[whose])
+    first = Choice("own_deadline_first", tuple(wording["deadline_note"]), tuple(competing))
+    if not offer.competing:
+        first = Choice("own_deadline_first", tuple(wording["deadline_note"]))
+    return [Choice("has_deadline", (" ", first))]
 
 
 def _kept_notes(wording: Wording) -> list[Piece]:

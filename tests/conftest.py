@@ -33,7 +33,7 @@ def built(tmp_path_factory):
     from segxlsx.sheets import render_offer, workbook_bytes
     from segxlsx.wording import load_wording
 
-    from .parity_cases import CASES, EDITED, RATES
+    from .parity_cases import CASES, EDITED, RATES, ROUNDS
 
     folder = tmp_path_factory.mktemp("workbooks")
     wording = load_wording()
@@ -50,6 +50,11 @@ def built(tmp_path_factory):
         path = folder / f"{name}.xlsx"
         workbook.save(path)
         built[name] = (path, offer_figures(edited(case), guide, RATES), edited(case))
+    for name, (guide, case, rounds, day) in ROUNDS.items():
+        workbook, figures = render_offer(case, guide, RATES, wording, rounds, day)
+        path = folder / f"{name}.xlsx"
+        path.write_bytes(workbook_bytes(workbook, RATES.as_of))
+        built[name] = (path, figures, case)
     return built
 
 

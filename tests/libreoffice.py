@@ -32,12 +32,25 @@ ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def convert(files: list[Path], out: Path, to: str = "xlsx") -> list[Path]:
-    """Open each file in LibreOffice, recalculate every formula, and save it as `to`."""
+def in_locale(locale: str) -> str:
+    """A profile's settings that make `locale` (e.g. "de-DE") LibreOffice's own, as a German
+    desktop's would: its day and month names, its number formats' letters."""
+    items = "".join(
+        f'<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="{name}" oor:op="fuse">'
+        f"<value>{locale}</value></prop></item>\n"
+        for name in ("ooSetupSystemLocale", "ooLocale")
+    )
+    return ALWAYS_RECALCULATE.replace("</oor:items>", items + "</oor:items>")
+
+
+def convert(files: list[Path], out: Path, to: str = "xlsx", locale: str | None = None) -> list[Path]:
+    """Open each file in LibreOffice, recalculate every formula, and save it as `to`; in
+    `locale` when given (LibreOffice's own settings otherwise)."""
     out.mkdir(parents=True, exist_ok=True)
     profile = out / ".profile"  # its own profile: no clash with a desktop LibreOffice or a parallel run
     (profile / "user").mkdir(parents=True, exist_ok=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE)
+    settings = in_locale(locale) if locale else ALWAYS_RECALCULATE
+    (profile / "user" / "registrymodifications.xcu").write_text(settings)
     command = [soffice(), "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
                "--convert-to", to, "--outdir", str(out), *map(str, files)]  # fmt: skip
     subprocess.run(command, check=True, capture_output=True, timeout=300)

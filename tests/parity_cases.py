@@ -113,6 +113,22 @@ CASES = {
         SEGMENT,
         offer("Mo", SEGMENT, "San Francisco", "USD", 215000, 320000, "0.15", sign_on=D(40000)),
     ),
+    # Deadlines: a verbal offer due on a Monday, a competing one due the Saturday before (it bites
+    # first: the answer is asked for the Friday), another with none; and a settled offer, whose
+    # own deadline no longer counts.
+    "sf-deadlines": (
+        SEGMENT,
+        offer("Quinn", SEGMENT, "San Francisco", "USD", 180000, 150000, "0.1", stage="verbal",
+              expires=date(2026, 12, 14),
+              competing=(CompetingOffer("Snowflake", "USD", D(200000), D(250000), D("0.1")),
+                         CompetingOffer("Databricks", "GBP", D(150000), D(200000), D("0.1"),
+                                        expires=date(2026, 12, 12)))),
+    ),
+    "ny-accepted": (
+        SEGMENT,
+        offer("Rae", SEGMENT, "New York", "USD", 175000, 140000, "0.12", stage="accepted",
+              expires=date(2026, 12, 18)),
+    ),
     # The candidate keeps the base as offered and wants the argument on the sign-on (one offered).
     "ny-keeps-base-focus-sign-on": (
         SEGMENT,
@@ -133,6 +149,14 @@ def edit_back_loaded(workbook) -> None:
     years[f"{y.SIGN_ON_COL}{y.year_row(2)}"].value = D(0)
     years[f"{y.SIGN_ON_COL}{y.year_row(4)}"].value = D(7000)
     workbook["Offer"]["B9"].value = D(200000)  # offer_base
+
+
+def edit_deadline(workbook) -> None:
+    """A user who hears the offer is now in writing and due sooner: a Wednesday, before the
+    competing offer's Saturday."""
+    offer_sheet = workbook["Offer"]
+    offer_sheet[f"B{o.INPUT_ROW['stage']}"].value = "written"
+    offer_sheet[f"B{o.INPUT_ROW['expires']}"].value = date(2026, 12, 9)
 
 
 def edit_keep(workbook) -> None:
@@ -157,9 +181,36 @@ EDITED = {
                           vesting=Vesting.even(4, cliff_months=18, every="quarterly")),
     ),
     "edited-keep": ("sf-competing", edit_keep, lambda o: replace(o, keep=("base",), focus="bonus")),
+    "edited-deadline": (
+        "sf-deadlines", edit_deadline, lambda o: replace(o, stage="written", expires=date(2026, 12, 9))
+    ),
     "edited-focus": (
         "london-quarterly-after-7-month-cliff",
         edit_focus,
         lambda o: replace(o, keep=("sign_on",), focus="base"),
     ),
 }  # fmt: skip
+
+
+def _rounds_so_far(guide, *earlier: tuple[str, Offer]) -> tuple:
+    """Rounds as a folder would have kept them: each earlier offer, first seen on its day."""
+    from segxlsx.figures import offer_figures
+    from segxlsx.history import Round
+
+    return tuple(Round.of(one, guide, offer_figures(one, guide, RATES), day) for day, one in earlier)
+
+
+_ADA = CASES["sf-within"][1]
+# Workbooks whose Offer history lists several rounds: name → (guide, offer now, rounds before, day).
+ROUNDS = {
+    "three-rounds": (
+        SEGMENT,
+        _ADA,
+        _rounds_so_far(
+            SEGMENT,
+            ("2026-11-20", replace(_ADA, base=D(170000), stock=D(120000), stage="verbal")),
+            ("2026-11-24", replace(_ADA, base=D(180000), stock=D(140000), expires=date(2026, 12, 4))),
+        ),
+        "2026-11-27",
+    ),
+}

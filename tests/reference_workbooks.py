@@ -61,7 +61,7 @@ def _summary() -> bytes:
         OfferError("unknown region 'Londn' (did you mean 'London'?)", file="offers.yaml", index=2,
                    candidate="Nina Patel", field="region"),
     ]  # fmt: skip
-    heading = SummaryHeading((SEGMENT.id, STRIPE.id), RATES, "USD", len(failures))
+    heading = SummaryHeading((SEGMENT.id, STRIPE.id), RATES, "USD", len(failures), date(2026, 11, 30))
     out = io.BytesIO()
     save_summary(render_summary(rows, failures, heading), RATES.as_of, out)
     return out.getvalue()

@@ -35,16 +35,33 @@ C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 
 
 def formula_values(path: Path) -> dict[tuple[str, str], object]:
-    """Every formula cell of a workbook → the value stored for it (None when there is none)."""
+    """Every formula cell of a workbook → the value stored for it (None when there is none; ""
+    for an empty text, which openpyxl reads as None too: a deadline's words when none is set)."""
     formulas = load_workbook(path)
     values = load_workbook(path, data_only=True)
+    empty = _empty_texts(path, [sheet.title for sheet in formulas])
     return {
-        (sheet.title, cell.coordinate): values[sheet.title][cell.coordinate].value
+        (sheet.title, cell.coordinate): ""
+        if (sheet.title, cell.coordinate) in empty
+        else values[sheet.title][cell.coordinate].value
         for sheet in formulas
         for row in sheet.iter_rows()
         for cell in row
         if cell.data_type == "f"
     }
+
+
+def _empty_texts(path: Path, titles: list[str]) -> set[tuple[str, str]]:
+    """The formula cells whose cached value is an empty text (`t="str"` and `<v></v>`)."""
+    found = set()
+    with zipfile.ZipFile(path) as package:
+        for number, title in enumerate(titles, start=1):
+            xml = package.read(f"xl/worksheets/sheet{number}.xml").decode()
+            found |= {
+                (title, ref)
+                for ref in re.findall(r'<c r="([A-Z]+\d+)"[^>]* t="str"><f>[^<]*</f><v></v>', xml)
+            }
+    return found
 
 
 def same(ours: object, theirs: object) -> bool:
@@ -60,13 +77,15 @@ def same(ours: object, theirs: object) -> bool:
 def test_every_formula_cell_caches_what_libreoffice_computes(case, built, recalculated):
     ours = formula_values(built[case][0])
     theirs = load_workbook(recalculated[case], data_only=True)
-    assert {sheet for sheet, _ in ours} == {"Offer", "Bands", "Scripts", "Years", "Compare"}
+    assert {sheet for sheet, _ in ours} == {"Offer", "Bands", "Scripts", "Years", "Compare", "Offer history"}
     missing = [where for where, value in ours.items() if value is None]
     assert not missing, f"formula cells without a cached value: {missing[:5]}"
     wrong = [
         f"{sheet}!{ref}: cached {value!r}, LibreOffice {theirs[sheet][ref].value!r}"
         for (sheet, ref), value in ours.items()
+        # LibreOffice saves an empty text as an empty cell
         if not same(value, theirs[sheet][ref].value)
+        and not (value == "" and theirs[sheet][ref].value is None)
     ]
     assert not wrong, "\n".join(wrong[:10])
 
@@ -224,7 +243,11 @@ def test_excel_would_open_every_workbook_without_repair(built, shipped_examples,
     assert run.returncode == 0, run.stdout[-2000:]
     assert found["stats"]["files"] == len(CASES) + len(list(shipped_examples.glob("*.xlsx")))
     assert found["stats"]["formula_cells"] > 1000
-    assert found["stats"].get("formula_cells_without_cached_value", 0) == 0
+    # The only formula cells the validator finds without a value cache an empty text (`<v></v>`):
+    # a deadline's day and words when none is set.
+    empty = sum(len(_empty_texts(path, load_workbook(path, read_only=True).sheetnames))
+                for path in [*shipped_examples.glob("*.xlsx"), *files[1:]])  # fmt: skip
+    assert found["stats"].get("formula_cells_without_cached_value", 0) == empty
     assert found["stats"].get("chart_refs_without_cache", 0) == 0
 
 

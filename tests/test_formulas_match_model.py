@@ -26,6 +26,7 @@ import re
 import sys
 import zipfile
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 
@@ -42,7 +43,7 @@ from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_bo
 # segxlsx through its front door and the model's types, nothing else: when segxlsx's modules
 # move, this block is the one to update.
 import segxlsx
-from segxlsx.model import PAY_COMPONENTS, CompetingOffer, Offer, Vesting
+from segxlsx.model import PAY_COMPONENTS, STAGES, CompetingOffer, Offer, Vesting
 from segxlsx.sheets.offer import ASK_BASE, TOTAL
 from segxlsx.wording import load_wording
 
@@ -61,7 +62,7 @@ CURRENCIES = tuple(
 )
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-SHEETS_WITH_FORMULAS = {"Offer", "Bands", "Scripts", "Years", "Compare"}
+SHEETS_WITH_FORMULAS = {"Offer", "Bands", "Scripts", "Years", "Compare", "Offer history"}
 # The smallest workbook (a one-year grant, no competing offer) has ~170 formula cells: fewer
 # means cells went unchecked.
 FEWEST_FORMULAS = 150
@@ -393,6 +394,14 @@ def generated_offer(number: int) -> tuple[object, Offer]:
     choose = random.Random(f"formulas-match-model keep {number}")
     keep = tuple(choose.sample(PAY_COMPONENTS, choose.randint(0, 2)))
     focus = choose.choice([None, *(c for c in PAY_COMPONENTS if c not in keep)])
+    # Its stage and deadlines, and its competing offers', from a seed of their own likewise.
+    when = random.Random(f"formulas-match-model deadlines {number}")
+
+    def deadline() -> date | None:
+        return when.choice([None, date(2026, 11, 23) + timedelta(days=when.randint(0, 60))])
+
+    competing = tuple(replace(other, expires=deadline()) for other in offer.competing)
+    offer = replace(offer, stage=when.choice(STAGES), expires=deadline(), competing=competing)
     return guide, replace(offer, keep=keep, focus=focus)
 
 

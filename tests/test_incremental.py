@@ -209,7 +209,7 @@ def test_a_manifest_in_an_earlier_builds_format_is_read_and_rewritten_a_line_per
     report = build([OFFERS], GUIDES, built, today=MONDAY)
     assert report.skipped == OFFER_COUNT and not report.kept
     lines = (built / MANIFEST).read_text(encoding="utf-8").splitlines()
-    assert lines[0] == '{"version": 3, "files": {' and len(lines) == OFFER_COUNT + 1 + 2  # and the summary
+    assert lines[0] == '{"version": 4, "files": {' and len(lines) == OFFER_COUNT + 1 + 2  # and the summary
 
 
 def test_a_manifest_edited_by_hand_across_lines_is_still_read(built):

@@ -82,10 +82,15 @@ def test_rebuilding_one_offer_keeps_every_workbook_in_the_summary(folder):
     assert (rows[2]["Candidate"], rows[2]["Base"]) == ("Hannah Price", 121000)
     assert {r["Inputs changed"] for r in rows} == {MONDAY_CELL}  # nothing changed since Monday
 
-    # The same build again, another day: inputs unchanged, so the same summary, byte for byte.
+    # The same build again the same day: inputs unchanged, so the same summary, byte for byte.
     again = (folder / "summary.xlsx").read_bytes()
-    build([OFFERS / "jordan-lee.yml"], GUIDES, folder, today=date(2026, 12, 4))
+    build([OFFERS / "jordan-lee.yml"], GUIDES, folder, today=FRIDAY)
     assert (folder / "summary.xlsx").read_bytes() == again
+    # Another day: the summary is the one file that follows the day (its date, the days left);
+    # its table is the same.
+    table = summary_rows(folder / "summary.xlsx")
+    build([OFFERS / "jordan-lee.yml"], GUIDES, folder, today=date(2026, 12, 4))
+    assert (folder / "summary.xlsx").read_bytes() != again and summary_rows(folder / "summary.xlsx") == table
     # And the whole folder again on another day gives Monday's summary back.
     build([OFFERS], GUIDES, folder, today=date(2026, 12, 4))
     rows = summary_rows(folder / "summary.xlsx")

@@ -229,7 +229,7 @@ BAD_OFFERS = [
      '15 is more than 100% of base; write a 15% bonus as "15%" or 0.15', 1),
     ("misspelt-field.yaml", None, None, "Quentin Moreau", "bonsu",
      "unknown field 'bonsu' (did you mean 'bonus'?); known: candidate, guide, region, currency, base, "
-     "stock, bonus, sign_on, vesting, cliff_months, vest_every, competing, expires, keep, focus, notes", 0),
+     "stock, bonus, sign_on, vesting, cliff_months, vest_every, competing, stage, expires, keep, focus, notes", 0),
     ("currency-clash.csv", 2, None, "Samir Haddad", "base", "'€140K' is in EUR but the currency is GBP", 1),
     ("not-a-currency.csv", 1, None, "Tara Nolan", "currency",
      "'EURO' is not an ISO 4217 currency code (e.g. USD, GBP, EUR)", 0),
@@ -622,6 +622,71 @@ def test_a_bad_deadline_is_named_like_any_field(guides, written, message):
     with pytest.raises(OfferError) as caught:
         read_offer({**KIM, "expires": written}, guides, Location(file="kim.yaml", row=3))
     assert str(caught.value) == f"kim.yaml, row 3, candidate 'Kim Lee', field 'expires': {message}"
+
+
+def test_a_stage_and_each_competing_deadline_read_from_every_format_and_write_back(guides, tmp_path):
+    """`stage` (a word of a few) and a competing offer's `expires` are rows of the field tables
+    like any other: read from YAML, CSV and .xlsx, their defaults left out when written back."""
+    from datetime import date, datetime
+
+    from openpyxl import Workbook, load_workbook
+
+    from segxlsx.export import offers_file_bytes
+    from segxlsx.sources.offer_fields import FIELDS
+
+    competing = "[{company: Snowflake, base: 1, stock: 1, bonus: 1%, expires: 2026-12-10}]"
+    (tmp_path / "a.yaml").write_text(
+        f"{{candidate: A, region: London, base: 1, stock: 1, bonus: 1%, stage: Verbal, competing: {competing}}}\n"
+    )
+    (tmp_path / "b.csv").write_text(
+        f'candidate,region,base,stock,bonus,Stage,competing\nB,London,1,1,1%,VERBAL,"{competing}"\n'
+    )
+    book = Workbook()
+    book.active.title = "Offers"
+    book.active.append(["candidate", "region", "base", "stock", "bonus", "stage", "competing"])
+    book.active.append(["C", "London", 1, 1, 0.01, "verbal", competing])
+    book.save(tmp_path / "c.xlsx")
+    loaded = load_offers([tmp_path], guides)
+
+    assert not loaded.failures and [o.stage for o in loaded.offers] == ["verbal"] * 3
+    assert [o.competing[0].expires for o in loaded.offers] == [date(2026, 12, 10)] * 3
+    without = read_offer(KIM, guides)
+    assert without.stage == "written" and without.competing == ()
+    for suffix in (".yaml", ".csv", ".xlsx"):
+        written = tmp_path / f"export{suffix}"
+        written.write_bytes(offers_file_bytes([loaded.offers[0], without], guides, suffix))
+        again = read_offer_file(written, guides).offers
+        assert [o.stage for o in again] == ["verbal", "written"]
+        assert again[0].competing[0].expires == date(2026, 12, 10)
+    assert b"stage" not in offers_file_bytes([without], guides, ".yaml")  # the default goes unsaid
+    dated = dataclasses.replace(without, expires=date(2026, 12, 12))
+    (tmp_path / "dated.xlsx").write_bytes(offers_file_bytes([dated], guides, ".xlsx"))
+    cell = load_workbook(tmp_path / "dated.xlsx")["Offers"].cell(2, FIELDS.index("expires") + 1)
+    assert (cell.value, cell.is_date) == (datetime(2026, 12, 12), True)  # a date cell, not text
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"stage": "signed"}, "stage",
+         "unknown stage 'signed'; known: verbal, written, accepted, declined, withdrawn"),
+        ({"stage": "acepted"}, "stage",
+         "unknown stage 'acepted' (did you mean 'accepted'?); known: verbal, written, accepted, declined, withdrawn"),
+        ({"stage": 3}, "stage", "unknown stage '3'; known: verbal, written, accepted, declined, withdrawn"),
+        ({"stage": ["verbal"]}, "stage", "expected text, got a list"),
+        ({"competing": [{"company": "Snowflake", "base": 1, "stock": 1, "bonus": "1%", "expires": "10 Dec"}]},
+         "competing[1].expires", "expected a date such as 2026-12-12, got the text '10 Dec'"),
+        ({"competing": [{"company": "Snowflake", "base": 1, "stock": 1, "bonus": "1%", "expires": "2126-12-10"}]},
+         "competing[1].expires", "expected a date from 2000-01-01 to 2099-12-31, got 2126-12-10"),
+    ],
+)  # fmt: skip
+def test_a_bad_stage_or_competing_deadline_is_one_line_naming_file_row_candidate_and_field(
+    guides, fields, field, message
+):
+    with pytest.raises(OfferError) as caught:
+        read_offer({**KIM, **fields}, guides, Location(file="kim.csv", row=3))
+    assert str(caught.value) == f"kim.csv, row 3, candidate 'Kim Lee', field '{field}': {message}"
+    assert "\n" not in str(caught.value)
 
 
 # --- money, as people write it: property tests -----------------------------------------------------

@@ -96,6 +96,48 @@ def test_a_workbook_written_with_a_deadline_shows_and_keeps_it(tmp_path):
     assert read_back(path, GUIDES).expires == date(2026, 12, 12)
 
 
+def test_a_stage_chosen_and_a_competing_deadline_typed_in_the_workbook_read_back(tmp_path):
+    """`stage` is an input with a drop-down of its words; each competing offer's deadline an
+    input of the competing table. Both read back like every other field."""
+    guide, offer = CASES["sf-competing"]
+    path = written(tmp_path, offer, guide)
+    workbook = load_workbook(path)
+    ((sheet, stage),) = workbook.defined_names["offer_stage"].destinations
+    (choices,) = [
+        v for v in workbook[sheet].data_validations.dataValidation if stage.replace("$", "") in v.sqref
+    ]
+    assert choices.type == "list" and choices.formula1 == '"verbal,written,accepted,declined,withdrawn"'
+    assert workbook[sheet][stage].value == "written"
+    workbook[sheet][stage] = "verbal"
+    ((sheet, expires),) = workbook.defined_names["competing_2_expires"].destinations
+    assert workbook[sheet][expires].value is None and workbook[sheet][expires].number_format == "yyyy-mm-dd"
+    workbook[sheet][expires] = datetime(2026, 12, 10)
+    workbook.save(path)
+
+    read = read_back(path, GUIDES)
+    assert (read.stage, read.competing[1].expires) == ("verbal", date(2026, 12, 10))
+    assert differences(offer, read, GUIDES) == [
+        "stage 'written' in the offer file, 'verbal' in the workbook",
+        "competing 2 expires nothing in the offer file, 2026-12-10 in the workbook",
+    ]
+
+
+def test_a_stage_typed_wrong_in_the_workbook_is_named_with_its_cell(tmp_path):
+    guide, offer = CASES["ny-below"]
+    path = written(tmp_path, offer, guide)
+    workbook = load_workbook(path)
+    ((sheet, ref),) = workbook.defined_names["offer_stage"].destinations
+    workbook[sheet][ref] = "signed"
+    workbook.save(path)
+    with pytest.raises(OfferError) as caught:
+        read_back(path, GUIDES)
+    where = f"{sheet}!{ref.replace('$', '')}"
+    assert str(caught.value) == (
+        f"{path}, cell {where}, candidate 'Ben', field 'stage': unknown stage 'signed'; "
+        "known: verbal, written, accepted, declined, withdrawn"
+    )
+
+
 def test_a_competing_grants_frequency_is_an_input_and_reads_back(tmp_path):
     """Layout 1 had no cell for it: a competing offer's monthly vesting was lost on read-back."""
     guide, offer = CASES["sf-competing-own-schedules"]

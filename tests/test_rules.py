@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -22,6 +23,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from segxlsx import rules
+from segxlsx.model import FIRST_DAY, LAST_DAY, STAGES
+from segxlsx.xlsx.cells import excel_day
 
 # Amounts as offers have them, and ones on the half-thousand, where rounding rules differ.
 money = st.one_of(
@@ -35,6 +38,8 @@ change = st.decimals(-1, 1, places=2)
 years = st.integers(1, 10)
 words = st.sampled_from(["monthly", "quarterly", "yearly"])
 currencies = st.sampled_from(["USD", "GBP", "EUR", "JPY", "CHF", "INR", "CAD"])
+days = st.dates(FIRST_DAY, LAST_DAY)
+maybe_days = st.one_of(st.none(), days)
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,16 @@ def _text(value: str) -> str:
 
 def _plain(*values: Any) -> tuple[str, ...]:
     return tuple(_number(value) for value in values)
+
+
+def _day(day: date | None) -> str:
+    """A day as a cell holds it: its day number; none is an empty text."""
+    return '""' if day is None else str(int(excel_day(day)))
+
+
+def _as_shown(day: date | None) -> Decimal | str:
+    """A day as a formula shows it: its day number, or "" for none."""
+    return "" if day is None else Decimal(int(excel_day(day)))
 
 
 # Every rule of `rules.RULES` with its arguments, but those whose formula reads ranges of cells
@@ -173,6 +188,19 @@ CASES: dict[str, Case] = {
             ),
         )
     ),
+    "open_stage": Case(lambda d: (d(st.sampled_from(STAGES)),), lambda stage: (_text(stage),)),
+    # The deadlines as cells give them: MIN and COUNT pass over an empty cell, which a formula
+    # with the text "" in its place would not; so here a deadline not given is left out.
+    "decision_due": Case(
+        lambda d: (d(st.booleans()), *d(st.lists(maybe_days, min_size=1, max_size=5).filter(any))),
+        lambda is_open, *deadlines: (
+            "TRUE" if is_open else "FALSE",
+            *(_day(day) for day in deadlines if day is not None),
+        ),
+        _as_shown,
+    ),
+    "working_day_before": Case(lambda d: (d(maybe_days),), lambda day: (_day(day),), _as_shown),
+    "day_in_words": Case(lambda d: (d(maybe_days), d(st.booleans())), lambda day, year: (_day(day), year)),
 }
 ELSEWHERE = {"vested_share", "vesting_in_year", "lead_change_year"}  # their formulas read ranges
 
@@ -226,3 +254,23 @@ def test_a_rule_that_drifted_is_caught():
     drifted = rules.ask_at.formula("0.5", "100000", "101000").replace("ROUND(", "ROUNDDOWN(")
     assert not _same(_evaluated(drifted), exact)
     assert _same(_evaluated(rules.ask_at.formula("0.5", "100000", "101000")), exact)
+
+
+@pytest.mark.parametrize(
+    ("day", "words", "working_day_before"),
+    [
+        (date(2026, 12, 11), "Friday 11 December 2026", date(2026, 12, 10)),
+        (date(2026, 12, 12), "Saturday 12 December 2026", date(2026, 12, 11)),
+        (date(2026, 12, 13), "Sunday 13 December 2026", date(2026, 12, 11)),
+        (date(2026, 12, 14), "Monday 14 December 2026", date(2026, 12, 11)),
+        (date(2027, 1, 1), "Friday 1 January 2027", date(2026, 12, 31)),
+        (date(2028, 2, 29), "Tuesday 29 February 2028", date(2028, 2, 28)),
+    ],
+)
+def test_a_day_in_words_and_the_working_day_before_it(day, words, working_day_before):
+    assert rules.day_in_words(day) == words == _evaluated(rules.day_in_words.formula(_day(day)))
+    assert rules.day_in_words(day, year=False) == words.rsplit(" ", 1)[0]
+    assert rules.working_day_before(day) == working_day_before
+    assert _evaluated(rules.working_day_before.formula(_day(day))) == Decimal(
+        int(excel_day(working_day_before))
+    )

@@ -338,14 +338,17 @@ def test_the_amounts_said_are_the_named_cells_rounded(case, built, recalculated)
 
 
 def test_the_model_and_the_sheet_know_the_same_conditions():
-    from segxlsx.scripts import CONDITIONS, pays_more
+    from segxlsx.scripts import CONDITIONS, expires_first, pays_more
     from segxlsx.wording import condition_formula, conditions
 
     guide, case = CASES["sf-competing"]
     decided = conditions(offer_figures(case, guide, RATES))
-    assert set(decided) == set(CONDITIONS) | {pays_more(i) for i in range(len(case.competing))}
+    each = {f(i) for f in (pays_more, expires_first) for i in range(len(case.competing))}
+    assert set(decided) == set(CONDITIONS) | each
     for name in decided:  # each has its formula; an unknown one would raise
-        assert condition_formula(name, lambda index: f"Offer!$G${39 + index}")
+        assert condition_formula(
+            name, lambda index: f"Offer!$H${39 + index}", lambda index: f"Offer!$F${39 + index}"
+        )
 
 
 @pytest.mark.parametrize("case", ["edited-keep", "edited-focus"])

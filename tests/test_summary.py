@@ -43,16 +43,19 @@ def shipped(tmp_path_factory):
     return out
 
 
-def test_the_board_comes_first_one_line_per_offer_in_input_order(shipped):
+def test_the_board_comes_first_one_line_per_offer(shipped):
     workbook = load_workbook(shipped / "summary.xlsx")
     assert workbook.sheetnames[:2] == ["Board", "Summary"]
     board, table = board_rows(shipped / "summary.xlsx"), summary_rows(shipped / "summary.xlsx")
-    assert [row["Candidate"].value for row in board] == [row["Candidate"] for row in table]
+    assert sorted(row["Candidate"].value for row in board) == sorted(row["Candidate"] for row in table)
     assert list(board[0]) == [
-        "Candidate", "Region", "Expires", "Base vs band", "Stock vs band", "Bonus vs band",
-        "Total comp vs band", "Total comp (USD)", "Gap to asks (USD)", "Walk-away met",
+        "Candidate", "Region", "Stage", "Expires", "Days left", "Round", "Last change", "Base vs band",
+        "Stock vs band", "Bonus vs band", "Total comp vs band", "Total comp (USD)", "Gap to asks (USD)",
+        "Walk-away met",
     ]  # fmt: skip
-    for line, row in zip(board, table, strict=True):
+    by_name = {row["Candidate"]: row for row in table}
+    for line in board:
+        row = by_name[line["Candidate"].value]
         name = line["Candidate"]
         assert name.hyperlink.target == row["Workbook"] and name.font.underline == "single"
         assert line["Walk-away met"].value == row["Walk-away met"] and row["Walk-away met"] in ("Yes", "No")

@@ -78,7 +78,8 @@ def build(
 
     The summary lists every workbook in `out`, this build's and earlier ones'; its common
     currency is `report_currency` (default: the one most offers are paid in). `today` dates
-    inputs that changed in this build (default: today's UTC date).
+    inputs that changed in this build and the rounds it starts, and is the summary's date, which
+    its board counts days left from (default: today's UTC date); workbooks never depend on it.
 
     `shard` ("K/N" or a `Shard`) builds only the offers whose identity hashes to shard K of N,
     with the shard's own manifest, journal and lock, and no summary: `summarise` merges the
@@ -192,7 +193,8 @@ def _write_summary(report: BuildReport, folder: OutputFolder, ledger: Ledger, ru
     table, tally = run.inputs.table, ledger.tally()
     guides = run.inputs.guides.values()
     currency = report.report_currency = run.report_currency or most_paid_in(tally.currencies, table, guides)
-    heading = SummaryHeading(tuple(run.inputs.guides), table, currency, len(report.failures))
+    today = date.fromisoformat(run.today)  # the board counts days left from the build's day
+    heading = SummaryHeading(tuple(run.inputs.guides), table, currency, len(report.failures), today)
     problem = write_summary(folder, SUMMARY, found, ledger, heading, tally, report.failures)
     if problem:  # opened or replaced while the offers were building
         report.notes.append(f"{display_path(path)}: {problem}")

@@ -12,10 +12,11 @@ from collections.abc import Mapping
 
 from ..errors import OfferError, SegxlsxError
 from ..figures import OfferFigures, offer_figures
+from ..history import Round, with_round
 from ..model import Guide, Offer
 from ..sources.rates import RateTable
 from ..store.folder import write_new_file
-from ..store.signatures import OWNER_PROPERTY, owner_label
+from ..store.signatures import OWNER_PROPERTY, owner_label, rounds_properties
 from ..summary.edited import read_hand_edits
 from ..summary.row import FAILED, KEPT, UNCHANGED, WRITTEN, SummaryRow
 from ..talking_points import talking_points
@@ -51,12 +52,18 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
             # it is the offer file's again, and built from it. Otherwise it stays kept.
             taken_back = job.differed and not edits.needs_attention
             if not taken_back:
-                # The workbook is the truth about its offer now: its talking points say what it says.
+                # The workbook is the truth about its offer now: its talking points say what it
+                # says, and its inputs are a round of the offer's (a hand edit counts), first
+                # seen the day the file changed.
                 points = _points(job, edits.offer, guides, table) if edits.offer else None
+                rounds = _rounds(job, edits.offer, guides, table, job.found.changed_on or job.day)
                 return Outcome(job.name, KEPT, None, edits.row, edits.differences, edits.problem,
-                               rates_day=edits.rates_day, points=points)  # fmt: skip
-        workbook, figures = render_offer(job.offer, guides[job.offer.guide_id], table, _context["wording"])
+                               rates_day=edits.rates_day, points=points, rounds=rounds)  # fmt: skip
+        guide = guides[job.offer.guide_id]
+        workbook, figures = render_offer(job.offer, guide, table, _context["wording"], job.rounds, job.day)
         workbook.properties[OWNER_PROPERTY] = owner_label(job.owner)  # found again without the manifest
+        rounds = with_round(job.rounds, Round.of(job.offer, guide, figures, job.day))
+        workbook.properties.update(rounds_properties(rounds))  # and its rounds with it
         data = workbook_bytes(workbook, table.as_of)
         digest = hashlib.sha256(data).hexdigest()
         if job.found.state == "ours" and job.found.sha256 == digest:
@@ -72,7 +79,18 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
     except Exception as error:  # a bug of ours must not cost the rest of the batch
         return OfferError(f"could not build this offer ({type(error).__name__}: {error}); please report it")
     row = SummaryRow.of(job.offer, figures, job.name)
-    return Outcome(job.name, action, digest, row, points=points, taken_back=taken_back)
+    return Outcome(job.name, action, digest, row, points=points, taken_back=taken_back, rounds=rounds)
+
+
+def _rounds(
+    job: Job, offer: Offer | None, guides: Mapping[str, Guide], table: RateTable, day: str
+) -> tuple[Round, ...] | None:
+    """The offer's rounds with `offer` (read back from its workbook) seen on `day`; None when
+    its cells do not make an offer."""
+    if offer is None:
+        return None
+    guide = guides[offer.guide_id]
+    return with_round(job.rounds, Round.of(offer, guide, offer_figures(offer, guide, table), day))
 
 
 def _points(

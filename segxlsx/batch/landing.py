@@ -127,10 +127,20 @@ def _described(folder: OutputFolder, job: Job, outcome: Outcome, today: str) -> 
     # Only a shard keeps what its build did: the merged summary, made later, has no run of its
     # own to tell. An unsharded folder's manifest stays what an uninterrupted build would leave.
     action = outcome.action if folder.shard else None
-    row = outcome.row.as_json() if outcome.row else None
+    # The rounds as this build saw them (a skipped offer's, or an unreadable hand edit's, stay).
+    rounds = job.rounds if outcome.rounds is None else outcome.rounds
+    row = replace(outcome.row, round=len(rounds) or None) if outcome.row else None
     entry = folder.describe(
-        job.name, row, inputs, day, built=built, position=job.number, action=action, differs=differs
+        job.name,
+        row.as_json() if row else None,
+        inputs,
+        day,
+        built=built,
+        position=job.number,
+        action=action,
+        differs=differs,
+        rounds=rounds,
     )
-    whole = outcome.row or SummaryRow.from_json(entry.row or {}, job.name)
+    whole = row or SummaryRow.from_json(entry.row or {}, job.name)
     assert whole is not None  # a skipped offer's row was checked when it was planned
     return replace(outcome, row=replace(whole, action=outcome.action, inputs_changed=entry.changed or ""))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import OfferError, SegxlsxError
+from ..history import Round, is_new, round_inputs, rounds_digest
 from ..model import Guide, Offer
 from ..sources.offers import iter_offers, offer_loaders
 from ..sources.rates import RateTable
@@ -19,7 +20,7 @@ from ..store.file_names import is_workbook_name, unique_slug
 from ..store.fingerprints import offer_fingerprint
 from ..store.folder import Found, OutputFolder
 from ..store.ledger import Ledger, Step
-from ..store.manifest import Owner, Shard
+from ..store.manifest import Entry, Owner, Shard
 from ..store.signatures import owner_label
 from ..summary.row import UNCHANGED, SummaryRow
 from ..talking_points import points_name
@@ -50,7 +51,7 @@ class Run:
     today: str  # ISO date, for inputs that changed in this build
     report_currency: str | None
     shard: Shard | None
-    fingerprint: Callable[[Offer, str], str]  # everything a workbook is made from (`store.fingerprints`)
+    fingerprint: Callable[..., str]  # everything a workbook is made from (`store.fingerprints`)
     talking_points: bool = False  # also write each offer's candidate copy (`talking_points.py`)
     replace: frozenset[str] = frozenset()  # workbooks to rebuild even if edited by hand (--replace)
 
@@ -81,6 +82,8 @@ class Job:
     stale: bool = False  # the offer file changed since the build planned: not this offer any more
     differed: bool = False  # kept last time with inputs other than its offer file's (`Entry.differs`)
     points: Points | None = None  # with --talking-points, unless skipped
+    rounds: tuple[Round, ...] = ()  # the offer's rounds so far, as the manifest keeps them
+    day: str = ""  # ISO: the day a new round starts, if its inputs start one
 
 
 def plan_offers(
@@ -119,11 +122,39 @@ def _step(number: int, record: int, offer: Offer, folder: OutputFolder, ledger: 
     name = file_name(owner, folder, ledger)
     if run.shard is not None and not run.shard.holds(owner):
         return Step(number, record, owner, name, False, Found("new"), "", "", False)
-    found, built = folder.inspect(name), run.fingerprint(offer, owner_label(owner))
+    found, fields = folder.inspect(name), offer_fingerprint(offer)
+    built = run.fingerprint(
+        offer, owner_label(owner), _history(offer, fields, folder.manifest.get(name), run)
+    )
     skip = not (run.force or name in run.replace) and _unchanged(folder, name, found, built)
     if run.talking_points:  # and its talking points are there, as this build would make them
         skip = skip and _points_unchanged(folder, points_name(name), built)
-    return Step(number, record, owner, name, True, found, offer_fingerprint(offer), built, skip)
+    return Step(number, record, owner, name, True, found, fields, built, skip)
+
+
+def _history(offer: Offer, fields: str, entry: Entry | None, run: Run) -> str:
+    """The rounds its workbook's Offer history will list, in a few bytes: those kept, and the
+    day a new one starts when the offer's inputs start one (so a rebuild with nothing new is
+    the same on any day, and one that starts a round is not). `fields`: the offer's fingerprint.
+    """
+    rounds = entry.rounds if entry else ()
+    listed = [(one.inputs, one.day) for one in rounds]
+    # Its fields as the last build made its last round from: no new round, and no need to
+    # compare them field by field (a third of an unchanged rerun's time per offer).
+    if rounds and entry is not None and entry.inputs == fields:
+        return rounds_digest(listed)
+    inputs = round_inputs(offer, run.inputs.guides[offer.guide_id])
+    if is_new(rounds, inputs):
+        listed.append((inputs, round_day(entry, fields, run.today)))
+    return rounds_digest(listed)
+
+
+def round_day(entry: Entry | None, inputs: str, today: str) -> str:
+    """The day a new round of an offer was first seen: today, but for the first round of a
+    folder built before rounds were kept, the day the manifest says its inputs last changed."""
+    if entry is not None and not entry.rounds and entry.inputs == inputs and entry.changed:
+        return entry.changed
+    return today
 
 
 def file_name(owner: Owner, folder: OutputFolder, ledger: Ledger) -> str:
@@ -172,7 +203,8 @@ def jobs(run: Run, folder: OutputFolder, ledger: Ledger) -> Iterator[Job]:
         entry = folder.manifest.get(step.name)
         job = Job(step.number, None, step.owner, step.name, folder.temporary(step.name), step.found,
                   run.force or step.name in run.replace, step.inputs, step.built, step.skip,
-                  differed=entry is not None and entry.differs)  # fmt: skip
+                  differed=entry is not None and entry.differs, rounds=entry.rounds if entry else (),
+                  day=round_day(entry, step.inputs, run.today))  # fmt: skip
         if step.skip:
             yield job
             continue

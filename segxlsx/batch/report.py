@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import SegxlsxError
+from ..history import Round
 from ..summary.row import SummaryRow
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -40,6 +41,9 @@ class Outcome:
     rates_day: date | None = None  # a kept workbook's: the rates it was built on, when known
     taken_back: bool = False  # kept before; its inputs match its offer file again, so rebuilt
     points: PointsOutcome | None = None  # with --talking-points
+    # The offer's rounds once this build saw it (`history`): None when they stay as kept (a
+    # skipped offer, a kept workbook whose inputs cannot be read).
+    rounds: tuple[Round, ...] | None = None
 
     @property
     def needs_attention(self) -> bool:

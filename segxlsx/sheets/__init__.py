@@ -7,9 +7,11 @@ same inputs give the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from ..figures import OfferFigures, offer_figures
+from ..history import Round, with_round
 from ..model import Guide, Offer, schedule_of
 from ..sources.rates import RateTable
 from ..sources.workbooks import LAYOUT, LAYOUT_PROPERTY
@@ -17,6 +19,7 @@ from ..wording import Wording, offer_scripts
 from ..xlsx import Workbook
 from .bands import write_bands
 from .compare import competitor_years_cell, write_compare
+from .history import write_history
 from .names import check_all_defined
 from .offer import write_offer
 from .rates import write_rates
@@ -26,13 +29,22 @@ from .years import write_years
 
 __all__ = ["SHEETS", "render_offer", "workbook_bytes"]
 
-SHEETS = ("Offer", "Bands", "Scripts", "Rates", "Years", "Compare")
+SHEETS = ("Offer", "Bands", "Scripts", "Rates", "Years", "Compare", "Offer history")
 
 
 def render_offer(
-    offer: Offer, guide: Guide, rates: RateTable, wording: Wording
+    offer: Offer,
+    guide: Guide,
+    rates: RateTable,
+    wording: Wording,
+    rounds: Sequence[Round] = (),
+    day: str = "",
 ) -> tuple[Workbook, OfferFigures]:
-    """The offer's workbook and the figures it must show when recalculated."""
+    """The offer's workbook and the figures it must show when recalculated.
+
+    `rounds`: the offer's rounds so far, as its output folder keeps them; the offer is the last
+    of them or starts the next, first seen on `day` (ISO; "" outside a folder: not recorded).
+    """
     figures = offer_figures(offer, guide, rates)
     workbook = new_workbook(f"Offer review: {offer.candidate}")
     for title in SHEETS:
@@ -45,6 +57,7 @@ def render_offer(
     write_scripts(workbook, guide, offer.candidate, figures, offer_scripts(offer, guide, wording))
     write_years(workbook, offer, guide, schedule_of(offer, band.vesting_years), figures)
     write_compare(workbook, offer, figures)
+    write_history(workbook, with_round(rounds, Round.of(offer, guide, figures, day)))
     check_all_defined(workbook, list(figures.rates), len(offer.competing))
     # Read-back goes by the input cells' names; the layout says which names to expect.
     workbook.properties[LAYOUT_PROPERTY] = LAYOUT

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from ..xlsx.cells import excel_day
+
 
 def reference(value: str) -> str:
     return f"={value}"
@@ -13,3 +17,8 @@ def total(cells: str) -> str:
 
 def average(cells: str) -> str:
     return f"=AVERAGE({cells})"
+
+
+def day_shown(day: date | None) -> int | str:
+    """What a cell whose formula gives a day shows: its day number, or "" for none."""
+    return "" if day is None else int(excel_day(day))

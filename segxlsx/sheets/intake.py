@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from ..model import Guide
-from ..sources.offer_fields import FIELDS, OFFER, Percent
+from ..model import FIRST_DAY, LAST_DAY, Guide
+from ..sources.offer_fields import FIELDS, OFFER, Day, Percent
 from ..sources.offers import OFFERS_SHEET
 from ..xlsx import Guidance, Workbook
+from ..xlsx.cells import excel_day
 from ..xlsx.refs import column_letter
-from .styles import PERCENT, header_row, money_format, new_workbook, put, put_text, widths
+from .styles import DATE, PERCENT, header_row, money_format, new_workbook, put, put_text, widths
 
 LAST_ROW = 1000  # how far down the drop-downs and checks reach
 # The example row, filled from the first guide's reference band so it loads as an offer.
@@ -26,7 +27,8 @@ WIDTHS = {"candidate": 24, "guide": 24, "region": 16, "notes": 48, "competing": 
 
 def intake_workbook(guides: Mapping[str, Guide]) -> Workbook:
     """An offers sheet, a column per offer field, with drop-downs for the fields that take one of
-    a few values (the guides, their regions and currencies) and one example row."""
+    a few values (the guides, their regions and currencies, the stages), dates checked as dates,
+    and one example row."""
     if not guides:
         raise ValueError("an intake sheet needs at least one guide")  # a bug of ours, not input
     workbook = new_workbook("Offers")
@@ -41,6 +43,8 @@ def intake_workbook(guides: Mapping[str, Guide]) -> Workbook:
             _choices(sheet, letter, choices, field.label, field.kind.hint)
         elif isinstance(field.kind, Percent):
             _as_percent(sheet, letter, field.label)
+        elif isinstance(field.kind, Day):
+            _as_date(sheet, letter, field.label)
     widths(sheet, {letter: WIDTHS.get(name, 12) for name, letter in column.items()})
     sheet.freeze("B2")
     return workbook
@@ -81,6 +85,17 @@ def _choices(sheet, letter: str, values: list[str], title: str, hint: str) -> No
         return
     said = Guidance(title, prompt=hint, error=f"Choose one of: {', '.join(values)}")
     sheet.validate_list(f"{letter}2:{letter}{LAST_ROW}", choices, allow_blank=True, guidance=said)
+
+
+def _as_date(sheet, letter: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Cells that take a date (a deadline), shown as one: 12/12/2026 typed in stays a date."""
+    said = Guidance(
+        title, prompt="A date, e.g. 2026-12-12", error=f"Type a date from {FIRST_DAY} to {LAST_DAY}"
+    )
+    low, high = (str(int(excel_day(day))) for day in (FIRST_DAY, LAST_DAY))
+    sheet.validate_dates(f"{letter}2:{letter}{LAST_ROW}", low, high, allow_blank=True, guidance=said)
+    for row in range(2, LAST_ROW + 1):
+        put(sheet, f"{letter}{row}", None, DATE)
 
 
 def _as_percent(sheet, letter: str, title: str) -> None:  # type: ignore[no-untyped-def]

@@ -22,11 +22,12 @@ from ..sources.offer_fields import (
     Money,
     Months,
     Notes,
+    OneOf,
     Percent,
     Schedule,
     competing_cell,
 )
-from ..xlsx import Chart, Marker, Series, Workbook
+from ..xlsx import Chart, Guidance, Marker, Series, Workbook
 from ..xlsx.refs import column_letter, on_sheet, quoted_sheet
 from . import bands as b
 from . import formulas as f
@@ -36,6 +37,7 @@ from .paper import print_in_blocks
 from .styles import (
     DATE,
     LABEL,
+    LEFT,
     MIDDLE,
     MUTED,
     PERCENT,
@@ -71,9 +73,11 @@ _ELSEWHERE = (Months, Frequency, Competing)
 INPUT_FIELDS = tuple(field for field in OFFER if not isinstance(field.kind, _ELSEWHERE))
 INPUT_ROW = {field.name: FIRST_INPUT + number for number, field in enumerate(INPUT_FIELDS)}
 YEARS = INPUT_ROW["vesting"]  # how many years the schedule on Years runs over
-# The sections below the inputs, each two rows below the one before.
+# The sections below the inputs, each two rows below the one before; the deadline beside a
+# year of pay, in the columns the chart leaves free above.
 STOCK_ANNUAL = FIRST_INPUT + len(INPUT_FIELDS) + 2
 BONUS, TOTAL = STOCK_ANNUAL + 1, STOCK_ANNUAL + 2
+DECISION_DUE, ANSWER_BY = STOCK_ANNUAL, BONUS
 COMPARE_HEADER = TOTAL + 3
 COMPARE_ROWS = {
     part: COMPARE_HEADER + 1 + number
@@ -112,6 +116,7 @@ def write_offer(
         SUBTITLE,
     )
     _inputs(workbook, sheet, offer, guide, money, figures)
+    _deadline(workbook, sheet, figures)
     _annual(workbook, sheet, money, figures)
     _comparison(workbook, sheet, offer, bands, money, figures)
     _asks(workbook, sheet, guide, bands, money, figures)
@@ -171,6 +176,12 @@ def _input(workbook, sheet, row: int, field: Field, value, money: str, figures: 
         _label(sheet, row, field.label)
         put_input(sheet, cell, kind.plain(value))
         put_text(sheet, f"C{row}", f"← {kind.hint}", MUTED)
+    elif isinstance(kind, OneOf):  # a word of a few: an input with its drop-down
+        _label(sheet, row, field.label)
+        put_input(sheet, cell, value)
+        choose = Guidance(field.label, prompt=kind.hint, error=f"Choose one of: {', '.join(kind.words)}")
+        sheet.validate_list(cell, kind.words, guidance=choose)
+        put_text(sheet, f"C{row}", "← from the list", MUTED)
     else:  # names and choices: wrapped within B and C, as the chart covers D
         put_text(sheet, f"A{row}", field.label, LABEL, alignment=TOP)
         put_text(sheet, cell, value, alignment=WRAP)
@@ -178,6 +189,38 @@ def _input(workbook, sheet, row: int, field: Field, value, money: str, figures: 
         fit_rows(sheet, row, value, NOTES_WIDTH)
     assert field.cell is not None
     define(workbook, field.cell, sheet.title, cell)
+
+
+def _deadline(workbook, sheet, figures: OfferFigures) -> None:
+    """When a decision is due (the first deadline of this offer and its competing offers, while
+    it is open) and when to ask for an answer, as dates and in words. No count of days left:
+    a workbook rebuilt another day keeps its bytes (the summary counts them)."""
+    put_text(sheet, f"D{DECISION_DUE - 1}", "Deadline", SECTION)
+    deadlines = [INPUT_NAME_EXPIRES] + [
+        _competing_cell(index, _COMPETING_COLUMN["expires"]) for index in range(len(figures.competing))
+    ]
+    is_open = rules.open_stage.formula("offer_stage")
+    for row, label, name, formula, day in (
+        (DECISION_DUE, "Decision due", "decision_due", rules.decision_due.formula(is_open, *deadlines),
+         figures.decision_due),
+        (ANSWER_BY, "Answer by", "answer_by", rules.working_day_before.formula("decision_due"),
+         figures.answer_by),
+    ):  # fmt: skip
+        put_text(sheet, f"D{row}", label, LABEL)
+        # Left, apart from the words that follow it.
+        font = LABEL if row == DECISION_DUE else None
+        put_formula(sheet, f"E{row}", formula, f.day_shown(day), DATE, font, alignment=LEFT)
+        define(workbook, name, sheet.title, f"E{row}")
+        put_formula(sheet, f"F{row}", "=" + rules.day_in_words.formula(f"E{row}"), rules.day_in_words(day))
+        merge(sheet, f"F{row}:H{row}")
+    put_text(sheet, f"D{TOTAL}", DEADLINE_NOTE, MUTED)
+    merge(sheet, f"D{TOTAL}:H{TOTAL}")
+
+
+# Under the deadline: what it is, since a competing offer's may come first.
+DEADLINE_NOTE = (
+    "The soonest deadline, competing offers' too, while this offer is open; answer the working day before."
+)
 
 
 def _annual(workbook, sheet, money: str, figures: OfferFigures) -> None:
@@ -419,6 +462,7 @@ def competing_input(index: int, name: str) -> str:
 
 
 _COMPETING_COLUMN = {field.name: number for number, field in enumerate(COMPETING_INPUTS, start=1)}
+INPUT_NAME_EXPIRES = next(field.cell for field in OFFER if field.name == "expires")
 
 
 def _competing_cell(index: int, column: int) -> str:
@@ -443,6 +487,8 @@ def _competing(workbook, sheet, offer: Offer, years: list[str], money: str, figu
                 put_input(sheet, cell, value, own)
             elif isinstance(field.kind, Percent):
                 put_input(sheet, cell, value, PERCENT)
+            elif isinstance(field.kind, Day):  # none given: an empty input, ready to type in
+                put_input(sheet, cell, value, DATE)
             elif column == 1:  # the company, wrapped: a long name never runs under the currency
                 put_text(sheet, cell, value, LABEL, alignment=WRAPPED)
                 fit_rows(sheet, row, value, COMPANY_WIDTH)

@@ -17,6 +17,7 @@ from ..figures import OfferFigures
 from ..model import Guide
 from ..scripts import (
     COUNT_FIELDS,
+    DATE_FIELDS,
     MONEY_FIELDS,
     PERCENT_FIELDS,
     PLACE_FIELDS,
@@ -30,7 +31,7 @@ from ..wording import NOTHING_TO_SAY, OfferScripts, condition_formula
 from ..xlsx import Workbook
 from ..xlsx.text import MAX_FORMULA, excel_length, excel_literal
 from . import formulas as f
-from .offer import competing_total_cell
+from .offer import competing_input, competing_total_cell
 from .paper import SMALLEST_TEXT, print_in_blocks
 from .styles import (
     COACH_NOTE,
@@ -154,14 +155,21 @@ def pieces_expression(pieces: list[Piece], cells: dict[str, str], text: dict[str
         elif isinstance(piece, Choice):
             yes = pieces_expression(list(piece.yes), cells, text)
             no = pieces_expression(list(piece.no), cells, text)
-            parts.append(f"IF({condition_formula(piece.condition, competing_total_cell)},{yes},{no})")
+            condition = condition_formula(piece.condition, competing_total_cell, _competing_expires)
+            parts.append(f"IF({condition},{yes},{no})")
         elif piece.name in COUNT_FIELDS:
             parts.append(piece.name)  # a number joined into text reads as itself: "4"
+        elif piece.name in DATE_FIELDS:  # a day in words, from its cell on the Offer sheet
+            parts.append(rules.day_in_words.formula(piece.name, year=False))
         elif piece.key in cells:
             parts.append(cells[piece.key])
         else:
             parts.append(excel_literal(text[piece.name]))
     return "&".join(parts) or '""'
+
+
+def _competing_expires(index: int) -> str:
+    return competing_input(index, "expires")
 
 
 def _amounts(sheet, top: int, scripts: OfferScripts, figures: OfferFigures) -> dict[str, str]:

@@ -27,7 +27,9 @@ from typing import Any
 from ..errors import InvalidValue, Location, OfferError, located
 from ..model import (
     DEFAULT_CLIFF_MONTHS,
+    DEFAULT_STAGE,
     PAY_COMPONENTS,
+    STAGES,
     Band,
     CompetingOffer,
     Guide,
@@ -302,6 +304,23 @@ class Frequency(Kind):
         return Name().parse(value, name, reading).casefold() or "yearly"
 
 
+class OneOf(Kind):
+    """One word of a few (an offer's stage), in any case; not given, `default`."""
+
+    def __init__(self, words: tuple[str, ...], default: str, what: str) -> None:
+        self.words, self.default, self.what = words, default, what
+        self.hint = f"{', '.join(words[:-1])} or {words[-1]}"
+
+    def parse(self, value: Any, name: str, reading: Reading) -> str:
+        word = Name().parse(value, name, reading).casefold() or self.default
+        if word not in self.words:
+            raise InvalidValue(unknown_choice(self.what, shorten(word, 40), self.words), field=name)
+        return word
+
+    def choices(self, guides: Mapping[str, Guide]) -> list[str]:
+        return list(self.words)
+
+
 class Day(Kind):
     """A date: `2026-12-12` in a file; a date cell of a sheet (intake or workbook) reads as one."""
 
@@ -480,6 +499,8 @@ OFFER: tuple[Field, ...] = (
     Field("vest_every", "Vests every", Frequency(), lambda o, b: schedule_of(o, b.vesting_years).every,
           default=lambda b: "yearly", cell="vest_every", attribute=None),
     Field("competing", "Competing offers", Competing(), lambda o, b: o.competing, default=lambda b: ()),
+    Field("stage", "Stage", OneOf(STAGES, DEFAULT_STAGE, "stage"), lambda o, b: o.stage,
+          default=lambda b: DEFAULT_STAGE, cell="offer_stage", summary="Stage"),
     Field("expires", "Offer expires", Day(), lambda o, b: o.expires, default=lambda b: None, cell="offer_expires",
           summary="Expires"),
     Field("keep", "Keep as offered", Components(), lambda o, b: o.keep, default=lambda b: (), cell="offer_keep"),
@@ -501,6 +522,7 @@ COMPETING: tuple[Field, ...] = (
           default=lambda b: DEFAULT_CLIFF_MONTHS, cell="cliff_months", attribute=None),
     Field("vest_every", "Vests every", Frequency(), lambda c, b: schedule_of(c, b.vesting_years).every,
           default=lambda b: "yearly", cell="vest_every", attribute=None),
+    Field("expires", "Expires", Day(), lambda c, b: c.expires, default=lambda b: None, cell="expires"),
 )  # fmt: skip
 # How a grant vests; an offer and a competing offer state it the same way.
 SCHEDULE_FIELDS = ("vesting", "cliff_months", "vest_every")
@@ -657,6 +679,22 @@ def _comparable(offer: Offer, guides: Mapping[str, Guide]) -> dict[str, tuple[Ki
                 continue
             pairs[f"competing {number} {_phrase(f)}"] = (f.kind, f.value_of(other, band))
     return pairs
+
+
+def as_compared(offer: Offer, guides: Mapping[str, Guide]) -> dict[str, Any]:
+    """The offer's fields as a difference compares them, each in one exact form: two offers
+    give the same exactly when `differences` finds none between them (a round of an offer's
+    history is known by it, whether read from a file or from a workbook's cells)."""
+    return {name: _settled(value) for name, (_, value) in _comparable(offer, guides).items()}
+
+
+def _settled(value: Any) -> Any:
+    """A value in the form `_same` compares it in: amounts to 6 places, no zero years at the end."""
+    if isinstance(value, Decimal):
+        return _close(value)
+    if isinstance(value, tuple):
+        return tuple(_settled(item) for item in without_zero_tail(value))
+    return value
 
 
 def _phrase(f: Field) -> str:

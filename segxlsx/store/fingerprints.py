@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 
 from ..errors import Location, SegxlsxError
 from ..model import Guide, Offer
@@ -24,18 +25,19 @@ def offer_fingerprint(offer: Offer) -> str:
 
 def workbook_fingerprints(
     guides: Mapping[str, Guide], wording: Wording, table: RateTable
-) -> Callable[[Offer, str], str]:
+) -> Callable[..., str]:
     """Each offer's build fingerprint: a hash of everything its workbook's bytes are made from.
 
-    The offer's fields, its guide, the wording, what every file depends on (`made_with`), and
-    the offer it belongs to as the workbook records it (`owner`: its file's name, candidate
-    and occurrence). What all offers share is hashed once here; per offer it is one more hash.
+    The offer's fields, its guide, the wording, what every file depends on (`made_with`), the
+    offer it belongs to as the workbook records it (`owner`: its file's name, candidate and
+    occurrence), and its rounds as its Offer history lists them (`history`, a digest). What all
+    offers share is hashed once here; per offer it is one more hash.
     """
     shared = repr((made_with(table), wording))
     by_guide = {name: _digest(shared + repr(guide)) for name, guide in guides.items()}
 
-    def fingerprint(offer: Offer, owner: str) -> str:
-        return _digest(by_guide[offer.guide_id] + offer_fingerprint(offer) + owner)
+    def fingerprint(offer: Offer, owner: str, history: str = "") -> str:
+        return _digest(by_guide[offer.guide_id] + offer_fingerprint(offer) + owner + history)
 
     return fingerprint
 
@@ -46,14 +48,17 @@ def summary_fingerprint(
     guides: Sequence[str],
     report_currency: str,
     failures: Sequence[SegxlsxError],
+    today: date | None = None,
 ) -> str:
     """Everything a summary's bytes are made from: its rows in order (`rows_digest`, as the
-    ledger keeps them), what its title block says (guides, rates, currency, failures), the
-    failures listed, and what every file depends on."""
+    ledger keeps them), what its title block says (guides, rates, currency, failures, the
+    summary's date, which its days left count from), the failures listed, and what every file
+    depends on."""
     heading_and_failures = (
         made_with(table),
         tuple(guides),
         report_currency,
+        today,
         len(failures),
         [(str(failure), failure.location) for failure in failures],
     )

@@ -469,7 +469,10 @@ class OutputFolder:
         now = _hash_if_file(self.path / name)
         for entry in [*reversed(journalled), *([before] if before else [])]:
             if now is not None and entry.sha256 == now:
-                return Entry(entry.sha256, journalled[-1].owner or entry.owner)
+                # Its offer's rounds are as the file carries them: the journal keeps only hashes.
+                found = signed(self.path / name) if name.endswith(".xlsx") else None
+                rounds = found.rounds if found is not None and found.sha256 == now else entry.rounds
+                return Entry(entry.sha256, journalled[-1].owner or entry.owner, rounds=rounds)
         return journalled[-1]  # edited since it landed (or never landed): the hash will say so
 
     def _remove_dead_temporaries(self) -> None:

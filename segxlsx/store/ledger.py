@@ -37,10 +37,11 @@ CREATE INDEX plan_candidate ON plan (candidate, source);
 CREATE INDEX plan_name ON plan (name);
 CREATE TABLE row (
     seq INTEGER PRIMARY KEY, unknown_place INTEGER, place INTEGER, folder INTEGER, name TEXT,
-    file TEXT, currency TEXT, action TEXT, changed TEXT, json TEXT
+    file TEXT, currency TEXT, action TEXT, changed TEXT, json TEXT, board TEXT
 );
 CREATE INDEX row_file ON row (file);
 CREATE INDEX row_order ON row (unknown_place, place, folder, name, seq);  -- read in order, never sorted in memory
+CREATE INDEX row_board ON row (board, unknown_place, place, folder, name, seq);
 """
 
 
@@ -67,6 +68,9 @@ class Row(Protocol):
     currency: str
     action: str
     inputs_changed: str
+
+    @property
+    def board_key(self) -> str: ...  # where the board lists it (`summary.board.board_key`)
 
     def as_json(self) -> dict[str, object]: ...
 
@@ -185,9 +189,9 @@ class Ledger:
         folder, name), or as they were added when it is None."""
         unknown, place, folder, name = key or (False, 0, 0, "")
         self._db.execute(
-            "INSERT INTO row VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO row VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (unknown, place, folder, name, row.file, row.currency, row.action, row.inputs_changed,
-             json.dumps(row.as_json())),
+             json.dumps(row.as_json()), row.board_key),
         )  # fmt: skip
         self._measures.add(row)
 
@@ -199,9 +203,12 @@ class Ledger:
         counted = Tally.of(_Counted(action, currency) for action, currency in self._db.execute(query))
         return replace(counted, measures=self._measures)
 
-    def rows(self) -> Iterator[tuple[dict[str, Any], str, str, str]]:
-        """The rows in order, each as (its JSON form, file, action, changed), read as they are used."""
-        query = f"SELECT json, file, action, changed FROM row ORDER BY {_ROW_ORDER}"
+    def rows(self, board: bool = False) -> Iterator[tuple[dict[str, Any], str, str, str]]:
+        """The rows in order, each as (its JSON form, file, action, changed), read as they are
+        used; `board`: in the board's order (by each row's board key, then in order)."""
+        query = (
+            f"SELECT json, file, action, changed FROM row ORDER BY {'board, ' if board else ''}{_ROW_ORDER}"
+        )
         for data, file, action, changed in self._db.execute(query):
             yield json.loads(data), file, action, changed
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SegxlsxError
+from ..history import Round, rounds_from_json
 from .file_names import is_workbook_name
 from .records import open_record, record_problem
 from .scratch import scratch_database
@@ -108,6 +109,8 @@ class Entry:
     # Kept as edited by hand with inputs that differed from its offer file: when they match it
     # again (the offer file caught up), the next build takes the workbook back.
     differs: bool = False
+    # Every set of inputs its offer has had, in order, each with the day first seen (`history`).
+    rounds: tuple[Round, ...] = ()
 
     @classmethod
     def from_json(cls, data: object) -> Entry:
@@ -134,6 +137,7 @@ class Entry:
             _checked("position", data.get("position"), _is_position),
             _checked("action", data.get("action"), lambda action: _is_text(action) and len(action) <= 40),
             _checked("differs", data.get("differs", False), lambda flag: isinstance(flag, bool)),
+            rounds_from_json(data.get("rounds", [])),
         )
 
     def as_json(self) -> dict[str, object]:
@@ -145,6 +149,7 @@ class Entry:
             "position": self.position,
             "action": self.action,
             "differs": self.differs or None,
+            "rounds": [one.as_json() for one in self.rounds] or None,
         }
         return {
             "sha256": self.sha256,
@@ -166,6 +171,9 @@ class Manifest:
 
     def __init__(self) -> None:
         self.damage: list[str] = []  # what was wrong with the files read (`add_file`)
+        # The entries last looked up: a build asks for one offer's entry several times running,
+        # and reading one back (its rounds checked field by field) is most of a skipped offer's cost.
+        self._recent: dict[str, Entry | None] = {}
         self._db = scratch_database(
             """
             CREATE TABLE entry (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
@@ -229,14 +237,15 @@ class Manifest:
         finally:
             self._db.execute("COMMIT")
         self._db.execute("INSERT OR REPLACE INTO entry SELECT * FROM reading")
+        self._recent.clear()
         self._db.execute("DELETE FROM reading")
         return problems
 
     def _load_lines(self, handle: Any) -> list[str]:
         first = handle.readline(len(_FIRST_LINE) + 1).rstrip(b"\n")
-        if first not in (_FIRST_LINE, _FIRST_LINE_2):
+        if first not in _FIRST_LINES:
             raise ValueError("its first line is not a manifest's")
-        checked = first == _FIRST_LINE
+        checked = first != _FIRST_LINE_2
         problems = []
         ended = False
         for number, line in enumerate(_lines(handle), start=2):
@@ -291,11 +300,19 @@ class Manifest:
         return [name for name in names if name == MANIFEST or _shard_manifest(name)]
 
     def get(self, name: str) -> Entry | None:
+        if name in self._recent:
+            return self._recent[name]
         found = self._db.execute("SELECT json FROM entry WHERE name = ?", (name,)).fetchone()
-        return Entry.from_json(json.loads(found[0])) if found else None
+        entry = Entry.from_json(json.loads(found[0])) if found else None
+        if len(self._recent) >= _RECENT:
+            self._recent.clear()
+        self._recent[name] = entry
+        return entry
 
     def put(self, name: str, entry: Entry) -> None:
         self._insert("entry", name, entry)
+        if name in self._recent:
+            self._recent[name] = entry  # as `get` would read it back: its JSON is its fields
 
     def _insert(self, table: str, name: str, entry: Entry) -> None:
         owner = (
@@ -341,11 +358,14 @@ class Manifest:
         self._db.close()
 
 
+_RECENT = 64  # entries kept at hand by `Manifest.get`
 _NOT_A_MANIFEST = "not a manifest segxlsx wrote"
 # Version 3 gives each entry a check of its contents and name: a flipped byte anywhere in it is
-# caught, and the file is taken back by its signature instead of trusted wrongly.
-_FIRST_LINE = b'{"version": 3, "files": {'
+# caught, and the file is taken back by its signature instead of trusted wrongly. Version 4
+# entries may keep their offer's rounds; versions 2 and 3 are read as ever (no rounds yet).
+_FIRST_LINE = b'{"version": 4, "files": {'
 _FIRST_LINE_2 = b'{"version": 2, "files": {'
+_FIRST_LINES = (_FIRST_LINE, b'{"version": 3, "files": {', _FIRST_LINE_2)
 _LAST_LINE = b"}}"
 
 

@@ -18,11 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from ..history import Round, rounds_from_json
 from ..xlsx.package import SIGNATURE_PROPERTY, UNSIGNED_PARTS, Signer
 from .manifest import Entry, Owner
 from .records import open_record
 
 OWNER_PROPERTY = "segxlsx offer"
+# A workbook's rounds (`history`), as JSON cut into properties of at most 255 characters (what
+# Excel's dialog holds), numbered from 1: a folder whose manifest is lost takes them back with
+# the workbook, and its Offer history stays as it was.
+ROUNDS_PROPERTY = "segxlsx rounds"
+_PIECE = 255
 MAX_FILE_BYTES = 256 << 20  # a summary of 50,000 offers is ~5 MB
 MAX_PART_BYTES = 256 << 20  # one part, expanded: a zip bomb stops here
 MAX_PROPERTIES_BYTES = 1 << 20
@@ -35,15 +41,34 @@ def owner_label(owner: Owner) -> str:
     return json.dumps(owner.as_json(), ensure_ascii=False, sort_keys=True)
 
 
+def rounds_properties(rounds: tuple[Round, ...]) -> dict[str, str]:
+    """A workbook's rounds as its custom properties keep them."""
+    text = json.dumps([one.as_json() for one in rounds], separators=(",", ":"))
+    pieces = [text[start : start + _PIECE] for start in range(0, len(text), _PIECE)]
+    return {f"{ROUNDS_PROPERTY} {number}": piece for number, piece in enumerate(pieces, start=1)}
+
+
+def rounds_in(properties: dict[str, str]) -> tuple[Round, ...]:
+    """The rounds a workbook's properties keep; none when they keep none, or none that are rounds."""
+    pieces = []
+    while (piece := properties.get(f"{ROUNDS_PROPERTY} {len(pieces) + 1}")) is not None:
+        pieces.append(piece)
+    try:
+        return rounds_from_json(json.loads("".join(pieces))) if pieces else ()
+    except ValueError:
+        return ()
+
+
 @dataclass(frozen=True)
 class Signed:
     """A file segxlsx wrote, untouched since: its hash, and its offer (None: a summary)."""
 
     sha256: str
     owner: Owner | None
+    rounds: tuple[Round, ...] = ()
 
     def entry(self) -> Entry:
-        return Entry(self.sha256, self.owner)
+        return Entry(self.sha256, self.owner, rounds=self.rounds)
 
 
 def signed(path: Path) -> Signed | None:
@@ -62,7 +87,7 @@ def signed(path: Path) -> Signed | None:
     if label is None:
         return Signed(whole, None)
     try:
-        return Signed(whole, Entry.from_json(json.loads(label)).owner)
+        return Signed(whole, Entry.from_json(json.loads(label)).owner, rounds_in(properties))
     except (ValueError, TypeError):
         return None
 

@@ -1,22 +1,28 @@
-"""The summary's first sheet, `Board`: every offer on a page a manager reads.
+"""The summary's first sheet, `Board`: every offer on a page a manager reads, by what is due.
 
-One line per offer: who (the name opens the offer's workbook), where, the deadline, where each
-component sits against its band (named: "Status" alone was read as base's and was total
-comp's), annual total comp and the gap to the asks in the reporting currency, and whether the
-walk-away is met. It prints one page wide at 8 points or more (its columns are kept within a
-page; a long name wraps instead), running onto more pages tall with its header repeated; the
-full table is the next sheet, `Summary`.
+One line per offer: who (the name opens the offer's workbook), where, its stage, its deadline
+and the days left to it (as of the summary's date, which the title states), the round of its
+negotiation and the day its inputs last changed, where each component sits against its band
+(named: "Status" alone was read as base's and was total comp's), annual total comp and the gap
+to the asks in the reporting currency, and whether the walk-away is met. Open offers come
+first, the most urgent first (`board_order`). It prints one page wide at 8 points or more (its
+columns are kept within a page; a long name wraps instead), running onto more pages tall with
+its header repeated; the full table is the next sheet, `Summary`.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import TYPE_CHECKING
 
+from ..model import DEFAULT_STAGE
+from ..rules import day_in_words, open_stage
 from ..sheets.styles import (
     DATE,
     LINK,
+    STATUS_FILLS,
     TOP,
     WRAP,
     header_row,
@@ -39,7 +45,11 @@ STATUS_WIDTH = 8  # "within", and a header such as "Total comp vs band" over thr
 BOARD = (
     Column("Candidate", "candidate", cap=30),
     Column("Region", "region", cap=16),
+    Column("Stage", "stage", width=8),
     Column("Expires", "expires", DATE, 11),
+    Column("Days left", "days_left", '0;"expired";"today"', 8),
+    Column("Round", "round", '"Round "0', 8),
+    Column("Last change", "inputs_changed", DATE, 11),
     Column("Base vs band", "status_base", width=STATUS_WIDTH),
     Column("Stock vs band", "status_stock", width=STATUS_WIDTH),
     Column("Bonus vs band", "status_bonus_pct", width=STATUS_WIDTH),
@@ -56,12 +66,40 @@ CENTRED = Alignment(horizontal="center", vertical="top")
 
 
 def board_order(rows: Iterable[SummaryRow]) -> Iterator[SummaryRow]:
-    """The board's rows in the order a manager reads them: for now, the input order.
+    """The board's rows in the order a manager reads them: open offers (verbal or written)
+    first, the soonest deadline first (so one already expired leads), then open offers with no
+    deadline, then the settled ones (accepted, declined, withdrawn); in input order within each.
 
-    The one place the board's order is decided (`rows` may be a ledger's 50,000: a sort here
-    should read what it sorts by, not hold the rows).
+    The order is `board_key`'s. A ledger's rows (50,000 of them, perhaps) are sorted by the
+    ledger on the key it keeps beside each row, never held here; rows in hand are sorted here.
     """
-    yield from rows
+    in_board_order = getattr(rows, "in_board_order", None)
+    if in_board_order is not None:
+        return in_board_order()
+    return iter(sorted(rows, key=board_key))  # stable: input order within a key
+
+
+def board_key(row: SummaryRow) -> str:
+    """Where the board lists `row`, as text that sorts so: its rank (0 open with a deadline, 1
+    open with none, 2 settled), then its deadline (ISO dates sort as days do)."""
+    expires = row.offer.get("expires")
+    if not is_open(row):
+        return "2"
+    return f"0{expires.isoformat()}" if isinstance(expires, date) else "1"
+
+
+def is_open(row: SummaryRow) -> bool:
+    """Whether the offer still waits for a decision (a row kept before stages were: written)."""
+    return open_stage(row.offer.get("stage") or DEFAULT_STAGE)
+
+
+def days_left(row: SummaryRow, today: date | None) -> int | None:
+    """Calendar days from `today` to an open offer's deadline: negative once it has passed;
+    None for a settled offer, one with no deadline, or no day to count from."""
+    expires = row.offer.get("expires")
+    if today is None or not isinstance(expires, date) or not is_open(row):
+        return None
+    return (expires - today).days
 
 
 def write_board(
@@ -75,6 +113,9 @@ def write_board(
     if tally.rows:
         last = FIRST_ROW + tally.rows - 1
         status_fills(sheet, [n for n, c in enumerate(BOARD, start=1) if c.shows.startswith("status")], last)
+        days = _LETTERS[_DAYS_LEFT]  # an open offer past its deadline: flagged as a band's "below" is
+        sheet.conditional_fill(f"{days}{FIRST_ROW}:{days}{last}", f"AND(ISNUMBER({days}{FIRST_ROW}),{days}{FIRST_ROW}<0)",
+                               STATUS_FILLS["below"])  # fmt: skip
     sheet.freeze(f"B{FIRST_ROW}")
     # Only its columns print: the page is fitted to them, and their width keeps 8 points.
     area = f"A1:{column_letter(len(BOARD))}{FIRST_ROW + max(tally.rows, 1) - 1}"
@@ -82,16 +123,22 @@ def write_board(
     sheet.print_setup(area=area)
     row_height(sheet, HEADER_ROW, 40)  # three lines of a narrow header
     note = (
-        f"Total comp: a year's base, stock and bonus. Gap to asks: what the asks add to it. Both in "
-        f"{report}. A name opens its workbook; every column of every workbook: sheet Summary."
+        "Open offers first, the soonest deadline first. Total comp: a year's base, stock and bonus; "
+        f"gap to asks: what the asks add to it; both in {report}. A name opens its workbook "
+        "(its rounds: sheet Offer history); every column: sheet Summary."
     )
-    title_block(sheet, tally, heading, "Offer reviews", (note,), (len(BOARD), sum(sized)))
+    title_block(sheet, tally, heading, _title(heading.today), (note,), (len(BOARD), sum(sized)))
     header_row(sheet, HEADER_ROW, [column.title(report) for column in BOARD])
     sheet.flush()
     width_of = {column.shows: width for column, width in zip(BOARD, sized, strict=True)}
     for number, row in enumerate(board_order(rows), start=FIRST_ROW):
         _row(sheet, number, row, heading, width_of)
         sheet.flush()
+
+
+def _title(today: date | None) -> str:
+    """The board's title, with the day its days left count from."""
+    return f"Offer reviews as of {day_in_words(today)}" if today else "Offer reviews"
 
 
 def _fitted(sized: list[float], heading: SummaryHeading) -> list[float]:
@@ -114,7 +161,10 @@ def _row(
     report = heading.report_currency
     for letter, column in zip(_LETTERS, BOARD, strict=True):
         ref = f"{letter}{number}"
-        value = value_of(row, column, report, heading.rates)
+        if column.shows == "days_left":
+            value: object = days_left(row, heading.today)
+        else:
+            value = value_of(row, column, report, heading.rates)
         if column.shows == "candidate":  # linked, relative: the summary sits beside the workbooks
             put_text(sheet, ref, row.candidate, LINK, WRAP)
             sheet.link(ref, row.file)
@@ -128,4 +178,5 @@ def _row(
 
 
 _LETTERS = [column_letter(number) for number in range(1, len(BOARD) + 1)]
+_DAYS_LEFT = next(index for index, column in enumerate(BOARD) if column.shows == "days_left")
 _money_format = functools.cache(money_format)

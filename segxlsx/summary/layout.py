@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ..sheets.styles import STATUS_FILLS, SUBTITLE, TITLE, WRAP, Printing, put_text, row_height
@@ -34,6 +35,9 @@ class SummaryHeading:
     rates: RateTable
     report_currency: str
     failures: int
+    # The summary's date: what the board counts days left from, stated in its title. None: no
+    # day (a summary made outside a build), and no days counted.
+    today: date | None = None
 
     @property
     def page_characters(self) -> float:

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..errors import SegxlsxError, display_path
@@ -49,8 +49,11 @@ def summarise(
     strict_rates: bool = False,
     report_currency: str | None = None,
     force: bool = False,
+    today: date | None = None,
 ) -> MergedSummary:
     """Write one summary of every workbook the folders' manifests know, to `out`.
+
+    `today` is the summary's date, which its board counts days left from (default: today's UTC date).
 
     `out` defaults to summary.xlsx in the first folder. It is written as a build writes its own:
     atomically, recorded in that folder's manifest, and a summary edited by hand since is kept
@@ -75,7 +78,8 @@ def summarise(
         table.value_in(report_currency, table.base)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return _merged(folders, target, guide_map, table, report_currency, force)
+        day = today or datetime.now(UTC).date()
+        return _merged(folders, target, guide_map, table, report_currency, force, day)
     except sqlite3.Error as error:
         raise scratch_problem(error) from None
 
@@ -87,6 +91,7 @@ def _merged(
     table: RateTable,
     report_currency: str | None,
     force: bool,
+    today: date,
 ) -> MergedSummary:
     with OutputFolder.locked(target.parent) as folder, Ledger() as ledger, ExitStack() as held:
         here = target.parent.resolve()
@@ -97,7 +102,7 @@ def _merged(
             ledger.add_row(row, key)
         try:
             merged.path, merged.workbooks = _write(
-                folder, target.name, ledger, guide_map, table, report_currency, force, merged.notes
+                folder, target.name, ledger, guide_map, table, report_currency, force, merged.notes, today
             )
             folder.save_manifest()
         except OSError as error:
@@ -138,6 +143,7 @@ def _write(
     report_currency: str | None,
     force: bool,
     notes: list[str],
+    today: date,
 ) -> tuple[Path | None, int]:
     """The summary written into `folder` as a build writes its own, and its number of rows;
     None when kept (see `notes`)."""
@@ -149,7 +155,11 @@ def _write(
         return None, 0
     tally = ledger.tally()
     heading = SummaryHeading(
-        tuple(guides), table, report_currency or most_paid_in(tally.currencies, table, guides.values()), 0
+        tuple(guides),
+        table,
+        report_currency or most_paid_in(tally.currencies, table, guides.values()),
+        0,
+        today,
     )
     problem = write_summary(folder, name, found, ledger, heading, tally, [])
     if problem:

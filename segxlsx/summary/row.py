@@ -73,6 +73,7 @@ class SummaryRow:
     action: str = ""  # what this build did with the workbook: WRITTEN, UNCHANGED, KEPT, FAILED, NOT_IN_RUN
     inputs_changed: str = ""  # ISO date: when the offer's inputs (or the hand edits) last changed
     edits: str = ""  # "edited in the workbook", and why its figures are missing if they are
+    round: int | None = None  # the round of its negotiation the offer is at (`history`), from 1
 
     @property
     def candidate(self) -> str:
@@ -92,6 +93,13 @@ class SummaryRow:
         """The text the summary sizes its columns by: the offer's names, the workbook's name."""
         texts = {name: self.offer.get(name) or "" for name in ("candidate", "guide", "region")}
         return texts | {"file": self.file}
+
+    @property
+    def board_key(self) -> str:
+        """Where the board lists this row (`board.board_key`): kept beside it by the ledger."""
+        from .board import board_key
+
+        return board_key(self)
 
     def text_widths(self) -> dict[str, float]:
         """How wide each of `texts` is, in a column's units (a digit's width)."""
@@ -140,7 +148,7 @@ class SummaryRow:
             if f.name in self.offer and (f.name in IDENTITY or self.offer[f.name] not in (None, ""))
         }
         data: dict[str, object] = {"file": self.file, "offer": offer}
-        for name in (*FIGURES, "edits"):
+        for name in (*FIGURES, "edits", "round"):
             value = getattr(self, name)
             if value not in (None, ""):
                 data[name] = str(value) if isinstance(value, Decimal) else value
@@ -166,6 +174,11 @@ class SummaryRow:
             if not all(isinstance(offer.get(name), str) for name in IDENTITY):
                 return None
             values: dict[str, Any] = {name: data[name] for name in (*FIGURES, "edits") if name in data}
+            number = data.get("round")
+            if number is not None:  # kept since rounds were: a whole number from 1
+                if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+                    return None
+                values["round"] = number
             for name in FIGURES:  # rows kept before a figure was shown lack it: an empty cell
                 if isinstance(values.get(name), str) and name not in WORDS:
                     values[name] = Decimal(values[name])

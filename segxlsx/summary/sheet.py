@@ -42,6 +42,7 @@ from ..sources.offer_fields import (
     Kind,
     Money,
     Name,
+    OneOf,
     Percent,
     RegionChoice,
 )
@@ -65,6 +66,7 @@ _OFFER_LOOKS: dict[type[Kind], tuple[str | None, float | None]] = {
     Money: (MONEY, None),
     Percent: (PERCENT, 7),
     Day: (DATE, 11),
+    OneOf: (None, 9),
 }
 COLUMNS = (
     *(Column(f.summary, f.name, *_OFFER_LOOKS.get(type(f.kind), (None, 12))) for f in SUMMARY_FIELDS),  # type: ignore[arg-type]
@@ -88,6 +90,9 @@ COLUMNS = (
     Column("Walk-away met", "walk_away_met", width=8),
     Column("This run", "action", width=10),
     Column("Inputs changed", "inputs_changed", DATE, 11),
+    Column(
+        "Round", "round", width=7
+    ),  # of its negotiation: the sheet Offer history of its workbook lists them
     Column("Edits", "edits", width=24),
     Column("Workbook", "file", cap=40),
 )
@@ -140,6 +145,11 @@ class _AtMost:
 
     def __iter__(self) -> Iterator[SummaryRow]:
         return itertools.islice(self.rows, self.limit)
+
+    def in_board_order(self) -> Iterator[SummaryRow]:
+        from .board import board_order
+
+        return itertools.islice(board_order(self.rows), self.limit)
 
 
 def _table(

@@ -57,7 +57,7 @@ def write_summary(
     from .sheet import render_summary, save_summary
 
     made_from = summary_fingerprint(
-        ledger.rows_digest(), heading.rates, heading.guides, heading.report_currency, failures
+        ledger.rows_digest(), heading.rates, heading.guides, heading.report_currency, failures, heading.today
     )
     known = folder.manifest.get(name)
     if found.state == "ours" and known is not None and known.built == made_from:
@@ -92,7 +92,14 @@ class LedgerRows(Iterable[SummaryRow]):
         self.ledger = ledger
 
     def __iter__(self) -> Iterator[SummaryRow]:
-        for data, file, action, changed in self.ledger.rows():
+        return self._rows(board=False)
+
+    def in_board_order(self) -> Iterator[SummaryRow]:
+        """The rows as the board lists them, sorted by the ledger on each row's `board_key`."""
+        return self._rows(board=True)
+
+    def _rows(self, board: bool) -> Iterator[SummaryRow]:
+        for data, file, action, changed in self.ledger.rows(board=board):
             row = SummaryRow.from_json(data, file, action, changed)
             assert row is not None  # the ledger keeps only rows that were SummaryRows
             yield row
@@ -117,7 +124,8 @@ def folder_row(
     if found.state != "foreign":
         row = replace(row, edits="")
     changed = found.changed_on if found.state == "foreign" else entry.changed
-    return replace(row, action=action, inputs_changed=changed or "")
+    # Read from its cells, a row knows no rounds: the folder's records do.
+    return replace(row, action=action, inputs_changed=changed or "", round=len(entry.rounds) or None)
 
 
 def earlier_row(entry: Entry | None, path: Path, action: str) -> SummaryRow | None:

@@ -50,7 +50,7 @@ class Guidance:
 @dataclass(frozen=True)
 class _Validation:
     ref: str
-    kind: str  # "list" or "decimal"
+    kind: str  # "list", "decimal" or "date"
     formulas: tuple[str, ...]
     allow_blank: bool
     guidance: Guidance | None
@@ -140,6 +140,12 @@ class Sheet:
     ) -> None:
         """`ref` takes a number from `low` to `high` (formulas, e.g. "0" and "1")."""
         self.validations.append(_Validation(_ranges(ref), "decimal", (low, high), allow_blank, guidance))
+
+    def validate_dates(
+        self, ref: str, low: str, high: str, allow_blank: bool = False, guidance: Guidance | None = None
+    ) -> None:
+        """`ref` takes a date from `low` to `high` (day numbers, e.g. "36526" for 2000-01-01)."""
+        self.validations.append(_Validation(_ranges(ref), "date", (low, high), allow_blank, guidance))
 
     def link(self, ref: str, target: str) -> None:
         """Cell `ref` opens `target` (a file beside this one, or an address) when clicked."""
@@ -323,7 +329,7 @@ class Sheet:
                 if said
                 else ""
             )
-            between = ' operator="between"' if check.kind == "decimal" else ""
+            between = ' operator="between"' if check.kind in ("decimal", "date") else ""
             formulas = "".join(
                 f"<formula{n}>{xml_text(formula)}</formula{n}>"
                 for n, formula in enumerate(check.formulas, start=1)
