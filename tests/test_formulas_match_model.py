@@ -379,7 +379,7 @@ def generated_offer(number: int) -> tuple[object, Offer]:
         guide.id,
         band.region,
         currency,
-        drawn_amount(draw, band.base, band.currency, currency),
+        drawn_base(draw, band, currency),
         drawn_amount(draw, band.stock, band.currency, currency),
         draw.choice((band.bonus_pct.min, band.bonus_pct.max, D(0), D(draw.randint(0, 300)) / 1000)),
         sign_on=tuple(
@@ -417,6 +417,13 @@ def drawn_amount(draw: random.Random, around, currency: str, paid_in: str) -> De
     return (OFFLINE.convert(amount, currency, paid_in) / step).quantize(D(1)) * step
 
 
+def drawn_base(draw: random.Random, band, paid_in: str) -> Decimal:
+    """A base as `drawn_amount` draws it, but never nothing (a base of 0 is refused at load):
+    the band's min instead."""
+    drawn = drawn_amount(draw, band.base, band.currency, paid_in)
+    return drawn or OFFLINE.convert(band.base.min, band.currency, paid_in).quantize(D(1))
+
+
 # Every kind of schedule an offer may have: the guide's (None), the preset, even and any percents
 # over one to six years. Generated offers take them by turn; competing offers draw theirs.
 SCHEDULES = (None, ("5/15/40/40", 4)) + tuple(
@@ -450,7 +457,7 @@ def drawn_competing_offer(draw: random.Random, band) -> CompetingOffer:
     return CompetingOffer(
         draw.choice(("Snowflake", "Databricks", "Monzo", "Google", 'Acme "Rockets" & Co')),
         currency,
-        drawn_amount(draw, band.base, band.currency, currency),
+        drawn_base(draw, band, currency),
         drawn_amount(draw, band.stock, band.currency, currency),
         D(draw.randint(0, 300)) / 1000,
         tuple(drawn_amount(draw, D(20_000), "USD", currency) for _ in range(draw.randint(0, min(3, years)))),
