@@ -137,7 +137,7 @@ def today_option(command: _Command) -> _Command:
         metavar="DATE",
         help="The summary's date (YYYY-MM-DD): its board counts each deadline's days left from it, "
         "and a build dates the rounds it starts by it. Pin it for a run to repeat byte for byte. "
-        "Default: today (UTC). Workbooks never depend on it.",
+        "Default: today, on this computer's clock.",
     )(command)
 
 

@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import tempfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -77,7 +77,7 @@ def edit_in_workbook(path: Path, day: date, **inputs: object) -> None:
         ((sheet, ref),) = workbook.defined_names[name].destinations
         workbook[sheet][ref.replace("$", "")] = value
     workbook.save(path)
-    noon = datetime(day.year, day.month, day.day, 12, tzinfo=UTC).timestamp()
+    noon = datetime(day.year, day.month, day.day, 12).timestamp()  # local noon: the day a build sees
     os.utime(path, (noon, noon))
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from ..errors import OfferError, SegxlsxError, display_path
@@ -79,7 +79,7 @@ def build(
     The summary lists every workbook in `out`, this build's and earlier ones'; its common
     currency is `report_currency` (default: the one most offers are paid in). `today` dates
     inputs that changed in this build and the rounds it starts, and is the summary's date, which
-    its board counts days left from (default: today's UTC date); workbooks never depend on it.
+    its board counts days left from (default: today, on this computer's clock); workbooks never depend on it.
 
     `shard` ("K/N" or a `Shard`) builds only the offers whose identity hashes to shard K of N,
     with the shard's own manifest, journal and lock, and no summary: `summarise` merges the
@@ -112,7 +112,7 @@ def build(
                     item for item in iter_offers(files, guide_map) if isinstance(item, OfferError)
                 ]
             if not (fail_fast and report.failures):
-                day = (today or datetime.now(UTC).date()).isoformat()
+                day = (today or date.today()).isoformat()
                 fingerprint = workbook_fingerprints(inputs.guides, inputs.wording, inputs.table)
                 run = Run(inputs, workers, force, fail_fast, progress, input_order(files), day,
                           report_currency, shard, fingerprint, talking_points, frozenset(replace))  # fmt: skip

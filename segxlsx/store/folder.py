@@ -33,7 +33,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +63,11 @@ class Found:
 
     @property
     def changed_on(self) -> str | None:
-        """The UTC day (ISO) the file there last changed: for a hand-edited workbook, the day
-        its inputs did."""
+        """The day (ISO, on this computer's clock, as a build's today is) the file there last
+        changed: for a hand-edited workbook, the day its inputs did."""
         if self.stamp is None:
             return None
-        return datetime.fromtimestamp(self.stamp[2] / 1e9, UTC).date().isoformat()
+        return datetime.fromtimestamp(self.stamp[2] / 1e9).date().isoformat()
 
 
 def open_elsewhere(path: Path) -> Path | None:

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from ..errors import SegxlsxError, display_path
@@ -53,7 +53,7 @@ def summarise(
 ) -> MergedSummary:
     """Write one summary of every workbook the folders' manifests know, to `out`.
 
-    `today` is the summary's date, which its board counts days left from (default: today's UTC date).
+    `today` is the summary's date, which its board counts days left from (default: today, on this computer's clock).
 
     `out` defaults to summary.xlsx in the first folder. It is written as a build writes its own:
     atomically, recorded in that folder's manifest, and a summary edited by hand since is kept
@@ -78,7 +78,7 @@ def summarise(
         table.value_in(report_currency, table.base)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        day = today or datetime.now(UTC).date()
+        day = today or date.today()
         return _merged(folders, target, guide_map, table, report_currency, force, day)
     except sqlite3.Error as error:
         raise scratch_problem(error) from None
