@@ -55,11 +55,11 @@ def validate(
     """
     offers = list(offers)  # read twice: to load, and to list failures in input order
     guide_map = load_guides(guides)
-    load_wording(templates)
+    wording = load_wording(templates)
     loaded = load_offers(offers, guide_map)
     table = load_rates(rates, as_of=as_of, strict=strict_rates)
     checked = check_figures(loaded, guide_map, table)
-    notes = tuple(note for guide in guide_map.values() for note in guide.notes) + table.notes
+    notes = tuple(note for guide in guide_map.values() for note in guide.notes) + wording.notes + table.notes
     notes += tuple(skipped_files(offers))
     claims = tuple(line for guide in guide_map.values() for line in held_back(guide))
     return Validation(checked.offers, tuple(sorted(checked.failures, key=input_order(offers))), notes, claims)

@@ -107,6 +107,21 @@ class Wording:
     """Every template, as pieces of text and placeholders, by name."""
 
     pieces: dict[str, list[Piece]]
+    # Templates the folder lacks, taken from the wording shipped with segxlsx: a folder made by an
+    # earlier version has none of the lines added since, and its builds must not stop for that.
+    shipped: tuple[str, ...] = field(
+        default=(), repr=False
+    )  # the bytes are the pieces': not in a fingerprint
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        if not self.shipped:
+            return ()
+        names = ", ".join(f"{name}.txt" for name in self.shipped)
+        return (
+            f"templates: {names} not in your folder; the wording shipped with segxlsx is used "
+            "(copy it from a new `segxlsx init` folder to edit it)",
+        )
 
     def __getitem__(self, name: str) -> list[Piece]:
         return self.pieces[name]
@@ -115,13 +130,16 @@ class Wording:
 def load_wording(folder: Path | None = None) -> Wording:
     """Read every template of `folder` (default: the wording shipped with segxlsx)."""
     folder = folder or DEFAULT_FOLDER
-    pieces = {}
+    pieces, shipped = {}, []
     for name in TEMPLATE_NAMES:
         path = folder / f"{name}.txt"
+        if not path.exists() and not path.is_symlink() and folder.is_dir():
+            path = DEFAULT_FOLDER / path.name
+            shipped.append(name)
         with located(TemplateError, file=display_path(path)):
             text = check_text(read_text(path))  # wording goes into every workbook's Scripts sheet
             pieces[name] = template_pieces(" ".join(text.split()), KNOWN_FIELDS)
-    return Wording(pieces)
+    return Wording(pieces, tuple(shipped) if folder != DEFAULT_FOLDER else ())
 
 
 @dataclass(frozen=True)

@@ -385,3 +385,20 @@ def test_every_template_and_placeholder_is_documented():
     readme = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
     assert [name for name in TEMPLATE_NAMES if f"`{name}.txt`" not in readme] == []
     assert sorted(field for field in KNOWN_FIELDS if f"{{{field}}}" not in readme) == []
+
+
+def test_a_folder_made_by_an_earlier_version_takes_the_newer_templates_shipped(tmp_path):
+    """A working folder lacks the lines added since it was made: they come from the shipped
+    wording, named in one note, and the folder's own edits still win."""
+    from segxlsx.wording import DEFAULT_FOLDER, TEMPLATE_NAMES
+
+    older = TEMPLATE_NAMES[:-3]  # what the folder had when it was made
+    for name in older:
+        (tmp_path / f"{name}.txt").write_text((DEFAULT_FOLDER / f"{name}.txt").read_text("utf-8"), "utf-8")
+    (tmp_path / "hold.txt").write_text("Our own words.", "utf-8")
+    wording = load_wording(tmp_path)
+    assert wording.pieces == {**WORDING.pieces, "hold": ["Our own words."]}
+    assert wording.shipped == TEMPLATE_NAMES[-3:]
+    (note,) = wording.notes
+    assert note.startswith(f"templates: {TEMPLATE_NAMES[-3]}.txt, ") and "not in your folder" in note
+    assert load_wording().notes == load_wording(DEFAULT_FOLDER).notes == ()

@@ -106,7 +106,9 @@ def build(
             if report_currency:  # a code the rates lack would leave the column empty: say so now
                 inputs.table.value_in(report_currency, inputs.table.base)
             guide_notes = [note for guide in guide_map.values() for note in guide.notes]
-            report.notes = guide_notes + list(inputs.table.notes) + skipped_files(offers)
+            report.notes = (
+                guide_notes + list(wording.notes) + list(inputs.table.notes) + skipped_files(offers)
+            )
             if fail_fast:  # every offer checked before the output folder is touched
                 report.failures = [
                     item for item in iter_offers(files, guide_map) if isinstance(item, OfferError)
