@@ -1,7 +1,7 @@
 """segxlsx: compensation negotiation guides and candidate offers in, Excel workbooks out.
 
-The library comes first; `segxlsx.cli` is a thin wrapper over it. Heavy modules (openpyxl,
-ftfy, the rate sources) are imported only when a command needs them, so `--help` starts fast.
+The library comes first; `segxlsx.cli` is a thin wrapper over it. Heavy modules (ftfy,
+the rate sources, the sheets) are imported only when a command needs them, so `--help` starts fast.
 """
 
 from __future__ import annotations

@@ -7,8 +7,7 @@ modules are imported inside the commands so that `segxlsx --help` stays fast.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -31,8 +30,7 @@ class _Cli(click.Group):
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         _escape_what_the_terminal_cannot_show()
         try:
-            with _without_numpy():
-                return super().invoke(ctx)
+            return super().invoke(ctx)
         except SegxlsxError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(error.exit_code)
@@ -62,26 +60,6 @@ def _escape_what_the_terminal_cannot_show() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-
-
-@contextmanager
-def _without_numpy() -> Iterator[None]:
-    """Run a command with numpy out of reach, unless something has imported it already.
-
-    openpyxl imports numpy whenever it is installed (pandas brings it), only so that cells
-    accept numpy numbers; a command never hands it any, and numpy's import was ~70 ms of a
-    one-offer build's 0.3 s. The block lasts for the command only: a notebook or test that
-    runs a command and then imports numpy still can.
-    """
-    if "numpy" in sys.modules:
-        yield
-        return
-    sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` raise ImportError
-    try:
-        yield
-    finally:
-        if sys.modules.get("numpy", ...) is None:
-            del sys.modules["numpy"]
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

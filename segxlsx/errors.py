@@ -85,6 +85,12 @@ class SegxlsxError(Exception):
             known["field"] = f"{where['field']}.{self.location.field}"
         return type(self)(self.message, replace(self.location, **known))  # type: ignore[arg-type]
 
+    def plain(self) -> SegxlsxError:
+        """This error alone, without the traceback and chain it was raised with: what a report
+        keeps of it. A batch keeps one per bad offer, and a traceback keeps its frames' locals
+        alive: ~8 KB an offer, gigabytes for a million bad rows."""
+        return type(self)(self.message, self.location)
+
     def __str__(self) -> str:
         where = str(self.location)
         return f"{where}: {self.message}" if where else self.message

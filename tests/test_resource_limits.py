@@ -88,3 +88,16 @@ def test_export_and_summary_short_of_memory_or_disk_say_so_in_a_line(tmp_path, m
         assert_said_in_a_line(done)
     assert {path.name: path.read_bytes() for path in out.glob("*.xlsx")} == before
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_bad_offer_is_kept_as_its_message_alone_never_its_traceback(tmp_path):
+    """A traceback keeps its frames' locals alive (~8 KB an offer): a million bad rows were
+    gigabytes. Every failure a build reports holds its message and place, nothing more."""
+    from segxlsx.batch import build
+
+    rows = "".join(f"C{n},Atlantis,abc,100000,12%\n" for n in range(300))
+    (tmp_path / "bad.csv").write_text("candidate,region,base,stock,bonus\n" + rows, encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("{candidate: [unclosed\n", encoding="utf-8")
+    report = build([tmp_path / "bad.csv", tmp_path / "broken.yaml"], [SEED_YAML], tmp_path / "out")
+    assert len(report.failures) == 301
+    assert all(f.__traceback__ is None and f.__context__ is None for f in report.failures)

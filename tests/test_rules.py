@@ -58,6 +58,11 @@ def _no_exact_half_percent(year1: Decimal, average: Decimal) -> tuple[Decimal, D
     return year1, average
 
 
+def _no_exact_half(value: Decimal, scale: int) -> Decimal:
+    assume(value * scale % 1 != Decimal("0.5"))
+    return value
+
+
 def _text(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
@@ -118,7 +123,9 @@ CASES: dict[str, Case] = {
         lambda lead: {1: "this offer", -1: "Other", 0: "level"}[lead],
     ),
     "short_money": Case(lambda d: (d(signed), d(currencies)), lambda amount, code: (_number(amount), code)),
-    "short_percent": Case(lambda d: (d(st.decimals(0, 1, places=6)),)),
+    # ROUND(…, 2) in `formulas` rounds the float (0.035 is 0.03499…) where Excel and LibreOffice
+    # round the 15 digits they show, as the model does: an exact half is left out here.
+    "short_percent": Case(lambda d: (_no_exact_half(d(st.decimals(0, 1, places=6)), 10_000),)),
     "schedule_note": Case(lambda d: (d(st.decimals("0.9", "1.1", places=8)),)),
     "ask_floor": Case(lambda d: (d(money),)),
     # As the Offer sheet asks: a base (a year already), a grant (over its years), a bonus % (of the base).

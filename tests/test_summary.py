@@ -4,6 +4,7 @@ money columns as wide as their widest amount, the reporting currency, rows kept 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -238,6 +239,7 @@ def test_failures_past_what_a_sheet_holds_are_counted_not_listed(tmp_path, monke
     from segxlsx.errors import OfferError
 
     monkeypatch.setattr(sheet, "MAX_ROW", 6)
+    monkeypatch.setattr(sheet, "FIRST_ROW", 5)  # no offers: the Errors sheet alone is at stake here
     failures = [OfferError(f"bad {n}", file="offers.csv", row=n, candidate=f"C{n}") for n in range(1, 11)]
     heading = SummaryHeading(("segment-data-engineer",), RATES, "USD", len(failures))
     workbook = render_summary([], failures, heading)
@@ -250,3 +252,26 @@ def test_failures_past_what_a_sheet_holds_are_counted_not_listed(tmp_path, monke
     assert (
         rows[5][0] == "… and 6 more not listed: a sheet holds 6 rows; the build's own output lists every one"
     )
+
+
+def test_workbooks_past_what_a_sheet_holds_are_counted_not_listed(tmp_path, monkeypatch):
+    """More offers than a sheet's rows: every sheet lists as many as fit, the table says how many more."""
+    import segxlsx.summary.sheet as sheet
+
+    monkeypatch.setattr(sheet, "MAX_ROW", sheet.FIRST_ROW + 3)
+    guide, case = CASES["sf-within"]
+    rows = [
+        SummaryRow.of(
+            replace(case, candidate=f"Candidate {n}"), offer_figures(case, guide, RATES), f"c{n}.xlsx"
+        )
+        for n in range(10)
+    ]
+    heading = SummaryHeading(("segment-data-engineer",), RATES, "USD", 0)
+    path = tmp_path / "summary.xlsx"
+    with open(path, "wb") as file:
+        save_summary(render_summary(rows, [], heading), RATES.as_of, file)
+    book = load_workbook(path)
+    table = list(book["Summary"].iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    assert [row[0] for row in table[:3]] == ["Candidate 0", "Candidate 1", "Candidate 2"]
+    assert table[3][0] == "… and 7 more workbooks not listed: a sheet holds 10 rows; they are in the folder"
+    assert book["Board"].max_row <= sheet.MAX_ROW and book["Summary"].max_row <= sheet.MAX_ROW

@@ -196,7 +196,7 @@ def _file_loaders(
             with located(OfferError, file=file):
                 record = next(records, None)
         except OfferError as error:  # the file cannot be read at all: one failure, and no offers
-            yield partial(_given, error)
+            yield partial(_given, error.plain())
             return
         if record is None:
             return
@@ -214,7 +214,7 @@ def _offer_of(fields: Any, guides: Mapping[str, Guide], source: Location) -> Off
     try:
         return read_offer(fields, guides, source)
     except OfferError as error:
-        return error
+        return error.plain()  # type: ignore[return-value]
 
 
 def _as_offer_error(error: SegxlsxError) -> OfferError:

@@ -65,8 +65,8 @@ def made_with(table: RateTable) -> tuple[object, ...]:
     whole rate table (values, date, source), not only the currencies a workbook shows: a few
     more rebuilds on a new rate day, never a stale file.
 
-    segxlsx writes every byte of its files itself (`segxlsx.xlsx`; openpyxl only reads), so its
-    own version is the writer's: no other library's version can change them.
+    segxlsx writes every byte of its files itself (`segxlsx.xlsx`), so its own version is the
+    writer's: no other library's version can change them.
     """
     from .. import __version__
 

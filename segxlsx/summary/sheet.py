@@ -10,7 +10,9 @@ be compared and sorted. A title block says what the table is made from.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from typing import IO, TYPE_CHECKING
 
@@ -114,10 +116,13 @@ def render_summary(
         from ..store.ledger import Tally
 
         tally = Tally.of(rows)
+    unlisted = max(0, tally.rows - (MAX_ROW - FIRST_ROW))  # a sheet holds MAX_ROW rows, one of them to say so
+    if unlisted:
+        rows, tally = _AtMost(rows, tally.rows - unlisted), replace(tally, rows=tally.rows - unlisted)
     workbook = new_workbook("Offer reviews", streamed=True)
     try:
         write_board(workbook, rows, heading, tally)
-        _table(workbook, rows, heading, tally)
+        _table(workbook, rows, heading, tally, unlisted)
         if failures:  # an empty Errors sheet would print blank pages
             _errors(workbook, failures)
         label_pages(workbook, Printing("Offer reviews", heading.rates.as_of, heading.report_currency))
@@ -127,7 +132,19 @@ def render_summary(
     return workbook
 
 
-def _table(workbook: Workbook, rows: Iterable[SummaryRow], heading: SummaryHeading, tally: Tally) -> None:
+class _AtMost:
+    """The first `limit` of `rows`, each time they are read (the summary reads them per sheet)."""
+
+    def __init__(self, rows: Iterable[SummaryRow], limit: int) -> None:
+        self.rows, self.limit = rows, limit
+
+    def __iter__(self) -> Iterator[SummaryRow]:
+        return itertools.islice(self.rows, self.limit)
+
+
+def _table(
+    workbook: Workbook, rows: Iterable[SummaryRow], heading: SummaryHeading, tally: Tally, unlisted: int = 0
+) -> None:
     """Sheet `Summary`: the table `Offers`, every column of every row, in input order."""
     sheet = workbook.add_sheet("Summary")
     report = heading.report_currency
@@ -158,6 +175,13 @@ def _table(workbook: Workbook, rows: Iterable[SummaryRow], heading: SummaryHeadi
     }
     for number, row in enumerate(rows, start=FIRST_ROW):
         _row(sheet, number, row, heading, wrapped)
+        sheet.flush()
+    if unlisted:
+        put_text(
+            sheet,
+            f"A{FIRST_ROW + tally.rows}",
+            f"… and {unlisted:,} more workbooks not listed: a sheet holds {MAX_ROW:,} rows; they are in the folder",
+        )
         sheet.flush()
 
 

@@ -10,7 +10,8 @@ that into the .xlsx file's parts, one module per part, as XlsxWriter does:
 - `chart`, `drawing`, `table`: those parts; `package`: the zip, content types, relationships
   and document properties; `theme`: the Office theme; `refs`, `text`, `memo`: helpers.
 
-Nothing here imports openpyxl: openpyxl only reads (intake sheets, workbooks edited by hand).
+No library writes the XML; reading is `sources.xlsx_reader`'s (intake sheets, workbooks edited
+by hand), and openpyxl only the tests'.
 """
 
 from .chart import Chart, Marker, Series
