@@ -14,6 +14,7 @@ openpyxl is not used: it pads rows to the declared dimension and trusts the shar
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -86,7 +87,7 @@ class XlsxFile:
         self.defined_names: dict[str, str] = {}
         self._read_workbook()
         self._shared: list[str] | None = None
-        self._date_styles: set[int] | None = None
+        self._date_styles: frozenset[int] | None = None
 
     # -- the workbook ----------------------------------------------------------------------------
 
@@ -160,7 +161,7 @@ class XlsxFile:
         wanted = set(wanted)
         found: dict[tuple[int, int], Any] = dict.fromkeys(wanted)
         last = max((row for row, _ in wanted), default=0)
-        for number, cells in self._sheet_rows(self._part_of(sheet), sheet):
+        for number, cells in self._sheet_rows(self._part_of(sheet), sheet, wanted):
             if number > last:
                 break
             for column, value in cells.items():
@@ -176,13 +177,20 @@ class XlsxFile:
                 return entry.part
         raise InvalidValue(f"the workbook has no sheet {sheet!r}")
 
-    def _sheet_rows(self, part: str, sheet: str) -> Iterator[tuple[int, dict[int, Any]]]:
+    def _sheet_rows(
+        self, part: str, sheet: str, wanted: set[tuple[int, int]] | None = None
+    ) -> Iterator[tuple[int, dict[int, Any]]]:
+        """Each row's number and cells; of `wanted` cells only, when given (the others are
+        passed over unread: a value's reading is most of a cell's cost)."""
         row_number, row_cells = 0, {}
         for event, element in self._events(part, f"{_MAIN}row", f"{_MAIN}c"):
             if element.tag == f"{_MAIN}c":
                 if event == "end":
                     row, column = _position(element.get("r"), row_number, row_cells)
-                    value = self._value(element)
+                    if wanted is None or (row, column) in wanted:
+                        value = self._value(element)
+                    else:  # held, unread: a next cell without a reference still comes after it
+                        value = _UNREAD if len(element) else None
                     if value is not None:
                         if column > self.budget.columns:
                             raise InvalidValue(
@@ -276,27 +284,17 @@ class XlsxFile:
             raise InvalidValue(f"holds more than {self.budget.text_bytes:,} characters of text")
         return text
 
-    def _dates(self) -> set[int]:
+    def _dates(self) -> frozenset[int]:
         """The cell formats (a cell's `s`) whose number format shows a date or a time."""
         if self._date_styles is None:
-            self._date_styles = set()
+            self._date_styles = frozenset()
             if "xl/styles.xml" in self._names:
-                custom: dict[int, str] = {}
-                formats, inside = 0, False
-                for event, element in self._events(
-                    "xl/styles.xml", f"{_MAIN}numFmt", f"{_MAIN}cellXfs", f"{_MAIN}xf"
-                ):
-                    if element.tag == f"{_MAIN}cellXfs":
-                        inside = event == "start"
-                    elif event == "end" and element.tag == f"{_MAIN}numFmt":
-                        number = element.get("numFmtId", "")
-                        if number.isdigit():
-                            custom[int(number)] = element.get("formatCode", "")
-                    elif event == "end" and inside:  # a cell format, numbered in order from 0
-                        number = element.get("numFmtId", "0")
-                        if number.isdigit() and _is_date_format(int(number), custom):
-                            self._date_styles.add(formats)
-                        formats += 1
+                info = self._zip.getinfo("xl/styles.xml")
+                if info.file_size <= _SMALL_PART:  # as every workbook of one segxlsx: read once
+                    data = _Bounded(self._zip.open(info), _SMALL_PART, info.filename).read_all()
+                    self._date_styles = _date_styles(data)
+                else:
+                    self._date_styles = _formats_shown_as_dates(self._events("xl/styles.xml", *_STYLE_TAGS))
         return self._date_styles
 
     # -- XML, streamed and bounded ------------------------------------------------------------------
@@ -325,6 +323,9 @@ class XlsxFile:
             raise InvalidValue(f"cannot read its part {part} ({type(error).__name__})") from None
 
 
+_PIECE = 4096
+
+
 class _Bounded:
     """A part's decompressed bytes, read through a counter: past `limit`, an error, and no more.
     A document type declaration is refused: Excel never writes one, and entities can bomb."""
@@ -334,7 +335,9 @@ class _Bounded:
         self.head = b""
 
     def read(self, size: int = -1) -> bytes:
-        chunk = self.stream.read(size if size > 0 else 1 << 16)
+        # Small pieces: the XML parser reads what it is given in full, and a read-back that wants
+        # a sheet's first rows stops after the piece that holds them.
+        chunk = self.stream.read(min(size, _PIECE) if size > 0 else _PIECE)
         self.read_so_far += len(chunk)
         if self.read_so_far > self.limit:
             raise InvalidValue(f"its part {self.part} expands past {self.limit:,} bytes")
@@ -343,6 +346,50 @@ class _Bounded:
             if b"<!DOCTYPE" in self.head or b"<!ENTITY" in self.head:
                 raise InvalidValue(f"its part {self.part} declares a document type, which Excel never writes")
         return chunk
+
+    def read_all(self) -> bytes:
+        pieces = []
+        while chunk := self.read():
+            pieces.append(chunk)
+        return b"".join(pieces)
+
+
+_SMALL_PART = 1 << 20  # a part read whole, and its reading kept by its bytes
+_STYLE_TAGS = (f"{_MAIN}numFmt", f"{_MAIN}cellXfs", f"{_MAIN}xf")
+
+
+@functools.lru_cache(maxsize=16)
+def _date_styles(data: bytes) -> frozenset[int]:
+    """The date formats of a styles part's bytes: the workbooks of one segxlsx, or of one
+    program's saving, share theirs, so each is read once."""
+    events = ElementTree.iterparse(io.BytesIO(data), events=("start", "end"))
+    try:
+        return _formats_shown_as_dates((e, el) for e, el in events if el.tag in _STYLE_TAGS)
+    except ElementTree.ParseError as error:
+        raise InvalidValue(f"cannot read its part xl/styles.xml (not well-formed XML: {error})") from None
+
+
+def _formats_shown_as_dates(events: Iterable[tuple[str, ElementTree.Element]]) -> frozenset[int]:
+    """The cell formats (numbered in order from 0) whose number format is a date's or a time's."""
+    custom: dict[int, str] = {}
+    found: set[int] = set()
+    formats, inside = 0, False
+    for event, element in events:
+        if element.tag == f"{_MAIN}cellXfs":
+            inside = event == "start"
+        elif event == "end" and element.tag == f"{_MAIN}numFmt":
+            number = element.get("numFmtId", "")
+            if number.isdigit():
+                custom[int(number)] = element.get("formatCode", "")
+        elif event == "end" and inside:  # a cell format, numbered in order from 0
+            number = element.get("numFmtId", "0")
+            if number.isdigit() and _is_date_format(int(number), custom):
+                found.add(formats)
+            formats += 1
+    return frozenset(found)
+
+
+_UNREAD = object()  # a cell that holds something, passed over by `cells`
 
 
 def _text_of(item: ElementTree.Element) -> str:
