@@ -50,7 +50,7 @@ class Run:
     today: str  # ISO date, for inputs that changed in this build
     report_currency: str | None
     shard: Shard | None
-    fingerprint: Callable[[Offer, str], str]  # everything a workbook is made from (`store.fingerprints`)
+    fingerprint: Callable[[Offer, str, str], str]  # everything a workbook is made from (`store.fingerprints`)
     talking_points: bool = False  # also write each offer's candidate copy (`talking_points.py`)
     replace: frozenset[str] = frozenset()  # workbooks to rebuild even if edited by hand (--replace)
 
@@ -119,11 +119,12 @@ def _step(number: int, record: int, offer: Offer, folder: OutputFolder, ledger: 
     name = file_name(owner, folder, ledger)
     if run.shard is not None and not run.shard.holds(owner):
         return Step(number, record, owner, name, False, Found("new"), "", "", False)
-    found, built = folder.inspect(name), run.fingerprint(offer, owner_label(owner))
+    inputs = offer_fingerprint(offer)
+    found, built = folder.inspect(name), run.fingerprint(offer, inputs, owner_label(owner))
     skip = not (run.force or name in run.replace) and _unchanged(folder, name, found, built)
     if run.talking_points:  # and its talking points are there, as this build would make them
         skip = skip and _points_unchanged(folder, points_name(name), built)
-    return Step(number, record, owner, name, True, found, offer_fingerprint(offer), built, skip)
+    return Step(number, record, owner, name, True, found, inputs, built, skip)
 
 
 def file_name(owner: Owner, folder: OutputFolder, ledger: Ledger) -> str:

@@ -24,18 +24,19 @@ def offer_fingerprint(offer: Offer) -> str:
 
 def workbook_fingerprints(
     guides: Mapping[str, Guide], wording: Wording, table: RateTable
-) -> Callable[[Offer, str], str]:
+) -> Callable[[Offer, str, str], str]:
     """Each offer's build fingerprint: a hash of everything its workbook's bytes are made from.
 
-    The offer's fields, its guide, the wording, what every file depends on (`made_with`), and
-    the offer it belongs to as the workbook records it (`owner`: its file's name, candidate
-    and occurrence). What all offers share is hashed once here; per offer it is one more hash.
+    The offer's fields (`inputs`, its `offer_fingerprint`, which the plan keeps too), its
+    guide, the wording, what every file depends on (`made_with`), and the offer it belongs to
+    as the workbook records it (`owner`: its file's name, candidate and occurrence). What all
+    offers share is hashed once here; per offer it is one more hash.
     """
     shared = repr((made_with(table), wording))
     by_guide = {name: _digest(shared + repr(guide)) for name, guide in guides.items()}
 
-    def fingerprint(offer: Offer, owner: str) -> str:
-        return _digest(by_guide[offer.guide_id] + offer_fingerprint(offer) + owner)
+    def fingerprint(offer: Offer, inputs: str, owner: str) -> str:
+        return _digest(by_guide[offer.guide_id] + inputs + owner)
 
     return fingerprint
 

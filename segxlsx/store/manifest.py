@@ -153,6 +153,9 @@ class Entry:
         }
 
 
+_RECENT = 64  # entries a manifest keeps decoded: a batch's files in flight, not the folder
+
+
 class Manifest:
     """Every file segxlsx wrote in the folder, by file name, kept on disk rather than in memory.
 
@@ -166,6 +169,7 @@ class Manifest:
 
     def __init__(self) -> None:
         self.damage: list[str] = []  # what was wrong with the files read (`add_file`)
+        self._recent: dict[str, Entry | None] = {}  # the last entries read or put (`get`)
         self._db = scratch_database(
             """
             CREATE TABLE entry (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
@@ -229,6 +233,7 @@ class Manifest:
         finally:
             self._db.execute("COMMIT")
         self._db.execute("INSERT OR REPLACE INTO entry SELECT * FROM reading")
+        self._recent.clear()
         self._db.execute("DELETE FROM reading")
         return problems
 
@@ -291,11 +296,25 @@ class Manifest:
         return [name for name in names if name == MANIFEST or _shard_manifest(name)]
 
     def get(self, name: str) -> Entry | None:
+        # A build asks for one file's entry several times as it plans, lands and summarises it
+        # (~8 times an offer): the last few entries read are kept, decoded.
+        if name in self._recent:
+            return self._recent[name]
         found = self._db.execute("SELECT json FROM entry WHERE name = ?", (name,)).fetchone()
-        return Entry.from_json(json.loads(found[0])) if found else None
+        entry = Entry.from_json(json.loads(found[0])) if found else None
+        self._remember(name, entry)
+        return entry
+
+    def _remember(self, name: str, entry: Entry | None) -> None:
+        if len(self._recent) >= _RECENT:
+            del self._recent[next(iter(self._recent))]  # the oldest: dicts keep their order
+        self._recent[name] = entry
 
     def put(self, name: str, entry: Entry) -> None:
+        if name in self._recent and self._recent[name] == entry:
+            return  # a rerun's unchanged offer: its entry, bound and described, as it was
         self._insert("entry", name, entry)
+        self._recent.pop(name, None)  # read again as written, through JSON, as any other
 
     def _insert(self, table: str, name: str, entry: Entry) -> None:
         owner = (
