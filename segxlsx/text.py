@@ -32,4 +32,6 @@ def code_point(char: str) -> str:
 
 def visible(text: str) -> str:
     """`text` with every character an .xlsx file cannot hold replaced by U+FFFD."""
+    if text.isprintable():  # most text, at once: no printable character is one of those
+        return text
     return _UNWRITABLE.sub(REPLACEMENT, text)
