@@ -20,10 +20,10 @@ import math
 import re
 import time
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from xml.etree import ElementTree
 
 from ..errors import InvalidValue
@@ -92,22 +92,14 @@ class XlsxFile:
     # -- the workbook ----------------------------------------------------------------------------
 
     def _read_workbook(self) -> None:
-        targets = {}
+        targets: dict[str, str] = {}
         if "xl/_rels/workbook.xml.rels" in self._names:
-            for element in self._elements("xl/_rels/workbook.xml.rels", f"{_RELS}Relationship"):
-                if element.get("Type") == _WORKSHEET:
-                    targets[element.get("Id")] = _part_path(element.get("Target", ""))
-        for element in self._elements(
-            "xl/workbook.xml", f"{_MAIN}sheet", f"{_MAIN}definedName", f"{_MAIN}workbookPr"
-        ):
-            tag = element.tag
-            if tag == f"{_MAIN}workbookPr":
-                self.date1904 = element.get("date1904") in ("1", "true")
-            elif tag == f"{_MAIN}sheet":
-                part = targets.get(element.get(f"{_OFFICE_RELS}id"))
-                self.sheets.append(SheetEntry(element.get("name", ""), part if part in self._names else None))
-            elif element.get("localSheetId") is None and element.get("name"):
-                self.defined_names[element.get("name", "")] = (element.text or "").strip()
+            targets = dict(self._read_part("xl/_rels/workbook.xml.rels", _RELS_TAGS, _worksheet_targets))
+        self.date1904, sheets, names = self._read_part("xl/workbook.xml", _BOOK_TAGS, _workbook_entries)
+        for name, relationship in sheets:
+            part = targets.get(relationship)
+            self.sheets.append(SheetEntry(name, part if part in self._names else None))
+        self.defined_names = dict(names)
 
     def worksheets(self) -> list[str]:
         return [sheet.name for sheet in self.sheets if sheet.part]
@@ -182,35 +174,31 @@ class XlsxFile:
     ) -> Iterator[tuple[int, dict[int, Any]]]:
         """Each row's number and cells; of `wanted` cells only, when given (the others are
         passed over unread: a value's reading is most of a cell's cost)."""
-        row_number, row_cells = 0, {}
-        for event, element in self._events(part, f"{_MAIN}row", f"{_MAIN}c"):
-            if element.tag == f"{_MAIN}c":
-                if event == "end":
-                    row, column = _position(element.get("r"), row_number, row_cells)
-                    if wanted is None or (row, column) in wanted:
-                        value = self._value(element)
-                    else:  # held, unread: a next cell without a reference still comes after it
-                        value = _UNREAD if len(element) else None
-                    if value is not None:
-                        if column > self.budget.columns:
-                            raise InvalidValue(
-                                f"the sheet {sheet!r} has a cell in column {column:,}, past the limit of "
-                                f"{self.budget.columns:,} columns"
-                            )
-                        row_cells[column] = value
-                    element.clear()
-                continue
-            if event == "start":
-                number = element.get("r")
-                row_number = int(number) if number and number.isdigit() else row_number + 1
-                if not 1 <= row_number <= MAX_ROWS:
-                    raise InvalidValue(
-                        f"the sheet {sheet!r} has a row numbered {row_number:,}, which Excel cannot"
-                    )
-                row_cells = {}
-            else:
-                yield row_number, row_cells
-                element.clear()
+        row_number = 0
+        # Rows at their end, whole: one event a row rather than two for each of its elements.
+        for _, row in self._events(part, f"{_MAIN}row", starts=False):
+            number = row.get("r")
+            row_number = int(number) if number and number.isdigit() else row_number + 1
+            if not 1 <= row_number <= MAX_ROWS:
+                raise InvalidValue(
+                    f"the sheet {sheet!r} has a row numbered {row_number:,}, which Excel cannot"
+                )
+            row_cells: dict[int, Any] = {}
+            for element in row.iterfind(f"{_MAIN}c"):
+                at, column = _position(element.get("r"), row_number, row_cells)
+                if wanted is None or (at, column) in wanted:
+                    value = self._value(element)
+                else:  # held, unread: a next cell without a reference still comes after it
+                    value = _UNREAD if len(element) else None
+                if value is not None:
+                    if column > self.budget.columns:
+                        raise InvalidValue(
+                            f"the sheet {sheet!r} has a cell in column {column:,}, past the limit of "
+                            f"{self.budget.columns:,} columns"
+                        )
+                    row_cells[column] = value
+            row.clear()
+            yield row_number, row_cells
 
     def _value(self, cell: ElementTree.Element) -> Any:
         """What a cell holds: None when blank; a formula's saved value, or a problem when none was saved."""
@@ -289,13 +277,23 @@ class XlsxFile:
         if self._date_styles is None:
             self._date_styles = frozenset()
             if "xl/styles.xml" in self._names:
-                info = self._zip.getinfo("xl/styles.xml")
-                if info.file_size <= _SMALL_PART:  # as every workbook of one segxlsx: read once
-                    data = _Bounded(self._zip.open(info), _SMALL_PART, info.filename).read_all()
-                    self._date_styles = _date_styles(data)
-                else:
-                    self._date_styles = _formats_shown_as_dates(self._events("xl/styles.xml", *_STYLE_TAGS))
+                self._date_styles = self._read_part("xl/styles.xml", _STYLE_TAGS, _formats_shown_as_dates)
         return self._date_styles
+
+    def _read_part(self, part: str, tags: tuple[str, ...], reading: Callable[[Events], _T]) -> _T:
+        """`reading` of the events of `tags` in `part`. A small part is read whole and what
+        `reading` makes of its bytes kept: the workbooks of one segxlsx, or saved by one
+        program, share their styles, workbook and relationships, so each is read once."""
+        info = self._zip.getinfo(part)
+        if info.file_size > _SMALL_PART:
+            return reading(self._events(part, *tags))
+        try:
+            data = _Bounded(self._zip.open(info), _SMALL_PART, part).read_all()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            if isinstance(error, InvalidValue):
+                raise
+            raise InvalidValue(f"cannot read its part {part} ({type(error).__name__})") from None
+        return _read_once(reading, tags, data, part)
 
     # -- XML, streamed and bounded ------------------------------------------------------------------
 
@@ -304,12 +302,17 @@ class XlsxFile:
             if event == "end":
                 yield element
 
-    def _events(self, part: str, *tags: str) -> Iterator[tuple[str, ElementTree.Element]]:
-        """Start and end events of the elements `tags` of a part, parsed as it is decompressed."""
+    def _events(
+        self, part: str, *tags: str, starts: bool = True
+    ) -> Iterator[tuple[str, ElementTree.Element]]:
+        """Start (unless not `starts`) and end events of the elements `tags` of a part, parsed
+        as it is decompressed."""
         try:
             stream = _Bounded(self._zip.open(part), self.budget.part_bytes, part)
             checks = 0
-            for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            for event, element in ElementTree.iterparse(
+                stream, events=("start", "end") if starts else ("end",)
+            ):
                 checks += 1
                 if checks % 4096 == 0 and time.monotonic() > self._deadline:
                     raise InvalidValue(f"took longer than {self.budget.seconds:g} s to read")
@@ -358,15 +361,48 @@ _SMALL_PART = 1 << 20  # a part read whole, and its reading kept by its bytes
 _STYLE_TAGS = (f"{_MAIN}numFmt", f"{_MAIN}cellXfs", f"{_MAIN}xf")
 
 
-@functools.lru_cache(maxsize=16)
-def _date_styles(data: bytes) -> frozenset[int]:
-    """The date formats of a styles part's bytes: the workbooks of one segxlsx, or of one
-    program's saving, share theirs, so each is read once."""
+_RELS_TAGS = (f"{_RELS}Relationship",)
+_BOOK_TAGS = (f"{_MAIN}sheet", f"{_MAIN}definedName", f"{_MAIN}workbookPr")
+_T = TypeVar("_T")
+Events = Iterable[tuple[str, ElementTree.Element]]
+
+
+@functools.lru_cache(maxsize=32)
+def _read_once(reading: Callable[[Events], _T], tags: tuple[str, ...], data: bytes, part: str) -> _T:
+    """What `reading` makes of a small part's bytes (its events of `tags`): immutable, shared."""
     events = ElementTree.iterparse(io.BytesIO(data), events=("start", "end"))
     try:
-        return _formats_shown_as_dates((e, el) for e, el in events if el.tag in _STYLE_TAGS)
+        return reading((event, element) for event, element in events if element.tag in tags)
     except ElementTree.ParseError as error:
-        raise InvalidValue(f"cannot read its part xl/styles.xml (not well-formed XML: {error})") from None
+        raise InvalidValue(f"cannot read its part {part} (not well-formed XML: {error})") from None
+
+
+def _worksheet_targets(events: Events) -> tuple[tuple[str, str], ...]:
+    """The workbook's relationships to worksheets: each id and the part it names."""
+    return tuple(
+        (element.get("Id", ""), _part_path(element.get("Target", "")))
+        for event, element in events
+        if event == "end" and element.get("Type") == _WORKSHEET
+    )
+
+
+def _workbook_entries(
+    events: Events,
+) -> tuple[bool, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """Whether the workbook counts days from 1904, its sheets (name, relationship id) in order,
+    and its workbook-scope defined names (name, what it refers to)."""
+    date1904, sheets, names = False, [], []
+    for event, element in events:
+        if event != "end":
+            continue
+        tag = element.tag
+        if tag == f"{_MAIN}workbookPr":
+            date1904 = element.get("date1904") in ("1", "true")
+        elif tag == f"{_MAIN}sheet":
+            sheets.append((element.get("name", ""), element.get(f"{_OFFICE_RELS}id", "")))
+        elif element.get("localSheetId") is None and element.get("name"):
+            names.append((element.get("name", ""), (element.text or "").strip()))
+    return date1904, tuple(sheets), tuple(names)
 
 
 def _formats_shown_as_dates(events: Iterable[tuple[str, ElementTree.Element]]) -> frozenset[int]:
