@@ -247,6 +247,7 @@ def _central(entry: _Entry) -> bytes:
 _DEFLATED = 8  # the compression method
 _SHARED: OrderedDict[bytes, tuple[int, bytes, bytes]] = OrderedDict()
 _SHARED_PARTS = 64  # a few shapes' shared parts; each workbook's own parts pass through
+_SHARED_BYTES = 64 * 1024  # the largest part kept: a workbook's are ~15 KiB at most
 
 
 def _deflated(data: bytes) -> tuple[int, bytes, bytes]:
@@ -257,9 +258,10 @@ def _deflated(data: bytes) -> tuple[int, bytes, bytes]:
         return _SHARED[data]
     deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     done = zlib.crc32(data), deflate.compress(data) + deflate.flush(), hashlib.sha256(data).digest()
-    _SHARED[data] = done
-    if len(_SHARED) > _SHARED_PARTS:
-        _SHARED.popitem(last=False)
+    if len(data) <= _SHARED_BYTES:  # a summary's sheet of 50,000 rows is nobody else's
+        _SHARED[data] = done
+        if len(_SHARED) > _SHARED_PARTS:
+            _SHARED.popitem(last=False)
     return done
 
 
