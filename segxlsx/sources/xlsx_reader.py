@@ -357,7 +357,7 @@ class _Bounded:
         return b"".join(pieces)
 
 
-_SMALL_PART = 1 << 20  # a part read whole, and its reading kept by its bytes
+_SMALL_PART = 256 * 1024  # a part read whole, and its reading kept by its bytes (32 at most)
 _STYLE_TAGS = (f"{_MAIN}numFmt", f"{_MAIN}cellXfs", f"{_MAIN}xf")
 
 
