@@ -174,31 +174,36 @@ class XlsxFile:
     ) -> Iterator[tuple[int, dict[int, Any]]]:
         """Each row's number and cells; of `wanted` cells only, when given (the others are
         passed over unread: a value's reading is most of a cell's cost)."""
-        row_number = 0
-        # Rows at their end, whole: one event a row rather than two for each of its elements.
-        for _, row in self._events(part, f"{_MAIN}row", starts=False):
-            number = row.get("r")
-            row_number = int(number) if number and number.isdigit() else row_number + 1
-            if not 1 <= row_number <= MAX_ROWS:
-                raise InvalidValue(
-                    f"the sheet {sheet!r} has a row numbered {row_number:,}, which Excel cannot"
-                )
-            row_cells: dict[int, Any] = {}
-            for element in row.iterfind(f"{_MAIN}c"):
-                at, column = _position(element.get("r"), row_number, row_cells)
-                if wanted is None or (at, column) in wanted:
-                    value = self._value(element)
-                else:  # held, unread: a next cell without a reference still comes after it
-                    value = _UNREAD if len(element) else None
-                if value is not None:
-                    if column > self.budget.columns:
-                        raise InvalidValue(
-                            f"the sheet {sheet!r} has a cell in column {column:,}, past the limit of "
-                            f"{self.budget.columns:,} columns"
-                        )
-                    row_cells[column] = value
-            row.clear()
-            yield row_number, row_cells
+        row_number, row_cells = 0, {}
+        # Each cell at its end, checked and cleared: a row of a million cells is never held.
+        for event, element in self._events(part, f"{_MAIN}row", f"{_MAIN}c"):
+            if element.tag == f"{_MAIN}c":
+                if event == "end":
+                    row, column = _position(element.get("r"), row_number, row_cells)
+                    if wanted is None or (row, column) in wanted:
+                        value = self._value(element)
+                    else:  # held, unread: a next cell without a reference still comes after it
+                        value = _UNREAD if len(element) else None
+                    if value is not None:
+                        if column > self.budget.columns:
+                            raise InvalidValue(
+                                f"the sheet {sheet!r} has a cell in column {column:,}, past the limit of "
+                                f"{self.budget.columns:,} columns"
+                            )
+                        row_cells[column] = value
+                    element.clear()
+                continue
+            if event == "start":
+                number = element.get("r")
+                row_number = int(number) if number and number.isdigit() else row_number + 1
+                if not 1 <= row_number <= MAX_ROWS:
+                    raise InvalidValue(
+                        f"the sheet {sheet!r} has a row numbered {row_number:,}, which Excel cannot"
+                    )
+                row_cells = {}
+            else:
+                yield row_number, row_cells
+                element.clear()
 
     def _value(self, cell: ElementTree.Element) -> Any:
         """What a cell holds: None when blank; a formula's saved value, or a problem when none was saved."""
@@ -302,17 +307,12 @@ class XlsxFile:
             if event == "end":
                 yield element
 
-    def _events(
-        self, part: str, *tags: str, starts: bool = True
-    ) -> Iterator[tuple[str, ElementTree.Element]]:
-        """Start (unless not `starts`) and end events of the elements `tags` of a part, parsed
-        as it is decompressed."""
+    def _events(self, part: str, *tags: str) -> Iterator[tuple[str, ElementTree.Element]]:
+        """Start and end events of the elements `tags` of a part, parsed as it is decompressed."""
         try:
             stream = _Bounded(self._zip.open(part), self.budget.part_bytes, part)
             checks = 0
-            for event, element in ElementTree.iterparse(
-                stream, events=("start", "end") if starts else ("end",)
-            ):
+            for event, element in ElementTree.iterparse(stream, events=("start", "end")):
                 checks += 1
                 if checks % 4096 == 0 and time.monotonic() > self._deadline:
                     raise InvalidValue(f"took longer than {self.budget.seconds:g} s to read")
