@@ -1,16 +1,19 @@
-"""Time `segxlsx build` on N synthetic offers, against bare openpyxl writing as many cells.
+"""Time `segxlsx build` against the targets of issue 24, each figure printed beside its target.
 
-    python bench/bench_build.py [--offers 400] [--workers N] [--rounds 3]
+    python bench/bench_build.py [--offers 300] [--workers N] [--rounds 5] [--runs 10]
 
-Prints, each beside its target (issue 15, a 2-core machine), the median of `--rounds` runs:
-- start-up: a one-offer `segxlsx build` in a fresh process, <= 0.3 s;
-- the full build's cost against bare openpyxl writing the same number of cells (a third each
-  text, numbers, formulas) in the same run, <= 1.2x: in wall time, and in CPU time (a one-worker
-  build runs in this process), which other work on a shared machine disturbs far less;
-- the speed-up of `--workers` workers over one, >= 1.8x; and, in fresh processes, the same
-  beside the most these cores give: `--workers` independent builds of a share of the offers
-  each, started together (see `scaling`);
-Then where one offer's time goes (cProfile), which is what a missed target is measured by.
+Every figure is the median of interleaved rounds, with its spread (min-max); on a shared
+machine one run differs from the next by 10% or more, so only ratios and differences taken
+within a round (or a pair of runs) are held to a target:
+- the floor: a full one-worker build in this process, CPU per offer, against zipping the parts
+  of the very files it wrote from memory (`zipped`), timed in the same round: <= 3x;
+- `--offers` offers on `--workers` workers against one, wall time, in this process once warm:
+  >= 1.7x; and in fresh processes, beside the most these cores give (see `scaling`);
+- start-up: a one-offer `segxlsx build` in a fresh process against a bare interpreter
+  (`python -c pass`), run by turns, the difference of each pair: <= 0.25 s;
+- a no-op rerun of the `--offers` offers in a fresh process against the one-offer build,
+  run by turns: <= 0.5 ms an offer more;
+then where one offer's time goes, which is what a missed target is measured by.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -35,6 +40,10 @@ from segxlsx.batch import build  # noqa: E402
 
 GUIDE = ROOT / "data" / "guides" / "segment-data-engineer.yaml"
 REGIONS = [("San Francisco", "USD"), ("New York", "USD"), ("London", "GBP"), ("London", "EUR")]
+FLOOR_TARGET = 3.0  # a full build, CPU per offer, against the zip floor of its own output
+SCALING_TARGET = 1.7  # --workers workers against one
+START_UP_TARGET = 0.25  # seconds a one-offer build takes over a bare interpreter
+RERUN_TARGET = 0.5  # milliseconds per offer a no-op rerun takes over a one-offer build
 
 
 def synthetic_offers(folder: Path, count: int) -> Path:
@@ -67,28 +76,10 @@ stock: 100000
 bonus: 12%
 """
 # What the installed `segxlsx` script runs.
-_CLI = "import sys; from segxlsx.cli import main; sys.argv[0] = 'segxlsx'; sys.exit(main())"
+_CLI = "import sys; from segxlsx.program import main; sys.argv[0] = 'segxlsx'; sys.exit(main())"
 
 
-def start_up(folder: Path, runs: int) -> float:
-    """Median wall time of `segxlsx build one.yaml --guide … -o … -w 1` in a fresh process.
-
-    A fresh output folder each time: the build writes its workbook and summary. Compiled
-    bytecode is cached as an installed package has it (pip compiles on install), even where
-    PYTHONDONTWRITEBYTECODE is set, and one run warms that cache first.
-    """
-    offer = folder / "one.yaml"
-    offer.write_text(ONE_OFFER, encoding="utf-8")
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    environment |= {"PYTHONPATH": str(ROOT), "PYTHONPYCACHEPREFIX": str(folder / "pycache")}
-    times = []
-    for run in range(runs + 1):
-        command = [sys.executable, "-c", _CLI, "build", str(offer), "--guide", str(GUIDE)]
-        command += ["-o", str(folder / f"start-{run}"), "-w", "1", "-q"]
-        start = time.perf_counter()
-        subprocess.run(command, env=environment, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times[1:])
+# -- the floor ------------------------------------------------------------------------------------
 
 
 def timed_build(offers: Path, out: Path, workers: int) -> tuple[float, float]:
@@ -98,6 +89,106 @@ def timed_build(offers: Path, out: Path, workers: int) -> tuple[float, float]:
     elapsed = time.perf_counter() - start, time.process_time() - cpu
     assert report.exit_code == 0, report.failures[:3]
     return elapsed
+
+
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def zipped(parts: Sequence[tuple[str, bytes]]) -> bytes:
+    """The floor: a workbook's XML parts, already written, deflated into a zip from memory."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts:
+            entry = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, data)
+    return out.getvalue()
+
+
+def parts_of(folder: Path) -> list[list[tuple[str, bytes]]]:
+    """The parts of every offer's workbook a build wrote into `folder`, in their order."""
+    books = []
+    for path in sorted(folder.glob("*.xlsx")):
+        if path.name != "summary.xlsx":
+            with zipfile.ZipFile(path) as archive:
+                books.append([(item.filename, archive.read(item)) for item in archive.infolist()])
+    return books
+
+
+def floor_seconds(folder: Path) -> float:
+    """CPU seconds per workbook of zipping the parts of the workbooks in `folder` from memory."""
+    books = parts_of(folder)
+    cpu = time.process_time()
+    for parts in books:
+        zipped(parts)
+    return (time.process_time() - cpu) / len(books)
+
+
+# -- fresh processes ------------------------------------------------------------------------------
+
+
+def fresh_environment(folder: Path) -> dict[str, str]:
+    """Compiled bytecode cached as an installed package has it (pip compiles on install), even
+    where PYTHONDONTWRITEBYTECODE is set; a warm-up run fills that cache."""
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return environment | {"PYTHONPATH": str(ROOT), "PYTHONPYCACHEPREFIX": str(folder / "pycache")}
+
+
+def paired(
+    a: Callable[[int], list[str]], b: Callable[[int], list[str]], runs: int, environment
+) -> list[float]:  # type: ignore[no-untyped-def]
+    """Wall seconds of A minus B, run by turns (A B A B …) after one warm-up pair, each pair's own."""
+    differences = []
+    for run in range(runs + 1):
+        took = []
+        for command in (a(run), b(run)):
+            start = time.perf_counter()
+            subprocess.run(command, env=environment, check=True, capture_output=True)
+            took.append(time.perf_counter() - start)
+        if run:
+            differences.append(took[0] - took[1])
+    return differences
+
+
+def one_offer_build(folder: Path) -> Callable[[int], list[str]]:
+    """`segxlsx build one.yaml -w 1` into a fresh output folder each time."""
+    offer = folder / "one.yaml"
+    offer.write_text(ONE_OFFER, encoding="utf-8")
+
+    def command(run: int) -> list[str]:
+        out = folder / f"start-{run}-{time.monotonic_ns()}"
+        return [
+            sys.executable,
+            "-c",
+            _CLI,
+            "build",
+            str(offer),
+            "--guide",
+            str(GUIDE),
+            "-o",
+            str(out),
+            "-w",
+            "1",
+            "-q",
+        ]
+
+    return command
+
+
+def start_up(folder: Path, runs: int) -> list[float]:
+    """A one-offer build's wall seconds over a bare interpreter's (`python -c pass`), pair by pair."""
+    environment = fresh_environment(folder)
+    return paired(one_offer_build(folder), lambda run: [sys.executable, "-c", "pass"], runs, environment)
+
+
+def no_op_rerun(folder: Path, offers: Path, runs: int) -> list[float]:
+    """A rerun of a built folder whose inputs did not change, over a one-offer build, pair by pair."""
+    environment = fresh_environment(folder)
+    out = folder / "rerun"
+    rerun = [sys.executable, "-c", _CLI, "build", str(offers), "--guide", str(GUIDE), "-o", str(out), "-q"]
+    for _ in range(2):  # the build, then the first rerun, which rewrites the summary's "This run"
+        subprocess.run(rerun, env=environment, check=True, capture_output=True)
+    return paired(lambda run: rerun, one_offer_build(folder), runs, environment)
 
 
 # One build in a fresh process, warmed by a small build first (imports, the parts built once per
@@ -170,6 +261,9 @@ def _folder(path: Path) -> Path:
     return path
 
 
+# -- where the time goes --------------------------------------------------------------------------
+
+
 def cell_mix(path: Path) -> list[tuple[str, int]]:
     """The sheets of a built workbook and how many cells each holds."""
     workbook = load_workbook(path)
@@ -179,18 +273,10 @@ def cell_mix(path: Path) -> list[tuple[str, int]]:
     ]
 
 
-def bare_openpyxl(count: int, mix: list[tuple[str, int]], out: Path) -> tuple[float, float]:
-    """Write `count` workbooks with the same sheets and cell counts, a third each text, number,
-    formula; wall and CPU seconds."""
-    start, cpu = time.perf_counter(), time.process_time()
-    for number in range(count):
-        (out / f"bare-{number}.xlsx").write_bytes(bare_workbook(mix))
-    return time.perf_counter() - start, time.process_time() - cpu
-
-
 def bare_workbook(mix: list[tuple[str, int]]) -> bytes:
-    """The yardstick: one workbook with the sheets and cell counts of `mix`, a third each text,
-    number, formula, no styles, written by openpyxl's public API (bench_writers.py uses it too)."""
+    """One workbook with the sheets and cell counts of `mix`, a third each text, number,
+    formula, no styles, written by openpyxl's public API: issue 15's yardstick, which
+    bench_writers.py still prints beside the writers it weighs."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, cells in mix:
@@ -205,26 +291,38 @@ def bare_workbook(mix: list[tuple[str, int]]) -> bytes:
     return buffer.getvalue()
 
 
-_PEAK_RSS = """
-import resource, sys, tempfile
-from pathlib import Path
-sys.path.insert(0, {bench!r})
-from bench_build import GUIDE, synthetic_offers
-from segxlsx.batch import build
-folder = Path(tempfile.mkdtemp())
-build([synthetic_offers(folder, {count})], [GUIDE], folder / "out", workers=1)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
-"""
+def stages(count: int) -> dict[str, float]:
+    """CPU seconds per offer of each stage of one workbook, apart from the batch around it."""
+    from segxlsx.figures import offer_figures
+    from segxlsx.sheets import render_offer, workbook_bytes
+    from segxlsx.sources.guides import load_guide
+    from segxlsx.sources.offers import load_offers
+    from segxlsx.sources.rates import load_rates
+    from segxlsx.wording import load_wording
 
-
-def peak_memory_mb(count: int) -> int:
-    """Peak resident memory of a fresh process building `count` offers on one worker."""
-    import subprocess
-
-    code = _PEAK_RSS.format(bench=str(Path(__file__).parent), count=count)
-    return int(
-        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    )
+    guide, table, wording = load_guide(GUIDE), load_rates(), load_wording()
+    with tempfile.TemporaryDirectory() as folder:
+        path = synthetic_offers(Path(folder), count)
+        began = time.process_time()
+        offers = load_offers([path], {guide.id: guide}).offers
+        reading = time.process_time() - began
+    for offer in offers[:20]:  # the parts built once per shape, built
+        workbook_bytes(render_offer(offer, guide, table, wording)[0], table.as_of)
+    loaded = time.process_time()
+    for offer in offers:
+        offer_figures(offer, guide, table)
+    figured = time.process_time()
+    workbooks = [render_offer(offer, guide, table, wording)[0] for offer in offers]
+    rendered = time.process_time()
+    datas = [workbook_bytes(workbook, table.as_of) for workbook in workbooks]
+    written = time.process_time()
+    return {
+        "reading the offers": reading / count,
+        "figures": (figured - loaded) / count,
+        "sheets (figures included)": (rendered - figured) / count,
+        "writing the parts and the zip": (written - rendered) / count,
+        "size": sum(map(len, datas)) / count,
+    }
 
 
 def time_by_library(offers: Path, out: Path) -> dict[str, float]:
@@ -245,103 +343,118 @@ def time_by_library(offers: Path, out: Path) -> dict[str, float]:
 def _library(file: str, function: str) -> str:
     if file.startswith(str(ROOT / "segxlsx")):
         return "segxlsx"
-    for library in ("openpyxl", "yaml", "lxml", "zlib"):
+    for library in ("yaml", "zlib", "sqlite3", "hashlib", "fsync"):
         if f"/{library}/" in file or library in function:
             return library
     return "Python and I/O"
 
 
-def split(count: int) -> tuple[float, float]:
-    """Seconds per offer spent building the workbook in memory, and in writing its file."""
-    from decimal import Decimal
+_PEAK_RSS = """
+import resource, sys, tempfile
+from pathlib import Path
+sys.path.insert(0, {bench!r})
+from bench_build import GUIDE, synthetic_offers
+from segxlsx.batch import build
+folder = Path(tempfile.mkdtemp())
+build([synthetic_offers(folder, {count})], [GUIDE], folder / "out", workers=1)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
 
-    from segxlsx.model import Offer
-    from segxlsx.sheets import render_offer, workbook_bytes
-    from segxlsx.sources.guides import load_guide
-    from segxlsx.sources.rates import load_rates
-    from segxlsx.wording import load_wording
 
-    guide, table, wording = load_guide(GUIDE), load_rates(), load_wording()
-    offer = Offer("Candidate", guide.id, "London", "EUR", Decimal(125000), Decimal(100000), Decimal("0.12"))
-    start = time.perf_counter()
-    workbooks = [render_offer(offer, guide, table, wording)[0] for _ in range(count)]
-    rendered = time.perf_counter()
-    for workbook in workbooks:
-        workbook_bytes(workbook, table.as_of)
-    return (rendered - start) / count, (time.perf_counter() - rendered) / count
+def peak_memory_mb(count: int) -> int:
+    """Peak resident memory of a fresh process building `count` offers on one worker."""
+    code = _PEAK_RSS.format(bench=str(Path(__file__).parent), count=count)
+    return int(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    )
+
+
+# -- the report -----------------------------------------------------------------------------------
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--offers", type=int, default=400)
+    parser.add_argument("--offers", type=int, default=300)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--rounds", type=int, default=3, help="runs of each timing; medians are shown")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the in-process timings")
+    parser.add_argument(
+        "--runs", type=int, default=10, help="pairs of fresh processes, for start-up and reruns"
+    )
+    parser.add_argument("--profile", action="store_true", help="also the time by library (cProfile)")
     args = parser.parse_args()
+    count = args.offers
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        offers = synthetic_offers(folder, args.offers)
-        started = start_up(folder, 2 * args.rounds + 1)
-        build([offers], [GUIDE], folder / "warm-up", workers=1)  # imports and the ECB table, once
-        ones, manys, bares, one_cpus, bare_cpus = [], [], [], [], []
-        for round_ in range(args.rounds):  # interleaved, so that a busy spell hits all three alike
+        offers = synthetic_offers(folder, count)
+        build([offers], [GUIDE], folder / "warm-up", workers=1)  # imports and the parts built once
+        builds, floors, ones, manys = [], [], [], []
+        for round_ in range(args.rounds):  # interleaved, so that a busy spell hits each alike
             wall, cpu = timed_build(offers, folder / f"one-{round_}", 1)
             ones.append(wall)
-            one_cpus.append(cpu)
+            builds.append(cpu / count)
+            floors.append(floor_seconds(folder / f"one-{round_}"))
             manys.append(timed_build(offers, folder / f"many-{round_}", args.workers)[0])
-            mix = cell_mix(next((folder / "one-0").glob("candidate-*.xlsx")))
-            (folder / f"bare-{round_}").mkdir()
-            wall, cpu = bare_openpyxl(args.offers, mix, folder / f"bare-{round_}")
-            bares.append(wall)
-            bare_cpus.append(cpu)
-        libraries = time_by_library(offers, folder / "profiled")
-        speed_ups_apart, ceilings = scaling(folder, args.offers, args.workers, args.rounds)
-    one, many, bare = (statistics.median(times) for times in (ones, manys, bares))
-    ratios = [o / b for o, b in zip(ones, bares, strict=True)]
-    cpu_ratios = [o / b for o, b in zip(one_cpus, bare_cpus, strict=True)]
+        mix = cell_mix(next((folder / "one-0").glob("candidate-*.xlsx")))
+        started = start_up(folder, args.runs)
+        reruns = no_op_rerun(folder, offers, args.runs)
+        speed_ups_apart, ceilings = scaling(folder, count, args.workers, args.rounds)
+        libraries = time_by_library(offers, folder / "profiled") if args.profile else {}
+    ratios = [b / f for b, f in zip(builds, floors, strict=True)]
     speed_ups = [o / m for o, m in zip(ones, manys, strict=True)]
-    cells = sum(count for _, count in mix)
-    per_offer = 1000 * one / args.offers
-    print(f"offers: {args.offers}, cells per workbook: {cells} ({', '.join(f'{t} {c}' for t, c in mix)})")
-    print(f"medians of {args.rounds} rounds; each figure beside its target")
-    print(f"start-up, one-offer build in a fresh process: {started:.2f} s   (target <= 0.3 s)")
-    print(f"1 worker:  {per_offer:6.1f} ms/offer")
-    print(
-        f"{args.workers} workers: {1000 * many / args.offers:6.1f} ms/offer   speed-up "
-        f"{statistics.median(speed_ups):.2f}x (target >= 1.8x; rounds: {_listed(speed_ups)})"
-    )
     reached = [s / c for s, c in zip(speed_ups_apart, ceilings, strict=True)]
+    per_offer = [1000 * seconds / count for seconds in reruns]
+    cells = sum(n for _, n in mix)
+    print(f"offers: {count}, cells per workbook: {cells} ({', '.join(f'{t} {n}' for t, n in mix)})")
+    print(f"each figure: median (min-max) of {args.rounds} rounds, or of {args.runs} pairs of runs")
     print(
-        f"the same in fresh processes: {statistics.median(speed_ups_apart):.2f}x (rounds: {_listed(speed_ups_apart)}); "
-        f"{args.workers} independent builds of 1/{args.workers} of the offers each, at once: "
-        f"{statistics.median(ceilings):.2f}x (rounds: {_listed(ceilings)}), the most these cores give; "
-        f"{args.workers} workers reach {statistics.median(reached):.0%} of it (rounds: "
-        f"{' '.join(f'{r:.0%}' for r in reached)})"
+        f"full build, one worker, CPU per offer: {spread(builds, 1000, '.2f')} ms; zipping its own parts "
+        f"from memory: {spread(floors, 1000, '.2f')} ms\n"
+        f"  build / zip floor = {spread(ratios)}x {verdict(ratios, FLOOR_TARGET, 'x', below=True)}"
     )
     print(
-        f"bare openpyxl, same cells: {1000 * bare / args.offers:6.1f} ms/offer   tool / bare = "
-        f"{statistics.median(ratios):.2f}x (target <= 1.2x; rounds: {_listed(ratios)})"
+        f"{count} offers, {args.workers} workers against 1, wall, in this process once warm: "
+        f"{spread(speed_ups)}x {verdict(speed_ups, SCALING_TARGET, 'x', below=False)}\n"
+        f"  in fresh processes (after a warm-up build): {spread(speed_ups_apart)}x; {args.workers} independent "
+        f"builds of 1/{args.workers} of the offers each, at once: {spread(ceilings)}x, the most these cores "
+        f"give; the build reaches {statistics.median(reached):.0%} of it"
     )
     print(
-        f"the same in CPU time (what other work on the machine disturbs least): tool / bare = "
-        f"{statistics.median(cpu_ratios):.2f}x (rounds: {_listed(cpu_ratios)})"
+        f"start-up: a one-offer build in a fresh process, over a bare interpreter: "
+        f"+{spread(started, 1, '.3f')} s {verdict(started, START_UP_TARGET, ' s', below=True)}"
     )
-    render, save = split(min(args.offers, 100))
     print(
-        f"where one offer's time goes: building sheets {1000 * render:.1f} ms, writing them "
-        f"{1000 * save:.1f} ms, the rest (loading, figures, hashing, renaming) {per_offer - 1000 * (render + save):.1f} ms"
+        f"no-op rerun of {count} offers in a fresh process, over a one-offer build: "
+        f"+{spread(reruns, 1, '.3f')} s = {spread(per_offer, 1, '.2f')} ms an offer "
+        f"{verdict(per_offer, RERUN_TARGET, ' ms', below=True)}"
     )
-    shares = ", ".join(f"{library} {share:.0%}" for library, share in libraries.items())
-    print(f"a one-worker build's time by library (cProfile, own time): {shares}")
-    small = min(args.offers, 100)
+    where = stages(min(count, 100))
+    size = where.pop("size")
+    print(
+        "where one workbook's time goes (CPU, one pass): "
+        + ", ".join(f"{what} {1000 * seconds:.2f} ms" for what, seconds in where.items())
+        + f"; {size / 1024:.1f} KiB a workbook"
+    )
+    if libraries:
+        shares = ", ".join(f"{library} {share:.0%}" for library, share in libraries.items())
+        print(f"a one-worker build's time by library (cProfile, own time): {shares}")
+    small = min(count, 100)
     print(
         f"peak memory, one worker: {peak_memory_mb(small)} MB for {small} offers, {peak_memory_mb(4 * small)} MB for {4 * small}"
     )
 
 
-def _listed(ratios: list[float]) -> str:
-    return " ".join(f"{ratio:.2f}" for ratio in ratios)
+def spread(values: Sequence[float], scale: float = 1, spec: str = ".2f") -> str:
+    """The median, then (min-max)."""
+    scaled = [value * scale for value in values]
+    return f"{statistics.median(scaled):{spec}} ({min(scaled):{spec}}-{max(scaled):{spec}})"
+
+
+def verdict(values: Sequence[float], target: float, unit: str, *, below: bool) -> str:
+    median = statistics.median(values)
+    met = median <= target if below else median >= target
+    return f"[target {'<=' if below else '>='} {target:g}{unit}: {'met' if met else 'NOT met'}]"
 
 
 if __name__ == "__main__":

@@ -6,6 +6,11 @@ the rate sources, the sheets) are imported only when a command needs them, so `-
 
 from __future__ import annotations
 
+# Written here rather than looked up in the installed metadata: importlib.metadata costs ~40 ms
+# of every start-up (it imports the email package), and every build needs the version
+# (fingerprints, the Rates sheet). pyproject.toml reads it from here.
+__version__ = "0.3.0"
+
 # The library's front door, imported on first use so that `import segxlsx` stays light:
 #   import segxlsx
 #   report = segxlsx.build(["data/offers"], ["data/guides"], "output", workers=2)
@@ -28,15 +33,6 @@ __all__ = ["__version__", *_PUBLIC]
 
 
 def __getattr__(name: str) -> object:
-    if name == "__version__":  # looked up on first use: the `segxlsx` program starts on less
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            found = version("segxlsx")
-        except PackageNotFoundError:  # pragma: no cover - a source tree without install
-            found = "0+unknown"
-        globals()["__version__"] = found
-        return found
     if name in _PUBLIC:
         from importlib import import_module
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import Guide
 from .scripts import strategy_targets  # the targets, found as the importer found them
@@ -275,7 +276,15 @@ def read_sentences(guide: Guide, also: Iterable[str] = ()) -> GuideSentences:
     """Classify every sentence of `guide`'s strategy script and levers.
 
     `also`: more employer names (a candidate's competing companies) to count as other employers.
+    A guide's sentences read the same for every offer with the same competing companies, and
+    classifying them is ~1,000 regular-expression searches: each guide and set of companies is
+    read once per process.
     """
+    return _read_sentences(guide, tuple(also))
+
+
+@lru_cache(maxsize=64)  # guides times sets of competing companies: a few in a usual batch
+def _read_sentences(guide: Guide, also: tuple[str, ...]) -> GuideSentences:
     names = employers(guide, also)
     own = own_names(guide)
     common = common_words(guide)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 
-# The complement of XML 1.0's Char production (https://www.w3.org/TR/xml/#charsets).
-_UNWRITABLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The complement of XML 1.0's Char production (https://www.w3.org/TR/xml/#charsets) within what
+# a Python string holds (up to U+10FFFF), spelled out: a class of the few characters left out
+# compiles in a fraction of a millisecond, the negated class of all the others in ~8 ms of start-up.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 REPLACEMENT = "\ufffd"  # the character fonts draw as a visible "?" in a diamond
 
 
@@ -30,4 +32,6 @@ def code_point(char: str) -> str:
 
 def visible(text: str) -> str:
     """`text` with every character an .xlsx file cannot hold replaced by U+FFFD."""
+    if text.isprintable():  # most text, at once: no printable character is one of those
+        return text
     return _UNWRITABLE.sub(REPLACEMENT, text)

@@ -100,6 +100,26 @@ def test_changed_templates_rates_or_force_build_again(built, tmp_path):
     assert report.skipped == 0 and report.counts == {"unchanged": OFFER_COUNT}
 
 
+def test_rates_are_fingerprinted_by_what_the_workbooks_show_not_where_the_file_lies(tmp_path):
+    """A rate file moved to another folder, unchanged, rebuilds nothing; renamed, it rebuilds,
+    since every workbook's Rates sheet names the file its rates came from."""
+    rates = "as_of: 2026-11-20\nbase: USD\nrates: {GBP: 0.79, EUR: 0.92, CAD: 1.38}\n"
+    first = tmp_path / "finance" / "q4.yaml"
+    first.parent.mkdir()
+    first.write_text(rates, encoding="utf-8")
+    out = tmp_path / "out"
+    assert build([OFFERS], GUIDES, out, today=MONDAY, rates=str(first)).exit_code == 0
+    before = contents(out)
+    moved = tmp_path / "elsewhere" / "q4.yaml"
+    moved.parent.mkdir()
+    first.rename(moved)
+    report = build([OFFERS], GUIDES, out, today=MONDAY, rates=str(moved))
+    assert report.skipped == OFFER_COUNT and contents(out) | {SUMMARY: b""} == before | {SUMMARY: b""}
+    renamed = moved.with_name("q4-final.yaml")
+    moved.rename(renamed)
+    assert build([OFFERS], GUIDES, out, today=MONDAY, rates=str(renamed)).skipped == 0
+
+
 def test_a_workbook_edited_by_hand_is_not_skipped(built):
     path = built / "jordan-lee.xlsx"
     workbook = load_workbook(path)

@@ -323,3 +323,15 @@ def test_what_the_candidate_keeps_typed_into_the_workbook_reads_back(tmp_path, k
     with pytest.raises(OfferError, match=re.escape(message)) as caught:
         read_back(path, GUIDES)
     assert (caught.value.location.field, caught.value.location.cell) == (field, cells[f"offer_{field}"])
+
+
+def test_a_figure_name_gone_bad_does_not_stop_the_inputs_reading_back(tmp_path):
+    """Read-back reads the inputs' names and cells only: a figure's name pointing nowhere
+    (a sheet deleted in Excel) is no input of the offer."""
+    guide, offer = CASES["sf-within"]
+    path = written(tmp_path, offer, guide)
+    before = read_back(path, GUIDES)
+    workbook = load_workbook(path)
+    workbook.defined_names["pen_base"].attr_text = "#REF!$B$30"
+    workbook.save(path)
+    assert read_back(path, GUIDES) == before

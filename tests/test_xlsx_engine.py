@@ -172,3 +172,47 @@ def test_bad_names_and_settings_are_refused_where_they_are_made():
     for call in (lambda: sheet.merge("C3:A1"), lambda: sheet.freeze("1A"), lambda: sheet.page_break(0)):
         with pytest.raises(ValueError):
             call()
+
+
+def _zipped_by_zipfile(parts: list[tuple[str, bytes]], streamed: tuple[str, list[bytes]]) -> bytes:
+    """The same parts written by the standard library's zipfile, as segxlsx once wrote them."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+
+        def entry(name: str) -> zipfile.ZipInfo:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            return info
+
+        for name, data in parts:
+            archive.writestr(entry(name), data)
+        with archive.open(entry(streamed[0]), "w") as part:
+            for piece in streamed[1]:
+                part.write(piece)
+    return out.getvalue()
+
+
+def test_the_zip_is_byte_for_byte_what_zipfile_writes_shared_parts_deflated_once():
+    from segxlsx.xlsx.package import _Zip
+
+    parts = [
+        ("xl/theme/theme1.xml", b"<a:theme>" + b"x" * 5000 + b"</a:theme>"),
+        ("xl/worksheets/sheet1.xml", bytes(range(256)) * 40),
+        ("xl/m\u00e9dia/caf\u00e9.xml", b"<empty/>"),  # a name that is not ASCII
+        ("docProps/core.xml", b""),
+    ]
+    streamed = ("xl/worksheets/sheet2.xml", [b"<row>%d</row>" % n for n in range(3000)])
+    for _ in range(2):  # the second time from the parts kept deflated
+        out = io.BytesIO()
+        archive = _Zip(out)
+        for name, data in parts:
+            archive.add(name, data)
+        entry = archive.start(streamed[0])
+        for piece in streamed[1]:
+            archive.write(entry, piece)
+        archive.finish(entry)
+        archive.close()
+        assert out.getvalue() == _zipped_by_zipfile(parts, streamed)
+        with zipfile.ZipFile(out) as read:
+            assert read.testzip() is None and read.read(parts[2][0]) == parts[2][1]

@@ -51,7 +51,9 @@ class Run:
     today: str  # ISO date, for inputs that changed in this build
     report_currency: str | None
     shard: Shard | None
-    fingerprint: Callable[..., str]  # everything a workbook is made from (`store.fingerprints`)
+    fingerprint: Callable[
+        [Offer, str, str, str], str
+    ]  # everything a workbook is made from (`store.fingerprints`)
     talking_points: bool = False  # also write each offer's candidate copy (`talking_points.py`)
     replace: frozenset[str] = frozenset()  # workbooks to rebuild even if edited by hand (--replace)
 
@@ -123,9 +125,8 @@ def _step(number: int, record: int, offer: Offer, folder: OutputFolder, ledger: 
     if run.shard is not None and not run.shard.holds(owner):
         return Step(number, record, owner, name, False, Found("new"), "", "", False)
     found, fields = folder.inspect(name), offer_fingerprint(offer)
-    built = run.fingerprint(
-        offer, owner_label(owner), _history(offer, fields, folder.manifest.get(name), run)
-    )
+    history = _history(offer, fields, folder.manifest.get(name), run)
+    built = run.fingerprint(offer, fields, owner_label(owner), history)
     skip = not (run.force or name in run.replace) and _unchanged(folder, name, found, built)
     if run.talking_points:  # and its talking points are there, as this build would make them
         skip = skip and _points_unchanged(folder, points_name(name), built)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..xlsx import PAPER_A4, PAPER_LETTER
 from ..xlsx.refs import column_letter, column_number, coordinates
@@ -89,14 +90,12 @@ def print_in_blocks(
     width, height = printable(paper)
     heights = [0.0] + [row_height(sheet, row) for row in range(1, last_row + 1)]
     blocks = blocks_of(sheet, last_row, columns, flowing, set(new_page_at))
+    starts = _starts(blocks)
     # A block on a new page takes the blank rows above it along: they are its first.
-    spans = [sum(heights[start + 1 : block.last + 1]) for start, block in _starts(blocks)]
+    spans = tuple(sum(heights[start + 1 : block.last + 1]) for start, block in starts)
     largest = min(_percent(width / _width(sheet, columns)), _percent(height / max(spans)))
-    scales = range(largest, min(largest, smallest) - 1, -1)
-    # The largest scale at which the sheet takes its fewest pages.
-    layouts = [(scale, _breaks(blocks, spans, height * SAFETY * 100 / scale)) for scale in scales]
-    fewest = min(len(breaks) for _, breaks in layouts)
-    scale, breaks = next((scale, breaks) for scale, breaks in layouts if len(breaks) == fewest)
+    pages = tuple((start, block.new_page) for start, block in starts)
+    scale, breaks = _scale_and_breaks(pages, spans, height, largest, smallest)
     sheet.print_setup(landscape=True, paper=paper, centered=True, area=area, scale=scale)
     for row in breaks:
         sheet.page_break(row)
@@ -111,12 +110,26 @@ def _starts(blocks: list[Block]) -> list[tuple[int, Block]]:
     return list(zip([0] + [block.last for block in blocks[:-1]], blocks, strict=True))
 
 
-def _breaks(blocks: list[Block], spans: list[float], room: float) -> tuple[int, ...]:
+# Offers of one shape lay their sheets out alike: each layout is worked out once per process.
+@lru_cache(maxsize=1024)
+def _scale_and_breaks(
+    pages: tuple[tuple[int, bool], ...], spans: tuple[float, ...], height: float, largest: int, smallest: int
+) -> tuple[int, tuple[int, ...]]:
+    """The largest scale, from `largest` down to `smallest` percent, at which the sheet takes
+    its fewest pages, and its breaks there. `pages`: each block's row before it and whether it
+    starts a page; `spans`: each block's height; `height`: a page's, in points."""
+    scales = range(largest, min(largest, smallest) - 1, -1)
+    layouts = [(scale, _breaks(pages, spans, height * SAFETY * 100 / scale)) for scale in scales]
+    fewest = min(len(breaks) for _, breaks in layouts)
+    return next((scale, breaks) for scale, breaks in layouts if len(breaks) == fewest)
+
+
+def _breaks(pages: tuple[tuple[int, bool], ...], spans: tuple[float, ...], room: float) -> tuple[int, ...]:
     """A break before each block that would not fit on the page it would start on, or that
     asks for a page of its own; `room` is a page's height at the scale, in the sheet's points."""
     breaks, used = [], 0.0
-    for (start, block), needs in zip(_starts(blocks), spans, strict=True):
-        if used and (block.new_page or used + needs > room):
+    for (start, new_page), needs in zip(pages, spans, strict=True):
+        if used and (new_page or used + needs > room):
             breaks.append(start)
             used = needs
         else:

@@ -89,6 +89,15 @@ def _inputs(cells: _Cells) -> tuple[dict[str, Any], dict[str, str]]:
     return fields, where
 
 
+# The defined names read-back asks for: the inputs', not the ~50 figures' beside them, whose
+# cells lie on other sheets and further down (reading them was ~3/4 of a read-back); a figure's
+# name gone bad (#REF! after a sheet was deleted) does not stop the inputs being read.
+_INPUT_NAMES = frozenset(
+    [f.cell for f in OFFER if f.cell is not None and not isinstance(f.kind, Competing)]
+    + [competing_cell(n, f) for n in range(1, MAX_COMPETING_OFFERS + 1) for f in COMPETING]
+)
+
+
 def _competing(
     cells: _Cells, names: dict[str, list[str]], where: dict[str, str], name: str
 ) -> list[dict[str, Any]]:
@@ -217,8 +226,8 @@ class _Cells:
         return int(number)
 
     def names(self) -> dict[str, list[str]]:
-        """Every workbook-scope defined name, with its cells ("Offer!B9", …); a layout 1
-        workbook's unnamed inputs added where that layout put them."""
+        """The inputs' workbook-scope defined names, with their cells ("Offer!B9", …); a layout
+        1 workbook's unnamed inputs added where that layout put them."""
         layout = self.layout()
         if layout > LAYOUT:
             raise OfferError(
@@ -226,7 +235,11 @@ class _Cells:
                 "upgrade segxlsx to read it",
                 file=self.file,
             )
-        names = {name: self._destinations(name, text) for name, text in self.book.defined_names.items()}
+        names = {
+            name: self._destinations(name, text)
+            for name, text in self.book.defined_names.items()
+            if name in _INPUT_NAMES
+        }
         if layout == 1:
             names |= _layout_1_names(self)
         return names

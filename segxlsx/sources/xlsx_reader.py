@@ -14,15 +14,16 @@ openpyxl is not used: it pads rows to the declared dimension and trusts the shar
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
 import time
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from xml.etree import ElementTree
 
 from ..errors import InvalidValue
@@ -86,27 +87,19 @@ class XlsxFile:
         self.defined_names: dict[str, str] = {}
         self._read_workbook()
         self._shared: list[str] | None = None
-        self._date_styles: set[int] | None = None
+        self._date_styles: frozenset[int] | None = None
 
     # -- the workbook ----------------------------------------------------------------------------
 
     def _read_workbook(self) -> None:
-        targets = {}
+        targets: dict[str, str] = {}
         if "xl/_rels/workbook.xml.rels" in self._names:
-            for element in self._elements("xl/_rels/workbook.xml.rels", f"{_RELS}Relationship"):
-                if element.get("Type") == _WORKSHEET:
-                    targets[element.get("Id")] = _part_path(element.get("Target", ""))
-        for element in self._elements(
-            "xl/workbook.xml", f"{_MAIN}sheet", f"{_MAIN}definedName", f"{_MAIN}workbookPr"
-        ):
-            tag = element.tag
-            if tag == f"{_MAIN}workbookPr":
-                self.date1904 = element.get("date1904") in ("1", "true")
-            elif tag == f"{_MAIN}sheet":
-                part = targets.get(element.get(f"{_OFFICE_RELS}id"))
-                self.sheets.append(SheetEntry(element.get("name", ""), part if part in self._names else None))
-            elif element.get("localSheetId") is None and element.get("name"):
-                self.defined_names[element.get("name", "")] = (element.text or "").strip()
+            targets = dict(self._read_part("xl/_rels/workbook.xml.rels", _RELS_TAGS, _worksheet_targets))
+        self.date1904, sheets, names = self._read_part("xl/workbook.xml", _BOOK_TAGS, _workbook_entries)
+        for name, relationship in sheets:
+            part = targets.get(relationship)
+            self.sheets.append(SheetEntry(name, part if part in self._names else None))
+        self.defined_names = dict(names)
 
     def worksheets(self) -> list[str]:
         return [sheet.name for sheet in self.sheets if sheet.part]
@@ -160,7 +153,7 @@ class XlsxFile:
         wanted = set(wanted)
         found: dict[tuple[int, int], Any] = dict.fromkeys(wanted)
         last = max((row for row, _ in wanted), default=0)
-        for number, cells in self._sheet_rows(self._part_of(sheet), sheet):
+        for number, cells in self._sheet_rows(self._part_of(sheet), sheet, wanted):
             if number > last:
                 break
             for column, value in cells.items():
@@ -176,13 +169,21 @@ class XlsxFile:
                 return entry.part
         raise InvalidValue(f"the workbook has no sheet {sheet!r}")
 
-    def _sheet_rows(self, part: str, sheet: str) -> Iterator[tuple[int, dict[int, Any]]]:
+    def _sheet_rows(
+        self, part: str, sheet: str, wanted: set[tuple[int, int]] | None = None
+    ) -> Iterator[tuple[int, dict[int, Any]]]:
+        """Each row's number and cells; of `wanted` cells only, when given (the others are
+        passed over unread: a value's reading is most of a cell's cost)."""
         row_number, row_cells = 0, {}
+        # Each cell at its end, checked and cleared: a row of a million cells is never held.
         for event, element in self._events(part, f"{_MAIN}row", f"{_MAIN}c"):
             if element.tag == f"{_MAIN}c":
                 if event == "end":
                     row, column = _position(element.get("r"), row_number, row_cells)
-                    value = self._value(element)
+                    if wanted is None or (row, column) in wanted:
+                        value = self._value(element)
+                    else:  # held, unread: a next cell without a reference still comes after it
+                        value = _UNREAD if len(element) else None
                     if value is not None:
                         if column > self.budget.columns:
                             raise InvalidValue(
@@ -276,28 +277,28 @@ class XlsxFile:
             raise InvalidValue(f"holds more than {self.budget.text_bytes:,} characters of text")
         return text
 
-    def _dates(self) -> set[int]:
+    def _dates(self) -> frozenset[int]:
         """The cell formats (a cell's `s`) whose number format shows a date or a time."""
         if self._date_styles is None:
-            self._date_styles = set()
+            self._date_styles = frozenset()
             if "xl/styles.xml" in self._names:
-                custom: dict[int, str] = {}
-                formats, inside = 0, False
-                for event, element in self._events(
-                    "xl/styles.xml", f"{_MAIN}numFmt", f"{_MAIN}cellXfs", f"{_MAIN}xf"
-                ):
-                    if element.tag == f"{_MAIN}cellXfs":
-                        inside = event == "start"
-                    elif event == "end" and element.tag == f"{_MAIN}numFmt":
-                        number = element.get("numFmtId", "")
-                        if number.isdigit():
-                            custom[int(number)] = element.get("formatCode", "")
-                    elif event == "end" and inside:  # a cell format, numbered in order from 0
-                        number = element.get("numFmtId", "0")
-                        if number.isdigit() and _is_date_format(int(number), custom):
-                            self._date_styles.add(formats)
-                        formats += 1
+                self._date_styles = self._read_part("xl/styles.xml", _STYLE_TAGS, _formats_shown_as_dates)
         return self._date_styles
+
+    def _read_part(self, part: str, tags: tuple[str, ...], reading: Callable[[Events], _T]) -> _T:
+        """`reading` of the events of `tags` in `part`. A small part is read whole and what
+        `reading` makes of its bytes kept: the workbooks of one segxlsx, or saved by one
+        program, share their styles, workbook and relationships, so each is read once."""
+        info = self._zip.getinfo(part)
+        if info.file_size > _SMALL_PART:
+            return reading(self._events(part, *tags))
+        try:
+            data = _Bounded(self._zip.open(info), _SMALL_PART, part).read_all()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            if isinstance(error, InvalidValue):
+                raise
+            raise InvalidValue(f"cannot read its part {part} ({type(error).__name__})") from None
+        return _read_once(reading, tags, data, part)
 
     # -- XML, streamed and bounded ------------------------------------------------------------------
 
@@ -325,6 +326,9 @@ class XlsxFile:
             raise InvalidValue(f"cannot read its part {part} ({type(error).__name__})") from None
 
 
+_PIECE = 4096
+
+
 class _Bounded:
     """A part's decompressed bytes, read through a counter: past `limit`, an error, and no more.
     A document type declaration is refused: Excel never writes one, and entities can bomb."""
@@ -334,7 +338,9 @@ class _Bounded:
         self.head = b""
 
     def read(self, size: int = -1) -> bytes:
-        chunk = self.stream.read(size if size > 0 else 1 << 16)
+        # Small pieces: the XML parser reads what it is given in full, and a read-back that wants
+        # a sheet's first rows stops after the piece that holds them.
+        chunk = self.stream.read(min(size, _PIECE) if size > 0 else _PIECE)
         self.read_so_far += len(chunk)
         if self.read_so_far > self.limit:
             raise InvalidValue(f"its part {self.part} expands past {self.limit:,} bytes")
@@ -343,6 +349,83 @@ class _Bounded:
             if b"<!DOCTYPE" in self.head or b"<!ENTITY" in self.head:
                 raise InvalidValue(f"its part {self.part} declares a document type, which Excel never writes")
         return chunk
+
+    def read_all(self) -> bytes:
+        pieces = []
+        while chunk := self.read():
+            pieces.append(chunk)
+        return b"".join(pieces)
+
+
+_SMALL_PART = 256 * 1024  # a part read whole, and its reading kept by its bytes (32 at most)
+_STYLE_TAGS = (f"{_MAIN}numFmt", f"{_MAIN}cellXfs", f"{_MAIN}xf")
+
+
+_RELS_TAGS = (f"{_RELS}Relationship",)
+_BOOK_TAGS = (f"{_MAIN}sheet", f"{_MAIN}definedName", f"{_MAIN}workbookPr")
+_T = TypeVar("_T")
+Events = Iterable[tuple[str, ElementTree.Element]]
+
+
+@functools.lru_cache(maxsize=32)
+def _read_once(reading: Callable[[Events], _T], tags: tuple[str, ...], data: bytes, part: str) -> _T:
+    """What `reading` makes of a small part's bytes (its events of `tags`): immutable, shared."""
+    events = ElementTree.iterparse(io.BytesIO(data), events=("start", "end"))
+    try:
+        return reading((event, element) for event, element in events if element.tag in tags)
+    except ElementTree.ParseError as error:
+        raise InvalidValue(f"cannot read its part {part} (not well-formed XML: {error})") from None
+
+
+def _worksheet_targets(events: Events) -> tuple[tuple[str, str], ...]:
+    """The workbook's relationships to worksheets: each id and the part it names."""
+    return tuple(
+        (element.get("Id", ""), _part_path(element.get("Target", "")))
+        for event, element in events
+        if event == "end" and element.get("Type") == _WORKSHEET
+    )
+
+
+def _workbook_entries(
+    events: Events,
+) -> tuple[bool, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """Whether the workbook counts days from 1904, its sheets (name, relationship id) in order,
+    and its workbook-scope defined names (name, what it refers to)."""
+    date1904, sheets, names = False, [], []
+    for event, element in events:
+        if event != "end":
+            continue
+        tag = element.tag
+        if tag == f"{_MAIN}workbookPr":
+            date1904 = element.get("date1904") in ("1", "true")
+        elif tag == f"{_MAIN}sheet":
+            sheets.append((element.get("name", ""), element.get(f"{_OFFICE_RELS}id", "")))
+        elif element.get("localSheetId") is None and element.get("name"):
+            names.append((element.get("name", ""), (element.text or "").strip()))
+    return date1904, tuple(sheets), tuple(names)
+
+
+def _formats_shown_as_dates(events: Iterable[tuple[str, ElementTree.Element]]) -> frozenset[int]:
+    """The cell formats (numbered in order from 0) whose number format is a date's or a time's."""
+    custom: dict[int, str] = {}
+    found: set[int] = set()
+    formats, inside = 0, False
+    for event, element in events:
+        if element.tag == f"{_MAIN}cellXfs":
+            inside = event == "start"
+        elif event == "end" and element.tag == f"{_MAIN}numFmt":
+            number = element.get("numFmtId", "")
+            if number.isdigit():
+                custom[int(number)] = element.get("formatCode", "")
+        elif event == "end" and inside:  # a cell format, numbered in order from 0
+            number = element.get("numFmtId", "0")
+            if number.isdigit() and _is_date_format(int(number), custom):
+                found.add(formats)
+            formats += 1
+    return frozenset(found)
+
+
+_UNREAD = object()  # a cell that holds something, passed over by `cells`
 
 
 def _text_of(item: ElementTree.Element) -> str:

@@ -25,19 +25,20 @@ def offer_fingerprint(offer: Offer) -> str:
 
 def workbook_fingerprints(
     guides: Mapping[str, Guide], wording: Wording, table: RateTable
-) -> Callable[..., str]:
+) -> Callable[[Offer, str, str, str], str]:
     """Each offer's build fingerprint: a hash of everything its workbook's bytes are made from.
 
-    The offer's fields, its guide, the wording, what every file depends on (`made_with`), the
-    offer it belongs to as the workbook records it (`owner`: its file's name, candidate and
-    occurrence), and its rounds as its Offer history lists them (`history`, a digest). What all
+    The offer's fields (`inputs`, its `offer_fingerprint`, which the plan keeps too), its
+    guide, the wording, what every file depends on (`made_with`), the offer it belongs to as
+    the workbook records it (`owner`: its file's name, candidate and occurrence), and its rounds
+    as its Offer history lists them (`history`, a digest). What all
     offers share is hashed once here; per offer it is one more hash.
     """
     shared = repr((made_with(table), wording))
     by_guide = {name: _digest(shared + repr(guide)) for name, guide in guides.items()}
 
-    def fingerprint(offer: Offer, owner: str, history: str = "") -> str:
-        return _digest(by_guide[offer.guide_id] + offer_fingerprint(offer) + owner + history)
+    def fingerprint(offer: Offer, inputs: str, owner: str, history: str) -> str:
+        return _digest(by_guide[offer.guide_id] + inputs + owner + history)
 
     return fingerprint
 

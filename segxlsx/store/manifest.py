@@ -158,6 +158,9 @@ class Entry:
         }
 
 
+_RECENT = 64  # entries a manifest keeps decoded: a batch's files in flight, not the folder
+
+
 class Manifest:
     """Every file segxlsx wrote in the folder, by file name, kept on disk rather than in memory.
 
@@ -171,9 +174,7 @@ class Manifest:
 
     def __init__(self) -> None:
         self.damage: list[str] = []  # what was wrong with the files read (`add_file`)
-        # The entries last looked up: a build asks for one offer's entry several times running,
-        # and reading one back (its rounds checked field by field) is most of a skipped offer's cost.
-        self._recent: dict[str, Entry | None] = {}
+        self._recent: dict[str, Entry | None] = {}  # the last entries read or put (`get`)
         self._db = scratch_database(
             """
             CREATE TABLE entry (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
@@ -300,19 +301,25 @@ class Manifest:
         return [name for name in names if name == MANIFEST or _shard_manifest(name)]
 
     def get(self, name: str) -> Entry | None:
+        # A build asks for one file's entry several times as it plans, lands and summarises it
+        # (~8 times an offer): the last few entries read are kept, decoded.
         if name in self._recent:
             return self._recent[name]
         found = self._db.execute("SELECT json FROM entry WHERE name = ?", (name,)).fetchone()
         entry = Entry.from_json(json.loads(found[0])) if found else None
-        if len(self._recent) >= _RECENT:
-            self._recent.clear()
-        self._recent[name] = entry
+        self._remember(name, entry)
         return entry
 
+    def _remember(self, name: str, entry: Entry | None) -> None:
+        if len(self._recent) >= _RECENT:
+            del self._recent[next(iter(self._recent))]  # the oldest: dicts keep their order
+        self._recent[name] = entry
+
     def put(self, name: str, entry: Entry) -> None:
+        if name in self._recent and self._recent[name] == entry:
+            return  # a rerun's unchanged offer: its entry, bound and described, as it was
         self._insert("entry", name, entry)
-        if name in self._recent:
-            self._recent[name] = entry  # as `get` would read it back: its JSON is its fields
+        self._recent.pop(name, None)  # read again as written, through JSON, as any other
 
     def _insert(self, table: str, name: str, entry: Entry) -> None:
         owner = (

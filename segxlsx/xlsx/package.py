@@ -8,11 +8,14 @@ document's dates are the day its numbers are true for, never the clock.
 from __future__ import annotations
 
 import hashlib
-import zipfile
+import struct
+import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 from .text import xml_attribute, xml_text
 
@@ -60,14 +63,14 @@ class Signer:
 
 
 class Package:
-    """An .xlsx file being written into `file`, part after part; `close` adds the list of
-    content types, which must come last. Parts are listed there in the order Excel's own
-    files have them: styles, theme and properties first, then the rest as added. `signer`
+    """An .xlsx file being written into `file` (seekable), part after part; `close` adds the
+    list of content types, which must come last. Parts are listed there in the order Excel's
+    own files have them: styles, theme and properties first, then the rest as added. `signer`
     follows the parts as they are written."""
 
     def __init__(self, file: IO[bytes]) -> None:
         self.signer = Signer()
-        self.zip = zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.zip = _Zip(file)
         self.overrides = [
             ("/xl/styles.xml", "styles"),
             ("/xl/theme/theme1.xml", "theme"),
@@ -77,14 +80,13 @@ class Package:
 
     def add(self, name: str, data: bytes, kind: str | None = None) -> None:
         """Write part `name`; `kind` (a key of CONTENT_TYPES) lists it among the content types."""
-        self.zip.writestr(_entry(name), data)
-        self.signer.part(name, hashlib.sha256(data).digest())
+        self.signer.part(name, self.zip.add(name, data))
         self.list(name, kind)
 
     def open(self, name: str, kind: str | None = None) -> _Part:
         """Part `name` to write into a piece at a time (a streamed sheet of 50,000 rows)."""
         self.list(name, kind)
-        return _Part(self.zip.open(_entry(name), "w"), name, self.signer)
+        return _Part(self.zip, name, self.signer)
 
     def list(self, name: str, kind: str | None) -> None:
         if kind is not None and ("/" + name, kind) not in self.overrides:
@@ -101,27 +103,26 @@ class Package:
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             f'<Default Extension="xml" ContentType="application/xml"/>{overrides}</Types>'
         )
-        self.zip.writestr(_entry("[Content_Types].xml"), types.encode())
+        self.zip.add("[Content_Types].xml", types.encode())
         self.zip.close()
 
     def abandon(self) -> None:
-        """Let go of the zip after a failure (a full disk): what it held is of no more use."""
-        try:
-            self.zip.close()
-        except Exception:  # noqa: BLE001 (the disk that failed the part fails its end too)
-            pass
+        """Let go of the zip after a failure (a full disk): what it held is of no more use.
+        Nothing is held but the file, which is its writer's to delete."""
 
 
 class _Part:
-    """A part being written a piece at a time, hashed as it goes for the signature."""
+    """A part being written a piece at a time, deflated and hashed as it goes."""
 
-    def __init__(self, file: IO[bytes], name: str, signer: Signer) -> None:
-        self.file, self.name, self.signer = file, name, signer
+    def __init__(self, zip: _Zip, name: str, signer: Signer) -> None:
+        self.zip, self.name, self.signer = zip, name, signer
+        self.entry = zip.start(name)
         self.digest = hashlib.sha256()
 
     def write(self, data: bytes) -> int:
         self.digest.update(data)
-        return self.file.write(data)
+        self.zip.write(self.entry, data)
+        return len(data)
 
     def __enter__(self) -> _Part:
         return self
@@ -129,17 +130,139 @@ class _Part:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        self.file.close()
         if kind is None:
+            self.zip.finish(self.entry)
             self.signer.part(self.name, self.digest.digest())
 
 
-def _entry(name: str) -> zipfile.ZipInfo:
-    """An entry named `name` with the fixed time, deflated, readable by its owner only."""
-    entry = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.external_attr = 0o600 << 16
-    return entry
+# -- the zip ----------------------------------------------------------------------------------------
+# Written here rather than by zipfile so that a part every workbook of a shape shares (theme,
+# styles, drawings, workbook.xml) is deflated and hashed once per process, not once per file:
+# zipfile takes only data to deflate. The bytes are zipfile's own for the same parts, field for
+# field (PKWARE's APPNOTE.TXT 4.3.7, 4.3.12, 4.3.16): one fixed time, deflated at zlib's
+# default level, made on Unix (3), readable by its owner only, no data descriptor (the sizes
+# are written back into the local header), UTF-8 flagged for a name that is not ASCII.
+# tests/test_xlsx_engine.py holds them to zipfile's.
+
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_VERSION = 20  # 2.0, deflate: the version needed to read it, and the one that wrote it
+_UNIX = 3
+_OWNER_ONLY = 0o600 << 16  # the permissions, in the high bytes of the external attributes
+_UTF8_NAME = 0x800
+_DOS_DATE = (_ZIP_EPOCH[0] - 1980) << 9 | _ZIP_EPOCH[1] << 5 | _ZIP_EPOCH[2]
+_DOS_TIME = _ZIP_EPOCH[3] << 11 | _ZIP_EPOCH[4] << 5 | _ZIP_EPOCH[5] // 2
+_ZIP_LIMIT = 0xFFFFFFFF  # past it a zip needs its 64-bit records, which no file of ours does
+
+
+@dataclass
+class _Entry:
+    name: bytes
+    flags: int
+    offset: int  # of its local header
+    crc: int = 0
+    size: int = 0
+    compressed: int = 0
+    deflate: Any = None  # a part written in pieces: its compressor
+
+
+class _Zip:
+    """A zip being written into a seekable file: each part's local header and data, then the
+    central directory."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
+        self.entries: list[_Entry] = []
+
+    def add(self, name: str, data: bytes) -> bytes:
+        """Write a part whole; returns its SHA-256."""
+        crc, deflated, digest = _deflated(data)
+        entry = self._entry(name)
+        entry.crc, entry.size, entry.compressed = crc, len(data), len(deflated)
+        self.file.write(_local(entry) + entry.name)
+        self.file.write(deflated)
+        return digest
+
+    def start(self, name: str) -> _Entry:
+        """Begin a part written in pieces: its header now, its sizes once it is finished."""
+        entry = self._entry(name)
+        entry.deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self.file.write(_local(entry) + entry.name)
+        return entry
+
+    def write(self, entry: _Entry, data: bytes) -> None:
+        entry.crc = zlib.crc32(data, entry.crc)
+        entry.size += len(data)
+        deflated = entry.deflate.compress(data)
+        entry.compressed += len(deflated)
+        self.file.write(deflated)
+
+    def finish(self, entry: _Entry) -> None:
+        rest = entry.deflate.flush()
+        entry.compressed += len(rest)
+        self.file.write(rest)
+        end = self.file.tell()
+        self.file.seek(entry.offset)
+        self.file.write(_local(entry))
+        self.file.seek(end)
+
+    def close(self) -> None:
+        start = self.file.tell()
+        for entry in self.entries:
+            self.file.write(_central(entry) + entry.name)
+        end = self.file.tell()
+        if len(self.entries) > 0xFFFF or end > _ZIP_LIMIT:
+            raise ValueError("the file would need zip64 records: more parts or bytes than a workbook has")
+        count = len(self.entries)
+        self.file.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, end - start, start, 0))
+        self.file.flush()
+
+    def _entry(self, name: str) -> _Entry:
+        try:
+            encoded, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            encoded, flags = name.encode("utf-8"), _UTF8_NAME
+        entry = _Entry(encoded, flags, self.file.tell())
+        self.entries.append(entry)
+        return entry
+
+
+def _local(entry: _Entry) -> bytes:
+    if max(entry.size, entry.compressed, entry.offset) > _ZIP_LIMIT:
+        raise ValueError("the file would need zip64 records: a part larger than a workbook has")
+    return _LOCAL.pack(
+        b"PK\x03\x04", _VERSION, 0, entry.flags, _DEFLATED, _DOS_TIME, _DOS_DATE, entry.crc,
+        entry.compressed, entry.size, len(entry.name), 0,
+    )  # fmt: skip
+
+
+def _central(entry: _Entry) -> bytes:
+    return _CENTRAL.pack(
+        b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, entry.flags, _DEFLATED, _DOS_TIME, _DOS_DATE,
+        entry.crc, entry.compressed, entry.size, len(entry.name), 0, 0, 0, 0, _OWNER_ONLY, entry.offset,
+    )  # fmt: skip
+
+
+_DEFLATED = 8  # the compression method
+_SHARED: OrderedDict[bytes, tuple[int, bytes, bytes]] = OrderedDict()
+_SHARED_PARTS = 64  # a few shapes' shared parts; each workbook's own parts pass through
+_SHARED_BYTES = 64 * 1024  # the largest part kept: a workbook's are ~15 KiB at most
+
+
+def _deflated(data: bytes) -> tuple[int, bytes, bytes]:
+    """A part's CRC-32, deflated bytes and SHA-256, kept for the last parts seen: the parts the
+    offers of one shape share are deflated and hashed once."""
+    if data in _SHARED:
+        _SHARED.move_to_end(data)
+        return _SHARED[data]
+    deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    done = zlib.crc32(data), deflate.compress(data) + deflate.flush(), hashlib.sha256(data).digest()
+    if len(data) <= _SHARED_BYTES:  # a summary's sheet of 50,000 rows is nobody else's
+        _SHARED[data] = done
+        if len(_SHARED) > _SHARED_PARTS:
+            _SHARED.popitem(last=False)
+    return done
 
 
 RELATIONSHIPS_START = f'<Relationships xmlns="{_RELATIONSHIPS}">'

@@ -21,7 +21,10 @@ FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\t\r\n")
 
 def excel_length(text: str) -> int:
     """The length Excel sees: characters outside the Basic Multilingual Plane count twice."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    if text.isascii():
+        return len(text)
+    # UTF-16 units, counted by the codec: two bytes each, a surrogate (never in our text) one unit.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def cut(text: str, limit: int) -> str:
