@@ -55,7 +55,7 @@ import xlsxwriter
 import xlsxwriter.worksheet
 
 # The offers and the yardstick are bench_build.py's own (it imports segxlsx.batch in turn).
-from bench_build import GUIDE, bare_workbook, synthetic_offers
+from bench_build import GUIDE, bare_workbook, synthetic_offers, zipped
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell, MergedCell, WriteOnlyCell
 from openpyxl.chart import AreaChart, BarChart, LineChart, PieChart, ScatterChart
@@ -1104,20 +1104,6 @@ def _openpyxl_chart(spec: ChartSpec) -> Any:
     if spec.width:
         made.width, made.height = spec.width / EMU_PER_CM, spec.height / EMU_PER_CM
     return made
-
-
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-
-
-def zipped(parts: list[tuple[str, bytes]]) -> bytes:
-    """The floor: a workbook's XML parts, already written, deflated into a zip from memory."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts:
-            entry = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, data)
-    return out.getvalue()
 
 
 # --- timing --------------------------------------------------------------------------------------
