@@ -1,6 +1,6 @@
 """Two versions of segxlsx side by side: an earlier commit against the working tree, by turns.
 
-    python bench/bench_versions.py COMMIT [--rounds 5] [--offers 300]
+    python bench/bench_versions.py COMMIT [--rounds 5] [--offers 300] [--runs 5]
 
 On a shared machine one run differs from the next by 10% or more, and a figure measured today
 cannot be set against one measured yesterday. So the commit is exported (`git archive`) into a
@@ -8,7 +8,8 @@ temporary folder, and each round runs every measurement on both versions, one af
 (the order alternating), each in fresh processes with its own code first on the path:
 - a one-worker build of 100 offers, CPU per offer, and zipping its own parts from memory (the
   floor, bench_build.py's), and their ratio;
-- start-up: a one-offer `segxlsx build` over a bare interpreter, run back to back;
+- start-up: a one-offer `segxlsx build` over a bare interpreter, run back to back, the median
+  of `--runs` such pairs (one pair moves by ±40% with the load);
 - a no-op rerun of `--offers` offers over the one-offer build, per offer;
 - read-back of every workbook of a build (one in five edited by hand, bench_export.py's) and
   `export` of the folder, CPU per workbook.
@@ -112,11 +113,13 @@ class Version:
         )
 
 
-def measure(version: Version, offers: Path, one: Path, built: Path, readable: Path, round_: int) -> dict:
+def measure(
+    version: Version, offers: Path, one: Path, built: Path, readable: Path, round_: int, runs: int
+) -> dict:
     work, count = version.work, int(offers.read_text().count("\n")) - 1
     cpu, floor = map(float, version.run("-c", _FLOOR, str(version.tree)).split())
-    bare = version.timed("-c", "pass")
-    one_offer = version.build(one, work / f"one-{version.name}-{round_}", "-w", "1")
+    pairs = [start_up(version, one, work / f"one-{version.name}-{round_}-{run}") for run in range(runs)]
+    bare, one_offer = (statistics.median(pair[i] for pair in pairs) for i in (0, 1))
     rerun = version.build(offers, built)
     out = work / f"export-{version.name}-{round_}.yaml"
     read, exported = map(float, version.run("-c", _READ, str(readable), str(GUIDE), str(out)).split())
@@ -131,6 +134,11 @@ def measure(version: Version, offers: Path, one: Path, built: Path, readable: Pa
     }
 
 
+def start_up(version: Version, one: Path, out: Path) -> tuple[float, float]:
+    """A bare interpreter, then a one-offer build into a fresh folder, back to back."""
+    return version.timed("-c", "pass"), version.build(one, out, "-w", "1")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -138,6 +146,7 @@ def main() -> None:
     parser.add_argument("commit")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--offers", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=5, help="start-up pairs a round, their median taken")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -161,7 +170,7 @@ def main() -> None:
         figures: dict[str, dict[str, list[float]]] = {v.name: {k: [] for k in FIGURES} for v in versions}
         for round_ in range(args.rounds):
             for version in versions if round_ % 2 == 0 else versions[::-1]:
-                measured = measure(version, offers, one, *folders[version.name], round_)
+                measured = measure(version, offers, one, *folders[version.name], round_, args.runs)
                 for key, value in measured.items():
                     figures[version.name][key].append(value)
     first, second = (figures[v.name] for v in versions)

@@ -6,7 +6,6 @@ file and line to any `InvalidValue` raised here; the band maths lives in `figure
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -164,6 +163,8 @@ class Guide:
 def unknown_choice(what: str, given: str, known: tuple[str, ...]) -> str:
     """The sentence for a value not among `known`: lists them and suggests the closest."""
     by_fold = {k.casefold(): k for k in known}
+    import difflib  # only for a name given wrong: not worth a millisecond of every start-up
+
     close = difflib.get_close_matches(given.casefold(), list(by_fold), n=1, cutoff=0.6)
     hint = f" (did you mean {by_fold[close[0]]!r}?)" if close else ""
     return f"unknown {what} {given!r}{hint}; known: {', '.join(known)}"

@@ -26,6 +26,7 @@ from segxlsx.cli import main
 from segxlsx.errors import RatesError, display_path
 from segxlsx.sources.rates import (
     LIVE_TIMEOUT_SECONDS,
+    EcbHistory,
     FallbackRates,
     FileRates,
     LiveRates,
@@ -33,6 +34,7 @@ from segxlsx.sources.rates import (
     RatesUnavailable,
     RateTable,
     _ecb,
+    _ecb_file,
     load_rates,
     rate_source,
 )
@@ -146,6 +148,13 @@ def test_offline_date_after_the_data_is_an_error_when_strict() -> None:
 def test_latest_rates_say_their_age_when_older_than_a_week(today: date, notes: tuple[str, ...]) -> None:
     assert load_rates("offline", ["USD"], today=today).notes == notes
     assert load_rates("offline", ["USD"], ECB_LAST_DAY, today=today).notes == ()  # a date asked for
+
+
+def test_the_latest_offline_rates_are_read_from_the_top_of_the_file_alone() -> None:
+    history = EcbHistory(_ecb_file())
+    top = (history.last_day, history.quotes(ECB_LAST_DAY))
+    assert "rows" not in history.__dict__  # 27 years not inflated for the latest day
+    assert top == (history.span[1], history.quotes(ECB_LAST_DAY))  # newest first, as the whole file says
 
 
 def test_a_table_knows_the_first_and_last_day_of_its_source(tmp_path: Path) -> None:

@@ -45,7 +45,6 @@ from ..xlsx.refs import column_letter
 from ..xlsx.text import starts_like_formula
 from .files import MAX_FILE_BYTES, check_file_name, load_json, load_yaml, read_bytes, read_text, shorten
 from .offer_fields import blank, candidate_hint, field_name, kind_of, read_offer
-from .xlsx_reader import CellProblem, XlsxFile
 
 OFFER_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 
@@ -429,6 +428,8 @@ def _xlsx_records(data: bytes) -> Iterator[_Record]:
     (`xlsx_reader`); each row then goes through the CSV's own row rules, so both formats give
     the same per-row errors, and a cell that is not what it claims is one error at its row.
     """
+    from .xlsx_reader import CellProblem, XlsxFile  # with ElementTree, ~9 ms only .xlsx offers need
+
     book = XlsxFile(data)
     sheets = book.worksheets()
     if not sheets:

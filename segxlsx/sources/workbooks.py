@@ -39,7 +39,6 @@ from .offer_fields import (
     read_offer,
     without_zero_tail,
 )
-from .xlsx_reader import CellProblem, XlsxFile
 
 LAYOUT = 2  # the layout segxlsx writes now
 LAYOUT_PROPERTY = "segxlsx layout"
@@ -63,6 +62,8 @@ def read_back(path: Path, guides: Mapping[str, Guide], max_bytes: int = MAX_FILE
 def rates_day(path: Path, max_bytes: int = MAX_FILE_BYTES) -> date | None:
     """The day of the rates a workbook was built on: segxlsx dates each document by its rates
     (`sheets.workbook_bytes`), and Excel and LibreOffice keep that date when they save."""
+    from .xlsx_reader import XlsxFile  # as `_Cells` does
+
     try:
         return XlsxFile(read_bytes(path, max_bytes)).created()
     except (SegxlsxError, OSError):
@@ -193,6 +194,10 @@ class _Cells:
     within budgets (`xlsx_reader`): a sheet is read once, when a cell of it is first wanted."""
 
     def __init__(self, path: Path, file: str, max_bytes: int) -> None:
+        # Imported here: `sheets` imports this module for `LAYOUT`, and a build that reads no
+        # workbook back (a fresh folder) need not pay the reader's ~9 ms with ElementTree.
+        from .xlsx_reader import XlsxFile
+
         self.file = file
         try:
             self.book = XlsxFile(read_bytes(path, max_bytes))
@@ -302,6 +307,8 @@ class _Cells:
             }
             self._whole.add(sheet)
         value = self._sheets[sheet].get(position)
+        from .xlsx_reader import CellProblem  # imported by __init__ already: a dictionary look-up
+
         if isinstance(value, CellProblem):
             raise OfferError(value.message, file=self.file, cell=where)
         return value

@@ -12,8 +12,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
-from anyascii import anyascii
-
 SUMMARY = "summary.xlsx"
 MAX_SLUG = 60
 _WORKBOOK_STEM = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # what slug() makes, "-2" and all
@@ -72,6 +70,8 @@ def _spelled(char: str) -> str:
     """One character in ASCII letters, as a reader of the name would say it."""
     if char.isascii():
         return char
+    from anyascii import anyascii  # its ~2 ms import, for names that are not all ASCII
+
     spelled = anyascii(char)
     if not any(c.isalnum() for c in spelled):
         # A letter the table does not know yet (a new CJK extension, say): its code point still

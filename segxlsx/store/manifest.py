@@ -158,9 +158,6 @@ class Entry:
         }
 
 
-_RECENT = 64  # entries a manifest keeps decoded: a batch's files in flight, not the folder
-
-
 class Manifest:
     """Every file segxlsx wrote in the folder, by file name, kept on disk rather than in memory.
 
@@ -365,7 +362,7 @@ class Manifest:
         self._db.close()
 
 
-_RECENT = 64  # entries kept at hand by `Manifest.get`
+_RECENT = 64  # entries a manifest keeps decoded: a batch's files in flight, not the folder
 _NOT_A_MANIFEST = "not a manifest segxlsx wrote"
 # Version 3 gives each entry a check of its contents and name: a flipped byte anywhere in it is
 # caught, and the file is taken back by its signature instead of trusted wrongly. Version 4

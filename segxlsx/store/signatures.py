@@ -16,7 +16,6 @@ import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree
 
 from ..history import Round, rounds_from_json
 from ..xlsx.package import SIGNATURE_PROPERTY, UNSIGNED_PARTS, Signer
@@ -74,6 +73,8 @@ class Signed:
 def signed(path: Path) -> Signed | None:
     """What `path` is, if segxlsx wrote it and nobody has saved it since; None otherwise (not
     ours, edited, unreadable, not a regular file)."""
+    from xml.etree import ElementTree  # ~3 ms a build into a fresh folder never needs
+
     try:
         with open_record(path, MAX_FILE_BYTES) as handle:
             whole = hashlib.file_digest(handle, "sha256").hexdigest()
@@ -94,6 +95,8 @@ def signed(path: Path) -> Signed | None:
 
 def _verified_properties(handle: object) -> dict[str, str] | None:
     """The custom properties of the zip in `handle` when its parts match their signature."""
+    from xml.etree import ElementTree  # as `signed`
+
     with zipfile.ZipFile(handle) as package:  # type: ignore[arg-type]
         entries = package.infolist()
         if len(entries) > MAX_PARTS:
