@@ -237,12 +237,9 @@ class AmountsByYear(Kind):
             return ()
         if not isinstance(value, list):
             return (Money().parse(value, name, reading),)
-        assert reading.currency is not None
-        amounts = []
-        for number, item in enumerate(value, start=1):
-            with located(field=f"{name}[{number}]"):
-                amounts.append(_amount(item, reading.currency))
-        return tuple(amounts)
+        currency = reading.currency
+        assert currency is not None
+        return _each(value, name, lambda item: _amount(item, currency))
 
     def plain(self, value: tuple[Decimal, ...]) -> int | Decimal | list[int | Decimal] | None:
         value = without_zero_tail(value)
@@ -272,11 +269,7 @@ class Schedule(Kind):
                 f"expected percents per year such as [25, 25, 25, 25] or a preset such as even, got {kind_of(value)}",
                 field=name,
             )
-        percents = []
-        for number, item in enumerate(value, start=1):
-            with located(field=f"{name}[{number}]"):
-                percents.append(_percent(item))
-        return tuple(percents)
+        return _each(value, name, _percent)
 
     def plain(self, value: tuple[Decimal, ...]) -> str:
         return "/".join(format(_number(percent), "") for percent in value)
@@ -444,11 +437,7 @@ class Competing(Kind):
                 f"expected a list of competing offers (company, base, stock, bonus), got {kind_of(value)}",
                 field=name,
             )
-        built = []
-        for number, item in enumerate(value, start=1):
-            with located(field=f"{name}[{number}]"):
-                built.append(read_competing(item, reading))
-        return tuple(built)
+        return _each(value, name, lambda item: read_competing(item, reading))
 
     def plain(self, value: tuple[CompetingOffer, ...]) -> None:
         raise TypeError("competing offers are written field by field: see `plain_fields`")
@@ -774,16 +763,21 @@ def _vesting_preset(text: str, band_years: int, name: str) -> tuple[Decimal, ...
         preset = VESTING_PRESETS[key]
         return Vesting.even(band_years).percents if preset is None else tuple(map(Decimal, preset))
     if "/" in key:  # a schedule spelled the way people say it: "5/15/40/40"
-        percents = []
-        for number, part in enumerate(key.split("/"), start=1):
-            with located(field=f"{name}[{number}]"):
-                percents.append(_percent(part))
-        return tuple(percents)
+        return _each(key.split("/"), name, _percent)
     known = tuple(VESTING_PRESETS)
     raise InvalidValue(
         f"{unknown_choice('vesting preset', shorten(text, 40), known)} (or percents per year, e.g. [25, 25, 25, 25])",
         field=name,
     )
+
+
+def _each(items: Sequence[Any], name: str, read: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """Each item of a list field read by `read`, a problem named at its place: `name[2]`."""
+    read_items = []
+    for number, item in enumerate(items, start=1):
+        with located(field=f"{name}[{number}]"):
+            read_items.append(read(item))
+    return tuple(read_items)
 
 
 def _percent(value: Any) -> Decimal:
