@@ -170,12 +170,12 @@ def _checked(name: str, value: Any) -> Any:
         if value in STAGES:
             return value
     elif name in _OPTIONAL:
-        if value == "" or _is_day(value):
+        if value == "" or is_day(value):
             return value
     elif name == "currency":
         if isinstance(value, str) and len(value) == 3 and value.isascii() and value.isupper():
             return value
-    elif isinstance(value, str) and 0 < len(value) <= 64 and all(c in "0123456789abcdef" for c in value):
+    elif is_digest(value, longest=64):
         return value  # inputs: a digest
     raise ValueError(f"a round's {name} {str(value)[:40]!r} is not what segxlsx writes there")
 
@@ -190,11 +190,19 @@ def _amount(name: str, value: Any) -> Decimal:
     return amount
 
 
-def _is_day(value: Any) -> bool:
+def is_day(value: Any) -> bool:
+    """A day as the folder's records write it: an ISO date, exactly."""
     try:
         return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
     except ValueError:
         return False
+
+
+def is_digest(value: Any, longest: int) -> bool:
+    """A digest as the folder's records write it: lower-case hex, 1 to `longest` digits."""
+    return (
+        isinstance(value, str) and 0 < len(value) <= longest and all(c in "0123456789abcdef" for c in value)
+    )
 
 
 def rounds_from_json(data: object) -> tuple[Round, ...]:

@@ -17,12 +17,11 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..errors import SegxlsxError
-from ..history import Round, rounds_from_json
+from ..history import Round, is_day, is_digest, rounds_from_json
 from .file_names import is_workbook_name
 from .records import open_record, record_problem
 from .scratch import scratch_database
@@ -132,7 +131,7 @@ class Entry:
             owner,
             _checked("row", data.get("row"), lambda row: isinstance(row, dict)),
             _checked("inputs", data.get("inputs"), _is_digest),
-            _checked("changed", data.get("changed"), _is_day),
+            _checked("changed", data.get("changed"), is_day),
             _checked("built", data.get("built"), _is_digest),
             _checked("position", data.get("position"), _is_position),
             _checked("action", data.get("action"), lambda action: _is_text(action) and len(action) <= 40),
@@ -417,7 +416,7 @@ def _is_hash(value: Any) -> bool:
 
 
 def _is_digest(value: Any) -> bool:
-    return isinstance(value, str) and re.fullmatch(r"[0-9a-f]{1,128}", value) is not None
+    return is_digest(value, longest=128)
 
 
 def _is_whole(value: Any, low: int, high: int) -> bool:
@@ -430,13 +429,6 @@ def _is_occurrence(value: Any) -> bool:
 
 def _is_position(value: Any) -> bool:
     return _is_whole(value, 0, 2**53)
-
-
-def _is_day(value: Any) -> bool:
-    try:
-        return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
-    except ValueError:
-        return False
 
 
 def plain_name(name: object) -> bool:
