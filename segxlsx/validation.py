@@ -21,7 +21,7 @@ from .model import Guide, Offer
 from .sources.guides import load_guides
 from .sources.offers import LoadedOffers, input_order, load_offers, skipped_files
 from .sources.rates import RateTable, load_rates
-from .wording import load_wording
+from .wording import Wording, load_wording
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,7 @@ def validate(
     loaded = load_offers(offers, guide_map)
     table = load_rates(rates, as_of=as_of, strict=strict_rates)
     checked = check_figures(loaded, guide_map, table)
-    notes = tuple(note for guide in guide_map.values() for note in guide.notes) + wording.notes + table.notes
-    notes += tuple(skipped_files(offers))
+    notes = tuple(input_notes(guide_map, wording, table, offers))
     claims = tuple(line for guide in guide_map.values() for line in held_back(guide))
     return Validation(checked.offers, tuple(sorted(checked.failures, key=input_order(offers))), notes, claims)
 
@@ -78,3 +77,12 @@ def check_figures(loaded: LoadedOffers, guides: Mapping[str, Guide], table: Rate
             continue
         offers.append(offer)
     return LoadedOffers(tuple(offers), tuple(failures))
+
+
+def input_notes(
+    guides: Mapping[str, Guide], wording: Wording, table: RateTable, offers: Iterable[str | Path]
+) -> list[str]:
+    """What `validate` and `build` tell of their inputs before any offer: what reading the guides
+    changed, templates taken from the shipped wording, the rates' notes, files not read."""
+    notes = [note for guide in guides.values() for note in guide.notes]
+    return notes + list(wording.notes) + list(table.notes) + skipped_files(offers)

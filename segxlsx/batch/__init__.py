@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..errors import OfferError, SegxlsxError, display_path
 from ..sources.guides import load_guides
-from ..sources.offers import input_order, iter_offers, offer_files, skipped_files
+from ..sources.offers import input_order, iter_offers, offer_files
 from ..sources.rates import load_rates
 from ..store.file_names import SUMMARY, is_workbook_name
 from ..store.fingerprints import workbook_fingerprints
@@ -40,6 +40,7 @@ from ..store.scratch import scratch_problem
 from ..summary.row import FAILED, NOT_IN_RUN
 from ..summary.sheet import SummaryHeading
 from ..summary.write import folder_row, most_paid_in, why_kept, write_summary
+from ..validation import input_notes
 from ..wording import load_wording
 from .job import build_one, start_worker
 from .landing import recorder
@@ -105,10 +106,7 @@ def build(
             report.rates_day = inputs.table.as_of
             if report_currency:  # a code the rates lack would leave the column empty: say so now
                 inputs.table.value_in(report_currency, inputs.table.base)
-            guide_notes = [note for guide in guide_map.values() for note in guide.notes]
-            report.notes = (
-                guide_notes + list(wording.notes) + list(inputs.table.notes) + skipped_files(offers)
-            )
+            report.notes = input_notes(guide_map, wording, inputs.table, offers)
             if fail_fast:  # every offer checked before the output folder is touched
                 report.failures = [
                     item for item in iter_offers(files, guide_map) if isinstance(item, OfferError)
