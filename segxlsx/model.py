@@ -342,11 +342,6 @@ STAGES = ("verbal", "written", "accepted", "declined", "withdrawn")
 OPEN_STAGES = ("verbal", "written")
 
 
-def is_open(stage: str) -> bool:
-    """Whether an offer at `stage` still waits for a decision."""
-    return stage in OPEN_STAGES
-
-
 # The parts of a package a candidate may keep as offered or put the argument on, as offer files
 # name them (`keep: [base]`, `focus: stock`).
 PAY_COMPONENTS = ("base", "stock", "bonus", "sign_on")

@@ -47,7 +47,6 @@ from ..xlsx.text import MAX_CELL_TEXT, excel_length
 from .files import check_text, load_yaml, shorten
 
 MAX_NAME_CHARS = 200  # a name, region or company; anything longer is a pasting accident
-MAX_NOTES_CHARS = 32_767  # Excel's limit for one cell: longer notes could not be written
 MAX_AMOUNT_CHARS = 40  # "CHF 1,250,000.00" is 16; longer text is not an amount
 _PERCENT_NUMBER = re.compile(r"^\s*(?P<number>-?\d+(?:\.\d+)?)\s*%?\s*$")  # 25, "25", "25%", "-5"
 # Vesting schedules known by name; `even` spreads the grant over the band's vesting years.
@@ -117,7 +116,7 @@ class Notes(Kind):
     """Free text over several lines; tabs and line breaks are fine, other control characters not."""
 
     def parse(self, value: Any, name: str, reading: Reading) -> str:
-        text = _text(value, name, MAX_NOTES_CHARS).strip()
+        text = _text(value, name, MAX_CELL_TEXT)  # Excel's limit for one cell.strip()
         bad = [c for c in _control_characters(text) if c not in "\t\n\r"]
         if bad:
             raise InvalidValue(f"contains a control character ({code_point(bad[0])})", field=name)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import RatesError
 from ..money import SYMBOL_FOR
+from ..rules import yes_or_no
 from ..sources.offer_fields import SUMMARY_FIELDS
 from ..sources.rates import RateTable
 
@@ -30,7 +31,6 @@ REPORT = "report"  # number format: the reporting currency
 # reporting currency is the amount's name and this suffix.
 IN_REPORT = "@report"
 _OFFER_FIELDS = frozenset(f.name for f in SUMMARY_FIELDS)
-YES, NO = "Yes", "No"  # the walk-away, as people say it (a boolean shows TRUE/FALSE in Excel)
 PADDING = 2.0  # a cell's margins and a little air, in a digit's width
 
 
@@ -62,7 +62,7 @@ def value_of(row: SummaryRow, column: Column, report: str, rates: RateTable) -> 
         return row.offer.get(shows)
     value = getattr(row, shows)
     if shows == "walk_away_met" and value is not None:
-        return YES if value else NO
+        return yes_or_no(value)  # as people say it: a boolean shows TRUE/FALSE in Excel
     if shows == "inputs_changed":  # kept as ISO text in the folder's records
         return _day(value)
     return value
