@@ -43,6 +43,12 @@ CURRENCY_SYMBOLS: dict[str, str] = {
 SYMBOL_FOR = {code: symbol for symbol, code in reversed(CURRENCY_SYMBOLS.items())}
 SYMBOL_FOR["USD"] = "$"
 
+
+def money_prefix(currency: str) -> str:
+    """What an amount in `currency` is written after: its symbol ("£"), else its code ("CHF ")."""
+    return SYMBOL_FOR.get(currency) or f"{currency} "
+
+
 SUFFIXES = {"": Decimal(1), "K": Decimal(1000), "M": Decimal(1_000_000)}
 
 # Any currency symbol, longest first; prose finders in scripts.py use it too.

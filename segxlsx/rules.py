@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
 
 from .model import OPEN_STAGES, VEST_EVERY, Vesting
-from .money import SYMBOL_FOR
+from .money import money_prefix
 from .xlsx.text import excel_literal
 
 RULES: list[Callable[..., Any]] = []  # every rule that has both forms, in the order written here
@@ -621,16 +621,14 @@ def short_money(amount: Decimal, currency: str) -> str:
         number = "0"
     else:
         number = f"{(thousands / 1000).normalize():f}K"
-    symbol = SYMBOL_FOR.get(currency)
-    return f"{symbol}{number}" if symbol else f"{currency} {number}"
+    return f"{money_prefix(currency)}{number}"
 
 
 @excel(short_money)
 def _(value: str, currency: str) -> str:
     """The expression alone, no "=": it is a part of the scripts' sentences."""
     cents = f"ROUND({value},2)"
-    symbol = SYMBOL_FOR.get(currency)
-    prefix = excel_literal(symbol if symbol else f"{currency} ")
+    prefix = excel_literal(money_prefix(currency))
     millions, thousands = f"ROUND({cents},-4)", f"ROUND({cents},-3)"
     return (
         f'{prefix}&IF(ABS({thousands})>=1000000,{millions}/1000000&"M",'

@@ -5,11 +5,12 @@ Style values are built once per process and shared; the engine stores each disti
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ..money import SYMBOL_FOR
+from ..money import money_prefix
 from ..text import visible
 from ..xlsx import (
     PAPER_A4,
@@ -70,6 +71,7 @@ STATUS_FILLS = {  # conditional formatting on status cells
 }
 
 
+@functools.cache  # a few currencies, asked for every money cell
 def money_format(currency: str) -> str:
     """ "£"#,##0 for currencies with a symbol, "CHF "#,##0 for the rest; negatives keep the sign."""
     quoted = quoted_prefix(currency)
@@ -78,8 +80,7 @@ def money_format(currency: str) -> str:
 
 def quoted_prefix(currency: str) -> str:
     """The symbol ("£") or code ("CHF ") as a quoted literal of a number format."""
-    prefix = SYMBOL_FOR.get(currency) or f"{currency} "
-    return '"' + prefix.replace('"', "") + '"'
+    return '"' + money_prefix(currency).replace('"', "") + '"'
 
 
 def axis_money_format(currency: str, largest: Decimal) -> str:

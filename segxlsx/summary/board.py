@@ -12,7 +12,6 @@ its header repeated; the full table is the next sheet, `Summary`.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
@@ -173,10 +172,9 @@ def _row(
         elif isinstance(value, str):
             put_text(sheet, ref, value, alignment=CENTRED if column.shows == "walk_away_met" else TOP)
         else:
-            number_format = _money_format(report) if column.number_format == REPORT else column.number_format
+            number_format = money_format(report) if column.number_format == REPORT else column.number_format
             put(sheet, ref, value, number_format, alignment=TOP)  # type: ignore[arg-type]
 
 
 _LETTERS = [column_letter(number) for number in range(1, len(BOARD) + 1)]
 _DAYS_LEFT = next(index for index, column in enumerate(BOARD) if column.shows == "days_left")
-_money_format = functools.cache(money_format)

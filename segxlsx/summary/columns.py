@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from ..errors import RatesError
-from ..money import SYMBOL_FOR
+from ..money import money_prefix
 from ..rules import yes_or_no
 from ..sources.offer_fields import SUMMARY_FIELDS
 from ..sources.rates import RateTable
@@ -129,8 +129,7 @@ def money_width(column: Column, measures: Measures, report: str, rates: RateTabl
 def money_text(currency: str, amount: Decimal) -> str:
     """`amount` as `sheets.styles.money_format` shows it: "-£1,234", "CHF 1,234", "¥15,500,000"."""
     whole = amount.quantize(Decimal(1), ROUND_HALF_UP)  # Excel rounds halves away from zero
-    prefix = SYMBOL_FOR.get(currency) or f"{currency} "
-    return f"{'-' if whole < 0 else ''}{prefix}{abs(whole):,}"
+    return f"{'-' if whole < 0 else ''}{money_prefix(currency)}{abs(whole):,}"
 
 
 def text_width(text: str, bold: bool = False) -> float:

@@ -9,7 +9,6 @@ be compared and sorted. A title block says what the table is made from.
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -33,6 +32,9 @@ from ..sheets.styles import (
     put,
     put_text,
     row_height,
+)
+from ..sheets.styles import (
+    widths as column_widths,  # summary.columns' widths measures them
 )
 from ..sources.offer_fields import (
     SUMMARY_FIELDS,
@@ -221,21 +223,19 @@ def put_value(sheet: Sheet, ref: str, row: SummaryRow, column: Column, heading: 
     else:
         number_format = column.number_format
         if number_format == REPORT:
-            number_format = _money_format(heading.report_currency)
+            number_format = money_format(heading.report_currency)
         elif number_format == MONEY:
-            number_format = _money_format(row.currency) if row.currency else "#,##0"
+            number_format = money_format(row.currency) if row.currency else "#,##0"
         put(sheet, ref, value, number_format, alignment=TOP)  # type: ignore[arg-type]
 
 
 _LETTERS = [column_letter(number) for number in range(1, len(COLUMNS) + 1)]
-_money_format = functools.cache(money_format)  # a few currencies, for every row
 
 
 def _errors(workbook: Workbook, failures: list[SegxlsxError]) -> None:
     sheet = workbook.add_sheet("Errors")
     sheet.freeze("A2")
-    for column, width in {"A": 30, "B": 10, "C": 12, "D": 12, "E": 24, "F": 16, "G": 80}.items():
-        sheet.column_width(column, width)
+    column_widths(sheet, {"A": 30, "B": 10, "C": 12, "D": 12, "E": 24, "F": 16, "G": 80})
     print_setup(sheet, landscape=True, title_rows="1:1")
     header_row(sheet, 1, ["File", "Sheet", "Row or index", "Cell", "Candidate", "Field", "Message"])
     listed = failures[: MAX_ROW - 2]  # a sheet holds MAX_ROW rows: the header, these, one more line
