@@ -34,12 +34,11 @@ from .styles import (
     SUBTITLE,
     TITLE,
     TOP,
-    WRAP,
     YEAR_NUMBER,
+    across,
     axis_money_format,
     fit_rows,
     header_row,
-    merge,
     money_format,
     paper_for,
     put,
@@ -166,7 +165,7 @@ def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures) -> No
             "file (company, base, stock and bonus; currency, sign-on and vesting where they differ) "
             f"and build again: each is then set here beside this offer, year by year, in {offer.currency}."
         )
-    _across(sheet, 2, subtitle, SUBTITLE, last)
+    across(sheet, 2, subtitle, SUBTITLE, last)
     _figures(sheet, offer, figures)
     if offer.competing:
         _schedules(workbook, sheet, offer, rows, figures)
@@ -177,13 +176,6 @@ def write_compare(workbook: Workbook, offer: Offer, figures: OfferFigures) -> No
     if offer.competing:
         _chart(sheet, offer, rows, figures)
     print_in_blocks(sheet, paper_for(offer.currency), last_column=column_letter(last))
-
-
-def _across(sheet, row: int, text: str, font, last: int) -> None:  # type: ignore[no-untyped-def]
-    """`text` wrapped across the page's columns, A to `last`, its row as tall as it needs."""
-    put_text(sheet, f"A{row}", text, font, alignment=WRAP)
-    merge(sheet, f"A{row}:{column_letter(last)}{row}")
-    fit_rows(sheet, row, text, sum(sheet.widths[c] for c in range(1, last + 1)))
 
 
 def _chart(sheet, offer: Offer, rows: CompareRows, figures: OfferFigures) -> None:

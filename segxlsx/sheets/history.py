@@ -17,7 +17,7 @@ from datetime import date
 from .. import rules
 from ..history import Round, what_changed
 from ..xlsx import Alignment, Chart, Marker, Series, Workbook
-from ..xlsx.refs import on_sheet
+from ..xlsx.refs import column_number, on_sheet
 from .paper import print_in_blocks
 from .styles import (
     DATE,
@@ -27,10 +27,10 @@ from .styles import (
     TITLE,
     TOP,
     WRAP,
+    across,
     axis_money_format,
     fit_rows,
     header_row,
-    merge,
     money_format,
     paper_for,
     put,
@@ -79,9 +79,7 @@ def write_history(workbook: Workbook, rounds: Sequence[Round]) -> None:
         "by hand), first seen on the day shown; the asks as they stood then. Amounts in each round's "
         "currency; the last round is the offer as it now stands."
     )
-    put_text(sheet, "A2", subtitle, SUBTITLE, WRAP)
-    merge(sheet, f"A2:{LAST_COLUMN}2")
-    fit_rows(sheet, 2, subtitle, sum(width for _, width in COLUMNS.values()))
+    across(sheet, 2, subtitle, SUBTITLE, column_number(LAST_COLUMN))
     header_row(sheet, HEADER_ROW, [header for header, _ in COLUMNS.values()])
     row_height(sheet, HEADER_ROW, 40)  # three lines of a narrow header
     before = None

@@ -294,6 +294,14 @@ def fit_rows(sheet: Sheet, row: int, text: str, width_chars: float) -> None:
     row_height(sheet, row, max(LINE_HEIGHT, WRAPPED_LINE * lines))
 
 
+def across(sheet: Sheet, row: int, text: str, font: Font, last: int) -> None:
+    """`text` wrapped across the page's columns, A to `last` (their widths set), its row as tall
+    as it needs."""
+    put_text(sheet, f"A{row}", text, font, alignment=WRAP)
+    merge(sheet, f"A{row}:{column_letter(last)}{row}")
+    fit_rows(sheet, row, text, sum(sheet.widths[c] for c in range(1, last + 1)))
+
+
 def split_for_rows(text: str, width_chars: float) -> list[str]:
     """`text` in pieces that each fit one row of Excel's tallest height when wrapped.
 
