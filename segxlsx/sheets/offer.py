@@ -19,13 +19,14 @@ from ..sources.offer_fields import (
     Day,
     Field,
     Frequency,
+    Kind,
     Money,
     Months,
-    Notes,
     OneOf,
     Percent,
     Schedule,
     competing_cell,
+    field_named,
 )
 from ..xlsx import Chart, Guidance, Marker, Series, Workbook
 from ..xlsx.refs import column_letter, on_sheet, quoted_sheet
@@ -163,15 +164,9 @@ def _input(workbook, sheet, row: int, field: Field, value, money: str, figures: 
         put_text(sheet, f"C{row}", "← by year on Years", MUTED)
         define(workbook, "offer_sign_on", sheet.title, cell)
         return
-    if isinstance(kind, Notes):  # notes say what matters: wrapped in full beside the chart's foot
-        put_text(sheet, f"A{row}", field.label, LABEL, alignment=TOP)
-        put_text(sheet, cell, value, alignment=WRAP)
-        merge(sheet, f"{cell}:C{row}")
-        fit_rows(sheet, row, value, NOTES_WIDTH)
-    elif isinstance(kind, (Money, Percent, Day)):  # figures a recruiter edits: blue on yellow
+    if isinstance(kind, (Money, Percent, Day)):  # figures a recruiter edits: blue on yellow
         _label(sheet, row, field.label)
-        number_format = {Money: money, Percent: PERCENT, Day: DATE}[type(kind)]
-        put_input(sheet, cell, value, number_format)  # none given: an empty input, ready to type in
+        put_input(sheet, cell, value, _number_format(kind, money))  # none given: an empty input
     elif isinstance(kind, (Components, Component)):  # the asks and scripts follow it: an input
         _label(sheet, row, field.label)
         put_input(sheet, cell, kind.plain(value))
@@ -182,7 +177,7 @@ def _input(workbook, sheet, row: int, field: Field, value, money: str, figures: 
         choose = Guidance(field.label, prompt=kind.hint, error=f"Choose one of: {', '.join(kind.words)}")
         sheet.validate_list(cell, kind.words, guidance=choose)
         put_text(sheet, f"C{row}", "← from the list", MUTED)
-    else:  # names and choices: wrapped within B and C, as the chart covers D
+    else:  # names, choices and notes: wrapped in full within B and C, as the chart covers D
         put_text(sheet, f"A{row}", field.label, LABEL, alignment=TOP)
         put_text(sheet, cell, value, alignment=WRAP)
         merge(sheet, f"{cell}:C{row}")
@@ -197,7 +192,7 @@ def _deadline(workbook, sheet, figures: OfferFigures) -> None:
     a workbook rebuilt another day keeps its bytes (the summary counts them)."""
     put_text(sheet, f"D{DECISION_DUE - 1}", "Deadline", SECTION)
     deadlines = [INPUT_NAME_EXPIRES] + [
-        _competing_cell(index, _COMPETING_COLUMN["expires"]) for index in range(len(figures.competing))
+        competing_input(index, "expires") for index in range(len(figures.competing))
     ]
     is_open = rules.open_stage.formula("offer_stage")
     for row, label, name, formula, day in (
@@ -462,7 +457,12 @@ def competing_input(index: int, name: str) -> str:
 
 
 _COMPETING_COLUMN = {field.name: number for number, field in enumerate(COMPETING_INPUTS, start=1)}
-INPUT_NAME_EXPIRES = next(field.cell for field in OFFER if field.name == "expires")
+INPUT_NAME_EXPIRES = field_named("expires").cell
+
+
+def _number_format(kind: Kind, money: str) -> str:
+    """An input figure's number format: `money` (its currency's), a percent or a date."""
+    return {Money: money, Percent: PERCENT, Day: DATE}[type(kind)]
 
 
 def _competing_cell(index: int, column: int) -> str:
@@ -483,12 +483,8 @@ def _competing(workbook, sheet, offer: Offer, years: list[str], money: str, figu
         own = money_format(other.currency)
         for column, field in enumerate(COMPETING_INPUTS, start=1):
             cell, value = f"{column_letter(column)}{row}", field.value_of(other, None)
-            if isinstance(field.kind, Money):
-                put_input(sheet, cell, value, own)
-            elif isinstance(field.kind, Percent):
-                put_input(sheet, cell, value, PERCENT)
-            elif isinstance(field.kind, Day):  # none given: an empty input, ready to type in
-                put_input(sheet, cell, value, DATE)
+            if isinstance(field.kind, (Money, Percent, Day)):  # none given: an empty input
+                put_input(sheet, cell, value, _number_format(field.kind, own))
             elif column == 1:  # the company, wrapped: a long name never runs under the currency
                 put_text(sheet, cell, value, LABEL, alignment=WRAPPED)
                 fit_rows(sheet, row, value, COMPANY_WIDTH)
