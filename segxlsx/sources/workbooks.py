@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidValue, Location, OfferError, SegxlsxError, display_path
-from ..model import MAX_COMPETING_OFFERS, MAX_VESTING_YEARS, Guide, Offer, Vesting, schedule_of
+from ..model import MAX_COMPETING_OFFERS, MAX_VESTING_YEARS, Guide, Offer, Vesting
 from ..xlsx.refs import column_letter
 from .files import MAX_FILE_BYTES, read_bytes, shorten
 from .offer_fields import (
@@ -167,13 +167,10 @@ def _as_an_offer_file_says_it(read: Offer, guide: Guide) -> Offer:
     default schedule (even, 12-month cliff) that a file leaves out; both should read back as
     the same offer.
     """
-    band = guide.band(read.region)
-    even = schedule_of(replace(read, vesting=None), band.vesting_years)
+    even = Vesting.even(guide.band(read.region).vesting_years)  # what a grant with no schedule has
     vesting = even if read.vesting and _rounded(even) == _rounded(read.vesting) else read.vesting
     competing = tuple(
-        replace(other, vesting=None)
-        if _rounded(schedule_of(replace(other, vesting=None), band.vesting_years)) == _rounded(other.vesting)
-        else other
+        replace(other, vesting=None) if _rounded(even) == _rounded(other.vesting) else other
         for other in read.competing
     )
     return replace(read, vesting=vesting, competing=competing)
