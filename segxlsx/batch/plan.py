@@ -125,9 +125,9 @@ def _step(number: int, record: int, offer: Offer, folder: OutputFolder, ledger: 
     if run.shard is not None and not run.shard.holds(owner):
         return Step(number, record, owner, name, False, Found("new"), "", "", False)
     found, fields = folder.inspect(name), offer_fingerprint(offer)
-    history = _history(offer, fields, folder.manifest.get(name), run)
-    built = run.fingerprint(offer, fields, owner_label(owner), history)
-    skip = not (run.force or name in run.replace) and _unchanged(folder, name, found, built)
+    entry = folder.manifest.get(name)  # after inspect, which may set its hash right
+    built = run.fingerprint(offer, fields, owner_label(owner), _history(offer, fields, entry, run))
+    skip = not (run.force or name in run.replace) and _unchanged(entry, name, found, built)
     if run.talking_points:  # and its talking points are there, as this build would make them
         skip = skip and _points_unchanged(folder, points_name(name), built)
     return Step(number, record, owner, name, True, found, fields, built, skip)
@@ -176,9 +176,8 @@ def file_name(owner: Owner, folder: OutputFolder, ledger: Ledger) -> str:
     return f"{unique_slug(owner.candidate, is_taken)}.xlsx"
 
 
-def _unchanged(folder: OutputFolder, name: str, found: Found, built: str) -> bool:
-    """Whether a workbook's inputs and bytes are what the manifest recorded, with a usable row."""
-    entry = folder.manifest.get(name)
+def _unchanged(entry: Entry | None, name: str, found: Found, built: str) -> bool:
+    """Whether a workbook's inputs and bytes are what its manifest `entry` recorded, with a usable row."""
     if entry is None or entry.row is None or found.state != "ours" or entry.built != built:
         return False
     return SummaryRow.from_json(entry.row, name) is not None
