@@ -115,7 +115,7 @@ def inspect(path: Path, *manifests: Manifest) -> Found:
         return Found("ours", digest, stamp=stamp)
     # The manifest may have lost or garbled the hash (it is anyone's to edit): a file whose parts
     # still match their signature is ours all the same, whatever the manifest says.
-    mark = signed(path)
+    mark = signed(path) if path.suffix == ".xlsx" else None  # talking points carry no signature
     if mark is not None and mark.sha256 == digest:
         return Found("ours", digest, stamp=stamp, by_signature=True)
     return Found("foreign", digest, stamp=stamp)
