@@ -17,7 +17,7 @@ from ..model import Guide, Offer
 from ..sources.rates import RateTable
 from ..store.folder import write_new_file
 from ..store.signatures import OWNER_PROPERTY, owner_label, rounds_properties
-from ..summary.edited import read_hand_edits
+from ..summary.edited import HandEdits, read_hand_edits
 from ..summary.row import FAILED, KEPT, UNCHANGED, WRITTEN, SummaryRow
 from ..talking_points import talking_points
 from ..wording import Wording, offer_scripts
@@ -55,8 +55,8 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
                 # The workbook is the truth about its offer now: its talking points say what it
                 # says, and its inputs are a round of the offer's (a hand edit counts), first
                 # seen the day the file changed.
-                points = _points(job, edits.offer, guides, table) if edits.offer else None
-                rounds = _rounds(job, edits.offer, guides, table, job.found.changed_on or job.day)
+                points = _points(job, edits.offer, guides, table, edits.figures) if edits.offer else None
+                rounds = _rounds(job, edits, guides, job.found.changed_on or job.day)
                 return Outcome(job.name, KEPT, None, edits.row, edits.differences, edits.problem,
                                rates_day=edits.rates_day, points=points, rounds=rounds)  # fmt: skip
         guide = guides[job.offer.guide_id]
@@ -82,15 +82,12 @@ def build_one(job: Job) -> Outcome | SegxlsxError:
     return Outcome(job.name, action, digest, row, points=points, taken_back=taken_back, rounds=rounds)
 
 
-def _rounds(
-    job: Job, offer: Offer | None, guides: Mapping[str, Guide], table: RateTable, day: str
-) -> tuple[Round, ...] | None:
-    """The offer's rounds with `offer` (read back from its workbook) seen on `day`; None when
-    its cells do not make an offer."""
-    if offer is None:
+def _rounds(job: Job, edits: HandEdits, guides: Mapping[str, Guide], day: str) -> tuple[Round, ...] | None:
+    """The offer's rounds with the one its workbook's cells (`edits`) make, seen on `day`; None
+    when its cells do not make an offer."""
+    if edits.offer is None or edits.figures is None:
         return None
-    guide = guides[offer.guide_id]
-    return with_round(job.rounds, Round.of(offer, guide, offer_figures(offer, guide, table), day))
+    return with_round(job.rounds, Round.of(edits.offer, guides[edits.offer.guide_id], edits.figures, day))
 
 
 def _points(

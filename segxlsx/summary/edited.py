@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import OfferError, SegxlsxError
-from ..figures import offer_figures
+from ..figures import OfferFigures, offer_figures
 from ..model import Guide, Offer
 from ..sources.rates import RateTable
 from .row import EDITED, RESAVED, SummaryRow
@@ -22,6 +22,7 @@ class HandEdits:
     differences: tuple[str, ...] = ()  # what the edits change in the offer file, one phrase each
     problem: SegxlsxError | None = None  # why the inputs cannot be read back: then `row` has no figures
     offer: Offer | None = None  # the offer its cells describe, when they validate
+    figures: OfferFigures | None = None  # and its figures, on the build's rates
     rates_day: date | None = None  # the day of the rates it was built on, when the file says
 
     @property
@@ -60,4 +61,4 @@ def read_hand_edits(
     if built_on is not None and built_on < table.as_of:  # its figures are of older rates than the rest
         said += f"; built on rates of {built_on.isoformat()}"
     row = replace(SummaryRow.of(edited, figures, name), edits=said)
-    return HandEdits(row, changes, offer=edited, rates_day=built_on)
+    return HandEdits(row, changes, offer=edited, figures=figures, rates_day=built_on)
