@@ -492,6 +492,12 @@ def test_notes_keep_their_line_breaks_and_tabs(guides):
     assert read_offer({**KIM, "notes": "line one\n\tline two"}, guides).notes == "line one\n\tline two"
 
 
+def test_notes_lose_the_blank_ends_a_yaml_block_gives_them(guides):
+    """`notes: |` ends with a line break: kept, the cell's text would need xml:space, which a
+    strict reader of inline strings refuses."""
+    assert read_offer({**KIM, "notes": "  line one\nline two\n"}, guides).notes == "line one\nline two"
+
+
 # --- vesting and sign-on by year ------------------------------------------------------------------
 
 D = Decimal

@@ -116,7 +116,7 @@ class Notes(Kind):
     """Free text over several lines; tabs and line breaks are fine, other control characters not."""
 
     def parse(self, value: Any, name: str, reading: Reading) -> str:
-        text = _text(value, name, MAX_CELL_TEXT)  # Excel's limit for one cell.strip()
+        text = _text(value, name, MAX_CELL_TEXT).strip()  # Excel's limit for one cell
         bad = [c for c in _control_characters(text) if c not in "\t\n\r"]
         if bad:
             raise InvalidValue(f"contains a control character ({code_point(bad[0])})", field=name)
