@@ -31,13 +31,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .model import Guide
-from .scripts import strategy_targets  # the targets, found as the importer found them
+from .scripts import STATED_MONEY, strategy_targets  # the targets, found as the importer found them
 
 ASK, CLAIM, FIGURE, PITCH = "ask", "competing claim", "figure", "pitch"
-
-# Money as guides write it: "$195K", "CHF 140,000", "£1.2M", "$15B+" ("B" for market sizes).
-_SYMBOLS = r"(?:[A-Z]{1,2}\$|[$£€¥₹]|\b[A-Z]{3} ?)"
-_MONEY = re.compile(rf"{_SYMBOLS}\d[\d,]*(?:\.\d+)?(?: ?[KkMmBb]n?\b)?")
 
 
 @dataclass(frozen=True)
@@ -232,7 +228,7 @@ def classify(
             reasons.append("names " + ", ".join(strangers) + " as a rival")
     if reasons:
         return Sentence(text, CLAIM, "; ".join(reasons))
-    amounts = _MONEY.findall(text)
+    amounts = STATED_MONEY.findall(text)
     if amounts:
         return Sentence(text, FIGURE, "states " + ", ".join(a.strip() for a in amounts))
     return Sentence(text, PITCH)

@@ -17,7 +17,10 @@ from .money import ISO_CURRENCIES, SYMBOL_PATTERN, Money, parse_amount
 from .rules import band_place, day_in_words, short_money, short_percent
 
 _SYMBOL_PREFIX = rf"(?:{SYMBOL_PATTERN}|(?-i:\b[A-Z]{{3}}) ?)"  # "$", "CA$", "CHF "…
-MONEY_IN_PROSE = re.compile(rf"{_SYMBOL_PREFIX}\d[\d,]*(?:\.\d+)?(?: ?[KkMm]\b)?")
+_AMOUNT_IN_PROSE = rf"{_SYMBOL_PREFIX}\d[\d,]*(?:\.\d+)?"
+MONEY_IN_PROSE = re.compile(rf"{_AMOUNT_IN_PROSE}(?: ?[KkMm]\b)?")  # an amount a script may ask for
+# Any amount a guide states, market sizes too ("$15B", "$2bn"): what makes a sentence a figure.
+STATED_MONEY = re.compile(rf"{_AMOUNT_IN_PROSE}(?: ?[KkMmBb]n?\b)?")
 _M = MONEY_IN_PROSE.pattern
 _PERCENT = r"\d+(?:\.\d+)?\s*%"
 _WORDS = r"(?:\s+[\w/&'’.-]+){0,5}?"  # up to five words between an amount and what it is
