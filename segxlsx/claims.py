@@ -216,7 +216,7 @@ def classify(
     sentence name nobody.
     """
     reasons: list[str] = []
-    named = [name for name in names if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I)]
+    named = [name for name in names if _names(name, text)]
     if named:
         reasons.append("names " + ", ".join(named))
     for why, pattern in _CLAIMS:
@@ -281,7 +281,35 @@ def read_sentences(guide: Guide, also: Iterable[str] = ()) -> GuideSentences:
 
 @lru_cache(maxsize=64)  # guides times sets of competing companies: a few in a usual batch
 def _read_sentences(guide: Guide, also: tuple[str, ...]) -> GuideSentences:
+    read = _read_guide(guide)
     names = employers(guide, also)
+    added = [name for name in names if name not in read.names]
+    if not added:
+        return read.sentences
+
+    def again(sentence: Sentence) -> Sentence:
+        # Only a sentence that names an added company can read differently with it.
+        if sentence.kind == ASK or not any(_names(name, sentence.text) for name in added):
+            return sentence
+        return classify(sentence.text, names, read.own, read.common)
+
+    return GuideSentences(
+        tuple(again(sentence) for sentence in read.sentences.strategy),
+        tuple(tuple(again(sentence) for sentence in lever) for lever in read.sentences.levers),
+    )
+
+
+@dataclass(frozen=True)
+class _GuideReading:
+    names: tuple[str, ...]  # the other employers the guide itself names
+    own: tuple[str, ...]
+    common: frozenset[str]
+    sentences: GuideSentences  # classified with those names
+
+
+@lru_cache(maxsize=16)  # ~1,000 searches a guide, once per process
+def _read_guide(guide: Guide) -> _GuideReading:
+    names = employers(guide)
     own = own_names(guide)
     common = common_words(guide)
     script = guide.strategy.script
@@ -300,7 +328,12 @@ def _read_sentences(guide: Guide, also: tuple[str, ...]) -> GuideSentences:
         tuple(classify(text, names, own, common) for text in sentences(lever.script))
         for lever in guide.levers
     )
-    return GuideSentences(tuple(strategy), levers)
+    return _GuideReading(names, own, common, GuideSentences(tuple(strategy), levers))
+
+
+def _names(name: str, text: str) -> bool:
+    """Whether `text` names `name`, as a whole word in any case."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I) is not None
 
 
 def own_names(guide: Guide) -> tuple[str, ...]:

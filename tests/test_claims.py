@@ -21,8 +21,10 @@ from segxlsx.claims import (
     FIGURE,
     PITCH,
     classify,
+    common_words,
     employers,
     held_back,
+    own_names,
     read_sentences,
     sentences,
 )
@@ -201,6 +203,27 @@ def guides(draw):
 def _claims_in(guide) -> list[str]:
     read = read_sentences(guide)
     return [s.text for s in (*read.strategy, *(s for lever in read.levers for s in lever)) if s.kind == CLAIM]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_candidates_companies_read_as_if_the_guide_had_named_them(data):
+    """Read with a candidate's competing companies, a guide reads as every sentence classified
+    afresh with them, though only the sentences that name one are read again."""
+    guide, _ = data.draw(guides())
+    also = tuple(
+        data.draw(st.lists(st.sampled_from([*EMPLOYERS, "Hooli", "snowflake", "Segment", " "]), max_size=3))
+    )
+    names = employers(guide, also)
+    afresh = [
+        s if s.kind == ASK else classify(s.text, names, own_names(guide), common_words(guide))
+        for s in _every_sentence(read_sentences(guide))
+    ]
+    assert _every_sentence(read_sentences(guide, also)) == afresh
+
+
+def _every_sentence(read) -> list:
+    return [*read.strategy, *(s for lever in read.levers for s in lever)]
 
 
 POSITIONS = st.sampled_from([D("0.4"), D("0.8"), D("1.0"), D("1.3")])
