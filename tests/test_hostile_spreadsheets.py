@@ -424,3 +424,26 @@ def test_cells_read_streamed_are_what_element_tree_reads_and_rows_and_cells_agre
         assert read_as(XlsxFile(path.read_bytes()).cells("Offers", [position])[position]) == expected.get(
             position
         )
+
+
+def test_custom_properties_are_read_as_their_types_say_and_nothing_more(tmp_path):
+    """Each property's value as its type says, or its own text; of several values, the last;
+    text after a value's first child, a property with no value, a nested one: as ElementTree
+    read them."""
+    vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+    properties = (
+        f'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        f'xmlns:vt="{vt}"><property name="a"><vt:i4>2</vt:i4></property>'
+        '<property name="b"><vt:r8> 2.0 </vt:r8></property><property name="c"><vt:lpwstr>x<vt:y/>z</vt:lpwstr>'
+        '</property><property name="d"/><property name="e"><vt:bool>true</vt:bool><vt:i4>x</vt:i4></property>'
+        '<property name="f"><i4>3</i4></property><property name="g"><vt:r8>inf</vt:r8></property>'
+        '<x><property name="n"><vt:ui8>9</vt:ui8></property></x></Properties>'
+    )
+    path = xlsx(
+        tmp_path / "properties.xlsx",
+        {"Offers": sheet_xml([HEADER])},
+        parts={"docProps/custom.xml": properties.encode()},
+    )
+    assert XlsxFile(path.read_bytes()).custom_properties() == {
+        "a": 2, "b": 2.0, "c": "x", "e": "x", "f": "3", "g": "inf", "n": 9
+    }  # fmt: skip

@@ -279,9 +279,10 @@ class _Cells:
         """Read, of each sheet, only the cells `wheres` (and each sheet only up to the last of
         them): what read-back needs of a workbook, once its names are known."""
         wanted: dict[str, set[tuple[int, int]]] = {}
+        worksheets = set(self.book.worksheets())
         for where in wheres:
             sheet, _, ref = where.rpartition("!")
-            if sheet in self.book.worksheets() and sheet not in self._sheets:
+            if sheet in worksheets and sheet not in self._sheets:
                 wanted.setdefault(sheet, set()).add(coordinates(ref))
         for sheet, positions in wanted.items():
             self._sheets[sheet] = self._read(

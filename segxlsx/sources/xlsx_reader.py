@@ -115,12 +115,9 @@ class XlsxFile:
         """The document's custom properties, each as its type says: a whole number, a decimal,
         text or a yes/no; a value that is not what its type says is its text."""
         found: dict[str, Any] = {}
-        if "docProps/custom.xml" not in self._names:
-            return found
-        for element in self._elements("docProps/custom.xml", f"{_CUSTOM}property"):
-            for value in element:
-                kind, text = value.tag.removeprefix(_TYPES), (value.text or "").strip()
-                found[element.get("name", "")] = _typed(kind, text)
+        if "docProps/custom.xml" in self._names:
+            for _ in self._fed("docProps/custom.xml", _PropertiesXml(found)):
+                pass
         return found
 
     def created(self) -> date | None:
@@ -435,6 +432,7 @@ _UNREAD = object()  # a cell that holds something, passed over by `cells`
 _ROW, _C, _V, _F, _IS, _T, _R, _SI = (
     f"{_MAIN[1:]}{name}" for name in ("row", "c", "v", "f", "is", "t", "r", "si")
 )
+_PROPERTY, _VALUE_TYPES = f"{_CUSTOM[1:]}property", _TYPES[1:]
 
 
 class _StreamedXml:
@@ -505,16 +503,16 @@ class _CellXml:
     would give of its first `<v>`, `<f>` and `<is>` (each one's own text, up to its first child).
     Gathered only of a cell whose value is read."""
 
-    __slots__ = ("column", "kind", "style", "read", "depth", "holds", "v", "f", "is_", "in_is")
+    # What a cell has until its XML says otherwise: set here once, not for each of a sheet's cells.
+    depth = 0  # of the element open inside it: 1 for its child
+    holds = False  # whether it has an element inside: something, read or not
+    v: list[str] | None = None
+    f: list[str] | None = None
+    is_: _StringItem | None = None
+    in_is = False  # inside that first `<is>`
 
     def __init__(self, column: int, kind: str, style: str | None, read: bool) -> None:
         self.column, self.kind, self.style, self.read = column, kind, style, read
-        self.depth = 0  # of the element open inside it: 1 for its child
-        self.holds = False  # whether it has an element inside: something, read or not
-        self.v: list[str] | None = None
-        self.f: list[str] | None = None
-        self.is_: _StringItem | None = None
-        self.in_is = False  # inside that first `<is>`
 
     def start(self, tag: str) -> list[str] | None:
         """Where the text of `tag`, just opened in the cell, goes, if a value is read from it."""
@@ -571,29 +569,34 @@ class _SheetXml(_StreamedXml):
         rows, self.rows = self.rows, []
         return rows
 
+    # The two handlers below run for every element of the sheet's first rows: kept short.
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         cell = self.cell
-        if cell is not None:
-            cell.depth += 1
-            cell.holds = True
-            # An element's own text ends where its first child starts.
-            self.into = cell.start(tag) if cell.read else None
-        elif tag == _C:
-            self._start_cell(attributes)
-        elif tag == _ROW:
-            self._start_row(attributes)
+        if cell is None:
+            if tag == _C:
+                self._start_cell(attributes)
+            elif tag == _ROW:
+                self._start_row(attributes)
+            return
+        cell.depth += 1
+        cell.holds = True
+        if cell.read:  # an element's own text ends where its first child starts
+            self.into = cell.start(tag)
 
     def end(self, tag: str) -> None:
-        self.into = None  # the text after an element is not its own
         cell = self.cell
         if cell is None:
             if tag == _ROW:
                 self.rows.append((self.row_number, self.row_cells))
                 self.row_cells = {}
-        elif cell.depth:
+            return
+        self.into = None  # the text after an element is not its own
+        if not cell.depth:
+            self._end_cell(cell)
+        elif cell.in_is:
             cell.end(tag)
         else:
-            self._end_cell(cell)
+            cell.depth -= 1
 
     def _start_row(self, attributes: dict[str, str]) -> None:
         number = attributes.get("r")
@@ -652,6 +655,41 @@ class _SharedStringsXml(_StreamedXml):
         else:
             self.strings.append(self.book._counted(self.item.text))
             self.item = None
+
+
+class _PropertiesXml(_StreamedXml):
+    """The custom properties into `found`: each `<property>`'s name, and its value (its child,
+    `<vt:i4>2</vt:i4>`) as its type says (`_typed`); of several children, the last."""
+
+    def __init__(self, found: dict[str, Any]) -> None:
+        super().__init__("docProps/custom.xml")
+        self.found = found
+        self.name: str | None = None  # of the property being read
+        self.depth = 0  # of the element open inside it
+        self.kind, self.value = "", [""]
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if self.name is None:
+            if tag == _PROPERTY:
+                self.name = attributes.get("name", "")
+            return
+        self.depth += 1
+        if self.depth == 1:
+            self.kind, self.value = tag.removeprefix(_VALUE_TYPES), []
+            self.into = self.value
+        else:
+            self.into = None  # a value's own text ends at its first child
+
+    def end(self, tag: str) -> None:
+        self.into = None
+        if self.name is None:
+            return
+        if self.depth == 1:
+            self.found[self.name] = _typed(self.kind, "".join(self.value).strip())
+        elif self.depth == 0:
+            self.name = None
+            return
+        self.depth -= 1
 
 
 class _PastLastRow(Exception):

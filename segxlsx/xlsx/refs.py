@@ -93,7 +93,8 @@ def on_sheet(title: str, ref: str) -> str:
 _AREA = re.compile(r"(?:'((?:[^']|'')+)'|([^'!,]+))!([^',]+)")
 
 
-def areas(text: str) -> list[tuple[str, tuple[int, int, int, int]]]:
+@lru_cache(maxsize=1024)  # every workbook of one layout holds the same ~60 names
+def areas(text: str) -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
     """The areas a defined name holds, as `on_sheet` writes them and Excel keeps them, several
     apart by commas: "'Year''s pay'!$B$16:$B$19,Offer!$B$9" → each one's sheet (quotes undone)
     and `cell_range`. Anything else (whole rows or columns, a constant) is `_broken`."""
@@ -109,7 +110,7 @@ def areas(text: str) -> list[tuple[str, tuple[int, int, int, int]]]:
             raise _broken(text) from None
         at = area.end()
         if at == len(text):
-            return found
+            return tuple(found)
         if text[at] != ",":
             raise _broken(text)
         at += 1
