@@ -447,3 +447,10 @@ def test_custom_properties_are_read_as_their_types_say_and_nothing_more(tmp_path
     assert XlsxFile(path.read_bytes()).custom_properties() == {
         "a": 2, "b": 2.0, "c": "x", "e": "x", "f": "3", "g": "inf", "n": 9
     }  # fmt: skip
+
+
+def test_a_cell_whose_reference_says_another_row_is_not_read_as_a_wanted_one(tmp_path):
+    """`<c r="B9">` inside row 2: read-back wants row 2's B, and gets nothing, not a placeholder."""
+    sheet = sheet_xml([HEADER, ['<c r="B9" t="inlineStr"><is><t>London</t></is></c>']])
+    path = xlsx(tmp_path / "lying.xlsx", {"Offers": sheet})
+    assert XlsxFile(path.read_bytes()).cells("Offers", [(2, 2)]) == {(2, 2): None}

@@ -158,7 +158,9 @@ class XlsxFile:
         found: dict[tuple[int, int], Any] = dict.fromkeys(wanted)
         for number, cells in self._sheet_rows(self._part_of(sheet), sheet, wanted):
             for column, value in cells.items():
-                if (number, column) in found:
+                # A cell not read is in its row to place the next one; a cell whose reference
+                # says another row than its row's number is never a wanted one's value.
+                if (number, column) in found and value is not _UNREAD:
                     found[number, column] = value
         return found
 
