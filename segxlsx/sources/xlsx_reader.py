@@ -335,7 +335,8 @@ _PIECE = 4096
 class _Bounded:
     """A part's decompressed bytes, read through a counter: past `limit`, an error, and no more;
     past the deadline, too (a piece's parsing takes a bounded time, so no parse runs long).
-    A document type declaration is refused: Excel never writes one, and entities can bomb."""
+    A document type declaration in its first KiB is refused: Excel never writes one, and
+    entities can bomb (the streamed reader's parser refuses one anywhere: `_StreamedXml`)."""
 
     def __init__(self, stream: IO[bytes], limit: int, part: str, deadline: _Deadline) -> None:
         self.stream, self.limit, self.part, self.deadline, self.read_so_far = stream, limit, part, deadline, 0
