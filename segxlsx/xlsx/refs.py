@@ -93,7 +93,6 @@ def on_sheet(title: str, ref: str) -> str:
 _AREA = re.compile(r"(?:'((?:[^']|'')+)'|([^'!,]+))!([^',]+)")
 
 
-@lru_cache(maxsize=1024)  # every workbook of one layout holds the same ~60 names
 def areas(text: str) -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
     """The areas a defined name holds, as `on_sheet` writes them and Excel keeps them, several
     apart by commas: "'Year''s pay'!$B$16:$B$19,Offer!$B$9" → each one's sheet (quotes undone)
