@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from segxlsx.errors import OfferError
+from segxlsx.errors import InvalidValue, OfferError
 from segxlsx.sources.guides import load_guides
 from segxlsx.sources.offers import read_offer_file
 from segxlsx.sources.xlsx_reader import Budget, XlsxFile
@@ -269,3 +269,188 @@ def test_any_part_damaged_any_way_is_read_or_one_line_never_a_traceback(tmp_path
     assert all(isinstance(failure, OfferError) for failure in result.failures)
     assert len(result.offers) + len(result.failures) >= 1 and seconds < 10
     assert all("\n" not in str(failure) for failure in result.failures)
+    try:  # and a few cells of it read back, as a workbook's inputs are
+        XlsxFile(path.read_bytes()).cells("Offers", [(2, 1), (3, 3)])
+    except InvalidValue as error:
+        assert "\n" not in error.message
+
+
+# -- a sheet's XML read without building it: what ElementTree would have read, and no more -----------
+
+LAUGHS = (
+    '<!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa">'
+    + "".join(f'<!ENTITY {b} "{f"&{a};" * 10}">' for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+    + "]>"
+)
+
+
+@pytest.mark.parametrize("padding", [0, 3000])
+def test_a_billion_laughs_sheet_is_refused_in_one_line_however_far_down(tmp_path, padding):
+    """Entities declared after a long comment (past the first KiB the bytes are checked in) are
+    refused by the parser itself, for an intake sheet and for the cells read back alike."""
+    bomb = f'<?xml version="1.0"?><!--{"x" * padding}-->{LAUGHS}' + sheet_xml([HEADER, GOOD]).replace(
+        "Ada Park", "&i;"
+    )
+    path = xlsx(tmp_path / "laughs.xlsx", {"Offers": bomb})
+    started = time.monotonic()
+    result, _ = loaded(path)
+    (failure,) = result.failures
+    assert "its part xl/worksheets/sheet1.xml declares a document type, which Excel never writes" in (
+        failure.message
+    )
+    with pytest.raises(Exception, match="^its part xl/worksheets/sheet1.xml declares a document type"):
+        XlsxFile(path.read_bytes()).cells("Offers", [(2, 1)])
+    assert time.monotonic() - started < 2
+
+
+M = f"{{{MAIN}}}"
+
+
+def element_tree_text(item) -> str:
+    """A string item's text as an ElementTree reading gives it: its `<t>`'s, or its runs'."""
+    plain = item.find(f"{M}t")
+    if plain is not None:
+        return plain.text or ""
+    return "".join(run.findtext(f"{M}t") or "" for run in item.findall(f"{M}r"))
+
+
+def element_tree_values(sheet: str, sst: str) -> dict[tuple[int, int], object]:
+    """The values of a sheet's cells as an ElementTree reading gives them (its first `<v>`, `<f>`
+    and `<is>`, each one's own text): the reference the streamed reader is held to."""
+    from xml.etree import ElementTree
+
+    found: dict[tuple[int, int], object] = {}
+    m = M
+    shared = [element_tree_text(item) for item in ElementTree.fromstring(sst).iter(f"{m}si")]
+    for row in ElementTree.fromstring(sheet).iter(f"{m}row"):
+        for cell in row.findall(f"{m}c"):
+            ref = cell.get("r", "")
+            position = (int(ref[1:]), ord(ref[0]) - 64)
+            kind, raw = cell.get("t", "n"), cell.find(f"{m}v")
+            text = raw.text if raw is not None else None
+            if kind == "inlineStr":
+                inline = cell.find(f"{m}is")
+                if inline is not None:
+                    found[position] = element_tree_text(inline)
+            elif text is None:
+                formula = cell.find(f"{m}f")
+                if formula is not None and (formula.text or "").strip():
+                    found[position] = "formula without its value"
+            elif kind == "s":
+                found[position] = (
+                    shared[int(text)] if text.isdigit() and int(text) < len(shared) else "no such"
+                )
+            elif kind == "str":
+                found[position] = text
+            else:
+                try:
+                    number = float(text)
+                    found[position] = int(number) if number.is_integer() else number
+                except ValueError:
+                    found[position] = "not a number"
+    return found
+
+
+def read_as(value: object) -> object:
+    """A value as `element_tree_values` says it: a problem by what it is about."""
+    message = getattr(value, "message", None)
+    if message is None:
+        return value
+    if "formula" in message:
+        return "formula without its value"
+    return "no such" if "shared text" in message else "not a number"
+
+
+# Pieces of a cell's content, in any order and nesting: values, formulas, inline and rich text,
+# phonetic guides, unknown elements, text between elements (ElementTree's tails), a second `<v>`.
+words = st.sampled_from(["", "7", " 7 ", "2.5", "-0", "1e3", "x", "Ada &amp; Bo", "0", "1", "99"])
+inner = st.recursive(
+    st.builds(lambda word: word, words),
+    lambda pieces: st.one_of(
+        st.builds(
+            lambda tag, content: f"<{tag}>{content}</{tag}>", st.sampled_from(["t", "r", "rPh", "x"]), pieces
+        ),  # fmt: skip
+        st.builds(lambda a, b: a + b, pieces, pieces),
+    ),
+    max_leaves=6,
+)
+content = st.lists(
+    st.one_of(
+        st.builds("<v>{}</v>".format, inner),
+        st.builds("<f>{}</f>".format, inner),
+        st.builds("<is>{}</is>".format, inner),
+        st.just("<v/>"),
+        words,
+    ),
+    max_size=4,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cells=st.lists(
+        st.tuples(st.sampled_from(['t="n"', 't="s"', 't="str"', 't="inlineStr"', ""]), content),
+        min_size=1,
+        max_size=8,
+    ),
+    width=st.integers(1, 4),
+    shared=st.lists(inner, min_size=3, max_size=3),
+)
+def test_cells_read_streamed_are_what_element_tree_reads_and_rows_and_cells_agree(
+    tmp_path, cells, width, shared
+):
+    """Every cell the streamed reader gives (shared strings too) is the value an ElementTree
+    reading of the same XML gives, whether the whole sheet is read (an intake sheet) or a few cells of it (read-back)."""
+    rows = [cells[start : start + width] for start in range(0, len(cells), width)]
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData>'
+    for number, row in enumerate(rows, start=1):
+        sheet += (
+            f'<row r="{number}">'
+            + "".join(
+                f'<c r="{chr(65 + column)}{number}" {kind}>{inside}</c>'
+                for column, (kind, inside) in enumerate(row)
+            )
+            + "</row>"
+        )
+    sheet += "</sheetData></worksheet>"
+    sst = f'<sst xmlns="{MAIN}">' + "".join(f"<si>{item}</si>" for item in shared) + "</sst>"
+    path = xlsx(tmp_path / "cells.xlsx", {"Offers": sheet}, shared=sst)
+    expected = element_tree_values(sheet, sst)
+    book = XlsxFile(path.read_bytes())
+    whole = {(number, column): read_as(value) for number, values in book.rows("Offers")
+             for column, value in values.items()}  # fmt: skip
+    assert whole == expected
+    for position in [(1, 1), (len(rows), 1), (1, width)]:
+        assert read_as(XlsxFile(path.read_bytes()).cells("Offers", [position])[position]) == expected.get(
+            position
+        )
+
+
+def test_custom_properties_are_read_as_their_types_say_and_nothing_more(tmp_path):
+    """Each property's value as its type says, or its own text; of several values, the last;
+    text after a value's first child, a property with no value, a nested one: as ElementTree
+    read them."""
+    vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+    properties = (
+        f'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        f'xmlns:vt="{vt}"><property name="a"><vt:i4>2</vt:i4></property>'
+        '<property name="b"><vt:r8> 2.0 </vt:r8></property><property name="c"><vt:lpwstr>x<vt:y/>z</vt:lpwstr>'
+        '</property><property name="d"/><property name="e"><vt:bool>true</vt:bool><vt:i4>x</vt:i4></property>'
+        '<property name="f"><i4>3</i4></property><property name="g"><vt:r8>inf</vt:r8></property>'
+        '<x><property name="n"><vt:ui8>9</vt:ui8></property></x></Properties>'
+    )
+    path = xlsx(
+        tmp_path / "properties.xlsx",
+        {"Offers": sheet_xml([HEADER])},
+        parts={"docProps/custom.xml": properties.encode()},
+    )
+    assert XlsxFile(path.read_bytes()).custom_properties() == {
+        "a": 2, "b": 2.0, "c": "x", "e": "x", "f": "3", "g": "inf", "n": 9
+    }  # fmt: skip
+
+
+def test_a_cell_whose_reference_says_another_row_is_not_read_as_a_wanted_one(tmp_path):
+    """`<c r="B9">` inside row 2: read-back wants row 2's B, and gets nothing, not a placeholder."""
+    sheet = sheet_xml([HEADER, ['<c r="B9" t="inlineStr"><is><t>London</t></is></c>']])
+    path = xlsx(tmp_path / "lying.xlsx", {"Offers": sheet})
+    assert XlsxFile(path.read_bytes()).cells("Offers", [(2, 2)]) == {(2, 2): None}

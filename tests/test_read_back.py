@@ -261,8 +261,17 @@ def test_a_sheet_renamed_in_excel_reads_back_the_same(tmp_path, title):
         ("'Offer'!$B$9:$B$10", "the defined name offer_base should be one cell, not 2"),
         (
             "'Offer'!$B:$B",
-            "the defined name offer_base points at whole rows or columns ('Offer'!$B:$B), not cells",
+            "the defined name offer_base points at 'Offer'!$B:$B, which is not a cell or a range of cells",
         ),
+        (
+            "'Offer'!$B$10:$B$9",
+            "the defined name offer_base points at 'Offer'!$B$10:$B$9, which is not a cell or a range of cells",
+        ),
+        (
+            "'Offer'!$B$0",
+            "the defined name offer_base points at 'Offer'!$B$0, which is not a cell or a range of cells",
+        ),
+        ("130000", "the defined name offer_base points at 130000, which is not a cell or a range of cells"),
         (
             "#REF!$B$9",
             "the defined name offer_base points nowhere (#REF!$B$9): the sheet or cells it named were deleted",

@@ -16,8 +16,7 @@ labels checked first. A layout this segxlsx does not know is refused in one line
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -26,7 +25,7 @@ from typing import Any
 
 from ..errors import InvalidValue, Location, OfferError, SegxlsxError, display_path
 from ..model import MAX_COMPETING_OFFERS, MAX_VESTING_YEARS, Guide, Offer, Vesting
-from ..xlsx.refs import column_letter
+from ..xlsx.refs import areas, column_letter, coordinates
 from .files import MAX_FILE_BYTES, read_bytes, shorten
 from .offer_fields import (
     COMPETING,
@@ -248,24 +247,23 @@ class _Cells:
 
     def _destinations(self, name: str, text: str) -> list[str]:
         """The cells a defined name points at, as Excel writes one: `'Sheet name'!$B$9`, a range
-        `Years!$B$16:$B$19`, several areas apart by commas; none for one that points nowhere
-        (`#REF!`) or at something that is not cells."""
+        `Years!$B$16:$B$19`, several areas apart by commas; an error for one that points nowhere
+        (`#REF!`) or at anything but cells."""
         if "#REF!" in text.upper():
             raise OfferError(
                 f"the defined name {name} points nowhere ({shorten(text, 40)}): the sheet or cells it "
                 "named were deleted",
                 file=self.file,
             )
+        try:
+            named = areas(text)
+        except ValueError:
+            raise OfferError(
+                f"the defined name {name} points at {shorten(text, 40)}, which is not a cell or a range of cells",
+                file=self.file,
+            ) from None
         cells: list[str] = []
-        for sheet, ref in _areas(text):
-            first, _, last = ref.replace("$", "").partition(":")
-            start, end = _cell(first), _cell(last or first)
-            if start is None or end is None:
-                raise OfferError(
-                    f"the defined name {name} points at whole rows or columns ({shorten(text, 40)}), not cells",
-                    file=self.file,
-                )
-            (top, left), (bottom, right) = start, end
+        for sheet, (top, left, bottom, right) in named:
             if (bottom - top + 1) * (right - left + 1) > MAX_NAMED_CELLS:
                 raise OfferError(
                     f"the defined name {name} points at more than {MAX_NAMED_CELLS} cells", file=self.file
@@ -281,11 +279,11 @@ class _Cells:
         """Read, of each sheet, only the cells `wheres` (and each sheet only up to the last of
         them): what read-back needs of a workbook, once its names are known."""
         wanted: dict[str, set[tuple[int, int]]] = {}
+        worksheets = set(self.book.worksheets())
         for where in wheres:
             sheet, _, ref = where.rpartition("!")
-            position = _cell(ref)
-            if position is not None and sheet in self.book.worksheets() and sheet not in self._sheets:
-                wanted.setdefault(sheet, set()).add(position)
+            if sheet in worksheets and sheet not in self._sheets:
+                wanted.setdefault(sheet, set()).add(coordinates(ref))
         for sheet, positions in wanted.items():
             self._sheets[sheet] = self._read(
                 lambda sheet=sheet, positions=positions: self.book.cells(sheet, positions)
@@ -293,8 +291,7 @@ class _Cells:
 
     def value(self, where: str) -> Any:
         sheet, _, ref = where.rpartition("!")
-        position = _cell(ref)
-        assert position is not None  # every place read is one this module made
+        position = coordinates(ref)  # every place read is one this module made
         if sheet not in self._whole and position not in self._sheets.get(sheet, {}):
             if sheet not in self.book.worksheets():
                 raise OfferError(f"the workbook has no sheet {sheet!r}", file=self.file, cell=where)
@@ -318,27 +315,6 @@ class _Cells:
 
 
 MAX_NAMED_CELLS = 64  # a schedule by year is at most 10 cells; more is not a name of ours
-_AREA = re.compile(
-    r"(?:'((?:[^']|'')+)'|([^'!,]+))!(\$?[A-Z]{0,3}\$?[0-9]{0,7}(?::\$?[A-Z]{0,3}\$?[0-9]{0,7})?)"
-)
-
-
-def _areas(text: str) -> Iterator[tuple[str, str]]:
-    """Each area of a defined name: its sheet (quotes undone) and its reference."""
-    for match in _AREA.finditer(text):
-        sheet = match[1].replace("''", "'") if match[1] is not None else match[2].strip()
-        yield sheet, match[3]
-
-
-def _cell(ref: str) -> tuple[int, int] | None:
-    """(row, column) of "B9"; None for a whole row or column ("B", "9")."""
-    match = re.fullmatch(r"([A-Z]{1,3})([0-9]{1,7})", ref)
-    if match is None:
-        return None
-    column = 0
-    for letter in match[1]:
-        column = column * 26 + ord(letter) - 64
-    return int(match[2]), column
 
 
 # -- layout 1 ---------------------------------------------------------------------------------------

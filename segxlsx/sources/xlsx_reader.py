@@ -9,11 +9,18 @@ strings, text and time are bounded (`Budget`), and only worksheets are read. Wha
 budget is one `InvalidValue` naming the limit; a malformed cell is a `CellProblem` in its place,
 for the reader to report at its row, never a traceback.
 
+The worksheets and the shared strings, which are most of a file, are parsed by expat's callbacks
+(`_StreamedXml`): no element is built, and a read-back that wants ~20 cells of a sheet's first
+rows stops parsing at the row after them. The small parts (the workbook, its relationships,
+styles, properties) are read with ElementTree. Either way, a document type declaration is
+refused: Excel never writes one, and its entities can bomb or reach out of the file.
+
 openpyxl is not used: it pads rows to the declared dimension and trusts the shared strings.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import math
@@ -25,8 +32,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import IO, Any, TypeVar
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from ..errors import InvalidValue
+from ..xlsx.refs import MAX_ROW, coordinates
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -35,8 +44,6 @@ _CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-propert
 _TYPES = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
 _DCTERMS = "{http://purl.org/dc/terms/}"
 _WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-_CELL = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
-MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own sheet
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,7 @@ class XlsxFile:
 
     def __init__(self, data: bytes, budget: Budget = Budget()) -> None:
         self.budget = budget
-        self._deadline = time.monotonic() + budget.seconds
+        self._deadline = _Deadline(time.monotonic() + budget.seconds, budget.seconds)
         self._text_bytes = 0
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
@@ -108,12 +115,9 @@ class XlsxFile:
         """The document's custom properties, each as its type says: a whole number, a decimal,
         text or a yes/no; a value that is not what its type says is its text."""
         found: dict[str, Any] = {}
-        if "docProps/custom.xml" not in self._names:
-            return found
-        for element in self._elements("docProps/custom.xml", f"{_CUSTOM}property"):
-            for value in element:
-                kind, text = value.tag.removeprefix(_TYPES), (value.text or "").strip()
-                found[element.get("name", "")] = _typed(kind, text)
+        if "docProps/custom.xml" in self._names:
+            for _ in self._fed("docProps/custom.xml", _PropertiesXml(found)):
+                pass
         return found
 
     def created(self) -> date | None:
@@ -152,12 +156,11 @@ class XlsxFile:
         Reading stops at the last row wanted."""
         wanted = set(wanted)
         found: dict[tuple[int, int], Any] = dict.fromkeys(wanted)
-        last = max((row for row, _ in wanted), default=0)
         for number, cells in self._sheet_rows(self._part_of(sheet), sheet, wanted):
-            if number > last:
-                break
             for column, value in cells.items():
-                if (number, column) in found:
+                # A cell not read is in its row to place the next one; a cell whose reference
+                # says another row than its row's number is never a wanted one's value.
+                if (number, column) in found and value is not _UNREAD:
                     found[number, column] = value
         return found
 
@@ -173,49 +176,24 @@ class XlsxFile:
         self, part: str, sheet: str, wanted: set[tuple[int, int]] | None = None
     ) -> Iterator[tuple[int, dict[int, Any]]]:
         """Each row's number and cells; of `wanted` cells only, when given (the others are
-        passed over unread: a value's reading is most of a cell's cost)."""
-        row_number, row_cells = 0, {}
-        # Each cell at its end, checked and cleared: a row of a million cells is never held.
-        for event, element in self._events(part, f"{_MAIN}row", f"{_MAIN}c"):
-            if element.tag == f"{_MAIN}c":
-                if event == "end":
-                    row, column = _position(element.get("r"), row_number, row_cells)
-                    if wanted is None or (row, column) in wanted:
-                        value = self._value(element)
-                    else:  # held, unread: a next cell without a reference still comes after it
-                        value = _UNREAD if len(element) else None
-                    if value is not None:
-                        if column > self.budget.columns:
-                            raise InvalidValue(
-                                f"the sheet {sheet!r} has a cell in column {column:,}, past the limit of "
-                                f"{self.budget.columns:,} columns"
-                            )
-                        row_cells[column] = value
-                    element.clear()
-                continue
-            if event == "start":
-                number = element.get("r")
-                row_number = int(number) if number and number.isdigit() else row_number + 1
-                if not 1 <= row_number <= MAX_ROWS:
-                    raise InvalidValue(
-                        f"the sheet {sheet!r} has a row numbered {row_number:,}, which Excel cannot"
-                    )
-                row_cells = {}
-            else:
-                yield row_number, row_cells
-                element.clear()
+        passed over unread: a value's reading is most of a cell's cost), and then only up to
+        the last row wanted."""
+        reading = _SheetXml(self, sheet, part, wanted)
+        try:
+            for _ in self._fed(part, reading):
+                yield from reading.ended_rows()
+        except _PastLastRow:
+            pass
+        yield from reading.ended_rows()
 
-    def _value(self, cell: ElementTree.Element) -> Any:
+    def _value(self, cell: _CellXml) -> Any:
         """What a cell holds: None when blank; a formula's saved value, or a problem when none was saved."""
-        kind = cell.get("t", "n")
-        formula = cell.find(f"{_MAIN}f")
-        raw = cell.find(f"{_MAIN}v")
-        text = raw.text if raw is not None else None
+        kind = cell.kind
         if kind == "inlineStr":
-            inline = cell.find(f"{_MAIN}is")
-            return self._counted(_text_of(inline)) if inline is not None else None
+            return self._counted(cell.inline) if cell.inline is not None else None
+        text = cell.value or None  # `<v/>` holds nothing
         if text is None:
-            if formula is not None and (formula.text or "").strip():
+            if cell.formula and cell.formula.strip():
                 return CellProblem(
                     "holds a formula saved without its value; type the figure, or open and save the file in Excel"
                 )
@@ -241,7 +219,7 @@ class XlsxFile:
             return CellProblem(f"holds {text[:20]!r} where a number should be")
         if not math.isfinite(number):
             return CellProblem(f"holds {text[:20]!r} where a number should be")
-        style = cell.get("s")
+        style = cell.style
         if style and style.isdigit() and int(style) in self._dates():
             return self._date(number)
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
@@ -264,11 +242,9 @@ class XlsxFile:
         strings: list[str] = []
         if "xl/sharedStrings.xml" not in self._names:
             return strings
-        for element in self._elements("xl/sharedStrings.xml", f"{_MAIN}si"):
-            if len(strings) >= self.budget.shared_strings:
-                raise InvalidValue(f"holds more than {self.budget.shared_strings:,} shared strings")
-            strings.append(self._counted(_text_of(element)))
-            element.clear()
+        reading = _SharedStringsXml(self, strings)
+        for _ in self._fed("xl/sharedStrings.xml", reading):
+            pass
         return strings
 
     def _counted(self, text: str) -> str:
@@ -292,12 +268,8 @@ class XlsxFile:
         info = self._zip.getinfo(part)
         if info.file_size > _SMALL_PART:
             return reading(self._events(part, *tags))
-        try:
-            data = _Bounded(self._zip.open(info), _SMALL_PART, part).read_all()
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-            if isinstance(error, InvalidValue):
-                raise
-            raise InvalidValue(f"cannot read its part {part} ({type(error).__name__})") from None
+        with _one_line_errors(part):
+            data = _Bounded(self._zip.open(info), _SMALL_PART, part, self._deadline).read_all()
         return _read_once(reading, tags, data, part)
 
     # -- XML, streamed and bounded ------------------------------------------------------------------
@@ -309,37 +281,71 @@ class XlsxFile:
 
     def _events(self, part: str, *tags: str) -> Iterator[tuple[str, ElementTree.Element]]:
         """Start and end events of the elements `tags` of a part, parsed as it is decompressed."""
-        try:
-            stream = _Bounded(self._zip.open(part), self.budget.part_bytes, part)
-            checks = 0
-            for event, element in ElementTree.iterparse(stream, events=("start", "end")):
-                checks += 1
-                if checks % 4096 == 0 and time.monotonic() > self._deadline:
-                    raise InvalidValue(f"took longer than {self.budget.seconds:g} s to read")
+        with _one_line_errors(part):
+            for event, element in ElementTree.iterparse(self._stream(part), events=("start", "end")):
                 if element.tag in tags:
                     yield event, element
-        except ElementTree.ParseError as error:
-            raise InvalidValue(f"cannot read its part {part} (not well-formed XML: {error})") from None
-        except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError) as error:
-            if isinstance(error, InvalidValue):
-                raise
-            raise InvalidValue(f"cannot read its part {part} ({type(error).__name__})") from None
+
+    def _stream(self, part: str) -> _Bounded:
+        return _Bounded(self._zip.open(part), self.budget.part_bytes, part, self._deadline)
+
+    def _fed(self, part: str, reading: _StreamedXml) -> Iterator[None]:
+        """`part` fed to `reading`'s parser as it is decompressed, piece by piece: after each, a
+        pause, for what it made of it to be taken."""
+        with _one_line_errors(part):
+            stream = self._stream(part)
+            while piece := stream.read():
+                reading.parser.Parse(piece, False)
+                yield
+            reading.parser.Parse(b"", True)
+
+
+@contextlib.contextmanager
+def _one_line_errors(part: str) -> Iterator[None]:
+    """A part that cannot be read said in one line naming it, whichever parser found it out."""
+    try:
+        yield
+    except (ElementTree.ParseError, expat.ExpatError) as error:
+        raise InvalidValue(f"cannot read its part {part} (not well-formed XML: {error})") from None
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError) as error:
+        if isinstance(error, InvalidValue):
+            raise
+        raise InvalidValue(f"cannot read its part {part} ({type(error).__name__})") from None
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    """When a file's reading must be done by (`time.monotonic`), and the budget it came from."""
+
+    at: float
+    seconds: float
+
+    def check(self) -> None:
+        if time.monotonic() > self.at:
+            raise InvalidValue(f"took longer than {self.seconds:g} s to read")
+
+
+def _document_type_refused(part: str) -> InvalidValue:
+    return InvalidValue(f"its part {part} declares a document type, which Excel never writes")
 
 
 _PIECE = 4096
 
 
 class _Bounded:
-    """A part's decompressed bytes, read through a counter: past `limit`, an error, and no more.
-    A document type declaration is refused: Excel never writes one, and entities can bomb."""
+    """A part's decompressed bytes, read through a counter: past `limit`, an error, and no more;
+    past the deadline, too (a piece's parsing takes a bounded time, so no parse runs long).
+    A document type declaration in its first KiB is refused: Excel never writes one, and
+    entities can bomb (the streamed reader's parser refuses one anywhere: `_StreamedXml`)."""
 
-    def __init__(self, stream: IO[bytes], limit: int, part: str) -> None:
-        self.stream, self.limit, self.part, self.read_so_far = stream, limit, part, 0
+    def __init__(self, stream: IO[bytes], limit: int, part: str, deadline: _Deadline) -> None:
+        self.stream, self.limit, self.part, self.deadline, self.read_so_far = stream, limit, part, deadline, 0
         self.head = b""
 
     def read(self, size: int = -1) -> bytes:
         # Small pieces: the XML parser reads what it is given in full, and a read-back that wants
         # a sheet's first rows stops after the piece that holds them.
+        self.deadline.check()
         chunk = self.stream.read(min(size, _PIECE) if size > 0 else _PIECE)
         self.read_so_far += len(chunk)
         if self.read_so_far > self.limit:
@@ -347,7 +353,7 @@ class _Bounded:
         if len(self.head) < 1024:
             self.head += chunk[:1024]
             if b"<!DOCTYPE" in self.head or b"<!ENTITY" in self.head:
-                raise InvalidValue(f"its part {self.part} declares a document type, which Excel never writes")
+                raise _document_type_refused(self.part)
         return chunk
 
     def read_all(self) -> bytes:
@@ -371,10 +377,8 @@ Events = Iterable[tuple[str, ElementTree.Element]]
 def _read_once(reading: Callable[[Events], _T], tags: tuple[str, ...], data: bytes, part: str) -> _T:
     """What `reading` makes of a small part's bytes (its events of `tags`): immutable, shared."""
     events = ElementTree.iterparse(io.BytesIO(data), events=("start", "end"))
-    try:
+    with _one_line_errors(part):
         return reading((event, element) for event, element in events if element.tag in tags)
-    except ElementTree.ParseError as error:
-        raise InvalidValue(f"cannot read its part {part} (not well-formed XML: {error})") from None
 
 
 def _worksheet_targets(events: Events) -> tuple[tuple[str, str], ...]:
@@ -427,14 +431,276 @@ def _formats_shown_as_dates(events: Iterable[tuple[str, ElementTree.Element]]) -
 
 _UNREAD = object()  # a cell that holds something, passed over by `cells`
 
+# expat names an element "namespace}name" (its `namespace_separator`); ElementTree "{namespace}name"
+_ROW, _C, _V, _F, _IS, _T, _R, _SI = (
+    f"{_MAIN[1:]}{name}" for name in ("row", "c", "v", "f", "is", "t", "r", "si")
+)
+_PROPERTY, _VALUE_TYPES = f"{_CUSTOM[1:]}property", _TYPES[1:]
 
-def _text_of(item: ElementTree.Element) -> str:
-    """A string item's text: its own `<t>`, or its rich text runs' (`<r><t>`), not the phonetic
-    guides (`<rPh>`) beside them."""
-    plain = item.find(f"{_MAIN}t")
-    if plain is not None:
-        return plain.text or ""
-    return "".join(run.findtext(f"{_MAIN}t") or "" for run in item.findall(f"{_MAIN}r"))
+
+class _StreamedXml:
+    """A part read by expat's callbacks, `start` and `end`, as its pieces are fed (`XlsxFile._fed`):
+    no element is built. Text is gathered only `into` a list given for the element just opened,
+    up to its first child (what ElementTree calls an element's text). A document type is refused
+    wherever it is: Excel never writes one, and the entities it declares can bomb or reach out."""
+
+    def __init__(self, part: str) -> None:
+        self.into: list[str] | None = None
+        self.parser = expat.ParserCreate(namespace_separator="}")
+        self.parser.buffer_text = True  # one text, one call
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.text
+        self.parser.StartDoctypeDeclHandler = lambda *_: _refuse(part)  # before any entity it declares
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        raise NotImplementedError
+
+    def end(self, tag: str) -> None:
+        raise NotImplementedError
+
+    def text(self, data: str) -> None:
+        if self.into is not None:
+            self.into.append(data)
+
+
+class _StringItem:
+    """A string item's text (a cell's `<is>`, a shared string's `<si>`): its own `<t>`, or its rich
+    text runs' (`<r><t>`), not the phonetic guides (`<rPh>`) beside them. Told of each element
+    opened and closed inside it, and how deep (1 for its child)."""
+
+    __slots__ = ("plain", "runs", "in_run")
+
+    def __init__(self) -> None:
+        self.plain: list[str] | None = None
+        self.runs: list[list[str] | None] = []
+        self.in_run = False
+
+    def start(self, tag: str, depth: int) -> list[str] | None:
+        """Where the text of `tag`, just opened, goes: a `<t>` of the item's own or of a run."""
+        if depth == 1:
+            if tag == _T and self.plain is None:
+                self.plain = []
+                return self.plain
+            if tag == _R:
+                self.in_run = True
+                self.runs.append(None)
+        elif depth == 2 and tag == _T and self.in_run and self.runs[-1] is None:
+            self.runs[-1] = []
+            return self.runs[-1]
+        return None
+
+    def end(self, tag: str, depth: int) -> None:
+        if depth == 1 and tag == _R:
+            self.in_run = False
+
+    @property
+    def text(self) -> str:
+        if self.plain is not None:
+            return "".join(self.plain)
+        return "".join("".join(run) for run in self.runs if run is not None)
+
+
+class _CellXml:
+    """A cell as its XML says it: the type and style on its start tag, and what ElementTree
+    would give of its first `<v>`, `<f>` and `<is>` (each one's own text, up to its first child).
+    Gathered only of a cell whose value is read."""
+
+    # What a cell has until its XML says otherwise: set here once, not for each of a sheet's cells.
+    depth = 0  # of the element open inside it: 1 for its child
+    holds = False  # whether it has an element inside: something, read or not
+    v: list[str] | None = None
+    f: list[str] | None = None
+    is_: _StringItem | None = None
+    in_is = False  # inside that first `<is>`
+
+    def __init__(self, column: int, kind: str, style: str | None, read: bool) -> None:
+        self.column, self.kind, self.style, self.read = column, kind, style, read
+
+    def start(self, tag: str) -> list[str] | None:
+        """Where the text of `tag`, just opened in the cell, goes, if a value is read from it."""
+        if self.depth > 1:
+            return self.is_.start(tag, self.depth - 1) if self.in_is else None  # type: ignore[union-attr]
+        if tag == _V and self.v is None:
+            self.v = []
+            return self.v
+        if tag == _F and self.f is None:
+            self.f = []
+            return self.f
+        if tag == _IS and self.is_ is None:
+            self.is_, self.in_is = _StringItem(), True
+        return None
+
+    def end(self, tag: str) -> None:
+        """The end of `tag`, inside the cell."""
+        if self.in_is:
+            if self.depth > 1:
+                self.is_.end(tag, self.depth - 1)  # type: ignore[union-attr]
+            else:
+                self.in_is = False
+        self.depth -= 1
+
+    @property
+    def value(self) -> str | None:
+        return "".join(self.v) if self.v is not None else None
+
+    @property
+    def formula(self) -> str | None:
+        return "".join(self.f) if self.f is not None else None
+
+    @property
+    def inline(self) -> str | None:
+        """Its inline string; None without an `<is>`."""
+        return self.is_.text if self.is_ is not None else None
+
+
+class _SheetXml(_StreamedXml):
+    """A worksheet's rows: a cell's value is read from its start tag and texts (`_CellXml`), and
+    each cell is checked and let go at its end, so a row of a million cells is never held. Rows
+    ended are kept until asked for (`ended_rows`), after each piece; a row past the last wanted
+    stops the parsing."""
+
+    def __init__(self, book: XlsxFile, sheet: str, part: str, wanted: set[tuple[int, int]] | None) -> None:
+        super().__init__(part)
+        self.book, self.sheet, self.wanted = book, sheet, wanted
+        self.last_row = max((row for row, _ in wanted), default=0) if wanted is not None else MAX_ROW
+        self.row_number, self.row_cells = 0, {}
+        self.rows: list[tuple[int, dict[int, Any]]] = []
+        self.cell: _CellXml | None = None  # the cell being read
+
+    def ended_rows(self) -> list[tuple[int, dict[int, Any]]]:
+        rows, self.rows = self.rows, []
+        return rows
+
+    # The two handlers below run for every element of the sheet's first rows: kept short.
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        cell = self.cell
+        if cell is None:
+            if tag == _C:
+                self._start_cell(attributes)
+            elif tag == _ROW:
+                self._start_row(attributes)
+            return
+        cell.depth += 1
+        cell.holds = True
+        if cell.read:  # an element's own text ends where its first child starts
+            self.into = cell.start(tag)
+
+    def end(self, tag: str) -> None:
+        cell = self.cell
+        if cell is None:
+            if tag == _ROW:
+                self.rows.append((self.row_number, self.row_cells))
+                self.row_cells = {}
+            return
+        self.into = None  # the text after an element is not its own
+        if not cell.depth:
+            self._end_cell(cell)
+        elif cell.in_is:
+            cell.end(tag)
+        else:
+            cell.depth -= 1
+
+    def _start_row(self, attributes: dict[str, str]) -> None:
+        number = attributes.get("r")
+        self.row_number = int(number) if number and number.isdigit() else self.row_number + 1
+        if not 1 <= self.row_number <= MAX_ROW:
+            raise InvalidValue(
+                f"the sheet {self.sheet!r} has a row numbered {self.row_number:,}, which Excel cannot"
+            )
+        self.row_cells = {}
+        if self.row_number > self.last_row:
+            raise _PastLastRow  # the parsing stops here, in the middle of a piece
+
+    def _start_cell(self, attributes: dict[str, str]) -> None:
+        position = _position(attributes.get("r"), self.row_number, self.row_cells)
+        read = self.wanted is None or position in self.wanted
+        self.cell = _CellXml(position[1], attributes.get("t", "n"), attributes.get("s"), read)
+
+    def _end_cell(self, cell: _CellXml) -> None:
+        self.cell = None
+        value = self.book._value(cell) if cell.read else (_UNREAD if cell.holds else None)
+        if value is None:
+            return
+        if cell.column > self.book.budget.columns:
+            raise InvalidValue(
+                f"the sheet {self.sheet!r} has a cell in column {cell.column:,}, past the limit of "
+                f"{self.book.budget.columns:,} columns"
+            )
+        self.row_cells[cell.column] = value
+
+
+class _SharedStringsXml(_StreamedXml):
+    """The shared strings, each `<si>`'s text, counted against the budgets, into `strings`."""
+
+    def __init__(self, book: XlsxFile, strings: list[str]) -> None:
+        super().__init__("xl/sharedStrings.xml")
+        self.book, self.strings = book, strings
+        self.item: _StringItem | None = None  # the one being read
+        self.depth = 0  # of the element open inside it
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if self.item is not None:
+            self.depth += 1
+            self.into = self.item.start(tag, self.depth)
+        elif tag == _SI:
+            if len(self.strings) >= self.book.budget.shared_strings:
+                raise InvalidValue(f"holds more than {self.book.budget.shared_strings:,} shared strings")
+            self.item = _StringItem()
+
+    def end(self, tag: str) -> None:
+        self.into = None
+        if self.item is None:
+            return
+        if self.depth:
+            self.item.end(tag, self.depth)
+            self.depth -= 1
+        else:
+            self.strings.append(self.book._counted(self.item.text))
+            self.item = None
+
+
+class _PropertiesXml(_StreamedXml):
+    """The custom properties into `found`: each `<property>`'s name, and its value (its child,
+    `<vt:i4>2</vt:i4>`) as its type says (`_typed`); of several children, the last."""
+
+    def __init__(self, found: dict[str, Any]) -> None:
+        super().__init__("docProps/custom.xml")
+        self.found = found
+        self.name: str | None = None  # of the property being read
+        self.depth = 0  # of the element open inside it
+        self.kind, self.value = "", [""]
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if self.name is None:
+            if tag == _PROPERTY:
+                self.name = attributes.get("name", "")
+            return
+        self.depth += 1
+        if self.depth == 1:
+            self.kind, self.value = tag.removeprefix(_VALUE_TYPES), []
+            self.into = self.value
+        else:
+            self.into = None  # a value's own text ends at its first child
+
+    def end(self, tag: str) -> None:
+        self.into = None
+        if self.name is None:
+            return
+        if self.depth == 1:
+            self.found[self.name] = _typed(self.kind, "".join(self.value).strip())
+        elif self.depth == 0:
+            self.name = None
+            return
+        self.depth -= 1
+
+
+class _PastLastRow(Exception):
+    """Raised by a row past the last one wanted, out of the parser, to stop it."""
+
+
+def _refuse(part: str) -> None:
+    raise _document_type_refused(part)
 
 
 def _part_path(target: str) -> str:
@@ -443,15 +709,13 @@ def _part_path(target: str) -> str:
 
 
 def _position(ref: str | None, row: int, cells: dict[int, Any]) -> tuple[int, int]:
-    """A cell's row and column from its `r`, or, without one, the next column of its row."""
+    """A cell's row and column from its `r`, or, without one (or a broken one), the next column
+    of its row."""
     if ref:
-        match = _CELL.fullmatch(ref)
-        if match:
-            column = 0
-            for letter in match[1]:
-                column = column * 26 + ord(letter) - 64
-            if column <= MAX_COLUMNS:
-                return int(match[2]), column
+        try:
+            return coordinates(ref)
+        except ValueError:
+            pass
     return row, max(cells, default=0) + 1
 
 

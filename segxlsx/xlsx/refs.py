@@ -1,6 +1,8 @@
-"""Cell references: "B5" and (row, column), column letters, absolute references, sheet names.
+"""Cell references: "B5" and (row, column), column letters, absolute references, sheet names,
+written and read back ("'Sheet name'!$B$3" as a defined name holds it: `areas`).
 
 Every workbook uses the same few hundred references, so each is worked out once per process.
+A reference that is not one is a `ValueError` in one wording (`_broken`), however it is wrong.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from functools import lru_cache
 
 MAX_ROW = 1_048_576
 MAX_COLUMN = 16_384  # XFD
-_CELL = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)")
+_CELL = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})")
 
 
 @lru_cache(maxsize=512)
@@ -41,11 +43,13 @@ def coordinates(ref: str) -> tuple[int, int]:
     """ "B5" (or "$B$5") → (5, 2)."""
     found = _CELL.fullmatch(ref)
     if found is None:
-        raise ValueError(f"{ref!r} is not a cell reference")
-    row = int(found[2])
-    if not 1 <= row <= MAX_ROW:
-        raise ValueError(f"{ref!r}: row {row} is outside Excel's 1 to {MAX_ROW}")
-    return row, column_number(found[1])
+        raise _broken(ref)
+    row, column = int(found[2]), 0
+    for letter in found[1]:
+        column = column * 26 + ord(letter) - 64
+    if not 1 <= row <= MAX_ROW or column > MAX_COLUMN:
+        raise _broken(ref)
+    return row, column
 
 
 def cell_ref(row: int, column: int) -> str:
@@ -55,11 +59,18 @@ def cell_ref(row: int, column: int) -> str:
 def cell_range(ref: str) -> tuple[int, int, int, int]:
     """ "B5:C9" (or one cell, "B5") → (first row, first column, last row, last column)."""
     first, _, last = ref.partition(":")
-    top, left = coordinates(first)
-    bottom, right = coordinates(last) if last else (top, left)
-    if bottom < top or right < left:
-        raise ValueError(f"{ref!r}: a range runs from its top left cell to its bottom right one")
+    try:
+        top, left = coordinates(first)
+        bottom, right = coordinates(last) if last else (top, left)
+    except ValueError:
+        raise _broken(ref) from None
+    if bottom < top or right < left:  # a range runs from its top left cell to its bottom right one
+        raise _broken(ref)
     return top, left, bottom, right
+
+
+def _broken(ref: str) -> ValueError:
+    return ValueError(f"{ref!r} is not a cell or a range of cells of Excel's A1 to XFD{MAX_ROW}")
 
 
 def absolute(ref: str) -> str:
@@ -77,3 +88,28 @@ def quoted_sheet(title: str) -> str:
 def on_sheet(title: str, ref: str) -> str:
     """ "'Offer'!$B$9": an absolute reference to a cell or range of sheet `title`."""
     return f"{quoted_sheet(title)}!{absolute(ref)}"
+
+
+_AREA = re.compile(r"(?:'((?:[^']|'')+)'|([^'!,]+))!([^',]+)")
+
+
+def areas(text: str) -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
+    """The areas a defined name holds, as `on_sheet` writes them and Excel keeps them, several
+    apart by commas: "'Year''s pay'!$B$16:$B$19,Offer!$B$9" → each one's sheet (quotes undone)
+    and `cell_range`. Anything else (whole rows or columns, a constant) is `_broken`."""
+    found, at = [], 0
+    while True:
+        area = _AREA.match(text, at)
+        if area is None:
+            raise _broken(text)
+        sheet = area[1].replace("''", "'") if area[1] is not None else area[2].strip()
+        try:
+            found.append((sheet, cell_range(area[3])))
+        except ValueError:
+            raise _broken(text) from None
+        at = area.end()
+        if at == len(text):
+            return tuple(found)
+        if text[at] != ",":
+            raise _broken(text)
+        at += 1
