@@ -277,6 +277,13 @@ def test_a_sheet_renamed_in_excel_reads_back_the_same(tmp_path, title):
             "the defined name offer_base points nowhere (#REF!$B$9): the sheet or cells it named were deleted",
         ),
         ("'Gone'!$B$9", "the workbook has no sheet 'Gone'"),
+        ("'Offer'!$A$1:$Z$9", "the defined name offer_base points at more than 64 cells"),
+        # each area small, all of them together not: refused before they are held
+        pytest.param(
+            ",".join(["'Offer'!$B$9"] * 100_000),
+            "the defined name offer_base points at more than 64 cells",
+            id="100,000 one-cell areas",
+        ),
     ],
 )
 def test_a_name_redefined_in_excel_is_named_not_guessed(tmp_path, redefined, message):

@@ -255,24 +255,25 @@ class _Cells:
                 "named were deleted",
                 file=self.file,
             )
+        cells: list[str] = []
         try:
-            named = areas(text)
+            for sheet, (top, left, bottom, right) in areas(text):
+                # All its areas together: a hostile name of a million one-cell areas is refused
+                # at the 65th cell, not held.
+                if len(cells) + (bottom - top + 1) * (right - left + 1) > MAX_NAMED_CELLS:
+                    raise OfferError(
+                        f"the defined name {name} points at more than {MAX_NAMED_CELLS} cells", file=self.file
+                    )
+                cells += [
+                    f"{sheet}!{column_letter(c)}{r}"
+                    for r in range(top, bottom + 1)
+                    for c in range(left, right + 1)
+                ]
         except ValueError:
             raise OfferError(
                 f"the defined name {name} points at {shorten(text, 40)}, which is not a cell or a range of cells",
                 file=self.file,
             ) from None
-        cells: list[str] = []
-        for sheet, (top, left, bottom, right) in named:
-            if (bottom - top + 1) * (right - left + 1) > MAX_NAMED_CELLS:
-                raise OfferError(
-                    f"the defined name {name} points at more than {MAX_NAMED_CELLS} cells", file=self.file
-                )
-            cells += [
-                f"{sheet}!{column_letter(c)}{r}"
-                for r in range(top, bottom + 1)
-                for c in range(left, right + 1)
-            ]
         return cells
 
     def read_only(self, wheres: list[str]) -> None:

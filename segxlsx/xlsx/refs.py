@@ -8,6 +8,7 @@ A reference that is not one is a `ValueError` in one wording (`_broken`), howeve
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 MAX_ROW = 1_048_576
@@ -93,23 +94,24 @@ def on_sheet(title: str, ref: str) -> str:
 _AREA = re.compile(r"(?:'((?:[^']|'')+)'|([^'!,]+))!([^',]+)")
 
 
-def areas(text: str) -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
+def areas(text: str) -> Iterator[tuple[str, tuple[int, int, int, int]]]:
     """The areas a defined name holds, as `on_sheet` writes them and Excel keeps them, several
     apart by commas: "'Year''s pay'!$B$16:$B$19,Offer!$B$9" → each one's sheet (quotes undone)
-    and `cell_range`. Anything else (whole rows or columns, a constant) is `_broken`."""
-    found, at = [], 0
+    and `cell_range`, one by one (a hostile name can hold a million). Anything else (whole rows
+    or columns, a constant) is `_broken`, raised when reached."""
+    at = 0
     while True:
         area = _AREA.match(text, at)
         if area is None:
             raise _broken(text)
         sheet = area[1].replace("''", "'") if area[1] is not None else area[2].strip()
         try:
-            found.append((sheet, cell_range(area[3])))
+            yield sheet, cell_range(area[3])
         except ValueError:
             raise _broken(text) from None
         at = area.end()
         if at == len(text):
-            return tuple(found)
+            return
         if text[at] != ",":
             raise _broken(text)
         at += 1
