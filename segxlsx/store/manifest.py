@@ -171,11 +171,15 @@ class Manifest:
     def __init__(self) -> None:
         self.damage: list[str] = []  # what was wrong with the files read (`add_file`)
         self._recent: dict[str, Entry | None] = {}  # the last entries read or put (`get`)
+        # Once a build plans its offers, only the offer files it read are kept (`offer_file`).
+        self._used_offer_files_only = False
         self._db = scratch_database(
             """
             CREATE TABLE entry (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
             CREATE INDEX entry_owner ON entry (source, candidate, occurrence);
             CREATE TABLE reading (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
+            CREATE TABLE offer_file (key TEXT, part INTEGER, json TEXT, used INTEGER, PRIMARY KEY (key, part));
+            CREATE TABLE reading_offer_file (key TEXT, part INTEGER, json TEXT, used INTEGER, PRIMARY KEY (key, part));
             """
         )
 
@@ -226,6 +230,7 @@ class Manifest:
         file is no manifest in that form; what was wrong (nothing: all was right)."""
         handle.seek(0)
         self._db.execute("DELETE FROM reading")
+        self._db.execute("DELETE FROM reading_offer_file")
         self._db.execute("BEGIN")  # one transaction: fast, not atomic
         try:
             problems = load(handle)
@@ -234,8 +239,10 @@ class Manifest:
         finally:
             self._db.execute("COMMIT")
         self._db.execute("INSERT OR REPLACE INTO entry SELECT * FROM reading")
+        self._db.execute("INSERT OR REPLACE INTO offer_file SELECT * FROM reading_offer_file")
         self._recent.clear()
         self._db.execute("DELETE FROM reading")
+        self._db.execute("DELETE FROM reading_offer_file")
         return problems
 
     def _load_lines(self, handle: Any) -> list[str]:
@@ -245,13 +252,17 @@ class Manifest:
         checked = first != _FIRST_LINE_2
         problems = []
         ended = False
+        put: Callable[[Any, Any], None] = lambda name, data: self._put_all([(name, data)], checked)  # noqa: E731
         for number, line in enumerate(_lines(handle), start=2):
             line = line.rstrip(b"\n").removesuffix(b",")
             if line == _LAST_LINE:
                 ended = True
+            elif line == _OFFER_FILES_LINE and first == _FIRST_LINE:  # the offer files' records follow
+                put = self._put_offer_file_part
             elif line:
                 try:
-                    self._put_all(json.loads(b"{" + line + b"}").items(), checked)
+                    for name, data in json.loads(b"{" + line + b"}").items():
+                        put(name, data)
                 except (ValueError, TypeError, AttributeError) as error:
                     problems.append(f"line {number}: {record_problem(error)}")
         if not ended:
@@ -272,6 +283,14 @@ class Manifest:
                 self._put_all([(name, data)], checked)
             except (ValueError, TypeError, AttributeError) as error:
                 problems.append(f"{_shown(name)}: {record_problem(error)}")
+        offer_files = document.get("offer_files", {})
+        if not isinstance(offer_files, dict):
+            return [*problems, "its offer files are not a mapping"]
+        for name, data in offer_files.items():
+            try:
+                self._put_offer_file_part(name, data)
+            except (ValueError, TypeError, AttributeError) as error:
+                problems.append(f"{_shown(name)}: {record_problem(error)}")
         return problems
 
     def _put_all(self, files: Iterable[tuple[Any, Any]], checked: bool) -> None:
@@ -289,6 +308,20 @@ class Manifest:
                     f"the entry of {_shown(name)} is not as segxlsx wrote it (its check differs)"
                 )
             self._insert("reading", name, entry)
+
+    def _put_offer_file_part(self, name: str, data: Any) -> None:
+        """A part of an offer file's record into the reading table, checked as an entry is."""
+        match = _OFFER_FILE_PART.fullmatch(name) if isinstance(name, str) else None
+        if match is None:
+            raise ValueError(f"{_shown(name)} is not the name of an offer file's record")
+        check = data.pop("check", None) if isinstance(data, dict) else None
+        part = _offer_file_part(data)
+        text = json.dumps(part)
+        if check != _check(name, text):
+            raise ValueError(f"the record {_shown(name)} is not as segxlsx wrote it (its check differs)")
+        self._db.execute(
+            "INSERT OR REPLACE INTO reading_offer_file VALUES (?, ?, ?, 0)", (match[1], int(match[2]), text)
+        )
 
     @staticmethod
     def names_in(out: Path) -> list[str]:
@@ -328,6 +361,53 @@ class Manifest:
             f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?, ?)", row
         )  # table: ours, never input
 
+    # -- offer files as a build read them --------------------------------------------------------
+
+    def offer_file(self, key: str) -> Iterator[tuple[str, str, str]] | None:
+        """The offers a build read from an offer file (`key`: its bytes and everything they were
+        read with, `store.fingerprints.offer_file_key`), each as (candidate, its fields'
+        fingerprint, its guide), in the file's order; None when none is kept. Iterating it
+        raises LookupError where a part is missing (a damaged line left out)."""
+        first = self._offer_file_part(key, 0)
+        return None if first is None else self._offer_file_offers(key, first)
+
+    def _offer_file_offers(self, key: str, part: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+        number = 0
+        while True:
+            yield from (tuple(offer) for offer in part["offers"])  # type: ignore[misc]
+            if part.get("last"):
+                return
+            number += 1
+            found = self._offer_file_part(key, number)
+            if found is None:
+                raise LookupError(f"part {number} of the record of offer file {key} is missing")
+            part = found
+
+    def _offer_file_part(self, key: str, number: int) -> dict[str, Any] | None:
+        where = (key, number)
+        found = self._db.execute("SELECT json FROM offer_file WHERE key = ? AND part = ?", where).fetchone()
+        if found is None:
+            return None
+        self._db.execute("UPDATE offer_file SET used = 1 WHERE key = ? AND part = ?", where)
+        return json.loads(found[0])
+
+    def record_offer_file(self, key: str) -> OfferFileRecord:
+        """Keep the offers of an offer file as a build reads them, for the next build."""
+        self._db.execute("DELETE FROM offer_file WHERE key = ?", (key,))
+        return OfferFileRecord(self, key)
+
+    def _put_offer_file(self, key: str, number: int, part: dict[str, Any]) -> None:
+        row = (key, number, json.dumps(part))
+        self._db.execute("INSERT OR REPLACE INTO offer_file VALUES (?, ?, ?, 1)", row)
+
+    def forget_offer_file(self, key: str) -> None:
+        self._db.execute("DELETE FROM offer_file WHERE key = ?", (key,))
+
+    def keep_used_offer_files_only(self) -> None:
+        """From now on, save only the offer files looked up or recorded: a build that reads its
+        offers keeps the records of its own files, not of files long gone."""
+        self._used_offer_files_only = True
+
     def items(self) -> Iterator[tuple[str, Entry]]:
         """Every entry, by file name (code point order, as Python sorts: SQLite compares UTF-8)."""
         for name, text in self._db.execute("SELECT name, json FROM entry ORDER BY name"):
@@ -355,6 +435,15 @@ class Manifest:
         for number, (name, text) in enumerate(rows):
             checked = f'{text[:-1]}, "check": "{_check(name, text)}"}}'
             yield (b",\n" if number else b"") + f"{json.dumps(name)}: {checked}".encode()
+        yield b"\n" + _OFFER_FILES_LINE + b"\n"
+        parts = self._db.execute(
+            "SELECT key, part, json FROM offer_file WHERE used OR ? ORDER BY key, part",
+            (not self._used_offer_files_only,),
+        )
+        for number, (key, part, text) in enumerate(parts):
+            name = f"{key}/{part}"
+            checked = f'{text[:-1]}, "check": "{_check(name, text)}"}}'
+            yield (b",\n" if number else b"") + f"{json.dumps(name)}: {checked}".encode()
         yield b"\n" + _LAST_LINE + b"\n"
 
     def close(self) -> None:
@@ -365,10 +454,16 @@ _RECENT = 64  # entries a manifest keeps decoded: a batch's files in flight, not
 _NOT_A_MANIFEST = "not a manifest segxlsx wrote"
 # Version 3 gives each entry a check of its contents and name: a flipped byte anywhere in it is
 # caught, and the file is taken back by its signature instead of trusted wrongly. Version 4
-# entries may keep their offer's rounds; versions 2 and 3 are read as ever (no rounds yet).
-_FIRST_LINE = b'{"version": 4, "files": {'
+# entries may keep their offer's rounds; version 5 adds, after the files, the records of the
+# offer files a build read (`offer_file`: "KEY/PART" lines in "offer_files"); versions 2-4 are
+# read as ever (no records yet).
+_FIRST_LINE = b'{"version": 5, "files": {'
 _FIRST_LINE_2 = b'{"version": 2, "files": {'
-_FIRST_LINES = (_FIRST_LINE, b'{"version": 3, "files": {', _FIRST_LINE_2)
+_FIRST_LINES = (_FIRST_LINE, b'{"version": 4, "files": {', b'{"version": 3, "files": {', _FIRST_LINE_2)
+_OFFER_FILES_LINE = b'}, "offer_files": {'
+# A part of an offer file's record: its key, and the part's number.
+_OFFER_FILE_PART = re.compile(r"([0-9a-f]{64})/(0|[1-9][0-9]{0,8})")
+_PART_BYTES = 256 << 10  # a part of an offer file's record is one line, well under MAX_LINE_BYTES
 _LAST_LINE = b"}}"
 
 
@@ -429,6 +524,64 @@ def _is_occurrence(value: Any) -> bool:
 
 def _is_position(value: Any) -> bool:
     return _is_whole(value, 0, 2**53)
+
+
+class OfferFileRecord:
+    """The offers of one offer file, kept part by part as a build reads them (`Manifest.record_offer_file`).
+
+    A file of 50,000 offers is never held whole: each part is one line of the manifest, of up
+    to `_PART_BYTES`, and only the last says it is the last (so a record cut short is no record).
+    """
+
+    def __init__(self, manifest: Manifest, key: str) -> None:
+        self._manifest = manifest
+        self.key = key
+        self._offers: list[list[str]] = []
+        self._bytes = 0
+        self._parts = 0
+
+    def add(self, candidate: str, inputs: str, guide: str) -> None:
+        self._offers.append([candidate, inputs, guide])
+        self._bytes += len(candidate) + len(inputs) + len(guide) + 16  # as JSON, about (ASCII)
+        if self._bytes >= _PART_BYTES // 8:  # JSON escapes at most ~6 bytes a character
+            self._put(last=False)
+
+    def finish(self) -> None:
+        self._put(last=True)
+
+    def _put(self, last: bool) -> None:
+        part: dict[str, Any] = {"offers": self._offers}
+        if last:
+            part["last"] = True
+        self._manifest._put_offer_file(self.key, self._parts, part)
+        self._parts += 1
+        self._offers, self._bytes = [], 0
+
+
+MAX_RECORD_OFFERS = 100_000  # offers in one part of an offer file's record
+
+
+def _offer_file_part(data: Any) -> dict[str, Any]:
+    """A part of an offer file's record as the manifest keeps it, each field checked."""
+    if not isinstance(data, dict) or set(data) - {"offers", "last"}:
+        raise ValueError("not a part of an offer file's record")
+    offers = data.get("offers")
+    if not isinstance(offers, list) or len(offers) > MAX_RECORD_OFFERS:
+        raise ValueError("its offers are not a list of offers")
+    for offer in offers:
+        if not (isinstance(offer, list) and len(offer) == 3):
+            raise ValueError("an offer in it is not (candidate, fingerprint, guide)")
+        _checked("candidate", offer[0], _is_text)
+        _checked("inputs", offer[1], _is_digest)
+        _checked("guide", offer[2], _is_text)
+        if None in offer:
+            raise ValueError("an offer in it lacks a field")
+    if data.get("last", True) is not True:
+        raise ValueError("its last is not what segxlsx writes there")
+    part: dict[str, Any] = {"offers": offers}
+    if data.get("last"):
+        part["last"] = True
+    return part
 
 
 def plain_name(name: object) -> bool:
