@@ -171,6 +171,7 @@ class Manifest:
     def __init__(self) -> None:
         self.damage: list[str] = []  # what was wrong with the files read (`add_file`)
         self._recent: dict[str, Entry | None] = {}  # the last entries read or put (`get`)
+        self._loaded: dict[str, Entry] = {}  # the first entries of the file being read, decoded
         # Once a build plans its offers, only the offer files it read are kept (`offer_file`).
         self._used_offer_files_only = False
         self._db = scratch_database(
@@ -231,6 +232,7 @@ class Manifest:
         handle.seek(0)
         self._db.execute("DELETE FROM reading")
         self._db.execute("DELETE FROM reading_offer_file")
+        self._loaded = {}
         self._db.execute("BEGIN")  # one transaction: fast, not atomic
         try:
             problems = load(handle)
@@ -240,7 +242,10 @@ class Manifest:
             self._db.execute("COMMIT")
         self._db.execute("INSERT OR REPLACE INTO entry SELECT * FROM reading")
         self._db.execute("INSERT OR REPLACE INTO offer_file SELECT * FROM reading_offer_file")
-        self._recent.clear()
+        # Each entry was decoded to be checked: the first are kept so, and a build's first asks
+        # of them (a rerun's, of every entry) decode none again.
+        self._recent = self._loaded
+        self._loaded = {}
         self._db.execute("DELETE FROM reading")
         self._db.execute("DELETE FROM reading_offer_file")
         return problems
@@ -308,6 +313,8 @@ class Manifest:
                     f"the entry of {_shown(name)} is not as segxlsx wrote it (its check differs)"
                 )
             self._insert("reading", name, entry)
+            if len(self._loaded) < _RECENT:
+                self._loaded[name] = entry
 
     def _put_offer_file_part(self, name: str, data: Any) -> None:
         """A part of an offer file's record into the reading table, checked as an entry is."""
@@ -411,7 +418,8 @@ class Manifest:
     def items(self) -> Iterator[tuple[str, Entry]]:
         """Every entry, by file name (code point order, as Python sorts: SQLite compares UTF-8)."""
         for name, text in self._db.execute("SELECT name, json FROM entry ORDER BY name"):
-            yield name, Entry.from_json(json.loads(text))
+            entry = self._recent.get(name)
+            yield name, Entry.from_json(json.loads(text)) if entry is None else entry
 
     def name_of(self, owner: Owner) -> str | None:
         """The file name this manifest gives the offer `owner`, if any."""
@@ -450,7 +458,10 @@ class Manifest:
         self._db.close()
 
 
-_RECENT = 64  # entries a manifest keeps decoded: a batch's files in flight, not the folder
+# Entries a manifest keeps decoded (a few KiB each): a rerun of up to this many offers decodes
+# each once, when the file is read, not at each of the ~5 steps that ask for it; a folder of
+# 50,000 workbooks is not held decoded.
+_RECENT = 1024
 _NOT_A_MANIFEST = "not a manifest segxlsx wrote"
 # Version 3 gives each entry a check of its contents and name: a flipped byte anywhere in it is
 # caught, and the file is taken back by its signature instead of trusted wrongly. Version 4
