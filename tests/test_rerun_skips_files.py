@@ -125,11 +125,13 @@ def edit(action: str, number: int, inputs: Inputs, out: Path) -> dict[str, objec
         return {"force": True}
     elif action == "talking_points":
         return {"talking_points": True}
+    elif action == "shard":  # a shard's own manifest, beside the unsharded build's
+        return {"shard": f"{number % 2 + 1}/2"}
     return {}
 
 
 ACTIONS = ["comment", "value", "rename", "delete", "twin", "problem", "guide", "template", "rates",
-           "hand_edit", "delete_workbook", "replace", "force", "talking_points", "nothing"]  # fmt: skip
+           "hand_edit", "delete_workbook", "replace", "force", "talking_points", "shard", "nothing"]  # fmt: skip
 
 
 def both_ways(inputs: Inputs, out: Path, saved: Path, monkeypatch, **options: object):  # type: ignore[no-untyped-def]
@@ -189,6 +191,7 @@ def test_an_unchanged_rerun_parses_no_offer_file(inputs, tmp_path, monkeypatch):
     counted = _count_reading(monkeypatch)
     report = inputs.build(out)
     assert report.skipped == OFFER_COUNT and counted == {"offers": 0, "parsed": 0}
+    assert not about_manifest(report)  # every line of it read as written, records and all
     # One file changed: that file alone is read again, and its offers are skipped all the same.
     jordan = inputs.offers / "jordan-lee.yml"
     jordan.write_text(jordan.read_text(encoding="utf-8") + "# seen\n", encoding="utf-8")

@@ -258,14 +258,19 @@ class Manifest:
         problems = []
         ended = False
         put: Callable[[Any, Any], None] = lambda name, data: self._put_all([(name, data)], checked)  # noqa: E731
+        files = True  # the files' entries, until the offer files' records
         for number, line in enumerate(_lines(handle), start=2):
             line = line.rstrip(b"\n").removesuffix(b",")
             if line == _LAST_LINE:
                 ended = True
             elif line == _OFFER_FILES_LINE and first == _FIRST_LINE:  # the offer files' records follow
-                put = self._put_offer_file_part
+                put, files = self._put_offer_file_part, False
             elif line:
                 try:
+                    written = _written(line) if checked and files else None
+                    if written is not None and _check(written[0], written[1]) == written[2]:
+                        self._put_entry(*written[:2])
+                        continue
                     for name, data in json.loads(b"{" + line + b"}").items():
                         put(name, data)
                 except (ValueError, TypeError, AttributeError) as error:
@@ -298,16 +303,29 @@ class Manifest:
                 problems.append(f"{_shown(name)}: {record_problem(error)}")
         return problems
 
+    def _put_entry(self, name: str, text: str) -> None:
+        """An entry whose line is as `as_lines` wrote it, its check of its very text right: each
+        field is checked all the same, but its JSON is kept as it is, not encoded again to be
+        compared (a third of reading a manifest)."""
+        entry = self._checked_entry(name, json.loads(text))
+        self._insert("reading", name, entry, text)
+        if len(self._loaded) < _RECENT:
+            self._loaded[name] = entry
+
+    def _checked_entry(self, name: Any, data: Any) -> Entry:
+        if not plain_name(name) or not name.endswith((".xlsx", ".md")):  # workbooks, talking points
+            raise ValueError(f"{_shown(name)} is not the name of a file segxlsx writes")
+        entry = Entry.from_json(data)
+        if entry.owner is not None and not is_workbook_name(name):  # no slug() makes it
+            raise ValueError(f"{_shown(name)} is not the name of a workbook segxlsx writes")
+        return entry
+
     def _put_all(self, files: Iterable[tuple[Any, Any]], checked: bool) -> None:
         """Entries into the reading table; each must carry its check when the manifest's version
         keeps them, so a changed byte anywhere in an entry (its name, its candidate) is caught."""
         for name, data in files:
-            if not plain_name(name) or not name.endswith((".xlsx", ".md")):  # workbooks, talking points
-                raise ValueError(f"{_shown(name)} is not the name of a file segxlsx writes")
             check = data.pop("check", None) if isinstance(data, dict) else None
-            entry = Entry.from_json(data)
-            if entry.owner is not None and not is_workbook_name(name):  # no slug() makes it
-                raise ValueError(f"{_shown(name)} is not the name of a workbook segxlsx writes")
+            entry = self._checked_entry(name, data)
             if checked and check != _check(name, json.dumps(entry.as_json())):
                 raise ValueError(
                     f"the entry of {_shown(name)} is not as segxlsx wrote it (its check differs)"
@@ -357,13 +375,14 @@ class Manifest:
         self._insert("entry", name, entry)
         self._recent.pop(name, None)  # read again as written, through JSON, as any other
 
-    def _insert(self, table: str, name: str, entry: Entry) -> None:
+    def _insert(self, table: str, name: str, entry: Entry, text: str | None = None) -> None:
+        """`entry` into `table`, as its JSON `text` when it is in hand (`_put_entry`)."""
         owner = (
             (entry.owner.source, entry.owner.candidate, entry.owner.occurrence)
             if entry.owner
             else (None,) * 3
         )
-        row = (name, *owner, json.dumps(entry.as_json()))
+        row = (name, *owner, json.dumps(entry.as_json()) if text is None else text)
         self._db.execute(
             f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?, ?)", row
         )  # table: ours, never input
@@ -489,6 +508,26 @@ def _lines(handle: Any) -> Iterator[bytes]:
         if len(line) > MAX_LINE_BYTES:
             raise ValueError(f"a line longer than {MAX_LINE_BYTES:,} bytes")
         yield line
+
+
+_CHECK_TAIL = len(', "check": "0123456789abcdef"}')
+_NAME = json.JSONDecoder()
+
+
+def _written(line: bytes) -> tuple[str, str, str] | None:
+    """A manifest line as `as_lines` writes an entry, `"NAME": {…, "check": "CHECK"}`, taken
+    apart: (NAME, the entry's JSON, CHECK); None when it is not in that form."""
+    tail = line[-_CHECK_TAIL:]
+    if len(line) <= _CHECK_TAIL or not (tail.startswith(b', "check": "') and tail.endswith(b'"}')):
+        return None
+    try:
+        text = line[:-_CHECK_TAIL].decode()
+        name, end = _NAME.raw_decode(text)
+    except ValueError:  # not UTF-8 (UnicodeDecodeError), no name first
+        return None
+    if not isinstance(name, str) or text[end : end + 3] != ": {":
+        return None
+    return name, text[end + 2 :] + "}", tail[12:-2].decode("ascii", "replace")
 
 
 def _check(name: str, text: str) -> str:
