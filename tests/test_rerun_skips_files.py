@@ -21,7 +21,7 @@ from segxlsx.batch import build, plan
 from segxlsx.sources import offers as offers_module
 from segxlsx.store.file_names import SUMMARY
 from segxlsx.store.folder import LOCK
-from segxlsx.store.manifest import MANIFEST
+from segxlsx.store.manifest import MANIFEST, MAX_LINE_BYTES, Manifest
 
 from .conftest import ROOT, SEED_YAML
 
@@ -264,3 +264,30 @@ def test_a_damaged_record_is_one_line_said_and_its_file_read_again(inputs, tmp_p
     report = inputs.build(out)
     assert report.skipped == OFFER_COUNT and counted["parsed"] == 1
     assert len(about_manifest(report)) == 1 and "check differs" in about_manifest(report)[0]
+
+
+def test_a_large_file_is_recorded_in_parts_and_a_part_lost_is_no_record(tmp_path):
+    """A record is written part by part, each a line well under a line's limit; one part lost
+    (a damaged line left out) makes the record unusable, never short."""
+    manifest = Manifest()
+    record = manifest.record_offer_file("a" * 64)
+    offers = [
+        (f"Candidate {number:05d} " + "é" * 40, f"{number:016x}", "segment-data-engineer")
+        for number in range(3000)
+    ]
+    for offer in offers:
+        record.add(*offer)
+    record.finish()
+    (tmp_path / MANIFEST).write_bytes(b"".join(manifest.as_lines()))
+    manifest.close()
+    lines = (tmp_path / MANIFEST).read_bytes().splitlines()
+    parts = [line for line in lines if line.startswith(b'"' + b"a" * 64)]
+    assert len(parts) > 2 and max(map(len, parts)) < MAX_LINE_BYTES
+    again = Manifest.read(tmp_path)
+    assert list(again.offer_file("a" * 64)) == offers and not again.damage
+    again.close()
+    (tmp_path / MANIFEST).write_bytes(b"\n".join(line for line in lines if line != parts[1]) + b"\n")
+    cut = Manifest.read(tmp_path)
+    with pytest.raises(LookupError):
+        list(cut.offer_file("a" * 64))
+    cut.close()
