@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from segxlsx.batch import build
 from segxlsx.cli import main
+from segxlsx.sources.offers import offer_files
 from segxlsx.store.file_names import SUMMARY
 from segxlsx.store.manifest import MANIFEST, Shard
 
@@ -229,7 +230,9 @@ def test_a_manifest_in_an_earlier_builds_format_is_read_and_rewritten_a_line_per
     report = build([OFFERS], GUIDES, built, today=MONDAY)
     assert report.skipped == OFFER_COUNT and not report.kept
     lines = (built / MANIFEST).read_text(encoding="utf-8").splitlines()
-    assert lines[0] == '{"version": 4, "files": {' and len(lines) == OFFER_COUNT + 1 + 2  # and the summary
+    files = lines[: lines.index('}, "offer_files": {')]
+    assert lines[0] == '{"version": 5, "files": {' and len(files) == OFFER_COUNT + 1 + 1  # and the summary
+    assert lines[-1] == "}}" and len(manifest(built)["offer_files"]) == len(offer_files([OFFERS]))
 
 
 def test_a_manifest_edited_by_hand_across_lines_is_still_read(built):

@@ -32,7 +32,7 @@ from ..sources.guides import load_guides
 from ..sources.offers import input_order, iter_offers, offer_files
 from ..sources.rates import load_rates
 from ..store.file_names import SUMMARY, is_workbook_name
-from ..store.fingerprints import workbook_fingerprints
+from ..store.fingerprints import offer_file_keys, workbook_fingerprints
 from ..store.folder import OutputFolder
 from ..store.ledger import Ledger
 from ..store.manifest import Owner, Shard
@@ -113,9 +113,11 @@ def build(
                 ]
             if not (fail_fast and report.failures):
                 day = (today or date.today()).isoformat()
-                fingerprint = workbook_fingerprints(inputs.guides, inputs.wording, inputs.table)
+                made_from = (inputs.guides, inputs.wording, inputs.table)
+                fingerprint, file_key = workbook_fingerprints(*made_from), offer_file_keys(*made_from)
                 run = Run(inputs, workers, force, fail_fast, progress, input_order(files), day,
-                          report_currency, shard, fingerprint, talking_points, frozenset(replace))  # fmt: skip
+                          report_currency, shard, fingerprint, file_key, talking_points,
+                          frozenset(replace))  # fmt: skip
                 _build_into(report, run, interrupts)
                 report.notes += [
                     f"--replace {name}: no offer of this build has that workbook; nothing replaced"

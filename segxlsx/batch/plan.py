@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import OfferError, SegxlsxError
+from ..errors import OfferError, SegxlsxError, display_path
 from ..history import Round, is_new, round_inputs, rounds_digest
 from ..model import Guide, Offer
-from ..sources.offers import iter_offers, offer_loaders
+from ..sources.offers import OpenedOfferFile, open_offer_file
 from ..sources.rates import RateTable
 from ..store.file_names import is_workbook_name, unique_slug
 from ..store.fingerprints import offer_fingerprint
@@ -52,8 +52,9 @@ class Run:
     report_currency: str | None
     shard: Shard | None
     fingerprint: Callable[
-        [Offer, str, str, str], str
+        [str, str, str, str], str
     ]  # everything a workbook is made from (`store.fingerprints`)
+    offer_file_key: Callable[[str], str]  # what an offer file's offers are kept under (`store.fingerprints`)
     talking_points: bool = False  # also write each offer's candidate copy (`talking_points.py`)
     replace: frozenset[str] = frozenset()  # workbooks to rebuild even if edited by hand (--replace)
 
@@ -88,6 +89,20 @@ class Job:
     day: str = ""  # ISO: the day a new round starts, if its inputs start one
 
 
+# A private switch: False reads every offer file again, as builds before offer files' records
+# did (the tests compare the two).
+_SKIP_UNCHANGED_FILES = True
+
+
+@dataclass
+class _Count:
+    """How far a plan has come: offers planned, those of this build's shard, those it renders."""
+
+    number: int = 0
+    planned: int = 0
+    to_build: int = 0
+
+
 def plan_offers(
     run: Run, folder: OutputFolder, ledger: Ledger, failures: list[SegxlsxError], notes: list[str]
 ) -> tuple[int, int]:
@@ -97,46 +112,119 @@ def plan_offers(
     `notes` (each file's offer gets a workbook). Names are given over every offer, the other
     shards' too, so that N shards writing into one folder give the names one unsharded build
     would. Returns how many offers this build (its shard) has, and how many of them it renders.
+
+    An offer file whose bytes, and all they were read with, are as an earlier build recorded
+    them, and whose every offer is skipped, is planned from the manifest's record of its offers
+    without being parsed (`_plan_recorded`): the same steps and notes as reading it gives.
     """
-    planned = to_build = number = 0
-    for record, item in enumerate(iter_offers(run.inputs.offer_files, run.inputs.guides)):
+    count = _Count()
+    folder.manifest.keep_used_offer_files_only()
+    for number, path in enumerate(run.inputs.offer_files):
+        opened = open_offer_file(path, run.inputs.guides)
+        key = run.offer_file_key(opened.digest) if opened.digest is not None else None
+        recorded = folder.manifest.offer_file(key) if key is not None and _SKIP_UNCHANGED_FILES else None
+        if recorded is None or not _plan_recorded(number, path, recorded, run, folder, ledger, count, notes):
+            _plan_read(number, opened, key, run, folder, ledger, count, failures, notes)
+    return count.planned, count.to_build
+
+
+def _plan_read(
+    file: int, opened: OpenedOfferFile, key: str | None, run: Run, folder: OutputFolder, ledger: Ledger,
+    count: _Count, failures: list[SegxlsxError], notes: list[str],
+) -> None:  # fmt: skip
+    """Plan an offer file's offers as they are read, and record them for the next build unless
+    one did not load (a file with problems is read every time, so its problems are said every time)."""
+    record = folder.manifest.record_offer_file(key) if key is not None else None
+    for number, load in enumerate(opened.loaders):
+        item = load()
         if isinstance(item, OfferError):
             failures.append(item)
+            record = None
             continue
-        step = _step(number, record, item, folder, ledger, run)
-        twin = ledger.elsewhere(step.owner.source, step.owner.candidate)
-        if twin is not None and step.owner.occurrence == 1:
-            source, name = twin
-            notes.append(
-                f"{step.owner.candidate!r} has an offer in {source} and in {step.owner.source}: each gets a "
-                f"workbook ({name}, {step.name}); if they are one offer, keep it in one file"
-            )
-        ledger.plan(step)
-        number += 1
-        planned += step.member
-        to_build += step.member and not step.skip
-    return planned, to_build
+        fields = offer_fingerprint(item)
+        step = _step(count.number, file, number, item.source.file, item.candidate, fields, item.guide_id,
+                     item, folder, ledger, run)  # fmt: skip
+        assert step is not None  # an offer in hand is always planned
+        _add(step, ledger, count, notes)
+        if record is not None:
+            record.add(item.candidate, fields, item.guide_id)
+    if record is not None:
+        record.finish()
+    elif key is not None:
+        folder.manifest.forget_offer_file(key)
 
 
-def _step(number: int, record: int, offer: Offer, folder: OutputFolder, ledger: Ledger, run: Run) -> Step:
-    first = Owner.of(offer.source.file, offer.candidate)
+def _plan_recorded(
+    file: int, path: Path, offers: Iterator[tuple[str, str, str]], run: Run, folder: OutputFolder,
+    ledger: Ledger, count: _Count, notes: list[str],
+) -> bool:  # fmt: skip
+    """Plan an offer file's offers from the manifest's record of them, all or none: False (and
+    nothing planned) when one would need the offer itself, to build it or to start a round."""
+    source = display_path(path)  # as its offers' locations name it
+    said: list[str] = []
+    counted = replace(count)
+    try:
+        for number, (candidate, fields, guide_id) in enumerate(offers):
+            step = _step(counted.number, file, number, source, candidate, fields, guide_id, None,
+                         folder, ledger, run)  # fmt: skip
+            if step is None or (step.member and not step.skip):
+                break
+            _add(step, ledger, counted, said)
+        else:
+            notes += said
+            count.number, count.planned, count.to_build = counted.number, counted.planned, counted.to_build
+            return True
+    except LookupError:  # a part of the record is missing
+        pass
+    ledger.unplan(count.number)
+    return False
+
+
+def _add(step: Step, ledger: Ledger, count: _Count, notes: list[str]) -> None:
+    """A step into the plan; a note when its candidate has an offer in another file too."""
+    twin = ledger.elsewhere(step.owner.source, step.owner.candidate)
+    if twin is not None and step.owner.occurrence == 1:
+        source, name = twin
+        notes.append(
+            f"{step.owner.candidate!r} has an offer in {source} and in {step.owner.source}: each gets a "
+            f"workbook ({name}, {step.name}); if they are one offer, keep it in one file"
+        )
+    ledger.plan(step)
+    count.number += 1
+    count.planned += step.member
+    count.to_build += step.member and not step.skip
+
+
+def _step(
+    number: int, file: int, record: int, source: str | None, candidate: str, fields: str, guide_id: str,
+    offer: Offer | None, folder: OutputFolder, ledger: Ledger, run: Run,
+) -> Step | None:  # fmt: skip
+    """An offer's step: `fields` its fingerprint, `offer` itself when read (None: from a record,
+    and then None when the step needs the offer, to start a round)."""
+    first = Owner.of(source, candidate)
     owner = replace(first, occurrence=ledger.occurrence(first.source, first.candidate))
     name = file_name(owner, folder, ledger)
     if run.shard is not None and not run.shard.holds(owner):
-        return Step(number, record, owner, name, False, Found("new"), "", "", False)
-    found, fields = folder.inspect(name), offer_fingerprint(offer)
+        return Step(number, file, record, owner, name, False, Found("new"), "", "", False)
+    if guide_id not in run.inputs.guides:  # a record's guide (a read offer's is always there)
+        return None
+    found = folder.inspect(name)
     entry = folder.manifest.get(name)  # after inspect, which may set its hash right
-    built = run.fingerprint(offer, fields, owner_label(owner), _history(offer, fields, entry, run))
+    history = _history(offer, guide_id, fields, entry, run)
+    if history is None:
+        return None
+    built = run.fingerprint(guide_id, fields, owner_label(owner), history)
     skip = not (run.force or name in run.replace) and _unchanged(entry, name, found, built)
     if run.talking_points:  # and its talking points are there, as this build would make them
         skip = skip and _points_unchanged(folder, points_name(name), built)
-    return Step(number, record, owner, name, True, found, fields, built, skip)
+    return Step(number, file, record, owner, name, True, found, fields, built, skip)
 
 
-def _history(offer: Offer, fields: str, entry: Entry | None, run: Run) -> str:
+def _history(offer: Offer | None, guide_id: str, fields: str, entry: Entry | None, run: Run) -> str | None:
     """The rounds its workbook's Offer history will list, in a few bytes: those kept, and the
     day a new one starts when the offer's inputs start one (so a rebuild with nothing new is
     the same on any day, and one that starts a round is not). `fields`: the offer's fingerprint.
+    None when that takes the offer, and it is not given.
     """
     rounds = entry.rounds if entry else ()
     listed = [(one.inputs, one.day) for one in rounds]
@@ -144,7 +232,9 @@ def _history(offer: Offer, fields: str, entry: Entry | None, run: Run) -> str:
     # compare them field by field (a third of an unchanged rerun's time per offer).
     if rounds and entry is not None and entry.inputs == fields:
         return rounds_digest(listed)
-    inputs = round_inputs(offer, run.inputs.guides[offer.guide_id])
+    if offer is None:
+        return None
+    inputs = round_inputs(offer, run.inputs.guides[guide_id])
     if is_new(rounds, inputs):
         listed.append((inputs, round_day(entry, fields, run.today)))
     return rounds_digest(listed)
@@ -192,12 +282,12 @@ def _points_unchanged(folder: OutputFolder, name: str, built: str) -> bool:
 def jobs(run: Run, folder: OutputFolder, ledger: Ledger) -> Iterator[Job]:
     """This build's offers read again, in input order, each made a job as its plan says.
 
-    A skipped offer is only counted past, not checked or built again. An offer that is not what
-    was planned (its file edited since) fails, and the next build takes it as it is then.
+    A skipped offer is only counted past, not checked or built again, and a file whose offers
+    are all skipped is not read again at all. An offer that is not what was planned (its file
+    edited since) fails, and the next build takes it as it is then.
     """
-    loaders = enumerate(offer_loaders(run.inputs.offer_files, run.inputs.guides))
+    reading: tuple[int, Iterator[tuple[int, Callable[[], Offer | OfferError]]]] | None = None
     for step in ledger.steps():
-        load = next((load for record, load in loaders if record == step.record), None)
         if not step.member:
             continue
         entry = folder.manifest.get(step.name)
@@ -211,6 +301,10 @@ def jobs(run: Run, folder: OutputFolder, ledger: Ledger) -> Iterator[Job]:
         if run.talking_points:
             md = points_name(step.name)
             job = replace(job, points=Points(md, folder.temporary(md), folder.inspect(md)))
+        if reading is None or reading[0] != step.file:
+            path = run.inputs.offer_files[step.file]
+            reading = (step.file, enumerate(open_offer_file(path, run.inputs.guides).loaders))
+        load = next((load for record, load in reading[1] if record == step.record), None)
         offer = load() if load else None
         fresh = isinstance(offer, Offer) and _same_owner(offer, step.owner)
         yield replace(job, offer=offer) if fresh else replace(job, stale=True)

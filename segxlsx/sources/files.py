@@ -37,7 +37,11 @@ MAX_YAML_DEPTH = 64  # an offer file nests 6 deep (list, offer, competing, list,
 
 def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 regular file of at most `limit` bytes; anything else is `InvalidValue`."""
-    data = read_bytes(path, limit)
+    return decode_text(read_bytes(path, limit))
+
+
+def decode_text(data: bytes) -> str:
+    """A file's bytes as UTF-8 text (a byte-order mark dropped); anything else is `InvalidValue`."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -30,6 +30,7 @@ code point, before it can break a workbook later.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -43,7 +44,7 @@ from ..errors import InvalidValue, Location, OfferError, SegxlsxError, display_p
 from ..model import Guide, Offer
 from ..xlsx.refs import column_letter
 from ..xlsx.text import starts_like_formula
-from .files import MAX_FILE_BYTES, check_file_name, load_json, load_yaml, read_bytes, read_text, shorten
+from .files import MAX_FILE_BYTES, check_file_name, decode_text, load_json, load_yaml, read_bytes, shorten
 from .offer_fields import blank, candidate_hint, field_name, kind_of, read_offer
 
 OFFER_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
@@ -188,8 +189,39 @@ def offer_file_items(
 def _file_loaders(
     path: Path, guides: Mapping[str, Guide], max_bytes: int
 ) -> Iterator[Callable[[], Offer | OfferError]]:
+    yield from open_offer_file(path, guides, max_bytes).loaders
+
+
+@dataclass(frozen=True)
+class OpenedOfferFile:
+    """An offer file read once: what its bytes are, and its offers' loaders, read from those bytes.
+
+    A build recognises a file it has read before by `digest`; its offers come from the very
+    bytes the digest was taken of, so a file edited between the two can never pass for the old.
+    """
+
+    path: Path
+    digest: str | None  # of its suffix and bytes; None when it could not be read at all
+    loaders: Iterator[Callable[[], Offer | OfferError]]
+
+
+def open_offer_file(
+    path: Path, guides: Mapping[str, Guide], max_bytes: int = MAX_FILE_BYTES
+) -> OpenedOfferFile:
+    """Read one offer file's bytes now; its offers are checked as its loaders are called."""
     file = display_path(path)
-    records = _read_records(path, max_bytes)
+    try:
+        with located(OfferError, file=file):
+            suffix, data = _file_bytes(path, max_bytes)
+    except OfferError as error:  # the file cannot be read at all: one failure, and no offers
+        return OpenedOfferFile(path, None, iter([partial(_given, error.plain())]))
+    digest = hashlib.sha256(suffix.encode() + b"\0" + data).hexdigest()
+    return OpenedOfferFile(path, digest, _loaders_of(_records_of(suffix, data), guides, file))
+
+
+def _loaders_of(
+    records: Iterator[_Record], guides: Mapping[str, Guide], file: str
+) -> Iterator[Callable[[], Offer | OfferError]]:
     while True:
         try:
             with located(OfferError, file=file):
@@ -232,18 +264,23 @@ class _Record:
     problem: OfferError | None = None
 
 
-def _read_records(path: Path, max_bytes: int) -> Iterator[_Record]:
-    """The file's records as they are read; what makes the whole file unreadable is raised."""
+def _file_bytes(path: Path, max_bytes: int) -> tuple[str, bytes]:
+    """The file's suffix (lower case) and bytes; what makes it unreadable is raised."""
     suffix = path.suffix.lower()
     if suffix not in OFFER_SUFFIXES:
         raise InvalidValue(
             f"expected an offer file ending in {', '.join(OFFER_SUFFIXES)}, not {suffix or 'no suffix'!r}"
         )
+    return suffix, read_bytes(check_file_name(path), max_bytes)
+
+
+def _records_of(suffix: str, data: bytes) -> Iterator[_Record]:
+    """The records of a file's bytes as they are read; what makes the whole file unreadable is raised."""
     if suffix == ".xlsx":
-        yield from _xlsx_records(read_bytes(check_file_name(path), max_bytes))
+        yield from _xlsx_records(data)
         return
     try:
-        text = read_text(check_file_name(path), max_bytes)
+        text = decode_text(data)
     except InvalidValue as error:
         if suffix == ".csv" and error.message.startswith("not UTF-8"):
             # Excel's plain "CSV" is Windows-1252; its "CSV UTF-8" choice is the one that reads.

@@ -29,7 +29,7 @@ def workbook_fingerprints(
     """Each offer's build fingerprint: a hash of everything its workbook's bytes are made from.
 
     The offer's fields (`inputs`, its `offer_fingerprint`, which the plan keeps too), its
-    guide, the wording, what every file depends on (`made_with`), the offer it belongs to as
+    guide (by id), the wording, what every file depends on (`made_with`), the offer it belongs to as
     the workbook records it (`owner`: its file's name, candidate and occurrence), and its rounds
     as its Offer history lists them (`history`, a digest). What all
     offers share is hashed once here; per offer it is one more hash.
@@ -37,10 +37,23 @@ def workbook_fingerprints(
     shared = repr((made_with(table), wording))
     by_guide = {name: _digest(shared + repr(guide)) for name, guide in guides.items()}
 
-    def fingerprint(offer: Offer, inputs: str, owner: str, history: str) -> str:
-        return _digest(by_guide[offer.guide_id] + inputs + owner + history)
+    def fingerprint(guide_id: str, inputs: str, owner: str, history: str) -> str:
+        return _digest(by_guide[guide_id] + inputs + owner + history)
 
     return fingerprint
+
+
+def offer_file_keys(guides: Mapping[str, Guide], wording: Wording, table: RateTable) -> Callable[[str], str]:
+    """The key a build keeps an offer file's offers under (`Manifest.offer_file`), from its
+    digest (`sources.offers.open_offer_file`: its suffix and bytes).
+
+    The same key means the same offers, read the same way: what reading depends on beyond the
+    bytes (the guides they are checked against, the version of segxlsx that reads them) is in
+    it, and so is everything else a build is made from (the wording, the rates), so that
+    nothing a build is made from can change and leave a file's offers unread.
+    """
+    shared = _digest(repr((made_with(table), wording, tuple(guides.items()))))
+    return lambda digest: hashlib.sha256(f"{shared}\0{digest}".encode()).hexdigest()
 
 
 def summary_fingerprint(

@@ -340,7 +340,10 @@ class OutputFolder:
 
     def remember(self, name: str, owner: Owner) -> None:
         """Bind a file name to its offer without writing it (kept, unchanged or failed)."""
-        self.manifest.put(name, replace(self.manifest.get(name) or Entry(None), owner=owner))
+        entry = self.manifest.get(name)
+        if entry is not None and entry.owner == owner:
+            return  # bound already, as every offer of a rerun is
+        self.manifest.put(name, replace(entry or Entry(None), owner=owner))
 
     def describe(
         self, name: str, row: dict[str, Any] | None, inputs: str | None, today: str, **more: Any
@@ -356,6 +359,8 @@ class OutputFolder:
         entry = self.manifest.get(name) or Entry(None)
         if inputs is None or entry.inputs != inputs or entry.changed is None:
             entry = replace(entry, inputs=inputs, changed=today)
+        elif row is None and all(getattr(entry, field) == value for field, value in more.items()):
+            return entry  # as it was: a rerun's skipped offer
         entry = replace(entry, row=entry.row if row is None else row, **more)
         self.manifest.put(name, entry)
         return entry

@@ -28,7 +28,7 @@ from .scratch import scratch_database
 
 _SCHEMA = """
 CREATE TABLE plan (
-    number INTEGER PRIMARY KEY, record INTEGER, source TEXT, candidate TEXT, occurrence INTEGER,
+    number INTEGER PRIMARY KEY, file INTEGER, record INTEGER, source TEXT, candidate TEXT, occurrence INTEGER,
     name TEXT, member INTEGER, state TEXT, sha256 TEXT, problem TEXT, inode INTEGER, size INTEGER,
     mtime INTEGER, inputs TEXT, built TEXT, skip INTEGER
 );
@@ -50,7 +50,8 @@ class Step:
     """One offer's place in the plan."""
 
     number: int  # its place among the offers that loaded, from 0
-    record: int  # its place in the input, among offers and failures, from 0 (`offers.offer_loaders`)
+    file: int  # which offer file it is in: its place among the build's offer files, from 0
+    record: int  # its place in its file, among offers and failures, from 0 (`offers.open_offer_file`)
     owner: Owner
     name: str  # its workbook's file name
     member: bool  # in this build's shard (always, unsharded)
@@ -157,17 +158,23 @@ class Ledger:
         owner, found = step.owner, step.found
         stamp = found.stamp or (None, None, None)
         self._db.execute(
-            "INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (step.number, step.record, owner.source, owner.candidate, owner.occurrence, step.name,
+            "INSERT INTO plan VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (step.number, step.file, step.record, owner.source, owner.candidate, owner.occurrence, step.name,
              step.member, found.state, found.sha256, found.problem, *stamp, step.inputs, step.built,
              step.skip),
         )  # fmt: skip
+
+    def unplan(self, first: int) -> None:
+        """Take back the steps numbered `first` and after: an offer file planned from its record
+        is planned whole or not at all (a scratch database keeps no journal to roll back)."""
+        self._db.execute("DELETE FROM plan WHERE number >= ?", (first,))
 
     def steps(self) -> Iterator[Step]:
         """The plan, in input order, read as it is used (the build adds rows meanwhile, not steps)."""
         query = "SELECT * FROM plan ORDER BY number"
         for (
             number,
+            file,
             record,
             source,
             candidate,
@@ -179,7 +186,7 @@ class Ledger:
             built,
             skip,
         ) in self._db.execute(query):
-            yield Step(number, record, Owner(source, candidate, occurrence), name, bool(member),
+            yield Step(number, file, record, Owner(source, candidate, occurrence), name, bool(member),
                        _found(*found), inputs, built, bool(skip))  # fmt: skip
 
     # -- the summary's rows -------------------------------------------------------------------

@@ -171,11 +171,16 @@ class Manifest:
     def __init__(self) -> None:
         self.damage: list[str] = []  # what was wrong with the files read (`add_file`)
         self._recent: dict[str, Entry | None] = {}  # the last entries read or put (`get`)
+        self._loaded: dict[str, Entry] = {}  # the first entries of the file being read, decoded
+        # Once a build plans its offers, only the offer files it read are kept (`offer_file`).
+        self._used_offer_files_only = False
         self._db = scratch_database(
             """
             CREATE TABLE entry (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
             CREATE INDEX entry_owner ON entry (source, candidate, occurrence);
             CREATE TABLE reading (name TEXT PRIMARY KEY, source TEXT, candidate TEXT, occurrence INTEGER, json TEXT);
+            CREATE TABLE offer_file (key TEXT, part INTEGER, json TEXT, used INTEGER, PRIMARY KEY (key, part));
+            CREATE TABLE reading_offer_file (key TEXT, part INTEGER, json TEXT, used INTEGER, PRIMARY KEY (key, part));
             """
         )
 
@@ -226,6 +231,8 @@ class Manifest:
         file is no manifest in that form; what was wrong (nothing: all was right)."""
         handle.seek(0)
         self._db.execute("DELETE FROM reading")
+        self._db.execute("DELETE FROM reading_offer_file")
+        self._loaded = {}
         self._db.execute("BEGIN")  # one transaction: fast, not atomic
         try:
             problems = load(handle)
@@ -234,8 +241,13 @@ class Manifest:
         finally:
             self._db.execute("COMMIT")
         self._db.execute("INSERT OR REPLACE INTO entry SELECT * FROM reading")
-        self._recent.clear()
+        self._db.execute("INSERT OR REPLACE INTO offer_file SELECT * FROM reading_offer_file")
+        # Each entry was decoded to be checked: the first are kept so, and a build's first asks
+        # of them (a rerun's, of every entry) decode none again.
+        self._recent = self._loaded
+        self._loaded = {}
         self._db.execute("DELETE FROM reading")
+        self._db.execute("DELETE FROM reading_offer_file")
         return problems
 
     def _load_lines(self, handle: Any) -> list[str]:
@@ -245,13 +257,22 @@ class Manifest:
         checked = first != _FIRST_LINE_2
         problems = []
         ended = False
+        put: Callable[[Any, Any], None] = lambda name, data: self._put_all([(name, data)], checked)  # noqa: E731
+        files = True  # the files' entries, until the offer files' records
         for number, line in enumerate(_lines(handle), start=2):
             line = line.rstrip(b"\n").removesuffix(b",")
             if line == _LAST_LINE:
                 ended = True
+            elif line == _OFFER_FILES_LINE and first == _FIRST_LINE:  # the offer files' records follow
+                put, files = self._put_offer_file_part, False
             elif line:
                 try:
-                    self._put_all(json.loads(b"{" + line + b"}").items(), checked)
+                    written = _written(line) if checked and files else None
+                    if written is not None and _check(written[0], written[1]) == written[2]:
+                        self._put_entry(*written[:2])
+                        continue
+                    for name, data in json.loads(b"{" + line + b"}").items():
+                        put(name, data)
                 except (ValueError, TypeError, AttributeError) as error:
                     problems.append(f"line {number}: {record_problem(error)}")
         if not ended:
@@ -272,23 +293,60 @@ class Manifest:
                 self._put_all([(name, data)], checked)
             except (ValueError, TypeError, AttributeError) as error:
                 problems.append(f"{_shown(name)}: {record_problem(error)}")
+        offer_files = document.get("offer_files", {})
+        if not isinstance(offer_files, dict):
+            return [*problems, "its offer files are not a mapping"]
+        for name, data in offer_files.items():
+            try:
+                self._put_offer_file_part(name, data)
+            except (ValueError, TypeError, AttributeError) as error:
+                problems.append(f"{_shown(name)}: {record_problem(error)}")
         return problems
+
+    def _put_entry(self, name: str, text: str) -> None:
+        """An entry whose line is as `as_lines` wrote it, its check of its very text right: each
+        field is checked all the same, but its JSON is kept as it is, not encoded again to be
+        compared (a third of reading a manifest)."""
+        entry = self._checked_entry(name, json.loads(text))
+        self._insert("reading", name, entry, text)
+        if len(self._loaded) < _RECENT:
+            self._loaded[name] = entry
+
+    def _checked_entry(self, name: Any, data: Any) -> Entry:
+        if not plain_name(name) or not name.endswith((".xlsx", ".md")):  # workbooks, talking points
+            raise ValueError(f"{_shown(name)} is not the name of a file segxlsx writes")
+        entry = Entry.from_json(data)
+        if entry.owner is not None and not is_workbook_name(name):  # no slug() makes it
+            raise ValueError(f"{_shown(name)} is not the name of a workbook segxlsx writes")
+        return entry
 
     def _put_all(self, files: Iterable[tuple[Any, Any]], checked: bool) -> None:
         """Entries into the reading table; each must carry its check when the manifest's version
         keeps them, so a changed byte anywhere in an entry (its name, its candidate) is caught."""
         for name, data in files:
-            if not plain_name(name) or not name.endswith((".xlsx", ".md")):  # workbooks, talking points
-                raise ValueError(f"{_shown(name)} is not the name of a file segxlsx writes")
             check = data.pop("check", None) if isinstance(data, dict) else None
-            entry = Entry.from_json(data)
-            if entry.owner is not None and not is_workbook_name(name):  # no slug() makes it
-                raise ValueError(f"{_shown(name)} is not the name of a workbook segxlsx writes")
+            entry = self._checked_entry(name, data)
             if checked and check != _check(name, json.dumps(entry.as_json())):
                 raise ValueError(
                     f"the entry of {_shown(name)} is not as segxlsx wrote it (its check differs)"
                 )
             self._insert("reading", name, entry)
+            if len(self._loaded) < _RECENT:
+                self._loaded[name] = entry
+
+    def _put_offer_file_part(self, name: str, data: Any) -> None:
+        """A part of an offer file's record into the reading table, checked as an entry is."""
+        match = _OFFER_FILE_PART.fullmatch(name) if isinstance(name, str) else None
+        if match is None:
+            raise ValueError(f"{_shown(name)} is not the name of an offer file's record")
+        check = data.pop("check", None) if isinstance(data, dict) else None
+        part = _offer_file_part(data)
+        text = json.dumps(part)
+        if check != _check(name, text):
+            raise ValueError(f"the record {_shown(name)} is not as segxlsx wrote it (its check differs)")
+        self._db.execute(
+            "INSERT OR REPLACE INTO reading_offer_file VALUES (?, ?, ?, 0)", (match[1], int(match[2]), text)
+        )
 
     @staticmethod
     def names_in(out: Path) -> list[str]:
@@ -317,21 +375,70 @@ class Manifest:
         self._insert("entry", name, entry)
         self._recent.pop(name, None)  # read again as written, through JSON, as any other
 
-    def _insert(self, table: str, name: str, entry: Entry) -> None:
+    def _insert(self, table: str, name: str, entry: Entry, text: str | None = None) -> None:
+        """`entry` into `table`, as its JSON `text` when it is in hand (`_put_entry`)."""
         owner = (
             (entry.owner.source, entry.owner.candidate, entry.owner.occurrence)
             if entry.owner
             else (None,) * 3
         )
-        row = (name, *owner, json.dumps(entry.as_json()))
+        row = (name, *owner, json.dumps(entry.as_json()) if text is None else text)
         self._db.execute(
             f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?, ?)", row
         )  # table: ours, never input
 
+    # -- offer files as a build read them --------------------------------------------------------
+
+    def offer_file(self, key: str) -> Iterator[tuple[str, str, str]] | None:
+        """The offers a build read from an offer file (`key`: its bytes and everything they were
+        read with, `store.fingerprints.offer_file_key`), each as (candidate, its fields'
+        fingerprint, its guide), in the file's order; None when none is kept. Iterating it
+        raises LookupError where a part is missing (a damaged line left out)."""
+        first = self._offer_file_part(key, 0)
+        return None if first is None else self._offer_file_offers(key, first)
+
+    def _offer_file_offers(self, key: str, part: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+        number = 0
+        while True:
+            yield from (tuple(offer) for offer in part["offers"])  # type: ignore[misc]
+            if part.get("last"):
+                return
+            number += 1
+            found = self._offer_file_part(key, number)
+            if found is None:
+                raise LookupError(f"part {number} of the record of offer file {key} is missing")
+            part = found
+
+    def _offer_file_part(self, key: str, number: int) -> dict[str, Any] | None:
+        where = (key, number)
+        found = self._db.execute("SELECT json FROM offer_file WHERE key = ? AND part = ?", where).fetchone()
+        if found is None:
+            return None
+        self._db.execute("UPDATE offer_file SET used = 1 WHERE key = ? AND part = ?", where)
+        return json.loads(found[0])
+
+    def record_offer_file(self, key: str) -> OfferFileRecord:
+        """Keep the offers of an offer file as a build reads them, for the next build."""
+        self._db.execute("DELETE FROM offer_file WHERE key = ?", (key,))
+        return OfferFileRecord(self, key)
+
+    def _put_offer_file(self, key: str, number: int, part: dict[str, Any]) -> None:
+        row = (key, number, json.dumps(part))
+        self._db.execute("INSERT OR REPLACE INTO offer_file VALUES (?, ?, ?, 1)", row)
+
+    def forget_offer_file(self, key: str) -> None:
+        self._db.execute("DELETE FROM offer_file WHERE key = ?", (key,))
+
+    def keep_used_offer_files_only(self) -> None:
+        """From now on, save only the offer files looked up or recorded: a build that reads its
+        offers keeps the records of its own files, not of files long gone."""
+        self._used_offer_files_only = True
+
     def items(self) -> Iterator[tuple[str, Entry]]:
         """Every entry, by file name (code point order, as Python sorts: SQLite compares UTF-8)."""
         for name, text in self._db.execute("SELECT name, json FROM entry ORDER BY name"):
-            yield name, Entry.from_json(json.loads(text))
+            entry = self._recent.get(name)
+            yield name, Entry.from_json(json.loads(text)) if entry is None else entry
 
     def name_of(self, owner: Owner) -> str | None:
         """The file name this manifest gives the offer `owner`, if any."""
@@ -355,20 +462,38 @@ class Manifest:
         for number, (name, text) in enumerate(rows):
             checked = f'{text[:-1]}, "check": "{_check(name, text)}"}}'
             yield (b",\n" if number else b"") + f"{json.dumps(name)}: {checked}".encode()
+        yield b"\n" + _OFFER_FILES_LINE + b"\n"
+        parts = self._db.execute(
+            "SELECT key, part, json FROM offer_file WHERE used OR ? ORDER BY key, part",
+            (not self._used_offer_files_only,),
+        )
+        for number, (key, part, text) in enumerate(parts):
+            name = f"{key}/{part}"
+            checked = f'{text[:-1]}, "check": "{_check(name, text)}"}}'
+            yield (b",\n" if number else b"") + f"{json.dumps(name)}: {checked}".encode()
         yield b"\n" + _LAST_LINE + b"\n"
 
     def close(self) -> None:
         self._db.close()
 
 
-_RECENT = 64  # entries a manifest keeps decoded: a batch's files in flight, not the folder
+# Entries a manifest keeps decoded (a few KiB each): a rerun of up to this many offers decodes
+# each once, when the file is read, not at each of the ~5 steps that ask for it; a folder of
+# 50,000 workbooks is not held decoded.
+_RECENT = 1024
 _NOT_A_MANIFEST = "not a manifest segxlsx wrote"
 # Version 3 gives each entry a check of its contents and name: a flipped byte anywhere in it is
 # caught, and the file is taken back by its signature instead of trusted wrongly. Version 4
-# entries may keep their offer's rounds; versions 2 and 3 are read as ever (no rounds yet).
-_FIRST_LINE = b'{"version": 4, "files": {'
+# entries may keep their offer's rounds; version 5 adds, after the files, the records of the
+# offer files a build read (`offer_file`: "KEY/PART" lines in "offer_files"); versions 2-4 are
+# read as ever (no records yet).
+_FIRST_LINE = b'{"version": 5, "files": {'
 _FIRST_LINE_2 = b'{"version": 2, "files": {'
-_FIRST_LINES = (_FIRST_LINE, b'{"version": 3, "files": {', _FIRST_LINE_2)
+_FIRST_LINES = (_FIRST_LINE, b'{"version": 4, "files": {', b'{"version": 3, "files": {', _FIRST_LINE_2)
+_OFFER_FILES_LINE = b'}, "offer_files": {'
+# A part of an offer file's record: its key, and the part's number.
+_OFFER_FILE_PART = re.compile(r"([0-9a-f]{64})/(0|[1-9][0-9]{0,8})")
+_PART_BYTES = 256 << 10  # a part of an offer file's record is one line, well under MAX_LINE_BYTES
 _LAST_LINE = b"}}"
 
 
@@ -383,6 +508,26 @@ def _lines(handle: Any) -> Iterator[bytes]:
         if len(line) > MAX_LINE_BYTES:
             raise ValueError(f"a line longer than {MAX_LINE_BYTES:,} bytes")
         yield line
+
+
+_CHECK_TAIL = len(', "check": "0123456789abcdef"}')
+_NAME = json.JSONDecoder()
+
+
+def _written(line: bytes) -> tuple[str, str, str] | None:
+    """A manifest line as `as_lines` writes an entry, `"NAME": {…, "check": "CHECK"}`, taken
+    apart: (NAME, the entry's JSON, CHECK); None when it is not in that form."""
+    tail = line[-_CHECK_TAIL:]
+    if len(line) <= _CHECK_TAIL or not (tail.startswith(b', "check": "') and tail.endswith(b'"}')):
+        return None
+    try:
+        text = line[:-_CHECK_TAIL].decode()
+        name, end = _NAME.raw_decode(text)
+    except ValueError:  # not UTF-8 (UnicodeDecodeError), no name first
+        return None
+    if not isinstance(name, str) or text[end : end + 3] != ": {":
+        return None
+    return name, text[end + 2 :] + "}", tail[12:-2].decode("ascii", "replace")
 
 
 def _check(name: str, text: str) -> str:
@@ -429,6 +574,64 @@ def _is_occurrence(value: Any) -> bool:
 
 def _is_position(value: Any) -> bool:
     return _is_whole(value, 0, 2**53)
+
+
+class OfferFileRecord:
+    """The offers of one offer file, kept part by part as a build reads them (`Manifest.record_offer_file`).
+
+    A file of 50,000 offers is never held whole: each part is one line of the manifest, of up
+    to `_PART_BYTES`, and only the last says it is the last (so a record cut short is no record).
+    """
+
+    def __init__(self, manifest: Manifest, key: str) -> None:
+        self._manifest = manifest
+        self.key = key
+        self._offers: list[list[str]] = []
+        self._bytes = 0
+        self._parts = 0
+
+    def add(self, candidate: str, inputs: str, guide: str) -> None:
+        self._offers.append([candidate, inputs, guide])
+        self._bytes += len(candidate) + len(inputs) + len(guide) + 16  # as JSON, about (ASCII)
+        if self._bytes >= _PART_BYTES // 8:  # JSON escapes at most ~6 bytes a character
+            self._put(last=False)
+
+    def finish(self) -> None:
+        self._put(last=True)
+
+    def _put(self, last: bool) -> None:
+        part: dict[str, Any] = {"offers": self._offers}
+        if last:
+            part["last"] = True
+        self._manifest._put_offer_file(self.key, self._parts, part)
+        self._parts += 1
+        self._offers, self._bytes = [], 0
+
+
+MAX_RECORD_OFFERS = 100_000  # offers in one part of an offer file's record
+
+
+def _offer_file_part(data: Any) -> dict[str, Any]:
+    """A part of an offer file's record as the manifest keeps it, each field checked."""
+    if not isinstance(data, dict) or set(data) - {"offers", "last"}:
+        raise ValueError("not a part of an offer file's record")
+    offers = data.get("offers")
+    if not isinstance(offers, list) or len(offers) > MAX_RECORD_OFFERS:
+        raise ValueError("its offers are not a list of offers")
+    for offer in offers:
+        if not (isinstance(offer, list) and len(offer) == 3):
+            raise ValueError("an offer in it is not (candidate, fingerprint, guide)")
+        _checked("candidate", offer[0], _is_text)
+        _checked("inputs", offer[1], _is_digest)
+        _checked("guide", offer[2], _is_text)
+        if None in offer:
+            raise ValueError("an offer in it lacks a field")
+    if data.get("last", True) is not True:
+        raise ValueError("its last is not what segxlsx writes there")
+    part: dict[str, Any] = {"offers": offers}
+    if data.get("last"):
+        part["last"] = True
+    return part
 
 
 def plain_name(name: object) -> bool:
