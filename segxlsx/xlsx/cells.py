@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
+from .memo import for_short_text
 from .refs import cell_ref, column_letter
 from .styles import Look
 from .text import xml_text
@@ -34,11 +35,17 @@ class Recorded(Protocol):
 
 def put_text(sheet: Recorded, row: int, column: int, look: Look, text: str) -> None:
     """Text, always a string (an inline string, never a formula)."""
-    if not text:  # an empty string is an empty cell of that type
-        sheet.cells[row, column] = (look, ' t="inlineStr"', "")
-        return
+    sheet.cells[row, column] = (look, ' t="inlineStr"', inline_string(text))
+
+
+@for_short_text
+def inline_string(text: str) -> str:
+    """An inline string's content: `<is><t>…</t></is>`, "" for empty text (an empty cell of that
+    type)."""
+    if not text:
+        return ""
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    sheet.cells[row, column] = (look, ' t="inlineStr"', f"<is><t{space}>{xml_text(text)}</t></is>")
+    return f"<is><t{space}>{xml_text(text)}</t></is>"
 
 
 def put_value(sheet: Recorded, row: int, column: int, look: Look, value: Number | None) -> None:
@@ -61,7 +68,13 @@ def put_formula(sheet: Recorded, row: int, column: int, look: Look, formula: str
             f"{sheet.title}!{cell_ref(row, column)}: cached value {shows!r} is not a model figure"
         )
     kind, value = _cached_xml(shows)
-    sheet.cells[row, column] = (look, kind, f"<f>{xml_text(formula[1:])}</f><v>{value}</v>")
+    sheet.cells[row, column] = (look, kind, f"{formula_xml(formula)}<v>{value}</v>")
+
+
+@for_short_text
+def formula_xml(formula: str) -> str:
+    """`<f>…</f>` for a formula given with its "="."""
+    return f"<f>{xml_text(formula[1:])}</f>"
 
 
 _EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system
