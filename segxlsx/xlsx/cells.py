@@ -144,24 +144,24 @@ def rows(sheet: Recorded, number: Callable[[Look], str], closed: bool = False) -
     `closed`: an element with no content is written `<c …/>` rather than `<c …></c>`. Rows
     streamed out have always been written the first way, those of sheets in memory the second.
     """
-    by_row: dict[int, list[tuple[int, Record]]] = {row: [] for row in sheet.heights}
-    for (row, column), record in sorted(sheet.cells.items()):
-        by_row.setdefault(row, []).append((column, record))
+    records = sheet.cells
+    by_row: dict[int, list[tuple[int, int]]] = {row: [] for row in sheet.heights}
+    for key in sorted(records):
+        by_row.setdefault(key[0], []).append(key)
     written = []
-    for row, cells in sorted(by_row.items()):
+    for row, keys in sorted(by_row.items()):
         height = sheet.heights.get(row)
         sized = f' ht="{double(height)}" customHeight="1"' if height is not None else ""
-        each = "".join(
-            f'<c r="{column_letter(column)}{row}"{number(look)}{kind}/>'
-            if closed and not content
-            else f'<c r="{column_letter(column)}{row}"{number(look)}{kind}>{content}</c>'
-            for column, (look, kind, content) in cells
-        )
+        each = []
+        for key in keys:  # one cell at a time, this sheet's ~100 a workbook: no call not needed
+            look, kind, content = records[key]
+            if closed and not content:
+                each.append(f'<c r="{column_letter(key[1])}{row}"{number(look)}{kind}/>')
+            else:
+                each.append(f'<c r="{column_letter(key[1])}{row}"{number(look)}{kind}>{content}</c>')
+        xml = "".join(each)
         written.append(
-            (
-                row,
-                f'<row r="{row}"{sized}/>' if closed and not each else f'<row r="{row}"{sized}>{each}</row>',
-            )
+            (row, f'<row r="{row}"{sized}/>' if closed and not xml else f'<row r="{row}"{sized}>{xml}</row>')
         )
     return written
 
