@@ -41,11 +41,14 @@ def put_text(sheet: Recorded, row: int, column: int, look: Look, text: str) -> N
 @for_short_text
 def inline_string(text: str) -> str:
     """An inline string's content: `<is><t>…</t></is>`, "" for empty text (an empty cell of that
-    type)."""
-    if not text:
-        return ""
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f"<is><t{space}>{xml_text(text)}</t></is>"
+    type).
+
+    Never `<t xml:space="preserve">`, even for text with blank ends: the schema gives `<t>` no
+    attribute, and a reader that holds a sheet to it (ox_validate) has Excel repair the file.
+    The blanks stay in the file; Excel may show the text without them, as an offer's notes are
+    read without theirs (`sources.offer_fields`).
+    """
+    return f"<is><t>{xml_text(text)}</t></is>" if text else ""
 
 
 def put_value(sheet: Recorded, row: int, column: int, look: Look, value: Number | None) -> None:
