@@ -39,4 +39,5 @@ def for_short_text(function: Callable[[str], T]) -> Callable[[str], T]:
     def text_of(text: str) -> T:
         return cached(text) if len(text) <= SHORT else function(text)
 
+    text_of.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
     return functools.update_wrapper(text_of, function)
