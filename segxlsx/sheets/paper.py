@@ -249,7 +249,7 @@ def pin_row_heights(sheet: Sheet) -> None:
     for row, points in sheet.heights.items():  # Excel would round them so; now both do
         sheet.heights[row] = whole_pixels(points)
     largest: dict[int, float] = {}
-    for (row, _), (look, _, _) in sheet.cells.items():  # every cell: kept to a comparison each
+    for (row, _), (look, _, _) in sheet.cells.items():  # every cell: a comparison each, no call
         size = look.font.size if look.font is not None else 10
         if size > largest.get(row, 0):
             largest[row] = size

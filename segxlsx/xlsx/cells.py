@@ -156,7 +156,7 @@ def rows(sheet: Recorded, number: Callable[[Look], str], closed: bool = False) -
         height = sheet.heights.get(row)
         sized = f' ht="{double(height)}" customHeight="1"' if height is not None else ""
         each = []
-        for key in keys:  # one cell at a time, this sheet's ~100 a workbook: no call not needed
+        for key in keys:  # every cell of every sheet passes here: a look-up and a string each
             look, kind, content = records[key]
             if closed and not content:
                 each.append(f'<c r="{column_letter(key[1])}{row}"{number(look)}{kind}/>')
