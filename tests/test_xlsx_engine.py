@@ -3,8 +3,10 @@ openpyxl (a reader that knows nothing of how the file was written), and what it 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
+import zlib
 from datetime import date
 from decimal import Decimal
 
@@ -203,7 +205,7 @@ def test_the_zip_is_byte_for_byte_what_zipfile_writes_shared_parts_deflated_once
         ("docProps/core.xml", b""),
     ]
     streamed = ("xl/worksheets/sheet2.xml", [b"<row>%d</row>" % n for n in range(3000)])
-    for _ in range(2):  # the second time from the parts kept deflated
+    for _ in range(3):  # kept deflated when seen again, the third time from those kept
         out = io.BytesIO()
         archive = _Zip(out)
         for name, data in parts:
@@ -216,3 +218,21 @@ def test_the_zip_is_byte_for_byte_what_zipfile_writes_shared_parts_deflated_once
         assert out.getvalue() == _zipped_by_zipfile(parts, streamed)
         with zipfile.ZipFile(out) as read:
             assert read.testzip() is None and read.read(parts[2][0]) == parts[2][1]
+
+
+def test_parts_each_workbook_has_of_its_own_never_push_out_the_parts_a_shape_shares():
+    """Shared parts are kept once seen again; a workbook's own parts, however many, pass by."""
+    from segxlsx.xlsx import package
+
+    shapes = [[b"<shape %d part %d/>" % (shape, n) + b"x" * 2000 for n in range(13)] for shape in range(4)]
+    for workbook in range(40):  # the shapes by turns: 13 parts shared with its shape, 13 of its own
+        for n, part in enumerate(shapes[workbook % 4]):
+            package._deflated(part)
+            package._deflated(b"<own %d %d/>" % (workbook, n) + b"y" * 2000)
+    shared = [part for parts in shapes for part in parts]
+    assert all(part in package._SHARED for part in shared)
+    assert not any(part.startswith(b"<own") for part in package._SHARED)
+    for part in (shared[0], b"<own 0 0/>" + b"y" * 2000):  # kept or not, what deflating gives
+        deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        fresh = zlib.crc32(part), deflate.compress(part) + deflate.flush(), hashlib.sha256(part).digest()
+        assert package._deflated(part) == fresh

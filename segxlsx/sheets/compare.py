@@ -9,6 +9,7 @@ full and at least four, with a four-year total: the figure people compare offers
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from .. import rules
@@ -85,6 +86,9 @@ def competitor_years_cell(index: int) -> str:
     return f"{TITLE_SHEET}!${competitor_column(index)}${YEARS_ROW}"
 
 
+_once = functools.lru_cache(maxsize=4096)  # a few layouts (years, schedules) a batch
+
+
 @dataclass(frozen=True)
 class CompareRows:
     """Where each row is, for a comparison over `years` years; `schedules` False when there
@@ -93,56 +97,69 @@ class CompareRows:
     years: int
     schedules: bool = True
 
+    # Each row is a pure function of the layout, asked for ~500 times a workbook: worked out once.
+    @_once
     def vesting(self, year: int) -> int:
         """A competing grant's percent vesting in `year`: the schedule's inputs."""
         return SCHEDULE_TOP + 1 + year
 
     @property
+    @_once
     def cliff(self) -> int:
         return self.vesting(self.years) + 1
 
     @property
+    @_once
     def vest_every(self) -> int:
         return self.cliff + 1
 
     @property
+    @_once
     def period(self) -> int:
         """Months between vests, from `vest_every`: what the year-by-year formulas count in."""
         return self.vest_every + 1
 
+    @_once
     def sign_on(self, year: int) -> int:
         return self.period + year
 
+    @_once
     def year(self, year: int) -> int:
         if not self.schedules:
             return SCHEDULE_TOP + year
         return self.sign_on(self.years) + 2 + year
 
     @property
+    @_once
     def four_years(self) -> int:
         return self.year(self.years) + 1
 
     @property
+    @_once
     def differences_header(self) -> int:
         return self.four_years + 3
 
     @property
-    def sources(self) -> list[int]:
+    @_once
+    def sources(self) -> tuple[int, ...]:
         """The rows the difference table subtracts, in its order."""
         return (
-            [row for row, _ in COMPONENTS]
-            + [self.year(y) for y in range(1, self.years + 1)]
-            + [self.four_years]
+            *(row for row, _ in COMPONENTS),
+            *(self.year(y) for y in range(1, self.years + 1)),
+            self.four_years,
         )
 
+    @_once
     def difference(self, source_row: int) -> int:
         """The row holding this offer minus each competitor for a component, year or total row."""
         return self.differences_header + 1 + self.sources.index(source_row)
 
+    @_once
     def leader(self, year: int) -> int:
         return self.difference(self.four_years) + 2 + year
 
     @property
+    @_once
     def lead_change(self) -> int:
         return self.leader(self.years) + 1
 

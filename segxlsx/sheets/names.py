@@ -8,6 +8,7 @@ input cell of the field table (`sources.offer_fields`). Sheets call `define` as 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..figures import NAMED_FIGURES, STOCK_SCENARIOS, rate_name, scenario_name
@@ -15,15 +16,21 @@ from ..sources.offer_fields import COMPETING, OFFER, competing_cell
 from ..xlsx import Workbook
 
 _VALID = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,254}")
+_LIKE_A_CELL = re.compile(r"[A-Za-z]{1,3}\d+")
 
 
 def define(workbook: Workbook, name: str, sheet_title: str, cell: str) -> str:
     """Point workbook-scope `name` at one absolute cell ("B9") or range ("B16:B19"); returns
     the name for use in formulas."""
-    if not _VALID.fullmatch(name) or re.fullmatch(r"[A-Za-z]{1,3}\d+", name):
+    if not _valid(name):
         raise ValueError(f"{name!r} is not a valid defined name")  # a bug of ours, not input
     workbook.define(name, sheet_title, cell)
     return name
+
+
+@functools.lru_cache(maxsize=1024)  # the same few dozen names in every workbook
+def _valid(name: str) -> bool:
+    return bool(_VALID.fullmatch(name)) and not _LIKE_A_CELL.fullmatch(name)
 
 
 def check_all_defined(workbook: Workbook, currencies: list[str], competing: int) -> None:

@@ -230,6 +230,7 @@ def row_height(sheet: Sheet, row: int) -> float:
 PIXEL = 0.75  # points: Excel draws a row a whole number of pixels (at 96 to the inch) tall
 
 
+@lru_cache(maxsize=64)  # a few font sizes, asked for every row
 def height_for(points: float) -> float:
     """A row's height for text of `points` points: at least the default, in whole pixels."""
     return max(DEFAULT_HEIGHT, whole_pixels(points * 1.3))
@@ -248,9 +249,10 @@ def pin_row_heights(sheet: Sheet) -> None:
     for row, points in sheet.heights.items():  # Excel would round them so; now both do
         sheet.heights[row] = whole_pixels(points)
     largest: dict[int, float] = {}
-    for (row, _), (look, _, _) in sheet.cells.items():
+    for (row, _), (look, _, _) in sheet.cells.items():  # every cell: a comparison each, no call
         size = look.font.size if look.font is not None else 10
-        largest[row] = max(largest.get(row, 0), size)
+        if size > largest.get(row, 0):
+            largest[row] = size
     for row, size in sorted(largest.items()):
         if row not in sheet.heights and height_for(size) > DEFAULT_HEIGHT:
             sheet.row_height(row, height_for(size))

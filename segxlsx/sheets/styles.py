@@ -25,6 +25,7 @@ from ..xlsx import (
     Workbook,
     cells,
 )
+from ..xlsx.memo import for_short_text
 from ..xlsx.refs import column_letter, coordinates
 from ..xlsx.text import MAX_CELL_TEXT, cut, starts_like_formula
 from ..xlsx.worksheet import Sheet
@@ -106,8 +107,8 @@ def put_text(
     cannot hold (refused where they enter) would show as U+FFFD rather than corrupt the file.
     """
     row, column = coordinates(ref)
-    text = _as_text(text)
-    look = look_of(font=font, fill=fill, alignment=alignment, quote_prefix=starts_like_formula(text))
+    text, formula_like = _safe_text(str(text))
+    look = look_of(font=font, fill=fill, alignment=alignment, quote_prefix=formula_like)
     cells.put_text(sheet, row, column, look, text)
 
 
@@ -153,15 +154,19 @@ def put_input(
     None: empty, to type one in), styled so they can see which cells those are."""
     row, column = coordinates(ref)
     if isinstance(value, str):
-        text = _as_text(value)
-        style = look_of(number_format, INPUT_FONT, INPUT_FILL, BOX, quote_prefix=starts_like_formula(text))
+        text, formula_like = _safe_text(value)
+        style = look_of(number_format, INPUT_FONT, INPUT_FILL, BOX, quote_prefix=formula_like)
         cells.put_text(sheet, row, column, style, text)
     else:
         cells.put_value(sheet, row, column, look_of(number_format, INPUT_FONT, INPUT_FILL, BOX), value)
 
 
-def _as_text(value: object) -> str:
-    return cut(visible(str(value)), MAX_CELL_TEXT)
+@for_short_text  # most text is a label every offer writes
+def _safe_text(text: str) -> tuple[str, bool]:
+    """`text` as a cell holds it (printable, within Excel's limit), and whether it starts like
+    a formula."""
+    text = cut(visible(text), MAX_CELL_TEXT)
+    return text, starts_like_formula(text)
 
 
 def put_header(sheet: Sheet, ref: str, title: str) -> None:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
+from .memo import for_short_text
 from .refs import cell_ref, column_letter
 from .styles import Look
 from .text import xml_text
@@ -34,11 +35,20 @@ class Recorded(Protocol):
 
 def put_text(sheet: Recorded, row: int, column: int, look: Look, text: str) -> None:
     """Text, always a string (an inline string, never a formula)."""
-    if not text:  # an empty string is an empty cell of that type
-        sheet.cells[row, column] = (look, ' t="inlineStr"', "")
-        return
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    sheet.cells[row, column] = (look, ' t="inlineStr"', f"<is><t{space}>{xml_text(text)}</t></is>")
+    sheet.cells[row, column] = (look, ' t="inlineStr"', inline_string(text))
+
+
+@for_short_text
+def inline_string(text: str) -> str:
+    """An inline string's content: `<is><t>…</t></is>`, "" for empty text (an empty cell of that
+    type).
+
+    Never `<t xml:space="preserve">`, even for text with blank ends: the schema gives `<t>` no
+    attribute, and a reader that holds a sheet to it (ox_validate) has Excel repair the file.
+    The blanks stay in the file; Excel may show the text without them, as an offer's notes are
+    read without theirs (`sources.offer_fields`).
+    """
+    return f"<is><t>{xml_text(text)}</t></is>" if text else ""
 
 
 def put_value(sheet: Recorded, row: int, column: int, look: Look, value: Number | None) -> None:
@@ -61,7 +71,13 @@ def put_formula(sheet: Recorded, row: int, column: int, look: Look, formula: str
             f"{sheet.title}!{cell_ref(row, column)}: cached value {shows!r} is not a model figure"
         )
     kind, value = _cached_xml(shows)
-    sheet.cells[row, column] = (look, kind, f"<f>{xml_text(formula[1:])}</f><v>{value}</v>")
+    sheet.cells[row, column] = (look, kind, f"{formula_xml(formula)}<v>{value}</v>")
+
+
+@for_short_text
+def formula_xml(formula: str) -> str:
+    """`<f>…</f>` for a formula given with its "="."""
+    return f"<f>{xml_text(formula[1:])}</f>"
 
 
 _EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system
@@ -131,24 +147,24 @@ def rows(sheet: Recorded, number: Callable[[Look], str], closed: bool = False) -
     `closed`: an element with no content is written `<c …/>` rather than `<c …></c>`. Rows
     streamed out have always been written the first way, those of sheets in memory the second.
     """
-    by_row: dict[int, list[tuple[int, Record]]] = {row: [] for row in sheet.heights}
-    for (row, column), record in sorted(sheet.cells.items()):
-        by_row.setdefault(row, []).append((column, record))
+    records = sheet.cells
+    by_row: dict[int, list[tuple[int, int]]] = {row: [] for row in sheet.heights}
+    for key in sorted(records):
+        by_row.setdefault(key[0], []).append(key)
     written = []
-    for row, cells in sorted(by_row.items()):
+    for row, keys in sorted(by_row.items()):
         height = sheet.heights.get(row)
         sized = f' ht="{double(height)}" customHeight="1"' if height is not None else ""
-        each = "".join(
-            f'<c r="{column_letter(column)}{row}"{number(look)}{kind}/>'
-            if closed and not content
-            else f'<c r="{column_letter(column)}{row}"{number(look)}{kind}>{content}</c>'
-            for column, (look, kind, content) in cells
-        )
+        each = []
+        for key in keys:  # every cell of every sheet passes here: a look-up and a string each
+            look, kind, content = records[key]
+            if closed and not content:
+                each.append(f'<c r="{column_letter(key[1])}{row}"{number(look)}{kind}/>')
+            else:
+                each.append(f'<c r="{column_letter(key[1])}{row}"{number(look)}{kind}>{content}</c>')
+        xml = "".join(each)
         written.append(
-            (
-                row,
-                f'<row r="{row}"{sized}/>' if closed and not each else f'<row r="{row}"{sized}>{each}</row>',
-            )
+            (row, f'<row r="{row}"{sized}/>' if closed and not xml else f'<row r="{row}"{sized}>{xml}</row>')
         )
     return written
 

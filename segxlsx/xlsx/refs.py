@@ -86,6 +86,7 @@ def quoted_sheet(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
+@lru_cache(maxsize=2048)  # the same names point at the same cells in every workbook
 def on_sheet(title: str, ref: str) -> str:
     """ "'Offer'!$B$9": an absolute reference to a cell or range of sheet `title`."""
     return f"{quoted_sheet(title)}!{absolute(ref)}"

@@ -8,6 +8,7 @@ in those units, so every cut here is made in them, never inside a surrogate pair
 from __future__ import annotations
 
 from ..text import visible
+from .memo import for_short_text
 
 MAX_CELL_TEXT = 32_767  # one cell
 MAX_LITERAL = 255  # one string constant inside a formula
@@ -74,6 +75,7 @@ def xml_attribute(text: str) -> str:
     return text.replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
 
 
+@for_short_text  # a guide's and the wording's words, the same in every offer
 def excel_literal(text: str) -> str:
     """`text` as an Excel string expression: quotes doubled, long text cut into pieces Excel takes.
 

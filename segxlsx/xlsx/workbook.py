@@ -24,7 +24,7 @@ from .package import (
     relationships,
     root_relationships,
 )
-from .refs import absolute, quoted_sheet
+from .refs import absolute, on_sheet, quoted_sheet
 from .styles import FirstUse, Font, StyleTable, style_table
 from .text import xml_attribute, xml_text
 from .theme import THEME_XML
@@ -92,7 +92,7 @@ class Workbook:
     def define(self, name: str, sheet_title: str, ref: str) -> None:
         """Workbook-scope `name` refers to cell or range `ref` ("B9", "B16:B19") of a sheet.
         Defined again, it keeps its place among the names."""
-        self.defined_names[name] = f"{quoted_sheet(sheet_title)}!{absolute(ref)}"
+        self.defined_names[name] = on_sheet(sheet_title, ref)
 
     # -- writing ---------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import IO
 
 from . import cells
@@ -359,21 +360,7 @@ class Sheet:
         return f"<pageSetup{attributes}/>" if attributes else ""
 
     def _header_footer(self) -> str:
-        if not any((*_parts(self.header), *_parts(self.footer))):
-            return ""
-        font, size = self.page_font
-        codes = (f'&"{font}"' if font else "") + (f"&{size} " if size else "")
-
-        def item(tag: str, text: PageText) -> str:
-            packed = "".join(
-                f"&{key}{codes}{part}"
-                for key, part in zip("LCR", _parts(text), strict=True)
-                if part is not None
-            )
-            return f"<{tag}>{xml_text(_escape_controls(packed))}</{tag}>"
-
-        empty = "<evenHeader></evenHeader><evenFooter></evenFooter><firstHeader></firstHeader><firstFooter></firstFooter>"
-        return f"<headerFooter>{item('oddHeader', self.header)}{item('oddFooter', self.footer)}{empty}</headerFooter>"
+        return _header_footer(self.header, self.footer, self.page_font)
 
     def xml(self, number: Callable[[Look], str], dxf_id: Callable[[Fill], int]) -> bytes:
         """The whole sheet, its looks numbered by `number` and its fills' styles by `dxf_id`."""
@@ -382,6 +369,25 @@ class Sheet:
         before, after = self.tail(dxf_id, len(self.links))
         links = f"<hyperlinks>{self.links_xml()}</hyperlinks>" if self.links else ""
         return f"{self.head()}{data}{before}{links}{after}".encode()
+
+
+# Every sheet of a workbook has the same header and footer, and every workbook of a candidate.
+@lru_cache(maxsize=256)
+def _header_footer(header: PageText, footer: PageText, page_font: tuple[str | None, int | None]) -> str:
+    """`<headerFooter>` for these texts, each part in `page_font` (font, size); "" for none."""
+    if not any((*_parts(header), *_parts(footer))):
+        return ""
+    font, size = page_font
+    codes = (f'&"{font}"' if font else "") + (f"&{size} " if size else "")
+
+    def item(tag: str, text: PageText) -> str:
+        packed = "".join(
+            f"&{key}{codes}{part}" for key, part in zip("LCR", _parts(text), strict=True) if part is not None
+        )
+        return f"<{tag}>{xml_text(_escape_controls(packed))}</{tag}>"
+
+    empty = "<evenHeader></evenHeader><evenFooter></evenFooter><firstHeader></firstHeader><firstFooter></firstFooter>"
+    return f"<headerFooter>{item('oddHeader', header)}{item('oddFooter', footer)}{empty}</headerFooter>"
 
 
 def _ranges(ref: str) -> str:
