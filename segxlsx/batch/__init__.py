@@ -212,8 +212,11 @@ def _list_other_workbooks(report: BuildReport, folder: OutputFolder, ledger: Led
     earlier workbook, marked failed.
     """
     failed = _failed_owners(report.failures)
-    for name, entry in folder.workbooks():
-        if entry.owner is None or not is_workbook_name(name) or ledger.is_listed(name):
+    # This build's own rows are listed already: their entries need not even be decoded.
+    for name, entry in folder.workbooks(
+        but=lambda name: not is_workbook_name(name) or ledger.is_listed(name)
+    ):
+        if entry.owner is None:
             continue
         action = FAILED if (entry.owner.source, entry.owner.candidate) in failed else NOT_IN_RUN
         row = folder_row(

@@ -30,7 +30,7 @@ import json
 import os
 import secrets
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -308,14 +308,14 @@ class OutputFolder:
             self.manifest.put(name, replace(entry, sha256=found.sha256))
         return found
 
-    def workbooks(self) -> Iterator[tuple[str, Entry]]:
+    def workbooks(self, but: Callable[[str], bool] = lambda name: False) -> Iterator[tuple[str, Entry]]:
         """Every file the folder's builds own, by name, each once (a file in two manifests, as
         after an unsharded build and then a sharded one, is the one's whose hash it has,
-        this build's own first)."""
-        names = heapq.merge(
-            (name for name, _ in self.manifest.items()), (name for name, _ in self.others.items())
-        )
+        this build's own first); `but` those it names, whose entries are not even decoded."""
+        names = heapq.merge(self.manifest.names(), self.others.names())
         for name, _ in itertools.groupby(names):
+            if but(name):
+                continue
             mine, theirs = self.manifest.get(name), self.others.get(name)
             if mine is not None and theirs is not None and theirs.sha256 != mine.sha256:
                 now = _hash_if_file(self.path / name)

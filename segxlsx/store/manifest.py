@@ -434,6 +434,11 @@ class Manifest:
         offers keeps the records of its own files, not of files long gone."""
         self._used_offer_files_only = True
 
+    def names(self) -> Iterator[str]:
+        """Every entry's file name, in `items`' order, none of them decoded."""
+        for (name,) in self._db.execute("SELECT name FROM entry ORDER BY name"):
+            yield name
+
     def items(self) -> Iterator[tuple[str, Entry]]:
         """Every entry, by file name (code point order, as Python sorts: SQLite compares UTF-8)."""
         for name, text in self._db.execute("SELECT name, json FROM entry ORDER BY name"):
