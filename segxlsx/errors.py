@@ -7,9 +7,11 @@ place, so no layer below it ever prints.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from .text import visible
@@ -118,10 +120,19 @@ def display_path(path: str | Path) -> str:
     """A path as the user would recognise it: relative to the working directory when inside it."""
     path = Path(path)
     try:
+        here = os.getcwd()
         # The folder is resolved, not the name: the name may be a link that loops, or dangles.
-        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+        folder = _resolved(os.path.join(here, path.parent))
+        return str((folder / path.name).relative_to(_resolved(here)))
     except (ValueError, OSError, RuntimeError):
         return str(path)
+
+
+@lru_cache(maxsize=256)
+def _resolved(folder: str) -> Path:
+    """An absolute folder with its links followed: once per folder, not for each of its files
+    (a name shown only, so a link changed since shows the folder as it was)."""
+    return Path(folder).resolve()
 
 
 @contextmanager

@@ -424,6 +424,11 @@ def test_cells_read_streamed_are_what_element_tree_reads_and_rows_and_cells_agre
         assert read_as(XlsxFile(path.read_bytes()).cells("Offers", [position])[position]) == expected.get(
             position
         )
+    corners = [(1, 1), (len(rows), width)]  # the rows between passed over
+    read = XlsxFile(path.read_bytes()).cells("Offers", corners)
+    assert {position: read_as(value) for position, value in read.items()} == {
+        position: expected.get(position) for position in corners
+    }
 
 
 def test_custom_properties_are_read_as_their_types_say_and_nothing_more(tmp_path):
@@ -454,3 +459,18 @@ def test_a_cell_whose_reference_says_another_row_is_not_read_as_a_wanted_one(tmp
     sheet = sheet_xml([HEADER, ['<c r="B9" t="inlineStr"><is><t>London</t></is></c>']])
     path = xlsx(tmp_path / "lying.xlsx", {"Offers": sheet})
     assert XlsxFile(path.read_bytes()).cells("Offers", [(2, 2)]) == {(2, 2): None}
+
+
+def test_a_row_without_a_wanted_cell_is_passed_over_whatever_it_holds(tmp_path):
+    """Read-back reads the rows that hold its cells: a row between them is passed over to its
+    end, though it nests rows of its own or reaches past the column budget (it keeps nothing)."""
+    between = [
+        '<c r="REF" t="inlineStr"><is><t>a</t><row r="99"/></is></c>',
+        f'<c r="{"A" * 3}2" t="inlineStr"><is><t>wide</t></is></c>',
+    ]
+    sheet = sheet_xml([HEADER, between, GOOD])
+    path = xlsx(tmp_path / "between.xlsx", {"Offers": sheet})
+    assert XlsxFile(path.read_bytes()).cells("Offers", [(1, 1), (3, 2)]) == {
+        (1, 1): "candidate",
+        (3, 2): "London",
+    }
