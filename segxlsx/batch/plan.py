@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import OfferError, SegxlsxError, display_path
+from ..errors import OfferError, SegxlsxError
 from ..history import Round, is_new, round_inputs, rounds_digest
 from ..model import Guide, Offer
 from ..sources.offers import OpenedOfferFile, open_offer_file
@@ -123,7 +123,9 @@ def plan_offers(
         opened = open_offer_file(path, run.inputs.guides)
         key = run.offer_file_key(opened.digest) if opened.digest is not None else None
         recorded = folder.manifest.offer_file(key) if key is not None and _SKIP_UNCHANGED_FILES else None
-        if recorded is None or not _plan_recorded(number, path, recorded, run, folder, ledger, count, notes):
+        if recorded is None or not _plan_recorded(
+            number, opened.file, recorded, run, folder, ledger, count, notes
+        ):
             _plan_read(number, opened, key, run, folder, ledger, count, failures, notes)
     return count.planned, count.to_build
 
@@ -155,12 +157,12 @@ def _plan_read(
 
 
 def _plan_recorded(
-    file: int, path: Path, offers: Iterator[tuple[str, str, str]], run: Run, folder: OutputFolder,
+    file: int, source: str, offers: Iterator[tuple[str, str, str]], run: Run, folder: OutputFolder,
     ledger: Ledger, count: _Count, notes: list[str],
 ) -> bool:  # fmt: skip
     """Plan an offer file's offers from the manifest's record of them, all or none: False (and
-    nothing planned) when one would need the offer itself, to build it or to start a round."""
-    source = display_path(path)  # as its offers' locations name it
+    nothing planned) when one would need the offer itself, to build it or to start a round.
+    `source`: the file as its offers' locations name it."""
     said: list[str] = []
     counted = replace(count)
     try:

@@ -200,7 +200,7 @@ class OpenedOfferFile:
     bytes the digest was taken of, so a file edited between the two can never pass for the old.
     """
 
-    path: Path
+    file: str  # its path as messages and its offers' locations show it (`display_path`)
     digest: str | None  # of its suffix and bytes; None when it could not be read at all
     loaders: Iterator[Callable[[], Offer | OfferError]]
 
@@ -214,9 +214,9 @@ def open_offer_file(
         with located(OfferError, file=file):
             suffix, data = _file_bytes(path, max_bytes)
     except OfferError as error:  # the file cannot be read at all: one failure, and no offers
-        return OpenedOfferFile(path, None, iter([partial(_given, error.plain())]))
+        return OpenedOfferFile(file, None, iter([partial(_given, error.plain())]))
     digest = hashlib.sha256(suffix.encode() + b"\0" + data).hexdigest()
-    return OpenedOfferFile(path, digest, _loaders_of(_records_of(suffix, data), guides, file))
+    return OpenedOfferFile(file, digest, _loaders_of(_records_of(suffix, data), guides, file))
 
 
 def _loaders_of(
