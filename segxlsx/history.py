@@ -164,7 +164,7 @@ def _checked(name: str, value: Any) -> Any:
     if name in _AMOUNTS:
         return _amount(name, value)
     if name == "years":
-        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 100:
+        if is_whole(value, 1, 100):
             return value
     elif name == "stage":
         if value in STAGES:
@@ -196,6 +196,11 @@ def is_day(value: Any) -> bool:
         return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
     except ValueError:
         return False
+
+
+def is_whole(value: Any, low: int, high: int) -> bool:
+    """A whole number as the folder's records write it (never a bool), from `low` to `high`."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def is_digest(value: Any, longest: int) -> bool:

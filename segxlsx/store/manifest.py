@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SegxlsxError
-from ..history import Round, is_day, is_digest, rounds_from_json
+from ..history import Round, is_day, is_digest, is_whole, rounds_from_json
 from .file_names import is_workbook_name
 from .records import open_record, record_problem
 from .scratch import scratch_database
@@ -569,16 +569,12 @@ def _is_digest(value: Any) -> bool:
     return is_digest(value, longest=128)
 
 
-def _is_whole(value: Any, low: int, high: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-
-
 def _is_occurrence(value: Any) -> bool:
-    return _is_whole(value, 1, MAX_OCCURRENCE)
+    return is_whole(value, 1, MAX_OCCURRENCE)
 
 
 def _is_position(value: Any) -> bool:
-    return _is_whole(value, 0, 2**53)
+    return is_whole(value, 0, 2**53)
 
 
 class OfferFileRecord:
