@@ -16,8 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..model import DEFAULT_STAGE
-from ..rules import day_in_words, open_stage
+from ..rules import day_in_words
 from ..sheets.styles import (
     DATE,
     LINK,
@@ -82,23 +81,9 @@ def board_key(row: SummaryRow) -> str:
     """Where the board lists `row`, as text that sorts so: its rank (0 open with a deadline, 1
     open with none, 2 settled), then its deadline (ISO dates sort as days do)."""
     expires = row.offer.get("expires")
-    if not is_open(row):
+    if not row.is_open:
         return "2"
     return f"0{expires.isoformat()}" if isinstance(expires, date) else "1"
-
-
-def is_open(row: SummaryRow) -> bool:
-    """Whether the offer still waits for a decision (a row kept before stages were: written)."""
-    return open_stage(row.offer.get("stage") or DEFAULT_STAGE)
-
-
-def days_left(row: SummaryRow, today: date | None) -> int | None:
-    """Calendar days from `today` to an open offer's deadline: negative once it has passed;
-    None for a settled offer, one with no deadline, or no day to count from."""
-    expires = row.offer.get("expires")
-    if today is None or not isinstance(expires, date) or not is_open(row):
-        return None
-    return (expires - today).days
 
 
 def write_board(
@@ -160,10 +145,7 @@ def _row(
     report = heading.report_currency
     for letter, column in zip(_LETTERS, BOARD, strict=True):
         ref = f"{letter}{number}"
-        if column.shows == "days_left":
-            value: object = days_left(row, heading.today)
-        else:
-            value = value_of(row, column, report, heading.rates)
+        value = value_of(row, column, report, heading.rates, heading.today)
         if column.shows == "candidate":  # linked, relative: the summary sits beside the workbooks
             put_text(sheet, ref, row.candidate, LINK, WRAP)
             sheet.link(ref, row.file)

@@ -51,9 +51,14 @@ class Column:
         return self.header.format(report=report)
 
 
-def value_of(row: SummaryRow, column: Column, report: str, rates: RateTable) -> object:
-    """What `row` shows in `column`: a number, a date, a word, or None for an empty cell."""
+def value_of(
+    row: SummaryRow, column: Column, report: str, rates: RateTable, today: date | None = None
+) -> object:
+    """What `row` shows in `column`: a number, a date, a word, or None for an empty cell.
+    `today`: the summary's date, which days left count from."""
     shows = column.shows
+    if shows == "days_left":
+        return row.days_left(today)
     if shows.endswith(IN_REPORT):
         name = shows.removesuffix(IN_REPORT)
         amount = row.offer.get(name) if name in _OFFER_FIELDS else getattr(row, name)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from ..figures import OfferFigures
-from ..model import Offer
+from ..model import DEFAULT_STAGE, Offer
+from ..rules import open_stage
 from ..sources.offer_fields import SUMMARY_FIELDS, Money
 
 # What happened to a workbook in a build, as the summary's "This run" column says it.
@@ -82,6 +84,19 @@ class SummaryRow:
     @property
     def currency(self) -> str:
         return self.offer.get("currency", "")
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the offer still waits for a decision (a row kept before stages were: written)."""
+        return open_stage(self.offer.get("stage") or DEFAULT_STAGE)
+
+    def days_left(self, today: date | None) -> int | None:
+        """Calendar days from `today` to an open offer's deadline: negative once it has passed;
+        None for a settled offer, one with no deadline, or no day to count from."""
+        expires = self.offer.get("expires")
+        if today is None or not isinstance(expires, date) or not self.is_open:
+            return None
+        return (expires - today).days
 
     def amounts(self) -> dict[str, Decimal]:
         """The money the row shows in its own currency, by name (the offer's fields' and figures')."""
