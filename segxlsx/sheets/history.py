@@ -1,4 +1,4 @@
-"""The `History` sheet: how the offer moved, one row per round of its negotiation.
+"""The `Offer history` sheet: how the offer moved, one row per round of its negotiation.
 
 A round is each set of inputs the offer has had, as the output folder's records keep it
 (`segxlsx.history`): the day first seen, the figures, the stage, the change from the round
