@@ -474,3 +474,29 @@ def test_a_row_without_a_wanted_cell_is_passed_over_whatever_it_holds(tmp_path):
         (1, 1): "candidate",
         (3, 2): "London",
     }
+
+
+def test_a_cell_passed_over_in_a_wanted_row_is_still_held_to_the_column_budget(tmp_path):
+    """Read-back passes over the cells of its rows that it does not want, but one that holds
+    something past the column budget still stops the reading in one line; an empty one there
+    costs nothing and stops nothing, as in a whole reading."""
+    far = '<c r="ZZ2" t="inlineStr"><is><t>x<r><t>y</t></r></t></is></c>'
+    path = xlsx(tmp_path / "far.xlsx", {"Offers": sheet_xml([HEADER, [*GOOD, far]])})
+    with pytest.raises(InvalidValue, match="has a cell in column 702, past the limit of 256 columns"):
+        XlsxFile(path.read_bytes()).cells("Offers", [(2, 1)])
+    empty = xlsx(tmp_path / "empty.xlsx", {"Offers": sheet_xml([HEADER, [*GOOD, '<c r="ZZ2" s="3"/>']])})
+    assert XlsxFile(empty.read_bytes()).cells("Offers", [(2, 1), (2, 2)]) == {
+        (2, 1): "Ada Park",
+        (2, 2): "London",
+    }
+
+
+def test_a_cell_without_a_reference_after_one_passed_over_takes_the_next_column(tmp_path):
+    """A cell without `r` follows the cell before it, read or passed over: B2 passed over holds
+    something, so the cell after it is C2."""
+    row = ["Ada Park", "London", '<c t="inlineStr"><is><t>130000</t></is></c>']
+    path = xlsx(tmp_path / "no-ref.xlsx", {"Offers": sheet_xml([HEADER, row])})
+    assert XlsxFile(path.read_bytes()).cells("Offers", [(2, 1), (2, 3)]) == {
+        (2, 1): "Ada Park",
+        (2, 3): "130000",
+    }

@@ -508,14 +508,13 @@ class _CellXml:
 
     # What a cell has until its XML says otherwise: set here once, not for each of a sheet's cells.
     depth = 0  # of the element open inside it: 1 for its child
-    holds = False  # whether it has an element inside: something, read or not
     v: list[str] | None = None
     f: list[str] | None = None
     is_: _StringItem | None = None
     in_is = False  # inside that first `<is>`
 
-    def __init__(self, column: int, kind: str, style: str | None, read: bool) -> None:
-        self.column, self.kind, self.style, self.read = column, kind, style, read
+    def __init__(self, column: int, kind: str, style: str | None) -> None:
+        self.column, self.kind, self.style = column, kind, style
 
     def start(self, tag: str) -> list[str] | None:
         """Where the text of `tag`, just opened in the cell, goes, if a value is read from it."""
@@ -569,7 +568,10 @@ class _SheetXml(_StreamedXml):
         self.cell: _CellXml | None = None  # the cell being read
         # The rows that hold a wanted cell: any other row before the last is passed over.
         self.wanted_rows = {row for row, _ in wanted} if wanted is not None else None
-        self.skipped_depth = 0  # of the element open inside a row passed over
+        self.skipped_depth = 0  # of the element open inside a row or a cell passed over
+        self.unread_column, self.unread_holds = 0, False  # of the cell passed over
+        # Text is wanted only inside a cell whose value is read (`_start_cell` turns it on).
+        self.parser.CharacterDataHandler = None
 
     def ended_rows(self) -> list[tuple[int, dict[int, Any]]]:
         rows, self.rows = self.rows, []
@@ -585,9 +587,7 @@ class _SheetXml(_StreamedXml):
                 self._start_row(attributes)
             return
         cell.depth += 1
-        cell.holds = True
-        if cell.read:  # an element's own text ends where its first child starts
-            self.into = cell.start(tag)
+        self.into = cell.start(tag)  # an element's own text ends where its first child starts
 
     def end(self, tag: str) -> None:
         cell = self.cell
@@ -634,20 +634,44 @@ class _SheetXml(_StreamedXml):
 
     def _start_cell(self, attributes: dict[str, str]) -> None:
         position = _position(attributes.get("r"), self.row_number, self.row_cells)
-        read = self.wanted is None or position in self.wanted
-        self.cell = _CellXml(position[1], attributes.get("t", "n"), attributes.get("s"), read)
+        if self.wanted is None or position in self.wanted:
+            self.cell = _CellXml(position[1], attributes.get("t", "n"), attributes.get("s"))
+            self.parser.CharacterDataHandler = self.text
+        else:
+            self.unread_column, self.unread_holds = position[1], False
+            self.parser.StartElementHandler = self._start_unread
+            self.parser.EndElementHandler = self._end_unread
+
+    # A cell of a wanted row that is not wanted itself, passed over to its end like a row: only
+    # whether it holds something is kept (`_UNREAD`), for the next cell without a reference to
+    # be placed after it, and its column is held to the budget.
+    def _start_unread(self, tag: str, attributes: dict[str, str]) -> None:
+        self.skipped_depth += 1
+        self.unread_holds = True
+
+    def _end_unread(self, tag: str) -> None:
+        if self.skipped_depth:
+            self.skipped_depth -= 1
+            return
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        if self.unread_holds:
+            self._keep(self.unread_column, _UNREAD)
 
     def _end_cell(self, cell: _CellXml) -> None:
         self.cell = None
-        value = self.book._value(cell) if cell.read else (_UNREAD if cell.holds else None)
-        if value is None:
-            return
-        if cell.column > self.book.budget.columns:
+        self.parser.CharacterDataHandler = None
+        value = self.book._value(cell)
+        if value is not None:
+            self._keep(cell.column, value)
+
+    def _keep(self, column: int, value: Any) -> None:
+        if column > self.book.budget.columns:
             raise InvalidValue(
-                f"the sheet {self.sheet!r} has a cell in column {cell.column:,}, past the limit of "
+                f"the sheet {self.sheet!r} has a cell in column {column:,}, past the limit of "
                 f"{self.book.budget.columns:,} columns"
             )
-        self.row_cells[cell.column] = value
+        self.row_cells[column] = value
 
 
 class _SharedStringsXml(_StreamedXml):
