@@ -20,11 +20,13 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidValue, Location, OfferError, SegxlsxError, display_path
 from ..model import MAX_COMPETING_OFFERS, MAX_VESTING_YEARS, Guide, Offer, Vesting
+from ..xlsx.memo import SHORT
 from ..xlsx.refs import areas, column_letter, coordinates
 from .files import MAX_FILE_BYTES, read_bytes, shorten
 from .offer_fields import (
@@ -246,35 +248,11 @@ class _Cells:
         return names
 
     def _destinations(self, name: str, text: str) -> list[str]:
-        """The cells a defined name points at, as Excel writes one: `'Sheet name'!$B$9`, a range
-        `Years!$B$16:$B$19`, several areas apart by commas; an error for one that points nowhere
-        (`#REF!`) or at anything but cells."""
-        if "#REF!" in text.upper():
-            raise OfferError(
-                f"the defined name {name} points nowhere ({shorten(text, 40)}): the sheet or cells it "
-                "named were deleted",
-                file=self.file,
-            )
-        cells: list[str] = []
         try:
-            for sheet, (top, left, bottom, right) in areas(text):
-                # All its areas together: a hostile name of a million one-cell areas is refused
-                # at the 65th cell, not held.
-                if len(cells) + (bottom - top + 1) * (right - left + 1) > MAX_NAMED_CELLS:
-                    raise OfferError(
-                        f"the defined name {name} points at more than {MAX_NAMED_CELLS} cells", file=self.file
-                    )
-                cells += [
-                    f"{sheet}!{column_letter(c)}{r}"
-                    for r in range(top, bottom + 1)
-                    for c in range(left, right + 1)
-                ]
-        except ValueError:
-            raise OfferError(
-                f"the defined name {name} points at {shorten(text, 40)}, which is not a cell or a range of cells",
-                file=self.file,
-            ) from None
-        return cells
+            found = _destinations_once(name, text) if len(text) <= SHORT else _named_cells(name, text)
+            return list(found)
+        except ValueError as error:
+            raise OfferError(str(error), file=self.file) from None
 
     def read_only(self, wheres: list[str]) -> None:
         """Read, of each sheet, only the cells `wheres` (and each sheet only up to the last of
@@ -316,6 +294,45 @@ class _Cells:
 
 
 MAX_NAMED_CELLS = 64  # a schedule by year is at most 10 cells; more is not a name of ours
+
+
+def _named_cells(name: str, text: str) -> tuple[str, ...]:
+    """The cells ("Offer!B9") a defined name points at, as Excel writes one: `'Sheet name'!$B$9`,
+    a range `Years!$B$16:$B$19`, several areas apart by commas; `ValueError`, its message a
+    sentence, for one that points nowhere (`#REF!`) or at anything but cells."""
+    if "#REF!" in text.upper():
+        raise ValueError(
+            f"the defined name {name} points nowhere ({shorten(text, 40)}): the sheet or cells it "
+            "named were deleted"
+        )
+    cells: list[str] = []
+    try:
+        for sheet, (top, left, bottom, right) in areas(text):
+            # All its areas together: a hostile name of a million one-cell areas is refused at
+            # the 65th cell, not held.
+            if len(cells) + (bottom - top + 1) * (right - left + 1) > MAX_NAMED_CELLS:
+                raise _TooMany(f"the defined name {name} points at more than {MAX_NAMED_CELLS} cells")
+            cells += [
+                f"{sheet}!{column_letter(c)}{r}"
+                for r in range(top, bottom + 1)
+                for c in range(left, right + 1)
+            ]
+    except _TooMany:
+        raise
+    except ValueError:
+        raise ValueError(
+            f"the defined name {name} points at {shorten(text, 40)}, which is not a cell or a range of cells"
+        ) from None
+    return tuple(cells)
+
+
+# The same names point at the same cells in every workbook of a layout: each is worked out once
+# (a name's text up to `SHORT` characters: a hostile one of a million areas is not kept).
+_destinations_once = lru_cache(maxsize=1024)(_named_cells)
+
+
+class _TooMany(ValueError):
+    """A name of more cells than any of ours."""
 
 
 # -- layout 1 ---------------------------------------------------------------------------------------
