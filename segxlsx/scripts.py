@@ -92,6 +92,7 @@ CONDITIONS = (
     "all_sign_on_worth",  # the sign-on closing the whole year-one gap is
     *(f"kept_{component}" for component in ("base", "stock", "bonus", "sign_on")),
     *(f"focus_{component}" for component in ("base", "stock", "bonus", "sign_on")),
+    "open",  # the offer is still open (verbal or written): a settled one has nothing left to ask
     "has_deadline",  # a decision is due: a deadline is set and the offer is open
     "own_deadline_first",  # this offer's own deadline is the first (on a tie, it is)
 )

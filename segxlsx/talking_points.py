@@ -27,7 +27,8 @@ _MARKDOWN = re.compile(r"([\\`*_\[\]<>|])")
 
 def talking_points(offer: Offer, guide: Guide, figures: OfferFigures, scripts: OfferScripts) -> str:
     """The Markdown file for `offer`: a title, a line saying whose and in what currency, and a
-    section per line the candidate has something to say on."""
+    section per line the candidate has something to say on (none once the offer is settled,
+    which it says)."""
     said = dict(
         zip((line.lever for line in scripts.lines), scripts.texts(figures, offer.currency), strict=True)
     )
@@ -36,6 +37,8 @@ def talking_points(offer: Offer, guide: Guide, figures: OfferFigures, scripts: O
         f"{_plain(guide.role)} at {_plain(guide.company)}, {_plain(offer.region)}. "
         f"Amounts in {offer.currency}, rounded as you would say them.",
     ]
+    if not scripts.open:
+        parts.append(f"This offer is {offer.stage}: there is nothing left to ask for.")
     for lever in CANDIDATE_LINES:
         say = said.get(lever, (NOTHING_TO_SAY, ""))[0]
         if say and say != NOTHING_TO_SAY:

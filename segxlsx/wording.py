@@ -20,7 +20,7 @@ from .claims import strategy_parts
 from .errors import SegxlsxError, display_path, located
 from .figures import OfferFigures
 from .model import PAY_COMPONENTS, Guide, Offer
-from .rules import kept, leader
+from .rules import kept, leader, open_stage
 from .scripts import (
     ACCEPT_ABOVE,
     KNOWN_FIELDS,
@@ -88,6 +88,7 @@ TEMPLATE_NAMES = (
     "counter_note",
     "deadline_note",
     "deadline_note_competing",
+    "settled_note",
 )
 # Components in the order a guide's ask names them: the grant first, as the seed does.
 COMPONENTS = ("stock", "base", "bonus_pct")
@@ -161,6 +162,7 @@ class OfferScripts:
 
     lines: list[ScriptLine]
     text: dict[str, str] = field(default_factory=dict)  # what the text placeholders stand for
+    open: bool = True  # the offer's stage is open (`rules.open_stage`), as its file gives it
 
     def amounts(self) -> list[Placeholder]:
         """Every figure the lines say, once each, in order of first use."""
@@ -178,7 +180,7 @@ class OfferScripts:
             f"total_comp[{i}]": c.total_comp_in_offer_currency for i, c in enumerate(figures.competing)
         }
         values |= {name: values[place_source(name)] for name in PLACE_FIELDS}
-        when = conditions(figures)
+        when = conditions(figures, self.open)
         return [
             (
                 render(line.say, currency, values, when) if line.say else NOTHING_TO_SAY,
@@ -188,8 +190,9 @@ class OfferScripts:
         ]
 
 
-def conditions(figures: OfferFigures) -> dict[str, bool]:
-    """The model's side of each condition a script turns on (`scripts.CONDITIONS`)."""
+def conditions(figures: OfferFigures, is_open: bool = True) -> dict[str, bool]:
+    """The model's side of each condition a script turns on (`scripts.CONDITIONS`); `is_open`:
+    whether the offer's stage is open (`rules.open_stage`)."""
     raises = {f"raise_{c}": figures.asks[c].raise_needed for c in COMPONENTS}
     ahead = {
         pays_more(i): leader(figures.offer_total_comp - other.total_comp_in_offer_currency) < 0
@@ -212,6 +215,7 @@ def conditions(figures: OfferFigures) -> dict[str, bool]:
             "grant_raised": figures.grant_sign_on > 0,
             "grant_sign_on_worth": figures.grant_sign_on >= figures.ask_floor,
             "all_sign_on_worth": figures.sign_on_to_ask >= figures.ask_floor,
+            "open": is_open,
             "has_deadline": due is not None,
             "own_deadline_first": due is not None and own == due,
         }
@@ -230,6 +234,7 @@ _CONDITION_FORMULAS = {
     "grant_raised": "grant_sign_on>0",
     "grant_sign_on_worth": "grant_sign_on>=ask_floor",
     "all_sign_on_worth": "sign_on_to_ask>=ask_floor",
+    "open": open_stage.formula("offer_stage"),  # type: ignore[attr-defined]
     "has_deadline": "ISNUMBER(decision_due)",
     "own_deadline_first": "AND(ISNUMBER(offer_expires),offer_expires=decision_due)",
     **{f"kept_{c}": kept.formula(c, "offer_keep") for c in PAY_COMPONENTS},  # type: ignore[attr-defined]
@@ -284,7 +289,10 @@ def offer_scripts(offer: Offer, guide: Guide, wording: Wording) -> OfferScripts:
         counter = filled(wording["counter"], competitors=[lead, *listed(competitors)])
         lines.append(ScriptLine("Counter with competing offers", counter, wording["counter_note"]))
     return OfferScripts(
-        lines,
+        [
+            _while_open(line, wording["settled_note"] if number == 0 else [])
+            for number, line in enumerate(lines)
+        ],
         text={
             "company": guide.company,
             "parent_company": guide.parent_company,
@@ -294,7 +302,18 @@ def offer_scripts(offer: Offer, guide: Guide, wording: Wording) -> OfferScripts:
             "offer_currency": offer.currency,
             "guide_walk_away_line": strategy.walk_away_line,
         },
+        open=open_stage(offer.stage),
     )
+
+
+def _while_open(line: ScriptLine, settled: list[Piece]) -> ScriptLine:
+    """A line as said while the offer is open. Once it is settled (accepted, declined,
+    withdrawn) the candidate says nothing on it, and the coach's note begins with `settled`
+    (the first line's says why). The stage is an input cell: the lines follow it when it is
+    changed in the workbook."""
+    say = [Choice("open", tuple(line.say), (NOTHING_TO_SAY,))] if line.say else []
+    note = [Choice("open", tuple(line.note), (*settled, " ", *line.note))] if settled else line.note
+    return ScriptLine(line.lever, say, note)
 
 
 def _negotiate_up(offer: Offer, guide: Guide, wording: Wording) -> list[Piece]:

@@ -4,6 +4,7 @@ hold for any offer of any guide we ship, below, within or above its band."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from segxlsx.scripts import MONEY_FIELDS, MONEY_IN_PROSE
 from segxlsx.sheets.scripts import FIRST_LINE_ROW, NOTE, SAY
 from segxlsx.sources.guides import load_guide
 from segxlsx.sources.rates import RateTable
+from segxlsx.talking_points import talking_points
 from segxlsx.wording import NOTHING_TO_SAY, load_wording, offer_scripts
 
 from .conftest import FIXTURES
@@ -65,7 +67,7 @@ def test_below_the_band_asks_for_everything_and_claims_no_offer():
         "The guide's targets are for this offer's own band, San Francisco: base in the top quarter (88% of "
         "the way from min to max), grant in the top quarter (94% of the way from min to max). So each ask is "
         "the target itself, or the offer where that is higher: base $198K (offered $158K), stock $195K "
-        "(offered $90K), bonus 12% as the guide gives it (offered 10%). A raise worth less than $2K a year "
+        "(offered $90K), bonus 12% (offered 10%). A raise worth less than $2K a year "
         "(1% of annual total comp, at least 1,000) is not asked for: it stays at the offer.",
     )
     # The guide says when it would accept ("Accept if above"), and the note keeps that meaning.
@@ -99,12 +101,33 @@ def test_above_the_band_never_asks_for_less_and_says_what_it_keeps():
         + PITCH.split(" Segment's RSU grant")[0]
     )
     assert (
-        "base $205K (offered $205K), stock $210K (offered $210K), bonus 12% as the guide gives it (offered 10%)"
-        in note
+        "base $205K (offered $205K), stock $210K (offered $210K), bonus 12% (offered 10%; the guide's bonus "
+        "target holds in every band)" in note
     )
     assert said["Walk-away (never say it)"][1].startswith(
         "Met: the $210K grant is at or above $171K, the grant above which the guide would accept."
     )
+
+
+@pytest.mark.parametrize("stage", ["accepted", "declined", "withdrawn"])
+def test_a_closed_offer_has_nothing_left_to_say_and_the_note_says_why(stage):
+    """Accepted, declined or withdrawn, an offer below its band with competing offers and a
+    deadline still asks for nothing: every line of What to say is empty, the coach's first note
+    says why, and the candidate's copy says the offer is closed. Open again, it asks."""
+    guide, offer = CASES["sf-competing"]
+    closed = replace(offer, stage=stage, expires=date(2026, 12, 10))
+    said = lines(closed, guide)
+    assert {say for say, _ in said.values()} == {NOTHING_TO_SAY}
+    assert said["Negotiate up"][1].startswith(
+        "This offer is closed (accepted, declined or withdrawn): nothing is left to ask for, so the "
+        "candidate's lines say nothing. How it stood: The guide's targets are for"
+    )
+    assert all("closed" not in note for _, note in list(said.values())[1:])
+    scripts = offer_scripts(closed, guide, WORDING)
+    copy = talking_points(closed, guide, offer_figures(closed, guide, RATES), scripts)
+    assert f"This offer is {stage}: there is nothing left to ask for." in copy and "##" not in copy
+    reopened = lines(replace(closed, stage="written"), guide)
+    assert reopened["Negotiate up"][0].startswith("I'd like ")
 
 
 def test_an_offer_meeting_every_target_says_so_and_what_is_left_to_ask():
