@@ -24,7 +24,7 @@ from .money import parse_percent
 from .sources.guides import load_guides
 from .sources.guides.yaml import yaml_text
 from .sources.offer_fields import FIELDS, OFFER, Day, Percent, plain_fields
-from .sources.offers import OFFERS_SHEET, csv_cell
+from .sources.offers import csv_cell
 from .sources.workbooks import read_back
 from .store.file_names import is_workbook_name
 from .store.folder import OutputFolder, check_target, reading, write_atomically
@@ -127,12 +127,11 @@ def _xlsx_bytes(cells: list[dict[str, Any]]) -> bytes:
     from datetime import date
 
     from .sheets import workbook_bytes
-    from .sheets.styles import DATE, header_row, new_workbook, put, put_text
+    from .sheets.intake import offers_workbook
+    from .sheets.styles import DATE, put, put_text
     from .xlsx.refs import column_letter
 
-    workbook = new_workbook("Offers")
-    sheet = workbook.add_sheet(OFFERS_SHEET)
-    header_row(sheet, 1, list(FIELDS))
+    workbook, sheet = offers_workbook()
     percents = {f.name for f in OFFER if isinstance(f.kind, Percent)}
     days = {f.name for f in OFFER if isinstance(f.kind, Day)}
     for number, row in enumerate(cells, start=2):

@@ -123,3 +123,34 @@ def test_a_kept_workbook_whose_offer_file_is_gone_stays_listed_and_blocks_nothin
         rows = {row["Workbook"]: row for row in summary_rows(out / "summary.xlsx")}
         assert len(rows) == 7 and rows["jordan-lee.xlsx"]["Candidate"] == "Jordan Lee"
     assert (out / MANIFEST).exists()
+
+
+def test_an_offers_file_segxlsx_wrote_is_never_replaced_by_a_build_or_a_summary(folder, tmp_path):
+    """An export or an intake sheet carries segxlsx's signature too, but holds offers someone
+    typed or kept: wherever it lies (at the summary's name, at a workbook's, or as `summary -o`'s
+    target), a build or a summary keeps it and says so, as it keeps a file it never wrote."""
+    from segxlsx.export import export
+    from segxlsx.summary.merge import summarise
+    from segxlsx.workspace import make_working_folder
+
+    offers, out = folder
+    intake = make_working_folder(tmp_path / "work") and tmp_path / "work" / "offers" / "offers.xlsx"
+    for target in (tmp_path / "week49.xlsx", intake):
+        if target != intake:
+            export(out, target, GUIDES)
+        before = target.read_bytes()
+        assert signed(target) is not None and signed(target).owner is None  # ours, and no workbook
+        merged = summarise([out], GUIDES, target)
+        assert merged.path is None and target.read_bytes() == before
+        assert "edited by hand, or not written by segxlsx; kept it" in " ".join(merged.notes)
+    for name in ("summary.xlsx", "priya-raman.xlsx"):
+        elsewhere = tmp_path / f"into-{name}"
+        elsewhere.mkdir()
+        export(out, elsewhere / name, GUIDES)
+        before = (elsewhere / name).read_bytes()
+        report = build([offers], GUIDES, elsewhere, as_of=LATER)
+        assert (elsewhere / name).read_bytes() == before, name
+        if name == "summary.xlsx":
+            assert report.summary is None and any("summary.xlsx" in note for note in report.notes)
+        else:
+            assert [kept.file for kept in report.kept] == [name]

@@ -37,6 +37,7 @@ from ..store.folder import OutputFolder
 from ..store.ledger import Ledger
 from ..store.manifest import Owner, Shard
 from ..store.scratch import scratch_problem
+from ..store.signatures import SUMMARY_KIND
 from ..summary.row import FAILED, NOT_IN_RUN
 from ..summary.sheet import SummaryHeading
 from ..summary.write import folder_row, most_paid_in, why_kept, write_summary
@@ -186,7 +187,7 @@ def _finish(report: BuildReport, folder: OutputFolder, ledger: Ledger, run: Run)
 def _write_summary(report: BuildReport, folder: OutputFolder, ledger: Ledger, run: Run) -> Path | None:
     """The summary: this build's rows (in the ledger already), then every other workbook's."""
     path = report.out / SUMMARY
-    found = folder.inspect(SUMMARY)
+    found = folder.inspect(SUMMARY, kind=SUMMARY_KIND)
     kept = why_kept(found, path, run.force)
     if kept:
         report.notes.append(kept)

@@ -14,8 +14,9 @@ from datetime import date
 from ..model import FIRST_DAY, LAST_DAY, Guide
 from ..sources.offer_fields import FIELDS, OFFER, Day, Percent
 from ..sources.offers import OFFERS_SHEET
-from ..xlsx import Guidance, Workbook
+from ..xlsx import Guidance, Sheet, Workbook
 from ..xlsx.cells import excel_day
+from ..xlsx.package import KIND_PROPERTY, OFFERS_KIND
 from ..xlsx.refs import column_letter
 from .styles import DATE, PERCENT, header_row, money_format, new_workbook, put, put_text, widths
 
@@ -25,15 +26,24 @@ EXAMPLE_NOTES = "An example: replace this row with a real offer, or delete it."
 WIDTHS = {"candidate": 24, "guide": 24, "region": 16, "notes": 48, "competing": 30}
 
 
+def offers_workbook() -> tuple[Workbook, Sheet]:
+    """A workbook of offers (an intake sheet, an `.xlsx` export): its sheet with a column per
+    field, headed. It says it holds offers (`KIND_PROPERTY`), so that no build or summary ever
+    takes it for a file of its own to replace, whatever it is named."""
+    workbook = new_workbook("Offers")
+    workbook.properties[KIND_PROPERTY] = OFFERS_KIND
+    sheet = workbook.add_sheet(OFFERS_SHEET)
+    header_row(sheet, 1, list(FIELDS))
+    return workbook, sheet
+
+
 def intake_workbook(guides: Mapping[str, Guide]) -> Workbook:
     """An offers sheet, a column per offer field, with drop-downs for the fields that take one of
     a few values (the guides, their regions and currencies, the stages), dates checked as dates,
     and one example row."""
     if not guides:
         raise ValueError("an intake sheet needs at least one guide")  # a bug of ours, not input
-    workbook = new_workbook("Offers")
-    sheet = workbook.add_sheet(OFFERS_SHEET)
-    header_row(sheet, 1, list(FIELDS))
+    workbook, sheet = offers_workbook()
     column = {name: column_letter(number) for number, name in enumerate(FIELDS, start=1)}
     _example(sheet, column, next(iter(guides.values())))
     for field in OFFER:  # each column checked as its field's kind is: a drop-down, a percentage

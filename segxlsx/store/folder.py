@@ -40,7 +40,7 @@ from typing import Any
 from ..errors import SegxlsxError, display_path
 from .manifest import MANIFEST, Entry, Manifest, Owner, Shard, plain_name
 from .records import is_regular, open_record, record_problem, what_is
-from .signatures import signed
+from .signatures import SUMMARY_KIND, WORKBOOK_KIND, signed
 
 JOURNAL = ".segxlsx-journal.jsonl"
 LOCK = ".segxlsx.lock"
@@ -78,9 +78,11 @@ def open_elsewhere(path: Path) -> Path | None:
     return None
 
 
-def inspect(path: Path, *manifests: Manifest) -> Found:
+def inspect(path: Path, *manifests: Manifest, kind: str = WORKBOOK_KIND) -> Found:
     """Whether a file may be written at `path`, and if something is there, whose it is: ours
-    when one of the folder's `manifests` (its own build's, or another shard's) has its hash.
+    when one of the folder's `manifests` (its own build's, or another shard's) has its hash, or
+    it carries a valid signature as a file of `kind` (a `WORKBOOK_KIND` or a `SUMMARY_KIND`: an export
+    or an intake sheet is never ours to replace).
 
     Never follows a symbolic link and never opens anything but a regular file, so a FIFO
     cannot hang the build and a link cannot lead a write outside the folder.
@@ -116,7 +118,7 @@ def inspect(path: Path, *manifests: Manifest) -> Found:
     # The manifest may have lost or garbled the hash (it is anyone's to edit): a file whose parts
     # still match their signature is ours all the same, whatever the manifest says.
     mark = signed(path) if path.suffix == ".xlsx" else None  # talking points carry no signature
-    if mark is not None and mark.sha256 == digest:
+    if mark is not None and mark.sha256 == digest and mark.kind == kind:
         return Found("ours", digest, stamp=stamp, by_signature=True)
     return Found("foreign", digest, stamp=stamp)
 
@@ -301,8 +303,8 @@ class OutputFolder:
     def temporary(self, name: str) -> Path:
         return self.path / f".{name}.{self.run}.tmp"
 
-    def inspect(self, name: str) -> Found:
-        found = inspect(self.path / name, self.manifest, self.others)
+    def inspect(self, name: str, kind: str = WORKBOOK_KIND) -> Found:
+        found = inspect(self.path / name, self.manifest, self.others, kind=kind)
         entry = self.manifest.get(name)
         if found.by_signature and entry is not None:  # set the manifest right
             self.manifest.put(name, replace(entry, sha256=found.sha256))
@@ -457,7 +459,12 @@ class OutputFolder:
             if self.manifest.get(name) is not None or self.others.get(name) is not None:
                 continue
             found = signed(self.path / name)
-            if found is None or (self.shard and (found.owner is None or not self.shard.holds(found.owner))):
+            if found is None or found.kind not in (
+                WORKBOOK_KIND,
+                SUMMARY_KIND,
+            ):  # an export is nobody's to take
+                continue
+            if self.shard and (found.owner is None or not self.shard.holds(found.owner)):
                 continue
             self.manifest.put(name, found.entry())
             taken += 1

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..history import Round, rounds_from_json
-from ..xlsx.package import SIGNATURE_PROPERTY, UNSIGNED_PARTS, Signer
+from ..xlsx.package import KIND_PROPERTY, SIGNATURE_PROPERTY, UNSIGNED_PARTS, Signer
 from .manifest import Entry, Owner
 from .records import open_record
 
@@ -58,13 +58,19 @@ def rounds_in(properties: dict[str, str]) -> tuple[Round, ...]:
         return ()
 
 
+WORKBOOK_KIND, SUMMARY_KIND = "workbook", "summary"  # the kinds of file a build writes and replaces
+
+
 @dataclass(frozen=True)
 class Signed:
-    """A file segxlsx wrote, untouched since: its hash, and its offer (None: a summary)."""
+    """A file segxlsx wrote, untouched since: its hash, its offer (None: not a workbook), and
+    what it is: a `WORKBOOK_KIND` (it names its offer), a `SUMMARY_KIND`, or what its `KIND_PROPERTY`
+    says (`xlsx.package.OFFERS_KIND`)."""
 
     sha256: str
     owner: Owner | None
     rounds: tuple[Round, ...] = ()
+    kind: str = SUMMARY_KIND
 
     def entry(self) -> Entry:
         return Entry(self.sha256, self.owner, rounds=self.rounds)
@@ -84,11 +90,11 @@ def signed(path: Path) -> Signed | None:
         return None
     if properties is None:
         return None
-    label = properties.get(OWNER_PROPERTY)
-    if label is None:
-        return Signed(whole, None)
+    label, kind = properties.get(OWNER_PROPERTY), properties.get(KIND_PROPERTY)
+    if kind is not None or label is None:
+        return Signed(whole, None, kind=kind or SUMMARY_KIND)
     try:
-        return Signed(whole, Entry.from_json(json.loads(label)).owner, rounds_in(properties))
+        return Signed(whole, Entry.from_json(json.loads(label)).owner, rounds_in(properties), WORKBOOK_KIND)
     except (ValueError, TypeError):
         return None
 

@@ -25,6 +25,7 @@ from ..store.file_names import SUMMARY, is_workbook_name
 from ..store.folder import OutputFolder, made_here, reading
 from ..store.ledger import Ledger
 from ..store.scratch import scratch_problem
+from ..store.signatures import SUMMARY_KIND
 from .row import NOT_IN_RUN, SummaryRow
 from .sheet import SummaryHeading
 from .write import folder_row, most_paid_in, why_kept, write_summary
@@ -148,7 +149,7 @@ def _write(
     """The summary written into `folder` as a build writes its own, and its number of rows;
     None when kept (see `notes`)."""
     path = folder.path / name
-    found = folder.inspect(name)
+    found = folder.inspect(name, kind=SUMMARY_KIND)
     kept = why_kept(found, path, force)
     if kept:
         notes.append(kept)

@@ -43,6 +43,10 @@ CONTENT_TYPES = {
 # parts: a file whose parts still match it is ours and untouched, whatever became of the
 # folder's manifest (`store.signatures`). It proves nothing against forgery; it is a label.
 SIGNATURE_PROPERTY = "segxlsx signature"
+# What a signed file is when it is not a build's own workbook or summary: `offers` for an export
+# or an intake sheet, which hold offers someone typed or kept, so no build or summary ever takes
+# one for its own to replace, whatever its name (`store.signatures`).
+KIND_PROPERTY, OFFERS_KIND = "segxlsx kind", "offers"
 UNSIGNED_PARTS = frozenset(
     {"docProps/custom.xml", "[Content_Types].xml"}
 )  # the signature's own, and the list
