@@ -173,16 +173,30 @@ _FIELD = re.compile(r"\{(\w*)\}")
 
 
 def template_pieces(text: str, known: frozenset[str] | set[str]) -> list[Piece]:
-    """Parse wording such as "Your grant of {offer_stock} …"; an unknown {name} is an error."""
+    """Parse wording such as "Your grant of {offer_stock} …"; an unknown {name} is an error, and
+    so is any other brace ("{ asks }", "{asks!r}", an unclosed "{asks"): it would otherwise be
+    said to the candidate word for word."""
     pieces: list[Piece] = []
     position = 0
     for match in _FIELD.finditer(text):
+        _no_stray_brace(text[position : match.start()])
         if match[1] not in known:
             raise InvalidValue(f"unknown placeholder {{{match[1]}}}; known: {', '.join(sorted(known))}")
         pieces += [text[position : match.start()], Placeholder(match[1])]
         position = match.end()
+    _no_stray_brace(text[position:])
     pieces.append(text[position:])
     return [p for p in pieces if p != ""]
+
+
+def _no_stray_brace(words: str) -> None:
+    brace = min((at for at in (words.find("{"), words.find("}")) if at >= 0), default=-1)
+    if brace >= 0:
+        around = words[max(0, brace - 20) : brace + 20]
+        raise InvalidValue(
+            f"a brace that is not a placeholder, in {around!r}: a placeholder is a known name in "
+            "braces, such as {ask_base}, and wording holds no other braces"
+        )
 
 
 def _names_a_currency(text: str) -> bool:

@@ -171,6 +171,27 @@ def test_templates_rate_files_and_file_names_are_checked_too(tmp_path):
     assert first_unwritable(str(error)) is None
 
 
+@pytest.mark.parametrize(
+    "wording",
+    ["I'd like { asks }.", "I'd like {asks!r}.", "I'd like {asks:>30}.", "I'd like {asks[0]}.",
+     "I'd like {asks.x}.", "Unclosed {asks", "I'd like {asks} }", "{{asks}}", "{0}", "{}", "{aks}"],
+)  # fmt: skip
+def test_any_brace_of_wording_that_is_not_a_known_placeholder_stops_the_build(tmp_path, wording):
+    """A placeholder spelt any other way would be said to the candidate word for word, braces
+    and all: every brace of a template is a known placeholder's, or the file is refused."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for source in (ROOT / "templates").glob("*.txt"):
+        (templates / source.name).write_bytes(source.read_bytes())
+    write(templates / "ask.txt", wording)
+    with pytest.raises(TemplateError) as caught:
+        load_wording(templates)
+    assert "ask.txt" in str(caught.value)
+    assert "brace that is not a placeholder" in caught.value.message or "unknown placeholder" in (
+        caught.value.message
+    )
+
+
 def test_a_build_with_unwritable_text_writes_the_good_offer_and_a_summary_that_opens(tmp_path):
     offers = write(
         tmp_path / "offers.csv", HEADER + "Kim Lee,London,130000,100000,12%,ok\nAna\ufffe,London,1,1,0.1,\n"
