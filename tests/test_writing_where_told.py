@@ -196,3 +196,21 @@ def test_import_guide_past_a_file_size_limit_leaves_no_file(tmp_path):
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines()[-1] == "Error: guides/seed.yaml: cannot write it: File too large"
     assert not target.exists() and not list(target.parent.iterdir())
+
+
+def test_a_build_refuses_to_write_into_a_folder_of_offers_it_reads(tmp_path, monkeypatch):
+    """`build offers -o offers` would have every later build read its workbooks and summary as
+    offer files: refused in one line, exit 2, nothing written, however the folder is spelt."""
+    offers = tmp_path / "offers"
+    offers.mkdir()
+    for source in OFFERS.iterdir():
+        (offers / source.name).write_bytes(source.read_bytes())
+    before = sorted(offers.iterdir())
+    monkeypatch.chdir(tmp_path)
+    for out in ("offers", "./offers/", offers, "offers/../offers"):
+        result = run("build", "offers", "--guide", SEED_YAML, "-o", out, "-q")
+        assert result.exit_code == 2, result.output
+        assert "the output folder is also a folder of offers" in result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert sorted(offers.iterdir()) == before
+    assert run("build", "offers", "--guide", SEED_YAML, "-o", "offers/built", "-q").exit_code == 0

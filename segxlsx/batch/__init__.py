@@ -98,6 +98,7 @@ def build(
     if isinstance(shard, str):
         shard = Shard.parse(shard)
     offers = list(offers)  # listed twice: the files to read, and what else their folders hold
+    _apart_from_offers(offers, Path(out))
     report = BuildReport(Path(out))
     with Interrupts() as interrupts:
         try:
@@ -131,6 +132,22 @@ def build(
             raise scratch_problem(error) from None
         report.interrupted = interrupts.received
     return report
+
+
+def _apart_from_offers(offers: list[str | Path], out: Path) -> None:
+    """Refuse an output folder that is also a folder of offers: the next build would read its
+    workbooks and summary as offer files (one error a row), and could land on an intake sheet."""
+    try:
+        target = out.resolve()
+        same = [path for path in map(Path, offers) if path.is_dir() and path.resolve() == target]
+    except (OSError, RuntimeError):  # a path that cannot be resolved is no folder of offers
+        return
+    if same:
+        raise SegxlsxError(
+            "the output folder is also a folder of offers: the next build would read its workbooks "
+            "as offers; choose another --out",
+            file=display_path(out),
+        )
 
 
 def _build_into(report: BuildReport, run: Run, interrupts: Interrupts) -> None:
