@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from segxlsx import __version__
 from segxlsx.cli import main
 
-from .conftest import SEED, SEED_YAML
+from .conftest import ROOT, SEED, SEED_YAML
 
 
 @pytest.fixture
@@ -117,3 +117,18 @@ def test_the_library_is_callable_without_click(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["0", "7", "False"]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "2226-12-07", "9999-12-31"])
+def test_a_today_outside_the_days_a_deadline_may_fall_on_is_refused(run, tmp_path, day):
+    """--today dates the rounds a build starts, for good: a year no deadline may have (a typo)
+    is refused in one line, exit 2, before anything is written, by build and summary alike."""
+    out = tmp_path / "out"
+    result = run("build", ROOT / "data" / "offers", "--guide", SEED_YAML, "-o", out, "--today", day)
+    assert result.exit_code == 2 and not out.exists()
+    assert "field 'today': expected a date from 2000-01-01 to 2099-12-31" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert run("build", ROOT / "data" / "offers", "--guide", SEED_YAML, "-o", out, "-q").exit_code == 0
+    result = run("summary", out, "--guide", SEED_YAML, "-o", tmp_path / "s.xlsx", "--today", day)
+    assert result.exit_code == 2 and "expected a date from 2000-01-01 to 2099-12-31" in result.output
+    assert not (tmp_path / "s.xlsx").exists()

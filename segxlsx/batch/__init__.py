@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import OfferError, SegxlsxError, display_path
+from ..model import check_day
 from ..sources.guides import load_guides
 from ..sources.offers import input_order, iter_offers, offer_files
 from ..sources.rates import load_rates
@@ -99,6 +100,8 @@ def build(
         shard = Shard.parse(shard)
     offers = list(offers)  # listed twice: the files to read, and what else their folders hold
     _apart_from_offers(offers, Path(out))
+    if today is not None:  # it dates rounds for good: a typo's year 0226 would stay in the records
+        check_day(today, "today")
     report = BuildReport(Path(out))
     with Interrupts() as interrupts:
         try:

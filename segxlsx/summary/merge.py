@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import SegxlsxError, display_path
-from ..model import Guide
+from ..model import Guide, check_day
 from ..sources.guides import load_guides
 from ..sources.rates import RateTable, load_rates
 from ..store.file_names import SUMMARY, is_workbook_name
@@ -60,6 +60,8 @@ def summarise(
     atomically, recorded in that folder's manifest, and a summary edited by hand since is kept
     unless `force`. Links lead from it to each workbook, wherever it sits.
     """
+    if today is not None:
+        check_day(today, "today")
     folders = list({Path(folder).resolve(): Path(folder) for folder in folders}.values())  # each once
     if not folders:
         raise SegxlsxError("no folders to summarise: name the output folders of the builds")
