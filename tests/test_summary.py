@@ -278,3 +278,22 @@ def test_workbooks_past_what_a_sheet_holds_are_counted_not_listed(tmp_path, monk
     assert [row[0] for row in table[:3]] == ["Candidate 0", "Candidate 1", "Candidate 2"]
     assert table[3][0] == "… and 7 more workbooks not listed: a sheet holds 10 rows; they are in the folder"
     assert book["Board"].max_row <= sheet.MAX_ROW and book["Summary"].max_row <= sheet.MAX_ROW
+
+
+@pytest.mark.parametrize("folder", ["p #1%20x", "Q4 reviews?", "50% [final]"])
+def test_a_merged_summarys_links_reach_workbooks_in_folders_named_anyhow(tmp_path, folder):
+    """A link's target is a URI: a folder named with a space, "#", "%" or "?" is escaped in it,
+    so that it leads to the workbook rather than to a fragment or a folder that is not there."""
+    from urllib.parse import unquote
+
+    from segxlsx.summary.merge import summarise
+
+    out = tmp_path / folder
+    assert build([ROOT / "data" / "offers" / "bay-area.yaml"], [SEED_YAML], out).exit_code == 0
+    target = tmp_path / "merged" / "summary.xlsx"
+    summarise([out], [SEED_YAML], target)
+    links = [cell.hyperlink.target for row in load_workbook(target)["Board"].iter_rows() for cell in row
+             if cell.hyperlink is not None]  # fmt: skip
+    assert links and all(" " not in link and "#" not in link and "?" not in link for link in links)
+    for link in links:
+        assert (target.parent / unquote(link)).is_file(), link

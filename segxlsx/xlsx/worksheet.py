@@ -148,10 +148,11 @@ class Sheet:
         """`ref` takes a date from `low` to `high` (day numbers, e.g. "36526" for 2000-01-01)."""
         self.validations.append(_Validation(_ranges(ref), "date", (low, high), allow_blank, guidance))
 
-    def link(self, ref: str, target: str) -> None:
-        """Cell `ref` opens `target` (a file beside this one, or an address) when clicked."""
+    def link(self, ref: str, path: str) -> None:
+        """Cell `ref` opens the file at `path`, relative to this one ("../q4/ada.xlsx"), when
+        clicked."""
         coordinates(ref)
-        self.links.append((ref, target))
+        self.links.append((ref, file_uri(path)))
 
     def chart(self, anchor: str, chart: Chart) -> None:
         """Place `chart` with its top left corner at cell `anchor`."""
@@ -420,6 +421,17 @@ def _ascii(xml: str) -> bytes:
     return xml.encode("ascii", "xmlcharrefreplace")
 
 
+# What a relative reference may hold as it is (RFC 3986's unreserved, sub-delims, ":", "@" and
+# "/"); any other ASCII character is escaped, so that a folder named "Q4 #2" or "reviews 50%" is
+# not read as a fragment or an escape. Other characters stay as they are, as an IRI holds them.
+_URI_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/")
+
+
+def file_uri(path: str) -> str:
+    """A relative file path as a hyperlink's target: "../p #1/ada.xlsx" → "../p%20%231/ada.xlsx"."""
+    return "".join(ch if ch in _URI_SAFE or ord(ch) > 127 else f"%{ord(ch):02X}" for ch in path)
+
+
 def _link(ref: str, number: int) -> str:
     return f'<hyperlink {_R} ref="{ref}" r:id="rId{number}"/>'
 
@@ -443,11 +455,11 @@ class StreamedSheet(Sheet):
         self.link_xml: IO[bytes] = tempfile.TemporaryFile()  # <hyperlink> elements
         self.link_targets: IO[bytes] = tempfile.TemporaryFile()  # their relationships
 
-    def link(self, ref: str, target: str) -> None:
+    def link(self, ref: str, path: str) -> None:
         coordinates(ref)
         self.link_count += 1
         self.link_xml.write(_ascii(_link(ref, self.link_count)))
-        self.link_targets.write(relationship("hyperlink", target, True, self.link_count).encode())
+        self.link_targets.write(relationship("hyperlink", file_uri(path), True, self.link_count).encode())
 
     def flush(self) -> None:
         """Send the rows recorded so far, in order; a row sent cannot be written again."""
