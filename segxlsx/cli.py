@@ -361,7 +361,7 @@ def _significant(value: Decimal, digits: int = 6) -> str:
 @rates_options
 @click.option(
     "-w", "--workers", type=click.IntRange(min=1), default=None,
-    help="Processes building workbooks in parallel. Default: the machine's cores.",
+    help="Processes building workbooks in parallel, at most one a core. Default: the machine's cores.",
 )  # fmt: skip
 @click.option(
     "--force", is_flag=True,
@@ -443,9 +443,9 @@ def build(
       segxlsx build offers/ --out reviews/ --shard 3/8
       segxlsx build offers/ --out reviews/ --talking-points
     """
-    import os
 
     from .batch import build as build_offers
+    from .batch.workers import usable_cores
     from .workspace import default_inputs
 
     inputs = default_inputs(offers, guides, templates)
@@ -459,7 +459,7 @@ def build(
             rates=rates_spec,
             as_of=as_of,
             strict_rates=strict_rates,
-            workers=workers or os.cpu_count() or 1,
+            workers=workers or usable_cores(),
             force=force,
             fail_fast=fail_fast,
             templates=inputs.templates,

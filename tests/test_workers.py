@@ -58,3 +58,25 @@ def test_the_pool_starts_no_thread_of_its_own():
     run_jobs(_my_process, range(20), 2, _nothing, (), lambda job, pid: during.append(set(threading.enumerate())),
              to_build=20)  # fmt: skip
     assert all(threads == before for threads in during)
+
+
+def test_workers_past_the_cores_are_not_started_and_the_build_says_so(tmp_path, monkeypatch):
+    """`-w 60` on a 2-core machine starts 2 processes (each holds ~25 MB, for no gain), and the
+    report says why."""
+    import segxlsx.batch as batch
+    from segxlsx.batch import workers as pool
+
+    from .conftest import ROOT, SEED_YAML
+
+    started = []
+    monkeypatch.setattr(batch, "usable_cores", lambda: 2)
+    real = pool._Pool.__init__
+
+    def counted(self, count, *rest):  # type: ignore[no-untyped-def]
+        started.append(count)
+        real(self, count, *rest)
+
+    monkeypatch.setattr(pool._Pool, "__init__", counted)
+    report = batch.build([ROOT / "data" / "offers"], [SEED_YAML], tmp_path / "out", workers=60)
+    assert report.exit_code == 0 and started == [2]
+    assert "--workers 60: this computer has 2 core(s); using 2" in report.notes

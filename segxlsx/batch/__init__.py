@@ -48,7 +48,7 @@ from .job import build_one, start_worker
 from .landing import recorder
 from .plan import Inputs, Run, jobs, known, plan_offers
 from .report import BuildReport, Outcome, Progress
-from .workers import Interrupted, Interrupts, run_jobs
+from .workers import Interrupted, Interrupts, run_jobs, usable_cores
 
 __all__ = ["BuildReport", "Outcome", "build"]
 
@@ -112,6 +112,10 @@ def build(
             if report_currency:  # a code the rates lack would leave the column empty: say so now
                 inputs.table.value_in(report_currency, inputs.table.base)
             report.notes = input_notes(guide_map, wording, inputs.table, offers)
+            cores = usable_cores()
+            if workers > cores:  # each worker is a process of ~25 MB, for no gain past the cores
+                report.notes.append(f"--workers {workers}: this computer has {cores} core(s); using {cores}")
+                workers = cores
             if fail_fast:  # every offer checked before the output folder is touched
                 report.failures = [
                     item for item in iter_offers(files, guide_map) if isinstance(item, OfferError)

@@ -170,6 +170,15 @@ def run_jobs(
         pool.stop()
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a container or `taskset` may allow fewer than the
+    machine has): more workers than these only wait their turn, and each holds its memory."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on every system
+        return os.cpu_count() or 1
+
+
 def _run_here(work, jobs, setup, setup_args, on_result, known) -> None:  # type: ignore[no-untyped-def]
     setup(*setup_args)
     for job in jobs:
