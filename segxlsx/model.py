@@ -173,7 +173,12 @@ def unknown_choice(what: str, given: str, known: tuple[str, ...]) -> str:
 def check_fraction(value: Decimal, field: str) -> Decimal:
     """A bonus percentage as a fraction must lie in 0..1 (0% to 100%)."""
     if not isinstance(value, Decimal) or not 0 <= value <= 1:
-        raise InvalidValue(f"expected a percentage between 0% and 100%, got {value!r}", field=field)
+        shown = (
+            f"{(value * 100).normalize():f}%"
+            if isinstance(value, Decimal) and value.is_finite()
+            else repr(value)
+        )
+        raise InvalidValue(f"expected a percentage between 0% and 100%, got {shown}", field=field)
     return value
 
 

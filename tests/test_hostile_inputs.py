@@ -767,3 +767,27 @@ def test_validate_and_import_guide_report_mended_guide_prose(tmp_path):
         for line in validated.stderr.splitlines()
         if line.startswith("warning: ")
     )
+
+
+def test_messages_say_a_value_as_it_was_written_and_a_path_once(tmp_path):
+    """A bonus over 100% is said as the percentage written, not as a Python Decimal; a small
+    number YAML reads as a float is read as written, not as "1e-05"; a guide's missing nested
+    key is named once."""
+    offers = write(
+        tmp_path / "pct.csv", HEADER + "A,London,100000,1000,250%,\nB,London,100000,1000,100.5%,\n"
+    )
+    messages = [error.message for error in read_offer_file(offers, GUIDES).failures]
+    assert messages == [
+        "expected a percentage between 0% and 100%, got 250%",
+        "expected a percentage between 0% and 100%, got 100.5%",
+    ]
+    tiny = write(
+        tmp_path / "tiny.yaml", "candidate: A\nregion: London\nbase: 100000\nstock: 0.00001\nbonus: 0.00001\n"
+    )
+    (offer,) = read_offer_file(tiny, GUIDES).offers
+    assert (offer.stock, offer.bonus_pct) == (Decimal("0.00001"), Decimal("0.00001"))
+    data = yaml.safe_load((ROOT / "data" / "guides" / "segment-data-engineer.yaml").read_text())
+    data["bands"][0]["total_comp_statd"] = data["bands"][0].pop("total_comp_stated")
+    with pytest.raises(GuideError) as caught:
+        load_guide(write(tmp_path / "guide.yaml", yaml.safe_dump(data)))
+    assert caught.value.location.field == "bands[0].total_comp_stated" and caught.value.message == "missing"

@@ -830,7 +830,9 @@ def _amount_text(value: Any) -> str | int | Decimal:
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise InvalidValue(f'expected an amount such as 125000 or "£125K", got {kind_of(value)}')
     if isinstance(value, float):
-        return str(value)  # a YAML float, read back through the shortest text that gives it
+        # A YAML float, read back through the shortest text that gives it, without an exponent:
+        # 0.00001 is "0.00001", not the "1e-05" nobody wrote.
+        return format(Decimal(repr(value)), "f")
     if isinstance(value, str) and len(value) > MAX_AMOUNT_CHARS:
         raise InvalidValue(f'expected an amount such as 125000 or "£125K", got {shorten(value)!r}')
     return value

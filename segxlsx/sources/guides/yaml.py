@@ -205,8 +205,9 @@ class _Mapping:
         return mend_prose(text, where, self.notes)
 
     def one(self, key: str, build: Callable[[_Mapping], T]) -> T:
+        value = self.get(key)  # named by `get` itself when missing: not "key.key"
         with located(field=key):
-            return build(self._inside(key, self.get(key)))
+            return build(self._inside(key, value))
 
     def each(self, key: str, build: Callable[[_Mapping], T]) -> tuple[T, ...]:
         value = self.get(key, required=False) or []
