@@ -695,3 +695,16 @@ def test_a_rate_file_dated_in_the_future_is_said_or_refused(tmp_path: Path) -> N
     assert "is dated 2999-01-01, after today (2026-12-07)" in note and "--strict-rates refuses it" in note
     with pytest.raises(RatesError, match="--strict-rates takes no rates from the future"):
         load_rates(str(path), today=date(2026, 12, 7), strict=True)
+
+
+def test_a_build_counts_the_rates_age_from_its_own_day(tmp_path):
+    """`--today` is the build's day for everything it says: the rates' age too, not the clock's."""
+    from segxlsx.batch import build
+
+    from .conftest import ROOT, SEED_YAML
+
+    offers = ROOT / "data" / "offers" / "bay-area.yaml"
+    report = build([offers], [SEED_YAML], tmp_path / "out", today=date(2026, 12, 8))
+    table = load_rates("offline")
+    (note,) = [note for note in report.notes if note.startswith(f"rates of {table.as_of}")]
+    assert "days before today, 2026-12-08" in note

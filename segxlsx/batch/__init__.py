@@ -107,7 +107,9 @@ def build(
         try:
             guide_map, wording = load_guides(guides), load_wording(templates)
             files = tuple(offer_files(offers))
-            inputs = Inputs(guide_map, wording, files, load_rates(rates, as_of=as_of, strict=strict_rates))
+            inputs = Inputs(
+                guide_map, wording, files, load_rates(rates, as_of=as_of, strict=strict_rates, today=today)
+            )
             report.rates_day = inputs.table.as_of
             if report_currency:  # a code the rates lack would leave the column empty: say so now
                 inputs.table.value_in(report_currency, inputs.table.base)

@@ -76,7 +76,7 @@ def summarise(
     made = made_here(target, but_summaries=True)
     if made:
         raise SegxlsxError(f"this is {made}; write the summary to another file", file=display_path(target))
-    guide_map, table = load_guides(guides), load_rates(rates, as_of=as_of, strict=strict_rates)
+    guide_map, table = load_guides(guides), load_rates(rates, as_of=as_of, strict=strict_rates, today=today)
     if report_currency:  # a code the rates lack would leave the column empty: say so now
         table.value_in(report_currency, table.base)
     target.parent.mkdir(parents=True, exist_ok=True)
