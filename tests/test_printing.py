@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from segxlsx import __version__
 from segxlsx.sheets import SHEETS
 from segxlsx.sheets import offer as o
+from segxlsx.sheets.styles import header_name
 
 from .libreoffice import convert, printed_pages
 from .parity_cases import CASES
@@ -61,7 +62,7 @@ def test_every_sheet_is_set_up_for_paper(case, built):
         headers = re.findall(
             r"<oddHeader>(.*?)</oddHeader>", archive.read("xl/worksheets/sheet1.xml").decode()
         )
-    candidate = offer.candidate[:80].replace("&", "&&").replace("&", "&amp;").replace('"', "&quot;")
+    candidate = header_name(offer.candidate).replace("&", "&&").replace("&", "&amp;").replace('"', "&quot;")
     assert len(headers) == 1 and candidate in headers[0].replace('"', "&quot;"), headers
     assert workbook["Offer"].print_area.endswith(
         tuple(f"$H${n}" for n in range(30, 80))
@@ -192,3 +193,15 @@ def test_a_summary_in_many_currencies_prints_every_figure_at_8_points_or_more(ma
         for page in pages:
             texts = [word.text for line in page.body for word in line]
             assert page.sheet != "Summary" or texts.count("Candidate") == 1
+
+
+def test_a_long_name_in_a_page_header_is_cut_after_a_word_and_says_so():
+    """The header names whose pages these are: whole up to 80 characters, else cut after a
+    whole word with "…" (a single word that long, mid-word), never silently mid-word."""
+    assert header_name("Ada Park") == "Ada Park"
+    long = "Maximiliana Alexandrina Konstantinopoulou-Vanderbilt-Fitzgerald de la Cruz y Montenegro"
+    assert (
+        header_name(long) == "Maximiliana Alexandrina Konstantinopoulou-Vanderbilt-Fitzgerald de la Cruz y…"
+    )
+    assert header_name("x" * 100) == "x" * 79 + "…"
+    assert all(len(header_name(name)) <= 80 for name in (long, "x" * 100, "a " * 60, "🙂" * 50))

@@ -27,7 +27,7 @@ from ..xlsx import (
 )
 from ..xlsx.memo import for_short_text
 from ..xlsx.refs import column_letter, coordinates
-from ..xlsx.text import MAX_CELL_TEXT, cut, starts_like_formula
+from ..xlsx.text import MAX_CELL_TEXT, cut, excel_length, starts_like_formula
 from ..xlsx.worksheet import Sheet
 
 # One typeface on every font, named: a font that names none is drawn in whatever the reader
@@ -263,10 +263,23 @@ def print_setup(
     )
 
 
+def header_name(who: str) -> str:
+    """Whose a page is, as its header says it: whole up to `MAX_HEADER_PART` characters, else cut
+    after a whole word (or mid-word, for a word that long) and ended with "…"."""
+    text = visible(who)
+    if excel_length(text) <= MAX_HEADER_PART:
+        return text
+    start = cut(text, MAX_HEADER_PART - 1)
+    space = start.rfind(" ")
+    if space >= MAX_HEADER_PART // 2:
+        start = start[:space]
+    return start.rstrip() + "…"
+
+
 def label_pages(workbook: Workbook, printing: Printing) -> None:
     """Every sheet's paper, header (whose, which sheet) and footer (page N of M, rates, Confidential)."""
     # "&" starts a code in a header: a candidate's "&" is written "&&". "&A" is the sheet's name.
-    header = PageText(left=cut(visible(printing.who), MAX_HEADER_PART).replace("&", "&&"), right="&A")
+    header = PageText(left=header_name(printing.who).replace("&", "&&"), right="&A")
     footer = PageText(f"Rates of {printing.rates_date.isoformat()}", "Page &P of &N", "Confidential")
     for sheet in workbook.sheets:
         sheet.print_setup(paper=printing.paper)
