@@ -14,6 +14,7 @@ from segxlsx import __version__
 from segxlsx.sheets import SHEETS
 from segxlsx.sheets import offer as o
 from segxlsx.sheets.styles import header_name
+from segxlsx.summary.columns import text_width
 
 from .libreoffice import convert, printed_pages
 from .parity_cases import CASES
@@ -205,3 +206,61 @@ def test_a_long_name_in_a_page_header_is_cut_after_a_word_and_says_so():
     )
     assert header_name("x" * 100) == "x" * 79 + "…"
     assert all(len(header_name(name)) <= 80 for name in (long, "x" * 100, "a " * 60, "🙂" * 50))
+
+
+def _runs_past_the_print_edge(path) -> list[tuple[str, str, str]]:
+    """Text cells (not formulas, not wrapped) whose text, by its width in Arial's metrics,
+    runs on past the right edge of its sheet's print area, where paper cuts it."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    found = []
+    for sheet in load_workbook(path):
+        area = sheet.print_area if isinstance(sheet.print_area, str) else sheet.print_area[0]
+        _, _, last, _ = range_boundaries(area.split("!")[-1].replace("$", ""))
+        widths = {
+            c: (sheet.column_dimensions[get_column_letter(c)].width or 8.43) for c in range(1, last + 1)
+        }
+        for row in sheet.iter_rows(max_col=last):
+            for cell in row:
+                text = cell.value
+                if not isinstance(text, str) or cell.data_type == "f" or cell.alignment.wrap_text:
+                    continue
+                font = cell.font  # widths in Arial's metrics, as LibreOffice's Liberation Sans draws
+                needs = text_width(text, bool(font.b)) * (font.sz or 10) / 10
+                if needs > sum(widths[c] for c in range(cell.column, last + 1)):
+                    found.append((sheet.title, cell.coordinate, text[:60]))
+    return found
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_no_text_runs_past_the_edge_of_its_printed_page(case, built):
+    """A long note, a rate's source, a name in a subtitle: text that would run on past the print
+    area's right edge is wrapped within it, since paper cuts what runs past."""
+    path, _, _ = built[case]
+    assert _runs_past_the_print_edge(path) == []
+
+
+def test_a_long_name_is_never_cut_at_the_edge_of_a_page_of_the_workbook_or_the_summary(tmp_path):
+    """The longest name a file name holds, its offer's company longer still: every sheet of its
+    workbook and of the summary keeps its text within the printed page; the board's linked name
+    (which LibreOffice never wraps) is cut after a word, with "…"."""
+    from segxlsx.batch import build
+
+    from .conftest import SEED_YAML
+
+    name = "Maximiliana Alexandrina Konstantinopoulou-Vanderbilt-Fitzgerald de la Cruz y Montenegro"
+    offers = tmp_path / "long.yaml"
+    offers.write_text(
+        f"candidate: {name}\nregion: London\nbase: 125000\nstock: 90000\nbonus: 10%\ncompeting:\n"
+        "  - {company: The Extraordinarily Long Named Multinational Data Infrastructure Corporation"
+        " of Greater London Ltd, base: 150000, stock: 200000, bonus: 12%}\n",
+        encoding="utf-8",
+    )
+    report = build([offers], [SEED_YAML], tmp_path / "out", workers=1)
+    (workbook,) = (tmp_path / "out").glob("maximiliana-*.xlsx")
+    assert report.exit_code == 0
+    assert _runs_past_the_print_edge(workbook) == []
+    assert _runs_past_the_print_edge(report.summary) == []
+    board = load_workbook(report.summary)["Board"]
+    (shown,) = [cell.value for row in board.iter_rows() for cell in row if cell.hyperlink is not None]
+    assert shown.endswith("…") and name.startswith(shown[:-1]) and shown[-2] != " "

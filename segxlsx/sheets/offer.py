@@ -36,6 +36,7 @@ from .bands import BandsSheet
 from .names import define
 from .paper import print_in_blocks
 from .styles import (
+    BOLD_WIDTH,
     DATE,
     LABEL,
     LEFT,
@@ -487,7 +488,7 @@ def _competing(workbook, sheet, offer: Offer, years: list[str], money: str, figu
                 put_input(sheet, cell, value, _number_format(field.kind, own))
             elif column == 1:  # the company, wrapped: a long name never runs under the currency
                 put_text(sheet, cell, value, LABEL, alignment=WRAPPED)
-                fit_rows(sheet, row, value, COMPANY_WIDTH)
+                fit_rows(sheet, row, value, COMPANY_WIDTH / BOLD_WIDTH)
             else:
                 put_text(sheet, cell, value)
             define(workbook, competing_cell(index + 1, field), sheet.title, cell)

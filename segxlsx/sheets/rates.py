@@ -8,7 +8,7 @@ from ..model import Guide
 from ..sources.rates import RateTable
 from ..xlsx import Workbook
 from .names import define
-from .paper import print_in_blocks
+from .paper import print_in_blocks, wrap_to_print_edge
 from .styles import (
     DATE,
     LABEL,
@@ -17,6 +17,7 @@ from .styles import (
     SECTION,
     SUBTITLE,
     TITLE,
+    WRAPPED,
     header_row,
     paper_for,
     put,
@@ -41,22 +42,25 @@ def write_rates(
         SUBTITLE,
     )
     header_row(sheet, 4, ["Currency", f"Value of 1 unit in {offer_currency}", "Rate date", "Source"])
-    row = FIRST_RATE_ROW
+    row, notes = FIRST_RATE_ROW, []
     for code, value in rates.items():
         put_text(sheet, f"A{row}", code, LABEL)
         put_input(sheet, f"B{row}", value, RATE)
         define(workbook, rate_name(code), sheet.title, f"B{row}")
         put(sheet, f"C{row}", table.as_of, DATE)
-        put_text(
-            sheet, f"D{row}", "fixed: the offer's own currency" if code == offer_currency else table.source
-        )
+        source = "fixed: the offer's own currency" if code == offer_currency else table.source
+        put_text(sheet, f"D{row}", source, alignment=WRAPPED)  # its last line beside the rate
+        notes.append((f"D{row}", source))
         row += 1
-    _sources(sheet, row + 1, table, guide)
+    notes += _sources(sheet, row + 1, table, guide)
     widths(sheet, {"A": 26, "B": 22, "C": 14, "D": 60})
+    for ref, text in notes:  # the print area ends at D: a long source is wrapped within it
+        wrap_to_print_edge(sheet, ref, text)
     print_in_blocks(sheet, paper_for(offer_currency))
 
 
-def _sources(sheet, row: int, table: RateTable, guide: Guide) -> None:
+def _sources(sheet, row: int, table: RateTable, guide: Guide) -> list[tuple[str, str]]:
+    """Where the numbers come from; returns the facts written in B, by cell."""
     put_text(sheet, f"A{row}", "Where the numbers come from", SECTION)
     facts = [
         ("Guide", guide.title),
@@ -66,10 +70,11 @@ def _sources(sheet, row: int, table: RateTable, guide: Guide) -> None:
     ] + [("Guide source", source) for source in guide.sources]
     for offset, (label, text) in enumerate(facts, start=1):
         put_text(sheet, f"A{row + offset}", label, LABEL)
-        put_text(sheet, f"B{row + offset}", text)  # long text runs on over the empty C and D
+        put_text(sheet, f"B{row + offset}", text, alignment=WRAPPED)  # across C and D, wrapped
     put_text(
         sheet,
         f"A{row + len(facts) + 2}",
         "Money is computed exactly; rates are shown to six decimal places but stored in full.",
         MUTED,
     )
+    return [(f"B{row + offset}", text) for offset, (_, text) in enumerate(facts, start=1)]

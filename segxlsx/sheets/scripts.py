@@ -32,16 +32,18 @@ from ..xlsx import Workbook
 from ..xlsx.text import MAX_FORMULA, excel_length, excel_literal
 from . import formulas as f
 from .offer import competing_input, competing_total_cell
-from .paper import SMALLEST_TEXT, print_in_blocks
+from .paper import SMALLEST_TEXT, print_in_blocks, wrap_to_print_edge
 from .styles import (
     COACH_NOTE,
     LABEL,
     MUTED,
     PERCENT,
     SECTION,
+    SMALL_WIDTH,
     SUBTITLE,
     TITLE,
     WRAP,
+    WRAPPED,
     fit_rows,
     header_row,
     money_format,
@@ -56,7 +58,7 @@ from .styles import (
 HEADER_ROW, FIRST_LINE_ROW = 4, 5
 # Where the candidate's words and the coach's notes are; the tests read these columns.
 SAY, NOTE = "B", "C"
-SAY_WIDTH, NOTE_WIDTH = 70, 60  # columns B and C, in characters
+LABEL_WIDTH, SAY_WIDTH, NOTE_WIDTH = 30, 70, 60  # columns A, B and C, in characters
 GUIDE_TEXT_WIDTH = SAY_WIDTH + NOTE_WIDTH  # the guide's levers run across both
 
 AMOUNT_LABELS = {
@@ -91,13 +93,11 @@ def write_scripts(
     sheet = workbook["Scripts"]
     currency = figures.offer_currency
     put_text(sheet, "A1", f"Scripts for {candidate}", TITLE)
-    put_text(
-        sheet,
-        "A2",
+    subtitle = (
         f"What to say is in {candidate}'s words, with this offer's figures in {currency}; "
-        "the notes beside it are for you. Both follow the Offer sheet.",
-        SUBTITLE,
+        "the notes beside it are for you. Both follow the Offer sheet."
     )
+    put_text(sheet, "A2", subtitle, SUBTITLE, alignment=WRAP)
     header_row(sheet, HEADER_ROW, ["Lever", "What to say (safe to paste)", "For you (never to be said)"])
     texts = scripts.texts(figures, currency)
     amounts_top = FIRST_LINE_ROW + len(scripts.lines) + 1
@@ -114,7 +114,9 @@ def write_scripts(
     guide_top = amounts_top + len(cells) + 3
     guide_end = _guide_levers(sheet, guide, companies, guide_top)
     sheet.freeze(f"A{FIRST_LINE_ROW}")
-    widths(sheet, {"A": 30, SAY: SAY_WIDTH, NOTE: NOTE_WIDTH})
+    widths(sheet, {"A": LABEL_WIDTH, SAY: SAY_WIDTH, NOTE: NOTE_WIDTH})
+    wrap_to_print_edge(sheet, "A2", subtitle)  # a long name would run it off the page
+    wrap_to_print_edge(sheet, f"A{guide_top + 1}", GUIDE_WORDS, SMALL_WIDTH)
     # No print titles: "What to say (safe to paste)" heads the candidate's lines alone. The
     # guide's own words start a page of their own and read on, row by row, over as many as
     # they need (their heading and note with the first).
@@ -125,6 +127,13 @@ def write_scripts(
         flowing=(guide_top + 2, guide_end - 1),
         new_page_at=[guide_top],
     )
+
+
+GUIDE_WORDS = (
+    "The guide author's words, not this candidate's script. On the left, what a candidate may "
+    "borrow of each lever; on the right, for you, what they may not: claims of offers the "
+    "guide's author held, and the guide's own figures."
+)
 
 
 def _fit(sheet, row: int, *texts: tuple[str, int]) -> None:
@@ -183,7 +192,10 @@ def _amounts(sheet, top: int, scripts: OfferScripts, figures: OfferFigures) -> d
     used = [p for p in scripts.amounts() if p.name in (*MONEY_FIELDS, *PERCENT_FIELDS, *PLACE_FIELDS)]
     for row, placeholder in enumerate(sorted(used, key=_amount_order), start=top + 2):
         source, value, label = _amount_source(placeholder, values, figures, companies)
-        put_text(sheet, f"A{row}", label)
+        put_text(
+            sheet, f"A{row}", label, alignment=WRAPPED
+        )  # a long company's name never runs into its figure
+        fit_rows(sheet, row, label, LABEL_WIDTH)
         as_percent = placeholder.name in PERCENT_FIELDS or placeholder.name in PLACE_FIELDS
         number_format = PERCENT if as_percent else money_format(currency)
         said = figure_text(placeholder.name, value, currency)
@@ -223,14 +235,7 @@ def _guide_levers(sheet, guide: Guide, companies: tuple[str, ...], top: int) -> 
     the right, for the coach, what they may not (competing claims, true of the guide's author;
     the guide's own figures) and the guide's background prose."""
     put_text(sheet, f"A{top}", f"The guide's levers, as {guide.company}'s guide wrote them", SECTION)
-    put_text(
-        sheet,
-        f"A{top + 1}",
-        "The guide author's words, not this candidate's script. On the left, what a candidate may "
-        "borrow of each lever; on the right, for you, what they may not: claims of offers the "
-        "guide's author held, and the guide's own figures.",
-        MUTED,
-    )
+    put_text(sheet, f"A{top + 1}", GUIDE_WORDS, MUTED, alignment=WRAP)
     read = read_sentences(guide, companies)
     entries = [
         (f"{lever.number}. {lever.name}", _borrowed(said), _held_back(said, companies))

@@ -6,6 +6,7 @@ Style values are built once per process and shared; the engine stores each disti
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -27,7 +28,7 @@ from ..xlsx import (
 )
 from ..xlsx.memo import for_short_text
 from ..xlsx.refs import column_letter, coordinates
-from ..xlsx.text import MAX_CELL_TEXT, cut, excel_length, starts_like_formula
+from ..xlsx.text import MAX_CELL_TEXT, cut, starts_like_formula
 from ..xlsx.worksheet import Sheet
 
 # One typeface on every font, named: a font that names none is drawn in whatever the reader
@@ -264,14 +265,26 @@ def print_setup(
 
 
 def header_name(who: str) -> str:
-    """Whose a page is, as its header says it: whole up to `MAX_HEADER_PART` characters, else cut
-    after a whole word (or mid-word, for a word that long) and ended with "…"."""
-    text = visible(who)
-    if excel_length(text) <= MAX_HEADER_PART:
+    """Whose a page is, as its header says it (`cut_at_word` to `MAX_HEADER_PART`)."""
+    return cut_at_word(visible(who), MAX_HEADER_PART)
+
+
+def cut_at_word(
+    text: str, limit: float, char_width: Callable[[str], float] = lambda ch: 1 + (ord(ch) > 0xFFFF)
+) -> str:
+    """`text` whole when its characters take no more than `limit` (by `char_width`: UTF-16 units,
+    as Excel counts, unless given), else cut after a whole word (or mid-word, for a word that
+    long) and ended with "…": never cut short without a sign."""
+    if sum(map(char_width, text)) <= limit:
         return text
-    start = cut(text, MAX_HEADER_PART - 1)
+    room, used, end = limit - char_width("…"), 0.0, 0
+    for end, ch in enumerate(text):  # noqa: B007 (where it stops is the point)
+        used += char_width(ch)
+        if used > room:
+            break
+    start = text[:end]
     space = start.rfind(" ")
-    if space >= MAX_HEADER_PART // 2:
+    if space >= end // 2:
         start = start[:space]
     return start.rstrip() + "…"
 
@@ -290,6 +303,8 @@ LINE_HEIGHT = 15  # points, a row of one line
 # Points a line of wrapped 10-point text takes: Excel's 12.75 with a little to spare (LibreOffice
 # draws Liberation Sans in 11.5); 15 a line left a third of a long script's row empty on paper.
 WRAPPED_LINE = 13
+BOLD_WIDTH = 1.15  # bold text is about this much wider than regular: fewer characters a line
+SMALL_WIDTH = 1.1  # 9-point text (MUTED) fits about this many more characters a line than 10-point
 MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
 MAX_ROW_LINES = MAX_ROW_HEIGHT // WRAPPED_LINE
 

@@ -18,7 +18,7 @@ from ..xlsx import Chart, Series, Workbook
 from ..xlsx.refs import column_letter, on_sheet
 from . import formulas as f
 from .names import define
-from .paper import print_in_blocks
+from .paper import print_in_blocks, wrap_to_print_edge
 from .styles import (
     AVERAGE_FILL,
     CENTER,
@@ -31,9 +31,11 @@ from .styles import (
     MUTED,
     PERCENT,
     SECTION,
+    SMALL_WIDTH,
     STATUS_FILLS,
     SUBTITLE,
     TITLE,
+    TOP,
     WRAP,
     YEAR_NUMBER,
     YEAR_ONE_FILL,
@@ -119,9 +121,11 @@ def write_years(
     _how_the_grant_vests(workbook, sheet, vesting, money, figures)
     _table(workbook, sheet, offer, vesting, money, figures)
     _scenarios(workbook, sheet, guide, vesting.years, money, figures)
-    _solve_for_the_ask(workbook, sheet, vesting.years, money, figures)
+    notes = _solve_for_the_ask(workbook, sheet, vesting.years, money, figures)
     _chart(sheet, vesting.years, offer.currency, figures)
     widths(sheet, {"A": 32} | {column_letter(c): 13 for c in range(2, 15)})
+    for ref, note in notes:  # the print area ends at the year table's edge: wrapped within it
+        wrap_to_print_edge(sheet, ref, note, SMALL_WIDTH)
     print_in_blocks(sheet, paper_for(offer.currency))
 
 
@@ -407,7 +411,10 @@ def _scenarios(workbook, sheet, guide: Guide, years: int, money: str, figures: O
         )
 
 
-def _solve_for_the_ask(workbook, sheet, years: int, money: str, figures: OfferFigures) -> None:
+def _solve_for_the_ask(
+    workbook, sheet, years: int, money: str, figures: OfferFigures
+) -> list[tuple[str, str]]:
+    """The asks solved for, each with how; returns the notes written, by cell."""
     top = solve_row(years)
     put_text(sheet, f"A{top}", "Solving for the ask", SECTION)
     first = FIRST_YEAR_ROW
@@ -447,9 +454,12 @@ def _solve_for_the_ask(workbook, sheet, years: int, money: str, figures: OfferFi
             "grant already meets the walk-away",
         ),
     )  # fmt: skip
+    notes = []
     for offset, (name, label, formula, note) in enumerate(rows, start=1):
         row = top + offset
-        put_text(sheet, f"A{row}", label, LABEL)
-        put_formula(sheet, f"B{row}", formula, getattr(figures, name), money, LABEL)
-        put_text(sheet, f"C{row}", note, MUTED)
+        put_text(sheet, f"A{row}", label, LABEL, alignment=TOP)  # beside the first line of its note
+        put_formula(sheet, f"B{row}", formula, getattr(figures, name), money, LABEL, alignment=TOP)
+        put_text(sheet, f"C{row}", note, MUTED, alignment=WRAP)
         define(workbook, name, sheet.title, f"B{row}")
+        notes.append((f"C{row}", note))
+    return notes

@@ -22,7 +22,7 @@ from ..sheets.styles import (
     LINK,
     STATUS_FILLS,
     TOP,
-    WRAP,
+    cut_at_word,
     header_row,
     money_format,
     print_setup,
@@ -32,8 +32,8 @@ from ..sheets.styles import (
 )
 from ..xlsx import Alignment, Sheet, Workbook
 from ..xlsx.refs import column_letter
-from .columns import IN_REPORT, REPORT, Column, lines_in, value_of, widths
-from .layout import FIRST_ROW, HEADER_ROW, SummaryHeading, fit_lines, status_fills, title_block
+from .columns import IN_REPORT, REPORT, Column, char_width, value_of, widths
+from .layout import FIRST_ROW, HEADER_ROW, SummaryHeading, status_fills, title_block
 from .row import SummaryRow
 
 if TYPE_CHECKING:
@@ -56,8 +56,8 @@ BOARD = (
     Column("Gap to asks ({report})", "gap_total_comp" + IN_REPORT, REPORT),
     Column("Walk-away met", "walk_away_met", width=8),
 )
-# What gives way when the columns would not fit a page. A file name would not wrap (it has no
-# spaces), so the candidate's name is the link to the workbook, not a column of its own.
+# What gives way when the columns would not fit a page: the candidate's name, the link to the
+# workbook (a file name has no spaces to part at), on one line, a long one cut with "…".
 WRAPPED = ("candidate",)
 # Yes or No under "Walk-away met", apart from the amount before it.
 CENTRED = Alignment(horizontal="center", vertical="top")
@@ -141,13 +141,14 @@ def _fitted(sized: list[float], heading: SummaryHeading) -> list[float]:
 def _row(
     sheet: Sheet, number: int, row: SummaryRow, heading: SummaryHeading, width_of: dict[str, float]
 ) -> None:
-    fit_lines(sheet, number, lines_in(row.candidate, width_of["candidate"]))
     report = heading.report_currency
     for letter, column in zip(_LETTERS, BOARD, strict=True):
         ref = f"{letter}{number}"
         value = value_of(row, column, report, heading.rates, heading.today)
         if column.shows == "candidate":  # linked, relative: the summary sits beside the workbooks
-            put_text(sheet, ref, row.candidate, LINK, WRAP)
+            # On one line: LibreOffice never wraps a linked cell, so a long name is cut after a
+            # word, with "…" (the Summary sheet has it whole).
+            put_text(sheet, ref, cut_at_word(row.candidate, width_of["candidate"], char_width), LINK, TOP)
             sheet.link(ref, row.file)
         elif value is None:  # a figure not known stays empty, never a guess
             continue

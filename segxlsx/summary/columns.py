@@ -143,6 +143,11 @@ def text_width(text: str, bold: bool = False) -> float:
     return sum(map(_WIDTHS.__getitem__, text)) * (_BOLD if bold else 1)
 
 
+def char_width(ch: str) -> float:
+    """One character's width, in digits (`text_width`)."""
+    return _WIDTHS[ch]
+
+
 class _Widths(dict[str, float]):
     """Each character's width in digits, worked out the first time it is asked for: Arial's
     own for printable ASCII and the currency symbols, else 600 thousandths of an em, or 1000

@@ -96,7 +96,7 @@ COLUMNS = (
         "Round", "round", width=7
     ),  # of its negotiation: the sheet Offer history of its workbook lists them
     Column("Edits", "edits", width=24),
-    Column("Workbook", "file", cap=40),
+    Column("Workbook", "file", cap=68),  # a file name whole: a linked cell never wraps
 )
 STATUS_COLUMNS = ("status_base", "status_stock", "status_bonus_pct", "status")
 WRAPPED = ("candidate", "edits")  # text that wraps in its column, the row as tall as it needs
