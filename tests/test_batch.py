@@ -396,6 +396,25 @@ def test_the_summary_shows_each_offers_deadline_as_a_date(tmp_path):
     ]
 
 
+def test_a_candidate_twice_in_one_file_is_built_twice_and_said_on_every_build(tmp_path):
+    """Two offers of one name in one file are told apart only by their order: each gets a
+    workbook, and every build says what removing or moving one of them would do."""
+    offers = write(
+        tmp_path / "o.yaml",
+        "- {candidate: Wei Zhang, region: London, base: 120000, stock: 1000, bonus: 10%}\n"
+        "- {candidate: Wei Zhang, region: New York, base: 170000, stock: 1000, bonus: 10%}\n"
+        "- {candidate: Wei Zhang, region: London, base: 125000, stock: 1000, bonus: 10%}\n",
+    )
+    for _ in range(2):  # the second from the manifest's record of the file, unread
+        report = build([offers], GUIDES, tmp_path / "out", workers=1)
+        assert [note for note in report.notes if "more than one offer" in note] == [
+            "o.yaml: 'Wei Zhang' has more than one offer in this file: each gets a workbook "
+            "(wei-zhang-2.xlsx for the second), told apart by their order in the file, so removing or "
+            "moving one hands its workbook and rounds to the next; if they are one offer, keep one"
+        ]
+    assert report.count("unchanged") == 3
+
+
 def test_an_offer_in_two_files_is_built_twice_and_said(tmp_path):
     """The weekly export beside the files it came from: each copy gets a workbook, and the build says so."""
     offers = tmp_path / "offers"

@@ -183,7 +183,15 @@ def _plan_recorded(
 
 
 def _add(step: Step, ledger: Ledger, count: _Count, notes: list[str]) -> None:
-    """A step into the plan; a note when its candidate has an offer in another file too."""
+    """A step into the plan; a note when its candidate has an offer in another file too, or a
+    second one in the same file."""
+    if step.owner.occurrence == 2:  # once, at the second: a third is told apart the same way
+        notes.append(
+            f"{step.owner.source}: {step.owner.candidate!r} has more than one offer in this file: each "
+            f"gets a workbook ({step.name} for the second), told apart by their order in the file, "
+            "so removing or moving one hands its workbook and rounds to the next; if they are one "
+            "offer, keep one"
+        )
     twin = ledger.elsewhere(step.owner.source, step.owner.candidate)
     if twin is not None and step.owner.occurrence == 1:
         source, name = twin
