@@ -103,6 +103,11 @@ def pays_more(index: int) -> str:
     return f"pays_more[{index}]"
 
 
+def any_pays_more(count: int) -> str:
+    """The condition that any of the first `count` competing offers pays more a year."""
+    return f"any_pays_more[{count}]"
+
+
 def expires_first(index: int) -> str:
     """The condition that competing offer `index`'s deadline is the first (after this offer's
     own and any listed before it, on a tie)."""

@@ -28,6 +28,7 @@ from .scripts import (
     Choice,
     Piece,
     Placeholder,
+    any_pays_more,
     expires_first,
     filled,
     for_competitor,
@@ -60,6 +61,7 @@ TEMPLATE_NAMES = (
     "all_met",
     "competing_claim",
     "counter",
+    "counter_ahead",
     "competitor",
     "first_year",
     "first_year_additional",
@@ -198,6 +200,7 @@ def conditions(figures: OfferFigures, is_open: bool = True) -> dict[str, bool]:
         pays_more(i): leader(figures.offer_total_comp - other.total_comp_in_offer_currency) < 0
         for i, other in enumerate(figures.competing)
     }
+    ahead[any_pays_more(len(figures.competing))] = any(ahead.values())
     named = {f"kept_{c}": kept(c, figures.keep) for c in PAY_COMPONENTS}
     named |= {f"focus_{c}": kept(c, (figures.focus,) if figures.focus else ()) for c in PAY_COMPONENTS}
     due, (own, *competing) = figures.decision_due, figures.deadlines
@@ -248,9 +251,15 @@ def condition_formula(
     """A condition of `conditions` as an Excel expression; `competing_total(i)` is the cell of
     competing offer i's annual total comp in the offer's currency, `competing_expires(i)` the
     cell of its deadline."""
-    indexed = re.fullmatch(r"(pays_more|expires_first)\[(\d+)\]", name)
+    indexed = re.fullmatch(r"(pays_more|any_pays_more|expires_first)\[(\d+)\]", name)
     if indexed and indexed[1] == "pays_more":  # to the cent, as `rules.leader` judges who is ahead
         return f"ROUND({competing_total(int(indexed[2]))}-offer_total_comp,2)>0"
+    if indexed and indexed[1] == "any_pays_more":
+        each = [
+            condition_formula(pays_more(i), competing_total, competing_expires)
+            for i in range(int(indexed[2]))
+        ]
+        return f"OR({','.join(each)})" if each else "FALSE"
     if indexed:
         cell = competing_expires(int(indexed[2]))
         return f"AND(ISNUMBER({cell}),{cell}=decision_due)"
@@ -286,8 +295,14 @@ def offer_scripts(offer: Offer, guide: Guide, wording: Wording) -> OfferScripts:
             for i, c in enumerate(offer.competing)
         ]
         lead = "a competing offer from " if len(competitors) == 1 else "competing offers from "
-        counter = filled(wording["counter"], competitors=[lead, *listed(competitors)])
-        lines.append(ScriptLine("Counter with competing offers", counter, wording["counter_note"]))
+        held = [lead, *listed(competitors)]
+        # "The package needs to be competitive" only while an offer held pays more than this one.
+        counter = Choice(
+            any_pays_more(len(competitors)),
+            tuple(filled(wording["counter"], competitors=held)),
+            tuple(filled(wording["counter_ahead"], competitors=held)),
+        )
+        lines.append(ScriptLine("Counter with competing offers", [counter], wording["counter_note"]))
     return OfferScripts(
         [
             _while_open(line, wording["settled_note"] if number == 0 else [])

@@ -169,6 +169,19 @@ def test_several_competing_offers_are_listed_as_people_write_them():
     )
 
 
+def test_competing_offers_that_all_pay_less_are_named_without_asking_to_compete():
+    """Offers held that all pay less than this one are leverage of interest, not of money: named,
+    never quoted, and the candidate never says the package "needs to be competitive"."""
+    others = (
+        CompetingOffer("Shopify", "USD", D(150000), D(60000), D("0.05")),
+        CompetingOffer("Monzo", "GBP", D(100000), D(20000), D("0.05")),
+    )
+    said = lines(seg("Jordan Lee", "San Francisco", 185000, 160000, "0.12", competing=others))
+    assert said["Counter with competing offers"][0] == (
+        "I have competing offers from Shopify and Monzo, and I would rather join Segment."
+    )
+
+
 def test_the_guides_strategy_is_cut_into_its_parts():
     parts = strategy_parts(SEGMENT)
     assert parts.ask == "I'd like $195K in Twilio RSUs over 4 years with a $198K base and 12% bonus target."
@@ -361,12 +374,13 @@ def test_the_amounts_said_are_the_named_cells_rounded(case, built, recalculated)
 
 
 def test_the_model_and_the_sheet_know_the_same_conditions():
-    from segxlsx.scripts import CONDITIONS, expires_first, pays_more
+    from segxlsx.scripts import CONDITIONS, any_pays_more, expires_first, pays_more
     from segxlsx.wording import condition_formula, conditions
 
     guide, case = CASES["sf-competing"]
     decided = conditions(offer_figures(case, guide, RATES))
     each = {f(i) for f in (pays_more, expires_first) for i in range(len(case.competing))}
+    each.add(any_pays_more(len(case.competing)))
     assert set(decided) == set(CONDITIONS) | each
     for name in decided:  # each has its formula; an unknown one would raise
         assert condition_formula(
