@@ -6,6 +6,7 @@ modules are imported inside the commands so that `segxlsx --help` stays fast.
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -171,7 +172,7 @@ def init(folder: Path) -> None:
 
     made = make_working_folder(folder)
     click.echo(f"made {', '.join(display_path(path) for path in made)}")
-    go = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
+    go = "" if folder.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(folder))} && "
     click.echo(f"next: edit the offers, then {go}segxlsx build (README.txt says more)")
 
 
@@ -179,9 +180,11 @@ def init(folder: Path) -> None:
 @click.argument("guide", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "-o",
+    "--out",
     "--output",
+    "output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the YAML here instead of to standard output.",
+    help="Write the YAML here instead of to standard output (--out, as the other commands spell it).",
 )
 def import_guide(guide: Path, output: Path | None) -> None:
     """Convert a Markdown negotiation guide into YAML.

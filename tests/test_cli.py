@@ -132,3 +132,15 @@ def test_a_today_outside_the_days_a_deadline_may_fall_on_is_refused(run, tmp_pat
     result = run("summary", out, "--guide", SEED_YAML, "-o", tmp_path / "s.xlsx", "--today", day)
     assert result.exit_code == 2 and "expected a date from 2000-01-01 to 2099-12-31" in result.output
     assert not (tmp_path / "s.xlsx").exists()
+
+
+def test_every_command_writes_with_out_and_init_says_how_to_go_there_pasteably(run, tmp_path, monkeypatch):
+    """`-o/--out` names where every command writes (import-guide's `--output` still works); the
+    folder `init` tells the user to go to is quoted for a shell, spaces and all."""
+    guide = ROOT / "tests" / "fixtures" / "guides" / "atlassian-product-manager.md"
+    for option in ("--out", "--output", "-o"):
+        target = tmp_path / f"guide{option}.yaml"
+        assert run("import-guide", guide, option, target).exit_code == 0 and target.exists()
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "sp ace/é")
+    assert result.exit_code == 0 and "cd 'sp ace/é' && segxlsx build" in result.output
