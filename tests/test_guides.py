@@ -330,3 +330,26 @@ def test_load_guides_reads_a_folder_and_refuses_two_guides_with_one_id(tmp_path)
     (tmp_path / "segment-data-engineer.yaml").write_bytes(SEED_YAML.read_bytes())
     with pytest.raises(GuideError, match="second guide with the id"):
         load_guides([SEED_YAML.parent, tmp_path])
+
+
+@pytest.mark.parametrize(
+    "edit, field, message",
+    [
+        (lambda g: g.__setitem__("level_maping", g.pop("level_mapping")), None,
+         "unknown key 'level_maping' (did you mean 'level_mapping'?)"),
+        (lambda g: g["bands"][1].__setitem__("bonus", "10%"), "bands[1]",
+         "unknown key 'bonus' (did you mean 'bonus_pct'?)"),
+        (lambda g: g["negotiate_up"].__setitem__("walk_away", "x"), "negotiate_up",
+         "unknown key 'walk_away' (did you mean 'walk_away_line'?)"),
+    ],
+)  # fmt: skip
+def test_a_guide_key_nothing_reads_is_refused_with_its_likely_meaning(tmp_path, edit, field, message):
+    """A typo in a guide's key would drop what it holds without a word: refused, as an offer's
+    unknown field is, naming where it is and what it was likely meant to be."""
+    data = yaml.safe_load(SEED_YAML.read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "guide.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(GuideError) as caught:
+        load_guide(path)
+    assert caught.value.message.startswith(message) and caught.value.location.field == field

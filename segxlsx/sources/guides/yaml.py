@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import yaml
 
 from ...errors import InvalidValue, Location, located
-from ...model import Band, Guide, Lever, LeverSection, Range, Strategy
+from ...model import Band, Guide, Lever, LeverSection, Range, Strategy, unknown_choice
 from ...money import parse_amount, parse_percent
 from ..files import check_text, mend_prose, yaml_reads_as_text
 
@@ -105,7 +105,7 @@ def guide_from_dict(data: Any, guide_id: str, file: str | None = None) -> Guide:
     refused; in prose it is replaced with U+FFFD and the guide's `notes` say where.
     """
     doc = _Mapping(data, file)
-    return Guide(
+    guide = Guide(
         id=guide_id,
         title=doc.text("title"),
         role=doc.text("role"),
@@ -125,6 +125,8 @@ def guide_from_dict(data: Any, guide_id: str, file: str | None = None) -> Guide:
         sources=doc.texts("sources"),
         notes=tuple(doc.notes),
     )
+    doc.only_known()
+    return guide
 
 
 def _band(item: _Mapping) -> Band:
@@ -167,11 +169,20 @@ class _Mapping:
         self.file = file
         self.path = path
         self.notes: list[str] = [] if notes is None else notes
+        self.asked: set[str] = set()  # every key read, given or not
+
+    def only_known(self) -> None:
+        """Refuse a key nothing reads: a typo ("level_maping") would drop what it holds, as an
+        offer's unknown field is refused for the same reason."""
+        for key in self.data:
+            if key not in self.asked:
+                raise InvalidValue(unknown_choice("key", str(key), sorted(self.asked)))
 
     def _inside(self, key: str, data: Any) -> _Mapping:
         return _Mapping(data, self.file, f"{self.path}.{key}" if self.path else key, self.notes)
 
     def get(self, key: str, required: bool = True) -> Any:
+        self.asked.add(key)
         value = self.data.get(key)
         if value is None and required:
             raise InvalidValue("missing", field=key)
@@ -207,7 +218,10 @@ class _Mapping:
     def one(self, key: str, build: Callable[[_Mapping], T]) -> T:
         value = self.get(key)  # named by `get` itself when missing: not "key.key"
         with located(field=key):
-            return build(self._inside(key, value))
+            inside = self._inside(key, value)
+            built = build(inside)
+            inside.only_known()
+            return built
 
     def each(self, key: str, build: Callable[[_Mapping], T]) -> tuple[T, ...]:
         value = self.get(key, required=False) or []
@@ -216,7 +230,9 @@ class _Mapping:
         built = []
         for index, item in enumerate(value):
             with located(field=f"{key}[{index}]"):
-                built.append(build(self._inside(f"{key}[{index}]", item)))
+                inside = self._inside(f"{key}[{index}]", item)
+                built.append(build(inside))
+                inside.only_known()
         return tuple(built)
 
     def amount(self, key: str) -> Decimal:
