@@ -327,7 +327,7 @@ def _while_open(line: ScriptLine, settled: list[Piece]) -> ScriptLine:
     (the first line's says why). The stage is an input cell: the lines follow it when it is
     changed in the workbook."""
     say = [Choice("open", tuple(line.say), (NOTHING_TO_SAY,))] if line.say else []
-    note = [Choice("open", tuple(line.note), (*settled, " ", *line.note))] if settled else line.note
+    note = [Choice("open", (), (*settled, " ")), *line.note] if settled else line.note
     return ScriptLine(line.lever, say, note)
 
 

@@ -36,7 +36,7 @@ from functools import lru_cache
 from ..xlsx import PAPER_A4, PAPER_LETTER
 from ..xlsx.refs import column_letter, column_number, coordinates
 from ..xlsx.worksheet import MARGINS, Sheet
-from .styles import MAX_ROW_HEIGHT, fit_rows
+from .styles import MAX_ROW_HEIGHT, fit_rows, wrapped_lines
 
 # Paper, portrait, in points; printed landscape.
 PAPER_POINTS = {PAPER_LETTER: (612.0, 792.0), PAPER_A4: (595.28, 841.89)}
@@ -205,18 +205,20 @@ def _last_row(sheet: Sheet, columns: int) -> int:
     return max(rows)
 
 
-def wrap_to_print_edge(sheet: Sheet, ref: str, text: str, per_unit: float = 1.0) -> None:
-    """Wrap the text written at `ref` (with a wrapping alignment) across its row to the edge of
-    the sheet's print area (its last filled column, or a chart's), merged, and size the row for
-    its lines: a long note running on past that edge would be cut on paper. `per_unit`: its
-    characters to a unit of column width (`styles.SMALL_WIDTH` for small text). Called once the
-    sheet's cells, charts and widths are all there."""
-    row, first = coordinates(ref)
+def wrap_to_print_edge(sheet: Sheet, notes: Iterable[tuple[str, str]], per_unit: float = 1.0) -> None:
+    """Wrap each text of `notes` (cell, text), written with a wrapping alignment, across its row
+    to the edge of the sheet's print area (its last filled column, or a chart's), merged; a row
+    whose text takes more than a line is sized for it. A long note running on past that edge
+    would be cut on paper. `per_unit`: characters to a unit of column width (`styles.SMALL_WIDTH`
+    for small text). Called once the sheet's cells, charts and widths are all there."""
     last = _column_count(sheet, None)
-    if last > first:
-        sheet.merge(f"{ref}:{column_letter(last)}{row}")
-    width = sum(sheet.widths.get(column, DEFAULT_WIDTH) for column in range(first, max(first, last) + 1))
-    fit_rows(sheet, row, text, width * per_unit)
+    for ref, text in notes:
+        row, first = coordinates(ref)
+        if last > first:
+            sheet.merge(f"{ref}:{column_letter(last)}{row}")
+        width = sum(sheet.widths.get(column, DEFAULT_WIDTH) for column in range(first, max(first, last) + 1))
+        if wrapped_lines(text, width * per_unit) > 1:  # one line takes the sheet's own height
+            fit_rows(sheet, row, text, width * per_unit)
 
 
 def _column_count(sheet: Sheet, last_column: str | None) -> int:

@@ -54,8 +54,7 @@ def write_rates(
         row += 1
     notes += _sources(sheet, row + 1, table, guide)
     widths(sheet, {"A": 26, "B": 22, "C": 14, "D": 60})
-    for ref, text in notes:  # the print area ends at D: a long source is wrapped within it
-        wrap_to_print_edge(sheet, ref, text)
+    wrap_to_print_edge(sheet, notes)  # the print area ends at D: a long source is wrapped within it
     print_in_blocks(sheet, paper_for(offer_currency))
 
 

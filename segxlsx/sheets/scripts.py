@@ -115,8 +115,8 @@ def write_scripts(
     guide_end = _guide_levers(sheet, guide, companies, guide_top)
     sheet.freeze(f"A{FIRST_LINE_ROW}")
     widths(sheet, {"A": LABEL_WIDTH, SAY: SAY_WIDTH, NOTE: NOTE_WIDTH})
-    wrap_to_print_edge(sheet, "A2", subtitle)  # a long name would run it off the page
-    wrap_to_print_edge(sheet, f"A{guide_top + 1}", GUIDE_WORDS, SMALL_WIDTH)
+    wrap_to_print_edge(sheet, [("A2", subtitle)])  # a long name would run it off the page
+    wrap_to_print_edge(sheet, [(f"A{guide_top + 1}", GUIDE_WORDS)], SMALL_WIDTH)
     # No print titles: "What to say (safe to paste)" heads the candidate's lines alone. The
     # guide's own words start a page of their own and read on, row by row, over as many as
     # they need (their heading and note with the first).
@@ -192,10 +192,10 @@ def _amounts(sheet, top: int, scripts: OfferScripts, figures: OfferFigures) -> d
     used = [p for p in scripts.amounts() if p.name in (*MONEY_FIELDS, *PERCENT_FIELDS, *PLACE_FIELDS)]
     for row, placeholder in enumerate(sorted(used, key=_amount_order), start=top + 2):
         source, value, label = _amount_source(placeholder, values, figures, companies)
-        put_text(
-            sheet, f"A{row}", label, alignment=WRAPPED
-        )  # a long company's name never runs into its figure
-        fit_rows(sheet, row, label, LABEL_WIDTH)
+        # A long company's name wraps, never running into its figure.
+        put_text(sheet, f"A{row}", label, alignment=WRAPPED)
+        if wrapped_lines(label, LABEL_WIDTH) > 1:
+            fit_rows(sheet, row, label, LABEL_WIDTH)
         as_percent = placeholder.name in PERCENT_FIELDS or placeholder.name in PLACE_FIELDS
         number_format = PERCENT if as_percent else money_format(currency)
         said = figure_text(placeholder.name, value, currency)

@@ -124,8 +124,7 @@ def write_years(
     notes = _solve_for_the_ask(workbook, sheet, vesting.years, money, figures)
     _chart(sheet, vesting.years, offer.currency, figures)
     widths(sheet, {"A": 32} | {column_letter(c): 13 for c in range(2, 15)})
-    for ref, note in notes:  # the print area ends at the year table's edge: wrapped within it
-        wrap_to_print_edge(sheet, ref, note, SMALL_WIDTH)
+    wrap_to_print_edge(sheet, notes, SMALL_WIDTH)  # the print area ends at the year table's edge
     print_in_blocks(sheet, paper_for(offer.currency))
 
 
