@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import tempfile
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from segxlsx import rules
 from segxlsx.batch import build
 from segxlsx.cli import main
 from segxlsx.export import export
@@ -206,36 +207,49 @@ def test_a_rebuild_with_nothing_new_leaves_every_workbook_byte_identical_on_any_
 STAGES = ("verbal", "written", "accepted", "declined", "withdrawn")
 
 
-def row(number: int, stage: str, expires: date | None) -> SummaryRow:
+def row(number: int, stage: str, expires: date | None, competing: date | None = None) -> SummaryRow:
+    """A row as a build makes one: the decision due is the sooner of the offer's own deadline
+    and a competing offer's, while the offer is open (`rules.decision_due`)."""
     offer = {"candidate": f"Candidate {number}", "guide": "g", "region": "r", "currency": "USD",
              "stage": stage, "expires": expires}  # fmt: skip
-    return SummaryRow(f"candidate-{number}.xlsx", offer)
+    due = rules.decision_due(rules.open_stage(stage), expires, competing)
+    return SummaryRow(f"candidate-{number}.xlsx", offer, decision_due=due)
 
 
 @settings(max_examples=25, deadline=None)
 @given(st.dates(date(2026, 1, 1), date(2027, 12, 31)), st.dates(date(2026, 1, 1), date(2027, 12, 31)),
-       st.sampled_from(STAGES))  # fmt: skip
-def test_days_left_is_the_calendar_difference_from_the_summarys_date(today, expires, stage):
+       st.none() | st.dates(date(2026, 1, 1), date(2027, 12, 31)), st.sampled_from(STAGES))  # fmt: skip
+def test_days_left_count_to_the_decision_due_from_the_summarys_date(today, expires, competing, stage):
+    """Days left count to the sooner of the offer's own deadline and a competing offer's, as
+    the workbook's Decision due says, shown beside its Expires."""
     path = Path(tempfile.mkdtemp()) / "summary.xlsx"
     with path.open("wb") as file:
         heading = SummaryHeading(("g",), RATES, "USD", 0, today)
-        save_summary(render_summary([row(1, stage, expires)], [], heading), RATES.as_of, file)
+        save_summary(render_summary([row(1, stage, expires, competing)], [], heading), RATES.as_of, file)
     _, (line,) = board(path)
     shutil.rmtree(path.parent)
-    assert line["Days left"].value == ((expires - today).days if stage in ("verbal", "written") else None)
+    due = min(day for day in (expires, competing) if day is not None)
+    is_open = stage in ("verbal", "written")
+    assert line["Days left"].value == ((due - today).days if is_open else None)
+    assert line["Decision due"].value == (datetime.combine(due, time()) if is_open else None)
+    assert line["Expires"].value == datetime.combine(expires, time())
 
 
-offers_on_a_board = st.lists(st.tuples(st.sampled_from(STAGES), st.none() | st.dates(date(2026, 11, 1),
-                             date(2026, 12, 31))), max_size=12)  # fmt: skip
+some_day = st.none() | st.dates(date(2026, 11, 1), date(2026, 12, 31))
+offers_on_a_board = st.lists(st.tuples(st.sampled_from(STAGES), some_day, some_day), max_size=12)
 
 
 @given(offers_on_a_board)
-def test_the_board_lists_open_offers_first_soonest_deadline_first_then_the_rest(offers):
-    rows = [row(number, stage, expires) for number, (stage, expires) in enumerate(offers)]
+def test_the_board_lists_open_offers_first_soonest_decision_first_then_the_rest(offers):
+    rows = [
+        row(number, stage, expires, competing) for number, (stage, expires, competing) in enumerate(offers)
+    ]
     listed = [r.file for r in board_order(rows)]
     is_open = [r for r in rows if r.offer["stage"] in ("verbal", "written")]
-    due = sorted((r for r in is_open if r.offer["expires"]), key=lambda r: r.offer["expires"])
-    expected = due + [r for r in is_open if not r.offer["expires"]] + [r for r in rows if r not in is_open]
+    first = [min(d for d in (e, c) if d) if e or c else None for _, e, c in offers]
+    by_file = {r.file: day for r, day in zip(rows, first, strict=True)}
+    due = sorted((r for r in is_open if by_file[r.file]), key=lambda r: by_file[r.file])
+    expected = due + [r for r in is_open if not by_file[r.file]] + [r for r in rows if r not in is_open]
     assert listed == [r.file for r in expected]  # input order within each: sorted() is stable
     with Ledger() as ledger:  # the ledger sorts a build's rows itself, by the same key
         for one in rows:

@@ -49,8 +49,8 @@ def test_the_board_comes_first_one_line_per_offer(shipped):
     board, table = board_rows(shipped / "summary.xlsx"), summary_rows(shipped / "summary.xlsx")
     assert sorted(row["Candidate"].value for row in board) == sorted(row["Candidate"] for row in table)
     assert list(board[0]) == [
-        "Candidate", "Region", "Stage", "Expires", "Days left", "Round", "Last change", "Base vs band",
-        "Stock vs band", "Bonus vs band", "Total comp vs band", "Total comp (USD)", "Gap to asks (USD)",
+        "Candidate", "Region", "Stage", "Expires", "Decision due", "Days left", "Round", "Last change",
+        "Base vs band", "Stock vs band", "Bonus vs band", "Total comp vs band", "Total comp (USD)", "Gap to asks (USD)",
         "Walk-away met",
     ]  # fmt: skip
     by_name = {row["Candidate"]: row for row in table}

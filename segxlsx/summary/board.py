@@ -45,6 +45,7 @@ BOARD = (
     Column("Region", "region", cap=16),
     Column("Stage", "stage", width=8),
     Column("Expires", "expires", DATE, 11),
+    Column("Decision due", "decision_due", DATE, 11),
     Column("Days left", "days_left", '0;"expired";"today"', 8),
     Column("Round", "round", '"Round "0', 8),
     Column("Last change", "inputs_changed", DATE, 11),
@@ -65,7 +66,7 @@ CENTRED = Alignment(horizontal="center", vertical="top")
 
 def board_order(rows: Iterable[SummaryRow]) -> Iterator[SummaryRow]:
     """The board's rows in the order a manager reads them: open offers (verbal or written)
-    first, the soonest deadline first (so one already expired leads), then open offers with no
+    first, the soonest decision due first (so one already past leads), then open offers with no
     deadline, then the settled ones (accepted, declined, withdrawn); in input order within each.
 
     The order is `board_key`'s. A ledger's rows (50,000 of them, perhaps) are sorted by the
@@ -78,12 +79,11 @@ def board_order(rows: Iterable[SummaryRow]) -> Iterator[SummaryRow]:
 
 
 def board_key(row: SummaryRow) -> str:
-    """Where the board lists `row`, as text that sorts so: its rank (0 open with a deadline, 1
-    open with none, 2 settled), then its deadline (ISO dates sort as days do)."""
-    expires = row.offer.get("expires")
+    """Where the board lists `row`, as text that sorts so: its rank (0 open with a decision due,
+    1 open with none, 2 settled), then the day it is due (ISO dates sort as days do)."""
     if not row.is_open:
         return "2"
-    return f"0{expires.isoformat()}" if isinstance(expires, date) else "1"
+    return f"0{row.decision_due.isoformat()}" if row.decision_due is not None else "1"
 
 
 def write_board(
@@ -107,7 +107,7 @@ def write_board(
     sheet.print_setup(area=area)
     row_height(sheet, HEADER_ROW, 40)  # three lines of a narrow header
     note = (
-        "Open offers first, the soonest deadline first. Total comp: a year's base, stock and bonus; "
+        "Open offers first, the soonest decision due first (competing deadlines too). Total comp: a year's base, stock and bonus; "
         f"gap to asks: what the asks add to it; both in {report}. A name opens its workbook "
         "(its rounds: sheet Offer history); every column: sheet Summary."
     )

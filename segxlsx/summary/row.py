@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..figures import OfferFigures
+from ..history import is_day
 from ..model import DEFAULT_STAGE, Offer
 from ..rules import open_stage
 from ..sources.offer_fields import SUMMARY_FIELDS, Money
@@ -76,6 +77,9 @@ class SummaryRow:
     inputs_changed: str = ""  # ISO date: when the offer's inputs (or the hand edits) last changed
     edits: str = ""  # "edited in the workbook", and why its figures are missing if they are
     round: int | None = None  # the round of its negotiation the offer is at (`history`), from 1
+    # When a decision is due: the soonest deadline, the offer's own or a competing offer's, while
+    # the offer is open (`rules.decision_due`); what the board counts days left to.
+    decision_due: date | None = None
 
     @property
     def candidate(self) -> str:
@@ -91,12 +95,12 @@ class SummaryRow:
         return open_stage(self.offer.get("stage") or DEFAULT_STAGE)
 
     def days_left(self, today: date | None) -> int | None:
-        """Calendar days from `today` to an open offer's deadline: negative once it has passed;
-        None for a settled offer, one with no deadline, or no day to count from."""
-        expires = self.offer.get("expires")
-        if today is None or not isinstance(expires, date) or not self.is_open:
+        """Calendar days from `today` to the day an open offer's decision is due (its own
+        deadline or a competing offer's, the sooner): negative once it has passed; None for a
+        settled offer, one with no deadline, or no day to count from."""
+        if today is None or self.decision_due is None or not self.is_open:
             return None
-        return (expires - today).days
+        return (self.decision_due - today).days
 
     def amounts(self) -> dict[str, Decimal]:
         """The money the row shows in its own currency, by name (the offer's fields' and figures')."""
@@ -143,6 +147,7 @@ class SummaryRow:
             gap_base=figures.asks["base"].gap,
             gap_stock=figures.asks["stock"].gap,
             gap_total_comp=figures.gap_total_comp,
+            decision_due=figures.decision_due,
         )
 
     @classmethod
@@ -167,6 +172,7 @@ class SummaryRow:
             value = getattr(self, name)
             if value not in (None, ""):
                 data[name] = str(value) if isinstance(value, Decimal) else value
+        data["decision_due"] = self.decision_due.isoformat() if self.decision_due else ""
         return data
 
     @classmethod
@@ -197,6 +203,15 @@ class SummaryRow:
             for name in FIGURES:  # rows kept before a figure was shown lack it: an empty cell
                 if isinstance(values.get(name), str) and name not in WORDS:
                     values[name] = Decimal(values[name])
+            due = data.get("decision_due")
+            if due is None:  # kept before the decision was: the offer's own deadline
+                values["decision_due"] = (
+                    offer.get("expires") if isinstance(offer.get("expires"), date) else None
+                )
+            elif due == "" or is_day(due):
+                values["decision_due"] = date.fromisoformat(due) if due else None
+            else:
+                return None
             return cls(file, offer, **values, action=action, inputs_changed=inputs_changed)
         except (ArithmeticError, TypeError, ValueError, KeyError):
             return None
