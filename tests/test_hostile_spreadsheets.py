@@ -500,3 +500,24 @@ def test_a_cell_without_a_reference_after_one_passed_over_takes_the_next_column(
         (2, 1): "Ada Park",
         (2, 3): "130000",
     }
+
+
+def test_one_huge_text_in_a_small_file_is_refused_before_it_is_held(tmp_path):
+    """A 200 KB intake sheet can inflate into one text of 20 million characters: refused in one
+    line once it passes what any Excel cell holds, with a few megabytes held, not the text."""
+    import tracemalloc
+
+    huge = '<c r="REF" t="inlineStr"><is><t>' + "x" * 20_000_000 + "</t></is></c>"
+    path = xlsx(tmp_path / "huge.xlsx", {"Offers": sheet_xml([HEADER, [huge, *GOOD[1:]]])})
+    assert path.stat().st_size < 200_000
+    tracemalloc.start()
+    try:
+        result, _ = loaded(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    (failure,) = result.failures
+    assert (
+        "holds a text of more than 131,068 characters, more than a cell of Excel's holds" in failure.message
+    )
+    assert peak < 16 * 1024 * 1024, peak

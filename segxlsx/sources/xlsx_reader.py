@@ -430,6 +430,7 @@ def _formats_shown_as_dates(events: Iterable[tuple[str, ElementTree.Element]]) -
 
 
 _UNREAD = object()  # a cell that holds something, passed over by `cells`
+MAX_TEXT = 4 * 32_767  # characters of one text element: Excel's cell holds 32,767, rich text a few more
 
 # expat names an element "namespace}name" (its `namespace_separator`); ElementTree "{namespace}name"
 _ROW, _C, _V, _F, _IS, _T, _R, _SI = (
@@ -460,8 +461,16 @@ class _StreamedXml:
         raise NotImplementedError
 
     def text(self, data: str) -> None:
-        if self.into is not None:
-            self.into.append(data)
+        into = self.into
+        if into is not None:
+            into.append(data)
+            # Its length looked at as the pieces double (16, 32, …): a text of a million pieces
+            # costs ~20 looks, and one past what any cell holds is refused before it is held.
+            count = len(into)
+            if count >= 16 and not count & (count - 1) and sum(map(len, into)) > MAX_TEXT:
+                raise InvalidValue(
+                    f"holds a text of more than {MAX_TEXT:,} characters, more than a cell of Excel's holds"
+                )
 
 
 class _StringItem:
