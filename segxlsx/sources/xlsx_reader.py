@@ -637,9 +637,13 @@ class _SheetXml(_StreamedXml):
         if self.skipped_depth:
             self.skipped_depth -= 1
             return
+        self._resume()
+        self.rows.append((self.row_number, {}))
+
+    def _resume(self) -> None:
+        """Back to the cells' own handlers, once what was passed over has ended."""
         self.parser.StartElementHandler = self.start
         self.parser.EndElementHandler = self.end
-        self.rows.append((self.row_number, {}))
 
     def _start_cell(self, attributes: dict[str, str]) -> None:
         position = _position(attributes.get("r"), self.row_number, self.row_cells)
@@ -662,8 +666,7 @@ class _SheetXml(_StreamedXml):
         if self.skipped_depth:
             self.skipped_depth -= 1
             return
-        self.parser.StartElementHandler = self.start
-        self.parser.EndElementHandler = self.end
+        self._resume()
         if self.unread_holds:
             self._keep(self.unread_column, _UNREAD)
 
