@@ -115,16 +115,23 @@ class Wording:
     shipped: tuple[str, ...] = field(
         default=(), repr=False
     )  # the bytes are the pieces': not in a fingerprint
+    # Templates emptied: what they would say is left out of every script, which may be meant
+    # (a note the coach does not want) or not (an ask lost), so it is said.
+    empty: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def notes(self) -> tuple[str, ...]:
-        if not self.shipped:
-            return ()
-        names = ", ".join(f"{name}.txt" for name in self.shipped)
-        return (
-            f"templates: {names} not in your folder; the wording shipped with segxlsx is used "
-            "(copy it from a new `segxlsx init` folder to edit it)",
-        )
+        notes = []
+        if self.shipped:
+            names = ", ".join(f"{name}.txt" for name in self.shipped)
+            notes.append(
+                f"templates: {names} not in your folder; the wording shipped with segxlsx is used "
+                "(copy it from a new `segxlsx init` folder to edit it)"
+            )
+        if self.empty:
+            names = ", ".join(f"{name}.txt" for name in self.empty)
+            notes.append(f"templates: {names} empty; what each would say is left out of every script")
+        return tuple(notes)
 
     def __getitem__(self, name: str) -> list[Piece]:
         return self.pieces[name]
@@ -133,7 +140,7 @@ class Wording:
 def load_wording(folder: Path | None = None) -> Wording:
     """Read every template of `folder` (default: the wording shipped with segxlsx)."""
     folder = folder or DEFAULT_FOLDER
-    pieces, shipped = {}, []
+    pieces, shipped, empty = {}, [], []
     for name in TEMPLATE_NAMES:
         path = folder / f"{name}.txt"
         if not path.exists() and not path.is_symlink() and folder.is_dir():
@@ -146,7 +153,9 @@ def load_wording(folder: Path | None = None) -> Wording:
             # Named only when refused: resolving ~40 paths cost a build ~10 ms of its start-up.
             with located(TemplateError, file=display_path(path)):
                 raise
-    return Wording(pieces, tuple(shipped) if folder != DEFAULT_FOLDER else ())
+        if not pieces[name]:
+            empty.append(name)
+    return Wording(pieces, tuple(shipped) if folder != DEFAULT_FOLDER else (), tuple(empty))
 
 
 @dataclass(frozen=True)

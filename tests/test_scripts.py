@@ -439,3 +439,22 @@ def test_a_folder_made_by_an_earlier_version_takes_the_newer_templates_shipped(t
     (note,) = wording.notes
     assert note.startswith(f"templates: {TEMPLATE_NAMES[-3]}.txt, ") and "not in your folder" in note
     assert load_wording().notes == load_wording(DEFAULT_FOLDER).notes == ()
+
+
+def test_an_emptied_template_is_said_once_and_its_sentence_left_out(tmp_path):
+    """Emptying a template leaves its sentence out of every script: meant (a note the coach
+    does not want) or not (an ask lost), a build says so in one note, naming the files."""
+    from segxlsx.wording import DEFAULT_FOLDER, TEMPLATE_NAMES
+
+    for name in TEMPLATE_NAMES:
+        (tmp_path / f"{name}.txt").write_text((DEFAULT_FOLDER / f"{name}.txt").read_text("utf-8"), "utf-8")
+    (tmp_path / "ask.txt").write_text("  \n", "utf-8")
+    (tmp_path / "kept_note.txt").write_text("", "utf-8")
+    wording = load_wording(tmp_path)
+    assert wording.notes == (
+        "templates: ask.txt, kept_note.txt empty; what each would say is left out of every script",
+    )
+    marcus = seg("Marcus Chen", "San Francisco", 158000, 90000, "0.10")
+    scripts = offer_scripts(marcus, SEGMENT, wording)
+    say, _ = scripts.texts(offer_figures(marcus, SEGMENT, RATES), marcus.currency)[0]
+    assert not say.startswith("I'd like")
