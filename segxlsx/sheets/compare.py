@@ -21,7 +21,7 @@ from ..xlsx.refs import column_letter, on_sheet
 from . import formulas as f
 from .names import define
 from .offer import competing_input
-from .paper import print_in_blocks
+from .paper import across, print_in_blocks
 from .styles import (
     LABEL,
     LEFT,
@@ -36,7 +36,6 @@ from .styles import (
     TITLE,
     TOP,
     YEAR_NUMBER,
-    across,
     axis_money_format,
     fit_rows,
     header_row,

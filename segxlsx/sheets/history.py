@@ -18,7 +18,7 @@ from .. import rules
 from ..history import Round, what_changed
 from ..xlsx import Alignment, Chart, Marker, Series, Workbook
 from ..xlsx.refs import column_number, on_sheet
-from .paper import print_in_blocks
+from .paper import across, print_in_blocks
 from .styles import (
     DATE,
     LABEL,
@@ -27,7 +27,6 @@ from .styles import (
     TITLE,
     TOP,
     WRAP,
-    across,
     axis_money_format,
     fit_rows,
     header_row,

@@ -33,10 +33,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..xlsx import PAPER_A4, PAPER_LETTER
+from ..xlsx import PAPER_A4, PAPER_LETTER, Font
 from ..xlsx.refs import column_letter, column_number, coordinates
 from ..xlsx.worksheet import MARGINS, Sheet
-from .styles import MAX_ROW_HEIGHT, fit_rows, wrapped_lines
+from .styles import MAX_ROW_HEIGHT, WRAP, fit_wrapped, put_text
 
 # Paper, portrait, in points; printed landscape.
 PAPER_POINTS = {PAPER_LETTER: (612.0, 792.0), PAPER_A4: (595.28, 841.89)}
@@ -206,19 +206,29 @@ def _last_row(sheet: Sheet, columns: int) -> int:
 
 
 def wrap_to_print_edge(sheet: Sheet, notes: Iterable[tuple[str, str]], per_unit: float = 1.0) -> None:
-    """Wrap each text of `notes` (cell, text), written with a wrapping alignment, across its row
-    to the edge of the sheet's print area (its last filled column, or a chart's), merged; a row
-    whose text takes more than a line is sized for it. A long note running on past that edge
-    would be cut on paper. `per_unit`: characters to a unit of column width (`styles.SMALL_WIDTH`
-    for small text). Called once the sheet's cells, charts and widths are all there."""
+    """`wrap_across` each text of `notes` (cell, text) to the edge of the sheet's print area (its
+    last filled column, or a chart's): a long note running on past that edge would be cut on
+    paper. Called once the sheet's cells, charts and widths are all there."""
     last = _column_count(sheet, None)
     for ref, text in notes:
-        row, first = coordinates(ref)
-        if last > first:
-            sheet.merge(f"{ref}:{column_letter(last)}{row}")
-        width = sum(sheet.widths.get(column, DEFAULT_WIDTH) for column in range(first, max(first, last) + 1))
-        if wrapped_lines(text, width * per_unit) > 1:  # one line takes the sheet's own height
-            fit_rows(sheet, row, text, width * per_unit)
+        wrap_across(sheet, ref, text, last, per_unit)
+
+
+def across(sheet: Sheet, row: int, text: str, font: Font, last: int) -> None:
+    """`text` written in column A and wrapped across the page's columns, A to `last`."""
+    put_text(sheet, f"A{row}", text, font, alignment=WRAP)
+    wrap_across(sheet, f"A{row}", text, last)
+
+
+def wrap_across(sheet: Sheet, ref: str, text: str, last: int, per_unit: float = 1.0) -> None:
+    """Wrap the text at `ref` (written with a wrapping alignment) across its row to column
+    `last`, merged, its row sized for the lines it takes there (`styles.fit_wrapped`).
+    `per_unit`: its characters to a unit of column width (`styles.SMALL_WIDTH` for small text)."""
+    row, first = coordinates(ref)
+    if last > first:
+        sheet.merge(f"{ref}:{column_letter(last)}{row}")
+    width = sum(sheet.widths.get(column, DEFAULT_WIDTH) for column in range(first, max(first, last) + 1))
+    fit_wrapped(sheet, row, text, width * per_unit)
 
 
 def _column_count(sheet: Sheet, last_column: str | None) -> int:

@@ -45,6 +45,7 @@ from .styles import (
     WRAP,
     WRAPPED,
     fit_rows,
+    fit_wrapped,
     header_row,
     money_format,
     paper_for,
@@ -194,8 +195,7 @@ def _amounts(sheet, top: int, scripts: OfferScripts, figures: OfferFigures) -> d
         source, value, label = _amount_source(placeholder, values, figures, companies)
         # A long company's name wraps, never running into its figure.
         put_text(sheet, f"A{row}", label, alignment=WRAPPED)
-        if wrapped_lines(label, LABEL_WIDTH) > 1:
-            fit_rows(sheet, row, label, LABEL_WIDTH)
+        fit_wrapped(sheet, row, label, LABEL_WIDTH)
         as_percent = placeholder.name in PERCENT_FIELDS or placeholder.name in PLACE_FIELDS
         number_format = PERCENT if as_percent else money_format(currency)
         said = figure_text(placeholder.name, value, currency)

@@ -327,12 +327,11 @@ def fit_rows(sheet: Sheet, row: int, text: str, width_chars: float) -> None:
     row_height(sheet, row, max(LINE_HEIGHT, WRAPPED_LINE * lines))
 
 
-def across(sheet: Sheet, row: int, text: str, font: Font, last: int) -> None:
-    """`text` wrapped across the page's columns, A to `last` (their widths set), its row as tall
-    as it needs."""
-    put_text(sheet, f"A{row}", text, font, alignment=WRAP)
-    merge(sheet, f"A{row}:{column_letter(last)}{row}")
-    fit_rows(sheet, row, text, sum(sheet.widths[c] for c in range(1, last + 1)))
+def fit_wrapped(sheet: Sheet, row: int, text: str, width_chars: float) -> None:
+    """Size a wrapped cell's row for its text when it takes more than a line; a line takes the
+    sheet's own height, as a row no one sized does."""
+    if wrapped_lines(text, width_chars) > 1:
+        fit_rows(sheet, row, text, width_chars)
 
 
 def split_for_rows(text: str, width_chars: float) -> list[str]:
