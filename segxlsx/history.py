@@ -25,6 +25,7 @@ from . import rules
 from .figures import OfferFigures
 from .model import STAGES, Guide, Offer
 from .sources.offer_fields import as_compared
+from .xlsx.memo import Memo
 
 MAX_ROUNDS = 1_000  # more than any negotiation has: a record holding more is not ours
 
@@ -108,13 +109,11 @@ def round_inputs(offer: Offer, guide: Guide) -> str:
         return found[1]
     compared = as_compared(offer, {guide.id: guide})
     inputs = hashlib.sha256(repr(sorted(compared.items())).encode()).hexdigest()[:16]
-    if len(_LAST_INPUTS) >= 16:
-        _LAST_INPUTS.clear()
-    _LAST_INPUTS[offer] = (guide, inputs)
+    _LAST_INPUTS.keep(offer, (guide, inputs))
     return inputs
 
 
-_LAST_INPUTS: dict[Offer, tuple[Guide, str]] = {}
+_LAST_INPUTS = Memo(16)  # offer → (its guide, its round inputs)
 
 
 def is_new(rounds: Sequence[Round], inputs: str) -> bool:

@@ -20,13 +20,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidValue, Location, OfferError, SegxlsxError, display_path
 from ..model import MAX_COMPETING_OFFERS, MAX_VESTING_YEARS, Guide, Offer, Vesting
-from ..xlsx.memo import SHORT
+from ..xlsx.memo import for_short_text
 from ..xlsx.refs import areas, column_letter, coordinates
 from .files import MAX_FILE_BYTES, read_bytes, shorten
 from .offer_fields import (
@@ -249,8 +248,7 @@ class _Cells:
 
     def _destinations(self, name: str, text: str) -> list[str]:
         try:
-            found = _destinations_once(name, text) if len(text) <= SHORT else _named_cells(name, text)
-            return list(found)
+            return list(_named_cells(name, text))
         except ValueError as error:
             raise OfferError(str(error), file=self.file) from None
 
@@ -296,6 +294,7 @@ class _Cells:
 MAX_NAMED_CELLS = 64  # a schedule by year is at most 10 cells; more is not a name of ours
 
 
+@for_short_text  # the same names point at the same cells in every workbook of a layout
 def _named_cells(name: str, text: str) -> tuple[str, ...]:
     """The cells ("Offer!B9") a defined name points at, as Excel writes one: `'Sheet name'!$B$9`,
     a range `Years!$B$16:$B$19`, several areas apart by commas; `ValueError`, its message a
@@ -324,11 +323,6 @@ def _named_cells(name: str, text: str) -> tuple[str, ...]:
             f"the defined name {name} points at {shorten(text, 40)}, which is not a cell or a range of cells"
         ) from None
     return tuple(cells)
-
-
-# The same names point at the same cells in every workbook of a layout: each is worked out once
-# (a name's text up to `SHORT` characters: a hostile one of a million areas is not kept).
-_destinations_once = lru_cache(maxsize=1024)(_named_cells)
 
 
 class _TooMany(ValueError):

@@ -28,16 +28,17 @@ class Memo(dict):  # type: ignore[type-arg]
 SHORT = 1_000  # characters: labels, names, headings, formulas; longer text is an offer's own
 
 
-def for_short_text(function: Callable[[str], T]) -> Callable[[str], T]:
-    """`function` of text, worked out once per process for text up to `SHORT` characters.
+def for_short_text(function: Callable[..., T]) -> Callable[..., T]:
+    """`function` of text (its last argument; any before it short, such as a name), worked out
+    once per process for text up to `SHORT` characters.
 
     Offers of one shape write the same labels and formulas: each is escaped once. Longer text
     (a note, a guide's paragraph) is worked out each time, so that the cache, bounded in
     entries, stays bounded in memory too: 4,096 texts of at most 1,000 characters."""
     cached = lru_cache(maxsize=4096)(function)
 
-    def text_of(text: str) -> T:
-        return cached(text) if len(text) <= SHORT else function(text)
+    def text_of(*args: str) -> T:
+        return cached(*args) if len(args[-1]) <= SHORT else function(*args)
 
     text_of.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
     return functools.update_wrapper(text_of, function)
