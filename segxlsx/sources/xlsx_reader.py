@@ -36,6 +36,7 @@ from xml.parsers import expat
 
 from ..errors import InvalidValue
 from ..xlsx.refs import MAX_ROW, coordinates
+from ..xlsx.text import MAX_CELL_TEXT
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -430,7 +431,7 @@ def _formats_shown_as_dates(events: Iterable[tuple[str, ElementTree.Element]]) -
 
 
 _UNREAD = object()  # a cell that holds something, passed over by `cells`
-MAX_TEXT = 4 * 32_767  # characters of one text element: Excel's cell holds 32,767, rich text a few more
+MAX_TEXT = 4 * MAX_CELL_TEXT  # characters of one text element: a cell's, rich text's runs and more
 
 # expat names an element "namespace}name" (its `namespace_separator`); ElementTree "{namespace}name"
 _ROW, _C, _V, _F, _IS, _T, _R, _SI = (

@@ -40,7 +40,7 @@ from typing import Any
 from ..errors import SegxlsxError, display_path
 from .manifest import MANIFEST, Entry, Manifest, Owner, Shard, plain_name
 from .records import is_regular, open_record, record_problem, what_is
-from .signatures import SUMMARY_KIND, WORKBOOK_KIND, signed
+from .signatures import BUILT_KINDS, WORKBOOK_KIND, signed
 
 JOURNAL = ".segxlsx-journal.jsonl"
 LOCK = ".segxlsx.lock"
@@ -459,10 +459,7 @@ class OutputFolder:
             if self.manifest.get(name) is not None or self.others.get(name) is not None:
                 continue
             found = signed(self.path / name)
-            if found is None or found.kind not in (
-                WORKBOOK_KIND,
-                SUMMARY_KIND,
-            ):  # an export is nobody's to take
+            if found is None or found.kind not in BUILT_KINDS:  # an export is no build's to take
                 continue
             if self.shard and (found.owner is None or not self.shard.holds(found.owner)):
                 continue

@@ -59,6 +59,7 @@ def rounds_in(properties: dict[str, str]) -> tuple[Round, ...]:
 
 
 WORKBOOK_KIND, SUMMARY_KIND = "workbook", "summary"  # the kinds of file a build writes and replaces
+BUILT_KINDS = (WORKBOOK_KIND, SUMMARY_KIND)
 
 
 @dataclass(frozen=True)
